@@ -1,0 +1,13 @@
+//! Hooklens core: capture, storage and (in later modules) verification of
+//! webhooks. It knows nothing about Tauri, windows or notifications; the
+//! desktop shell and `hooklens-cli` are thin adapters over this crate.
+
+pub mod api;
+pub mod capture;
+pub mod config;
+pub mod store;
+
+pub use api::{AppInfo, ErrorPayload, EventSummary, ListenerState, ListenerStatus};
+pub use capture::{CaptureError, Listener};
+pub use config::{Config, ConfigError};
+pub use store::{Store, StoreError};

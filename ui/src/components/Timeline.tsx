@@ -1,0 +1,64 @@
+import type { EventSummary, ListenerStatus } from "../ipc";
+import type { EventsState } from "../state/events";
+import { formatSize, formatTime } from "../lib/format";
+import { EmptyState } from "./EmptyState";
+
+type Props = {
+  state: EventsState;
+  listener: ListenerStatus | null;
+  selectedId: number | null;
+  onSelect: (id: number) => void;
+};
+
+const countFormat = new Intl.NumberFormat();
+
+function Row({ event, selected, onSelect }: { event: EventSummary; selected: boolean; onSelect: () => void }) {
+  return (
+    <li role="option" aria-selected={selected}>
+      <button
+        type="button"
+        className={`event-row${selected ? " selected" : ""}`}
+        onClick={onSelect}
+        data-testid="event-row"
+        data-event-id={event.id}
+      >
+        <span className="col-time">{formatTime(event.receivedAtMs)}</span>
+        <span className={`method method-${event.method.toLowerCase()}`}>{event.method}</span>
+        <span className="col-path" title={event.path}>
+          {event.path}
+          {event.query && <span className="query">?{event.query}</span>}
+        </span>
+        <span className="col-type">{event.contentType ?? "—"}</span>
+        <span className="col-size">{formatSize(event.size)}</span>
+      </button>
+    </li>
+  );
+}
+
+export function Timeline({ state, listener, selectedId, onSelect }: Props) {
+  const empty = state.status !== "loading" && state.events.length === 0;
+  return (
+    <section className="timeline" aria-label="Timeline" data-testid="timeline">
+      <div className="pane-header">
+        <h2>Events</h2>
+        <span className="pane-count" data-testid="event-count">
+          {state.status === "loading" ? "Loading…" : `${countFormat.format(state.total)} captured`}
+        </span>
+      </div>
+      {state.status === "error" && (
+        <p className="banner error" role="alert" data-testid="events-error">
+          Could not load events: {state.error}
+        </p>
+      )}
+      {empty ? (
+        <EmptyState listener={listener} />
+      ) : (
+        <ul className="event-list" role="listbox" aria-label="Captured events">
+          {state.events.map((event) => (
+            <Row key={event.id} event={event} selected={event.id === selectedId} onSelect={() => onSelect(event.id)} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

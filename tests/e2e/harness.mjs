@@ -1,0 +1,138 @@
+// Starts the real Hooklens debug build through tauri-driver (which drives
+// WebKitWebDriver) with its own data directory and listen address, and hands
+// the spec a WebdriverIO session. Run it under xvfb-run inside
+// dbus-run-session (see run.sh).
+import { spawn } from "node:child_process";
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const artifactsDir = join(here, "artifacts");
+
+/** A port nobody listens on right now. */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForDriver(port, driver, log) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (driver.exitCode !== null) throw new Error(`tauri-driver exited with ${driver.exitCode}; see ${log}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/status`);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not answer on port ${port}; see ${log}`);
+}
+
+/**
+ * Launches the app. `name` labels the artifacts of this run.
+ * Returns { browser, listenUrl, dataDir, stop, screenshot }.
+ */
+export async function launchApp(name, { env = {} } = {}) {
+  const application = process.env.HOOKLENS_APP;
+  if (!application) throw new Error("HOOKLENS_APP must point at the debug build of the app");
+  mkdirSync(artifactsDir, { recursive: true });
+
+  const dataDir = mkdtempSync(join(tmpdir(), "hooklens-e2e-"));
+  const listenPort = await freePort();
+  const driverPort = await freePort();
+  const nativePort = await freePort();
+  const listen = `127.0.0.1:${listenPort}`;
+  const logPath = join(artifactsDir, `${name}.log`);
+  const log = createWriteStream(logPath);
+
+  const driver = spawn(
+    process.env.TAURI_DRIVER ?? "tauri-driver",
+    ["--port", String(driverPort), "--native-port", String(nativePort)],
+    {
+      // WebKitWebDriver starts the app with this environment.
+      env: { ...process.env, HOOKLENS_DATA_DIR: dataDir, HOOKLENS_LISTEN: listen, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  driver.stdout.pipe(log);
+  driver.stderr.pipe(log);
+  await waitForDriver(driverPort, driver, logPath);
+
+  let browser;
+  try {
+    browser = await remote({
+      hostname: "127.0.0.1",
+      port: driverPort,
+      logLevel: "warn",
+      connectionRetryCount: 0,
+      capabilities: { "tauri:options": { application: resolve(application) } },
+    });
+  } catch (err) {
+    driver.kill();
+    throw err;
+  }
+
+  const screenshot = async (label) => {
+    const file = join(artifactsDir, `${name}-${label}.png`);
+    try {
+      writeFileSync(file, Buffer.from(await browser.takeScreenshot(), "base64"));
+      return file;
+    } catch (err) {
+      return `no screenshot (${err.message})`;
+    }
+  };
+
+  const stop = async () => {
+    try {
+      await browser.deleteSession();
+    } catch {
+      // the app may already be gone
+    }
+    driver.kill();
+    await new Promise((r) => (driver.exitCode !== null ? r() : driver.once("exit", r)));
+    log.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  return { browser, listen, listenUrl: `http://${listen}`, dataDir, stop, screenshot };
+}
+
+/** Runs one check; on failure saves a screenshot named after it and rethrows. */
+export async function check(app, label, fn) {
+  try {
+    await fn();
+  } catch (err) {
+    const shot = await app.screenshot(label.replace(/[^a-z0-9]+/gi, "-").toLowerCase());
+    err.message = `${err.message}\n  screenshot: ${shot}`;
+    throw err;
+  }
+}
+
+/** Calls a Rust command through the app's own IPC bridge. */
+export async function invoke(browser, command, args = {}) {
+  const result = await browser.executeAsync(
+    (cmd, a, done) => {
+      window.__TAURI_INTERNALS__
+        .invoke(cmd, a)
+        .then((value) => done({ ok: true, value }))
+        .catch((error) => done({ ok: false, error }));
+    },
+    command,
+    args,
+  );
+  if (!result.ok) throw new Error(`${command} failed: ${JSON.stringify(result.error)}`);
+  return result.value;
+}

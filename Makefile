@@ -1,0 +1,60 @@
+# Hooklens: `make run` starts the desktop app, `make test` runs everything CI
+# checks, `make bench` prints benchmark figures. See README.md.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := run
+
+# A build directory outside the clone, so a fresh clone (as in CI) reuses the
+# compiled dependencies instead of rebuilding the world on two cores.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/hooklens/target
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+APP_DEBUG := $(CARGO_TARGET_DIR)/debug/hooklens
+BINDINGS := ui/src/ipc/bindings.gen.ts
+
+.PHONY: run test bench setup ui fmt-check clippy rust-test bindings-check ui-test e2e icons
+
+## Install what is missing, build the UI, start the app.
+run: setup ui
+	cargo run -p hooklens
+
+## Everything CI checks.
+test: setup fmt-check ui clippy rust-test bindings-check ui-test e2e
+	@echo "make test: all checks passed"
+
+## Benchmarks print figures; they never fail the build.
+bench: setup ui
+	cargo bench -p hooklens-tests --bench ingest
+
+setup:
+	@scripts/setup.sh
+
+ui:
+	cd ui && npm run --silent build
+
+fmt-check:
+	cargo fmt --all --check
+
+clippy:
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+# The whole workspace, the Tauri shell included; the core's tests also
+# regenerate the TypeScript bindings.
+rust-test:
+	cargo test --workspace --locked
+
+bindings-check:
+	@git ls-files --error-unmatch $(BINDINGS) >/dev/null 2>&1 || { echo "$(BINDINGS) is not committed" >&2; exit 1; }
+	@git diff --quiet -- $(BINDINGS) || { git --no-pager diff -- $(BINDINGS); echo "$(BINDINGS) drifted from the Rust types: commit the regenerated file" >&2; exit 1; }
+	@echo "bindings: $(BINDINGS) matches the Rust transport types"
+
+ui-test:
+	cd ui && npm run --silent typecheck && npm run --silent test
+
+e2e:
+	cargo build -p hooklens --locked
+	HOOKLENS_APP=$(APP_DEBUG) tests/e2e/run.sh
+
+## Regenerate the PNG/ICO icons from icons/icon.svg.
+icons:
+	icons/generate.sh

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs what Hooklens needs to build, run and test, and only what is
+# missing. Idempotent; works as root (CI) or as a user with sudo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf 'setup: %s\n' "$*"; }
+
+if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
+
+# Tauri on Linux, the end-to-end tools (WebKitWebDriver, a virtual X display,
+# a private D-Bus session with a notification daemon), and rsvg for icons.
+APT_PACKAGES=(
+  build-essential pkg-config file curl
+  libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev libssl-dev
+  webkit2gtk-driver xvfb xauth dbus dbus-x11 dunst
+  librsvg2-bin
+)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs npm); fi
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
+  "${SUDO[@]}" apt-get update -q
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  say "Debian packages present"
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "setup: Node.js $(node --version) is too old; the UI build (Vite 8) needs Node.js 20.19 or newer." >&2
+  exit 1
+fi
+
+cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
+if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$cargo_bin/tauri-driver" ]; then
+  say "installing tauri-driver"
+  cargo install --locked tauri-driver --version '^2'
+else
+  say "tauri-driver present"
+fi
+
+# npm ci only when the lock file changed since the last install.
+for dir in ui tests/e2e; do
+  stamp="$dir/node_modules/.hooklens-lock-sha"
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    say "npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" > "$stamp"
+  else
+    say "npm packages in $dir up to date"
+  fi
+done

@@ -9,12 +9,13 @@ say() { printf 'setup: %s\n' "$*"; }
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
 
 # Tauri on Linux, the end-to-end tools (WebKitWebDriver, a virtual X display,
-# a private D-Bus session with a notification daemon), and rsvg for icons.
+# a private D-Bus session with a notification daemon), rsvg for the icons and
+# ImageMagick for screenshots of the virtual display.
 APT_PACKAGES=(
   build-essential pkg-config file curl
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev libssl-dev
   webkit2gtk-driver xvfb xauth dbus dbus-x11 dunst
-  librsvg2-bin
+  librsvg2-bin imagemagick
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

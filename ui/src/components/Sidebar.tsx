@@ -13,7 +13,7 @@ export function Sidebar({ total, loading }: Props) {
           <button type="button" className="endpoint selected" aria-current="true" data-testid="endpoint-default">
             <span className="endpoint-main">
               <span className="endpoint-name">Default</span>
-              <span className="endpoint-path">any path · provider detected</span>
+              <span className="endpoint-path">all paths</span>
             </span>
             <span className="endpoint-count" data-testid="endpoint-count">
               {loading ? "…" : countFormat.format(total)}

@@ -39,7 +39,7 @@ export function DetailPane({ event, listener, now }: Props) {
         <dd className="mono">{event.contentType ?? "—"}</dd>
         <dt>From</dt>
         <dd className="mono">{event.remoteAddr ?? "—"}</dd>
-        <dt>Event id</dt>
+        <dt>Stored as</dt>
         <dd className="mono">#{event.id}</dd>
       </dl>
     </aside>

@@ -45,13 +45,13 @@ async function waitForDriver(port, driver, log) {
  * Launches the app. `name` labels the artifacts of this run.
  * Returns { browser, listenUrl, dataDir, stop, screenshot }.
  */
-export async function launchApp(name, { env = {} } = {}) {
+export async function launchApp(name, { env = {}, listenPort } = {}) {
   const application = process.env.HOOKLENS_APP;
   if (!application) throw new Error("HOOKLENS_APP must point at the debug build of the app");
   mkdirSync(artifactsDir, { recursive: true });
 
   const dataDir = mkdtempSync(join(tmpdir(), "hooklens-e2e-"));
-  const listenPort = await freePort();
+  listenPort ??= await freePort();
   const driverPort = await freePort();
   const nativePort = await freePort();
   const listen = `127.0.0.1:${listenPort}`;

@@ -1,0 +1,35 @@
+// When the configured port is taken, the window still opens and says plainly
+// that nothing is listening, and why.
+import assert from "node:assert/strict";
+import { createServer } from "node:net";
+import { after, before, describe, it } from "node:test";
+import { check, freePort, launchApp } from "../harness.mjs";
+
+describe("listen port already in use", () => {
+  let app;
+  let squatter;
+
+  before(async () => {
+    const port = await freePort();
+    squatter = createServer();
+    await new Promise((r) => squatter.listen(port, "127.0.0.1", r));
+    app = await launchApp("port-taken", { listenPort: port });
+  });
+
+  after(async () => {
+    await app?.stop();
+    squatter?.close();
+  });
+
+  it("shows 'Not listening' and the reason instead of a curl to nowhere", async () => {
+    await check(app, "port taken", async () => {
+      const { browser, listen } = app;
+      const state = browser.$('[data-testid="listener-state"]');
+      await state.waitForDisplayed({ timeout: 15_000 });
+      assert.equal(await state.getText(), "Not listening");
+      const reason = await browser.$('[data-testid="listener-error"]').getText();
+      assert.equal(reason, `${listen} is already in use by another program; choose another address`);
+      assert.equal(await browser.$('[data-testid="curl-command"]').isExisting(), false);
+    });
+  });
+});

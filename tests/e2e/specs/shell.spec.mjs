@@ -41,6 +41,18 @@ describe("app shell", () => {
     });
   });
 
+  it("copies the listen URL through the clipboard permission and says so", async () => {
+    await check(app, "copy listen url", async () => {
+      const { browser } = app;
+      const button = browser.$('[data-testid="copy-listen-url"]');
+      await button.click();
+      await browser.waitUntil(async () => (await button.getText()) === "Copied", {
+        timeout: 5_000,
+        timeoutMsg: `copy button says ${JSON.stringify(await button.getText())}, not "Copied"`,
+      });
+    });
+  });
+
   it("answers a command from the UI with the data directory it was started with", async () => {
     await check(app, "command round trip", async () => {
       const info = await invoke(app.browser, "app_info");

@@ -2,7 +2,7 @@
 //! over a real SQLite file in a temporary directory.
 
 use hooklens_core::capture::Listener;
-use hooklens_core::store::Store;
+use hooklens_core::store::{Store, StoreOptions};
 
 pub struct Harness {
     pub dir: tempfile::TempDir,
@@ -13,19 +13,23 @@ pub struct Harness {
 
 impl Harness {
     pub async fn start() -> Harness {
-        Harness::with_body_limit(hooklens_core::config::DEFAULT_BODY_LIMIT).await
+        Harness::with_options(StoreOptions::default()).await
     }
 
-    pub async fn with_body_limit(body_limit: usize) -> Harness {
+    pub async fn with_body_limit(body_limit: u64) -> Harness {
+        let h = Harness::start().await;
+        h.store
+            .set_setting("body_limit", &body_limit.to_string())
+            .expect("set body limit");
+        h
+    }
+
+    pub async fn with_options(options: StoreOptions) -> Harness {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(dir.path()).expect("open store");
-        let listener = Listener::start(
-            "127.0.0.1:0".parse().expect("addr"),
-            store.clone(),
-            body_limit,
-        )
-        .await
-        .expect("start listener");
+        let store = Store::open_with(dir.path(), options).expect("open store");
+        let listener = Listener::start("127.0.0.1:0".parse().expect("addr"), store.clone())
+            .await
+            .expect("start listener");
         let url = listener.status().url;
         Harness {
             dir,

@@ -152,3 +152,227 @@ fn futures_chunks(
 ) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send + 'static {
     futures_util::stream::iter(chunks.into_iter().map(Ok))
 }
+
+#[tokio::test]
+async fn a_25_mb_body_is_stored_and_one_byte_more_is_refused() {
+    let h = Harness::start().await;
+    let client = reqwest::Client::new();
+    let limit = hooklens_core::config::DEFAULT_BODY_LIMIT;
+    let body: Vec<u8> = (0..limit).map(|i| (i % 251) as u8).collect();
+    let r = client
+        .post(format!("{}/big", h.url))
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let id: i64 = r.headers()["x-hooklens-event"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(h.store.reader().unwrap().body(id).unwrap().unwrap(), body);
+
+    let mut over = body;
+    over.push(0);
+    let r = client
+        .post(format!("{}/bigger", h.url))
+        .body(over)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    assert_eq!(h.store.reader().unwrap().count().unwrap(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_four_clients_times_500_requests_are_each_stored_exactly_once() {
+    let h = Harness::start().await;
+    let mut tasks = Vec::new();
+    for client_no in 0..64 {
+        let url = h.url.clone();
+        tasks.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let mut ids = Vec::with_capacity(500);
+            for n in 0..500 {
+                let r = client
+                    .post(format!("{url}/load"))
+                    .body(format!("{{\"client\":{client_no},\"n\":{n}}}"))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 200);
+                ids.push(
+                    r.headers()["x-hooklens-event"]
+                        .to_str()
+                        .unwrap()
+                        .parse::<i64>()
+                        .unwrap(),
+                );
+            }
+            ids
+        }));
+    }
+    let mut ids = Vec::new();
+    for t in tasks {
+        ids.extend(t.await.unwrap());
+    }
+    let unique: std::collections::HashSet<_> = ids.iter().copied().collect();
+    assert_eq!(
+        unique.len(),
+        64 * 500,
+        "every acknowledgement names its own row"
+    );
+
+    // Every body is there once: no loss, no duplicates.
+    let db = rusqlite_conn(h.dir.path());
+    let (rows, distinct): (i64, i64) = db
+        .query_row(
+            "SELECT count(*), count(DISTINCT body) FROM events",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((rows, distinct), (64 * 500, 64 * 500));
+}
+
+#[tokio::test]
+async fn an_endpoint_answers_with_its_configured_status_headers_body_and_delay() {
+    use hooklens_core::api::{ConfiguredResponse, HeaderPair};
+    use hooklens_core::store::EndpointSpec;
+    let h = Harness::start().await;
+    let failing = h
+        .store
+        .add_endpoint(&EndpointSpec {
+            name: "Failing handler".into(),
+            path_prefix: "/kustom".into(),
+            preset: Some("kustom".into()),
+            response: ConfiguredResponse {
+                status: 503,
+                headers: vec![HeaderPair {
+                    name: "Retry-After".into(),
+                    value: "120".into(),
+                }],
+                body: "{\"error\":\"try later\"}".into(),
+                delay_ms: 400,
+            },
+        })
+        .unwrap();
+    let client = reqwest::Client::new();
+    let started = std::time::Instant::now();
+    let r = client
+        .post(format!("{}/kustom/orders", h.url))
+        .body(r#"{"id":"kevt_1","type":"order.created","merchant_id":"M1"}"#)
+        .send()
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.headers()["retry-after"], "120");
+    assert!(
+        waited >= std::time::Duration::from_millis(400),
+        "answered after {waited:?}"
+    );
+    assert_eq!(r.text().await.unwrap(), "{\"error\":\"try later\"}");
+
+    // A 5xx that the user configured still means: stored.
+    let event = &h.store.reader().unwrap().page(1, None).unwrap().events[0];
+    assert_eq!(event.endpoint_id, Some(failing.id));
+    assert_eq!(event.provider.as_deref(), Some("kustom"));
+    assert_eq!(event.event_type.as_deref(), Some("order.created"));
+    assert_eq!(event.merchant_id.as_deref(), Some("M1"));
+
+    // Other paths keep the default endpoint's plain 200.
+    let r = client
+        .post(format!("{}/kustomer", h.url))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn redeliveries_of_a_provider_event_are_numbered_and_providers_detected() {
+    let h = Harness::start().await;
+    let client = reqwest::Client::new();
+    // The Kustom IPP example from the provider's documentation, sent three
+    // times like a retrying provider would, with another event in between.
+    let finalized = r#"{
+  "id": "kevt_62EvxyMEaAaHSGeoDTza47",
+  "merchant_id": "DM11917000",
+  "timestamp": "2026-06-05T18:33:39.608920367Z",
+  "type": "ipp.session.finalized",
+  "data": {
+    "session_id": "dc01aa86-fb99-4d05-97dc-e79a22650f9a",
+    "order_id": "ccf4e76a-f56d-4d3a-abf9-f4fe941f0a1f",
+    "failure_reason": null
+  }
+}"#;
+    let send = |body: &'static str| {
+        let client = client.clone();
+        let url = format!("{}/hooks", h.url);
+        async move {
+            let r = client
+                .post(url)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+        }
+    };
+    send(finalized).await;
+    send(r#"{"topic":"collection_event","id":"col_1","data":{"id":"inv_9"}}"#).await;
+    send(finalized).await;
+    send(finalized).await;
+
+    let events = h.store.reader().unwrap().page(10, None).unwrap().events;
+    let seen: Vec<_> = events
+        .iter()
+        .rev()
+        .map(|e| (e.provider.as_deref(), e.event_type.as_deref(), e.delivery))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (Some("kustom-ipp"), Some("ipp.session.finalized"), 1),
+            (Some("kulmipay"), Some("collection_event"), 1),
+            (Some("kustom-ipp"), Some("ipp.session.finalized"), 2),
+            (Some("kustom-ipp"), Some("ipp.session.finalized"), 3),
+        ]
+    );
+    let detail = h.store.reader().unwrap().event(events[0].id).unwrap();
+    assert!(detail.refs.contains(&(
+        "session_id".into(),
+        "dc01aa86-fb99-4d05-97dc-e79a22650f9a".into()
+    )));
+}
+
+#[tokio::test]
+async fn a_database_at_its_size_cap_answers_5xx_never_2xx() {
+    let h = Harness::with_options(hooklens_core::store::StoreOptions {
+        max_page_count: Some(64),
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let mut refused = 0;
+    for n in 0..40 {
+        let r = client
+            .post(format!("{}/fill/{n}", h.url))
+            .body(vec![b'z'; 20_000])
+            .send()
+            .await
+            .unwrap();
+        match r.status().as_u16() {
+            200 => {}
+            503 => refused += 1,
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert!(refused > 0, "the cap was never reached");
+    // Exactly the acknowledged requests are stored.
+    let stored = h.store.reader().unwrap().count().unwrap();
+    assert_eq!(stored, 40 - refused);
+}

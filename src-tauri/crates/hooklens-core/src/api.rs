@@ -33,6 +33,8 @@ pub struct ListenerStatus {
     /// The URL to give a provider, e.g. `http://127.0.0.1:9494`.
     pub url: String,
     pub error: Option<String>,
+    /// When the address is taken: a free one nearby the user can switch to.
+    pub suggestion: Option<String>,
 }
 
 /// One captured request as the timeline lists it.
@@ -46,6 +48,9 @@ pub struct EventSummary {
     /// Milliseconds since the Unix epoch (the store keeps nanoseconds).
     #[ts(type = "number")]
     pub received_at_ms: i64,
+    /// None when the endpoint has since been removed.
+    #[ts(type = "number | null")]
+    pub endpoint_id: Option<i64>,
     pub method: String,
     pub path: String,
     pub query: Option<String>,
@@ -53,6 +58,69 @@ pub struct EventSummary {
     pub size: i64,
     pub content_type: Option<String>,
     pub remote_addr: Option<String>,
+    /// The preset id that recognised the request (e.g. `kustom`), if any.
+    pub provider: Option<String>,
+    pub event_type: Option<String>,
+    pub provider_event_id: Option<String>,
+    pub merchant_id: Option<String>,
+    /// 1 for the first arrival of a provider event id, 2 for its first redelivery, …
+    #[ts(type = "number")]
+    pub delivery: i64,
+    pub pinned: bool,
+}
+
+/// What the sender of a request gets back from an endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfiguredResponse {
+    pub status: u16,
+    pub headers: Vec<HeaderPair>,
+    pub body: String,
+    /// Wait this long (at most 60 000) after storing, before answering.
+    pub delay_ms: u32,
+}
+
+impl Default for ConfiguredResponse {
+    fn default() -> Self {
+        ConfiguredResponse {
+            status: 200,
+            headers: Vec::new(),
+            body: String::new(),
+            delay_ms: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct HeaderPair {
+    pub name: String,
+    pub value: String,
+}
+
+/// A path prefix with a name, a provider preset and a configured response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Endpoint {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    /// `/` for the default endpoint, else e.g. `/kustom`.
+    pub path_prefix: String,
+    /// Provider preset id; None = detect the provider from each request.
+    pub preset: Option<String>,
+    pub response: ConfiguredResponse,
+    /// Takes every path no other endpoint claims; cannot be removed.
+    pub is_default: bool,
+}
+
+/// How many stored events an endpoint has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointCount {
+    #[ts(type = "number | null")]
+    pub endpoint_id: Option<i64>,
+    #[ts(type = "number")]
+    pub count: i64,
 }
 
 /// A page of the timeline, newest first. `total` counts every stored event.
@@ -83,6 +151,8 @@ pub enum ErrorKind {
     Store,
     Capture,
     NotFound,
+    /// The request was refused because a value is not acceptable.
+    Invalid,
     Internal,
 }
 
@@ -107,6 +177,8 @@ impl From<crate::store::StoreError> for ErrorPayload {
     fn from(err: crate::store::StoreError) -> Self {
         let kind = match err {
             crate::store::StoreError::BadCursor(_) => ErrorKind::Internal,
+            crate::store::StoreError::NotFound(_) => ErrorKind::NotFound,
+            crate::store::StoreError::Invalid(_) => ErrorKind::Invalid,
             _ => ErrorKind::Store,
         };
         ErrorPayload::new(kind, err.to_string())
@@ -121,6 +193,10 @@ pub fn typescript_bindings() -> String {
         ListenerState::decl(&cfg),
         ListenerStatus::decl(&cfg),
         EventSummary::decl(&cfg),
+        HeaderPair::decl(&cfg),
+        ConfiguredResponse::decl(&cfg),
+        Endpoint::decl(&cfg),
+        EndpointCount::decl(&cfg),
         EventPage::decl(&cfg),
         EventBatch::decl(&cfg),
         ErrorKind::decl(&cfg),

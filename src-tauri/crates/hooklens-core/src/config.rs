@@ -7,7 +7,8 @@ use std::path::PathBuf;
 /// pasted into a provider's dashboard keeps working across restarts.
 pub const DEFAULT_PORT: u16 = 9494;
 
-/// Providers send bodies up to 25 MB.
+/// Providers send bodies up to 25 MB; the store's `body_limit` setting
+/// changes it.
 pub const DEFAULT_BODY_LIMIT: usize = 25 * 1024 * 1024;
 
 pub const DATA_DIR_ENV: &str = "HOOKLENS_DATA_DIR";
@@ -27,7 +28,6 @@ pub enum ConfigError {
 pub struct Config {
     pub data_dir: PathBuf,
     pub listen: SocketAddr,
-    pub body_limit: usize,
 }
 
 impl Config {
@@ -45,11 +45,7 @@ impl Config {
             Some(value) => parse_listen(&value)?,
             None => default_listen(),
         };
-        Ok(Config {
-            data_dir,
-            listen,
-            body_limit: DEFAULT_BODY_LIMIT,
-        })
+        Ok(Config { data_dir, listen })
     }
 
     /// The SQLite file inside the data directory.

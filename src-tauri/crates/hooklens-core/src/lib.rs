@@ -5,6 +5,7 @@
 pub mod api;
 pub mod capture;
 pub mod config;
+pub mod providers;
 pub mod store;
 
 pub use api::{AppInfo, ErrorPayload, EventSummary, ListenerState, ListenerStatus};

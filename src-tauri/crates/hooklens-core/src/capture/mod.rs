@@ -2,19 +2,20 @@
 //! then acknowledges it. The port serves capture and nothing else.
 
 use std::net::SocketAddr;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::api::{ListenerState, ListenerStatus};
-use crate::store::{NewEvent, Store, StoredHeader};
+use crate::api::{ConfiguredResponse, ListenerState, ListenerStatus};
+use crate::providers;
+use crate::store::{NewEvent, Store, StoredHeader, now_ns, route};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureError {
@@ -57,20 +58,34 @@ pub fn url_for(addr: SocketAddr) -> String {
     format!("http://{host}:{}", addr.port())
 }
 
-/// The status to show for an address the listener could not bind.
+/// The status to show for an address the listener could not bind, with a
+/// free port nearby to offer when the port was taken.
 pub fn failed_status(addr: SocketAddr, error: &CaptureError) -> ListenerStatus {
+    let suggestion = match error {
+        CaptureError::AddrInUse { .. } => suggest_free(addr).map(|a| a.to_string()),
+        _ => None,
+    };
     ListenerStatus {
         state: ListenerState::Failed,
         address: addr.to_string(),
         url: url_for(addr),
         error: Some(error.to_string()),
+        suggestion,
     }
+}
+
+/// The first of the next 50 ports on the same interface that can be bound
+/// right now; a near, memorable number beats a random ephemeral one.
+pub fn suggest_free(addr: SocketAddr) -> Option<SocketAddr> {
+    (1..=50u16)
+        .filter_map(|step| addr.port().checked_add(step))
+        .map(|port| SocketAddr::new(addr.ip(), port))
+        .find(|candidate| std::net::TcpListener::bind(candidate).is_ok())
 }
 
 #[derive(Clone)]
 struct CaptureState {
     store: Store,
-    body_limit: usize,
 }
 
 /// A running listener; dropping it leaves the server running until
@@ -83,11 +98,7 @@ pub struct Listener {
 
 impl Listener {
     /// Binds `addr` and starts serving on the current tokio runtime.
-    pub async fn start(
-        addr: SocketAddr,
-        store: Store,
-        body_limit: usize,
-    ) -> Result<Listener, CaptureError> {
+    pub async fn start(addr: SocketAddr, store: Store) -> Result<Listener, CaptureError> {
         let tcp = TcpListener::bind(addr)
             .await
             .map_err(|source| CaptureError::from_bind(addr, source))?;
@@ -96,7 +107,7 @@ impl Listener {
             .map_err(|source| CaptureError::Bind { addr, source })?;
         let app = Router::new()
             .fallback(capture)
-            .with_state(CaptureState { store, body_limit });
+            .with_state(CaptureState { store });
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let served = axum::serve(tcp, app.into_make_service_with_connect_info::<SocketAddr>())
@@ -126,6 +137,7 @@ impl Listener {
             address: self.local_addr.to_string(),
             url: url_for(self.local_addr),
             error: None,
+            suggestion: None,
         }
     }
 
@@ -138,12 +150,6 @@ impl Listener {
     }
 }
 
-fn now_ns() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
-}
-
 async fn capture(
     State(state): State<CaptureState>,
     ConnectInfo(remote): ConnectInfo<SocketAddr>,
@@ -151,20 +157,21 @@ async fn capture(
 ) -> Response {
     let received_at_ns = now_ns();
     let (parts, body) = request.into_parts();
+    let body_limit = usize::try_from(state.store.settings().body_limit).unwrap_or(usize::MAX);
 
     let declared = parts
         .headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > state.body_limit as u64) {
-        return too_large(&parts.uri, state.body_limit);
+    if declared.is_some_and(|len| len > body_limit as u64) {
+        return too_large(&parts.uri, body_limit);
     }
-    let body = match axum::body::to_bytes(Body::new(body), state.body_limit).await {
+    let body = match axum::body::to_bytes(Body::new(body), body_limit).await {
         Ok(bytes) => bytes,
         Err(err) => {
             if is_length_limit(&err) {
-                return too_large(&parts.uri, state.body_limit);
+                return too_large(&parts.uri, body_limit);
             }
             tracing::warn!(path = parts.uri.path(), error = %err, "request body could not be read; nothing stored");
             return plain(
@@ -174,27 +181,44 @@ async fn capture(
         }
     };
 
+    let headers: Vec<StoredHeader> = parts
+        .headers
+        .iter()
+        .map(|(name, value)| StoredHeader::new(name.as_str(), value.as_bytes()))
+        .collect();
+    let endpoints = state.store.endpoints();
+    let endpoint = route(&endpoints, parts.uri.path());
+    // An endpoint's preset decides; otherwise the request says who sent it.
+    let preset = endpoint
+        .and_then(|e| e.preset.as_deref())
+        .and_then(providers::preset)
+        .or_else(|| providers::detect(&headers, &body));
+    let rules = &preset.unwrap_or_else(providers::generic).rules;
+    let extracted = providers::extract(rules, &headers, &body);
+
     let event = NewEvent {
         received_at_ns,
+        endpoint_id: endpoint.map(|e| e.id),
         method: parts.method.as_str().to_owned(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(str::to_owned),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(name, value)| StoredHeader::new(name.as_str(), value.as_bytes()))
-            .collect(),
+        headers,
         remote_addr: Some(remote.to_string()),
         body: body.to_vec(),
+        provider: preset.map(|p| p.id.to_owned()),
+        event_type: extracted.event_type,
+        provider_event_id: extracted.event_id,
+        merchant_id: extracted.merchant_id,
+        refs: extracted.refs,
     };
+    let response = endpoint.map(|e| e.response.clone()).unwrap_or_default();
 
     match state.store.insert(event).await {
         Ok(saved) => {
-            let mut response = StatusCode::OK.into_response();
-            if let Ok(id) = HeaderValue::from_str(&saved.id.to_string()) {
-                response.headers_mut().insert("x-hooklens-event", id);
+            if response.delay_ms > 0 {
+                tokio::time::sleep(Duration::from_millis(u64::from(response.delay_ms))).await;
             }
-            response
+            configured(&response, saved.id)
         }
         Err(err) => {
             // Never a 2xx for data that is not stored: the provider retries.
@@ -205,6 +229,26 @@ async fn capture(
             )
         }
     }
+}
+
+/// The endpoint's configured answer. Values were validated when the endpoint
+/// was saved; anything that still does not parse is skipped, not fatal.
+fn configured(response: &ConfiguredResponse, event_id: i64) -> Response {
+    let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::OK);
+    let mut out = (status, response.body.clone()).into_response();
+    let headers = out.headers_mut();
+    for h in &response.headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(h.name.as_bytes()),
+            HeaderValue::from_str(&h.value),
+        ) {
+            headers.append(name, value);
+        }
+    }
+    if let Ok(id) = HeaderValue::from_str(&event_id.to_string()) {
+        headers.insert("x-hooklens-event", id);
+    }
+    out
 }
 
 fn is_length_limit(err: &axum::Error) -> bool {
@@ -262,15 +306,21 @@ mod tests {
     async fn a_taken_port_is_reported_plainly() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let first = Listener::start("127.0.0.1:0".parse().unwrap(), store.clone(), 1024)
+        let first = Listener::start("127.0.0.1:0".parse().unwrap(), store.clone())
             .await
             .unwrap();
         let taken = first.local_addr();
-        let err = Listener::start(taken, store, 1024).await.err().unwrap();
+        let err = Listener::start(taken, store).await.err().unwrap();
         assert!(matches!(err, CaptureError::AddrInUse { .. }), "{err:?}");
         let status = failed_status(taken, &err);
         assert_eq!(status.state, ListenerState::Failed);
         assert!(status.error.unwrap().contains("already in use"));
+        let offered: SocketAddr = status.suggestion.unwrap().parse().unwrap();
+        assert!(offered.port() > taken.port() && offered.port() <= taken.port() + 50);
+        assert!(
+            std::net::TcpListener::bind(offered).is_ok(),
+            "the offered port is free"
+        );
         first.shutdown().await;
     }
 }

@@ -2,16 +2,28 @@
 //! commits requests in groups; readers open their own connections, so reading
 //! the timeline never blocks ingestion (WAL).
 
-use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
-use std::time::Duration;
+mod endpoints;
+mod read;
+mod settings;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock, RwLock, Weak};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+pub use endpoints::{DEFAULT_ENDPOINT_ID, EndpointSpec, MAX_DELAY_MS, normalize_prefix, route};
+pub use read::{Cursor, EventDetail, PageQuery, Reader};
+pub use settings::{Durability, KEYS as SETTING_KEYS, Settings};
+
+use rusqlite::{Connection, OpenFlags, params};
 use rusqlite_migration::{M, Migrations};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
-use crate::api::{EventPage, EventSummary};
+use crate::api::{Endpoint, EventSummary};
+
+pub const DATABASE_FILE: &str = "hooklens.sqlite3";
+const LOCK_FILE: &str = "hooklens.lock";
 
 /// How many acknowledged-but-uncommitted requests may queue before senders
 /// wait; bounds memory when the disk is slower than the network.
@@ -19,6 +31,12 @@ const WRITE_QUEUE: usize = 1024;
 /// The most requests committed in one transaction.
 const MAX_GROUP: usize = 256;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Retention runs after this many inserts or this much time, whichever first.
+const RETENTION_EVERY: u64 = 1000;
+const RETENTION_INTERVAL: Duration = Duration::from_secs(10);
+const RETENTION_CHUNK: i64 = 2000;
+/// The full-text index covers this much of a textual body.
+const FTS_BODY_LIMIT: usize = 1024 * 1024;
 
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![M::up(include_str!(
@@ -43,6 +61,15 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite_migration::Error,
     },
+    #[error(
+        "another Hooklens (the desktop app or `hooklens-cli serve`) is already serving {dir}; stop it or use another data directory"
+    )]
+    Locked { dir: PathBuf },
+    #[error("cannot lock the data directory {dir}: {source}")]
+    Lock {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("could not store the request: {0}")]
@@ -51,12 +78,16 @@ pub enum StoreError {
     WriterGone,
     #[error("invalid timeline cursor {0:?}")]
     BadCursor(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// One header as received. Values are bytes on the wire; most are text, but a
 /// value that is not UTF-8 is kept as its raw bytes in `value_bytes` so nothing
 /// is rewritten on the way in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredHeader {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -80,18 +111,33 @@ impl StoredHeader {
             },
         }
     }
+
+    /// The value as bytes, exactly as received.
+    pub fn bytes(&self) -> &[u8] {
+        match (&self.value, &self.value_bytes) {
+            (Some(text), _) => text.as_bytes(),
+            (None, Some(bytes)) => bytes,
+            (None, None) => &[],
+        }
+    }
 }
 
-/// A request as it arrived, before it has an id.
-#[derive(Debug, Clone)]
+/// A request as it arrived, with what its preset extracted, before it has an id.
+#[derive(Debug, Clone, Default)]
 pub struct NewEvent {
     pub received_at_ns: i64,
+    pub endpoint_id: Option<i64>,
     pub method: String,
     pub path: String,
     pub query: Option<String>,
     pub headers: Vec<StoredHeader>,
     pub remote_addr: Option<String>,
     pub body: Vec<u8>,
+    pub provider: Option<String>,
+    pub event_type: Option<String>,
+    pub provider_event_id: Option<String>,
+    pub merchant_id: Option<String>,
+    pub refs: Vec<(String, String)>,
 }
 
 impl NewEvent {
@@ -103,63 +149,124 @@ impl NewEvent {
     }
 }
 
+/// Knobs for tests and for a hard size cap.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StoreOptions {
+    /// Hard cap on the database file in pages: writes beyond it fail (and the
+    /// sender gets a 5xx) instead of filling the disk.
+    pub max_page_count: Option<u64>,
+}
+
 struct WriteJob {
     event: NewEvent,
     done: oneshot::Sender<Result<EventSummary, String>>,
 }
 
+struct Shared {
+    path: PathBuf,
+    settings: RwLock<Settings>,
+    endpoints: RwLock<Arc<[Endpoint]>>,
+}
+
 /// Handle to the store; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    path: PathBuf,
+    shared: Arc<Shared>,
     jobs: mpsc::Sender<WriteJob>,
     new_events: broadcast::Sender<EventSummary>,
 }
 
+/// Unix time in nanoseconds (0 before 1970, saturating far in the future).
+pub fn now_ns() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path).map_err(|source| StoreError::Open {
+        path: path.to_owned(),
+        source,
+    })?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
 impl Store {
+    pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        Store::open_with(data_dir, StoreOptions::default())
+    }
+
     /// Opens (creating if needed) the database in `data_dir`, migrates it and
     /// starts the writer thread.
-    pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+    pub fn open_with(data_dir: &Path, options: StoreOptions) -> Result<Store, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::CreateDir {
             path: data_dir.to_owned(),
             source,
         })?;
-        let path = data_dir.join("hooklens.sqlite3");
-        let mut conn = Connection::open(&path).map_err(|source| StoreError::Open {
-            path: path.clone(),
-            source,
-        })?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        // WAL + NORMAL: a commit is in the OS before we answer, so a killed
-        // process loses nothing it acknowledged.
+        let path = data_dir.join(DATABASE_FILE);
+        let mut conn = open_connection(&path)?;
+        // Must precede the first table, so that retention can give space back.
+        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
         MIGRATIONS
             .to_latest(&mut conn)
             .map_err(|source| StoreError::Migrate {
                 path: path.clone(),
                 source,
             })?;
+        let settings = Settings::load(&conn)?;
+        // NORMAL: a commit is in the OS before we answer, so a killed process
+        // loses nothing it acknowledged. FULL: also on disk (power loss).
+        let synchronous = match settings.durability {
+            Durability::Normal => "NORMAL",
+            Durability::Full => "FULL",
+        };
+        conn.pragma_update(None, "synchronous", synchronous)?;
+        if let Some(pages) = options.max_page_count {
+            conn.pragma_update(None, "max_page_count", pages)?;
+        }
+        let endpoints: Arc<[Endpoint]> = endpoints::list(&conn)?.into();
+        let stored: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
 
+        let shared = Arc::new(Shared {
+            path: path.clone(),
+            settings: RwLock::new(settings),
+            endpoints: RwLock::new(endpoints),
+        });
         let (jobs, rx) = mpsc::channel(WRITE_QUEUE);
         let (new_events, _) = broadcast::channel(4096);
-        let broadcaster = new_events.clone();
+        let writer = Writer {
+            conn,
+            shared: Arc::downgrade(&shared),
+            new_events: new_events.clone(),
+            stored: u64::try_from(stored).unwrap_or(0),
+            since_retention: 0,
+            last_retention: Instant::now(),
+        };
+        let spawn_err = |source| StoreError::CreateDir {
+            path: data_dir.to_owned(),
+            source,
+        };
         std::thread::Builder::new()
             .name("hooklens-writer".into())
-            .spawn(move || writer_loop(conn, rx, broadcaster))
-            .map_err(|source| StoreError::CreateDir {
-                path: data_dir.to_owned(),
-                source,
-            })?;
+            .spawn(move || writer.run(rx))
+            .map_err(spawn_err)?;
+        let watched = Arc::downgrade(&shared);
+        std::thread::Builder::new()
+            .name("hooklens-config-watch".into())
+            .spawn(move || watch_config(watched))
+            .map_err(spawn_err)?;
         Ok(Store {
-            path,
+            shared,
             jobs,
             new_events,
         })
     }
 
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.shared.path
     }
 
     /// Stores one request; returns only once it is committed.
@@ -184,48 +291,280 @@ impl Store {
     /// A read connection of its own.
     pub fn reader(&self) -> Result<Reader, StoreError> {
         let conn = Connection::open_with_flags(
-            &self.path,
+            &self.shared.path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|source| StoreError::Open {
-            path: self.path.clone(),
+            path: self.shared.path.clone(),
             source,
         })?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        Ok(Reader { conn })
+        Ok(Reader::new(conn))
+    }
+
+    pub fn settings(&self) -> Settings {
+        *self
+            .shared
+            .settings
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Validates, stores and applies one setting. Durability applies at the
+    /// next start.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<Settings, StoreError> {
+        let mut settings = self.settings();
+        settings.set(key, value)?;
+        settings.save(&open_connection(&self.shared.path)?)?;
+        *self
+            .shared
+            .settings
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = settings;
+        Ok(settings)
+    }
+
+    /// The current endpoints, default first; cheap (a shared snapshot).
+    pub fn endpoints(&self) -> Arc<[Endpoint]> {
+        self.shared
+            .endpoints
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn add_endpoint(&self, spec: &EndpointSpec) -> Result<Endpoint, StoreError> {
+        let conn = open_connection(&self.shared.path)?;
+        let endpoint = endpoints::insert(&conn, spec, now_ns())?;
+        reload(&self.shared, &conn)?;
+        Ok(endpoint)
+    }
+
+    pub fn update_endpoint(&self, id: i64, spec: &EndpointSpec) -> Result<Endpoint, StoreError> {
+        let conn = open_connection(&self.shared.path)?;
+        let endpoint = endpoints::update(&conn, id, spec)?;
+        reload(&self.shared, &conn)?;
+        Ok(endpoint)
+    }
+
+    /// Pinned events are never removed by retention.
+    pub fn set_pinned(&self, id: i64, pinned: bool) -> Result<(), StoreError> {
+        let conn = open_connection(&self.shared.path)?;
+        let changed = conn.execute(
+            "UPDATE events SET pinned = ?2 WHERE id = ?1",
+            params![id, pinned],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::NotFound(format!("no event {id}")));
+        }
+        Ok(())
+    }
+
+    pub fn remove_endpoint(&self, id: i64) -> Result<(), StoreError> {
+        let conn = open_connection(&self.shared.path)?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        endpoints::delete(&conn, id)?;
+        reload(&self.shared, &conn)
     }
 }
 
-fn writer_loop(
-    mut conn: Connection,
-    mut rx: mpsc::Receiver<WriteJob>,
+fn reload(shared: &Shared, conn: &Connection) -> Result<(), StoreError> {
+    let fresh: Arc<[Endpoint]> = endpoints::list(conn)?.into();
+    *shared.endpoints.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+    let settings = Settings::load(conn)?;
+    *shared.settings.write().unwrap_or_else(|e| e.into_inner()) = settings;
+    Ok(())
+}
+
+/// Another process (`hooklens-cli endpoints add` next to a running app) may
+/// change endpoints or settings: pick that up within a second. `data_version`
+/// moves whenever another connection commits, which is cheap to poll.
+fn watch_config(shared: Weak<Shared>) {
+    let Some(path) = shared.upgrade().map(|s| s.path.clone()) else {
+        return;
+    };
+    let Ok(conn) = open_connection(&path) else {
+        return;
+    };
+    let version = |conn: &Connection| -> Option<i64> {
+        conn.query_row("PRAGMA data_version", [], |row| row.get(0))
+            .ok()
+    };
+    let mut seen = version(&conn);
+    loop {
+        std::thread::sleep(Duration::from_secs(1));
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
+        let now = version(&conn);
+        if now != seen {
+            if let Err(err) = reload(&shared, &conn) {
+                tracing::warn!(error = %err, "could not reload endpoints");
+            }
+            seen = now;
+        }
+    }
+}
+
+/// Holds the data directory for one serving process; released on drop.
+pub struct DataDirLock {
+    _file: File,
+}
+
+impl DataDirLock {
+    pub fn acquire(data_dir: &Path) -> Result<DataDirLock, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::CreateDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let lock_err = |source| StoreError::Lock {
+            dir: data_dir.to_owned(),
+            source,
+        };
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(data_dir.join(LOCK_FILE))
+            .map_err(lock_err)?;
+        match file.try_lock() {
+            Ok(()) => Ok(DataDirLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked {
+                dir: data_dir.to_owned(),
+            }),
+            Err(std::fs::TryLockError::Error(source)) => Err(lock_err(source)),
+        }
+    }
+}
+
+struct Writer {
+    conn: Connection,
+    shared: Weak<Shared>,
     new_events: broadcast::Sender<EventSummary>,
-) {
-    let mut group = Vec::with_capacity(MAX_GROUP);
-    while let Some(first) = rx.blocking_recv() {
-        group.push(first);
-        while group.len() < MAX_GROUP {
-            match rx.try_recv() {
-                Ok(job) => group.push(job),
-                Err(_) => break,
-            }
-        }
-        match commit_group(&mut conn, &group) {
-            Ok(summaries) => {
-                for (job, summary) in group.drain(..).zip(summaries) {
-                    // Nobody listening is fine: the UI may not be open.
-                    let _ = new_events.send(summary.clone());
-                    let _ = job.done.send(Ok(summary));
+    /// Events in the store, kept here so retention needs no count(*).
+    stored: u64,
+    since_retention: u64,
+    last_retention: Instant,
+}
+
+impl Writer {
+    fn run(mut self, mut rx: mpsc::Receiver<WriteJob>) {
+        let mut group = Vec::with_capacity(MAX_GROUP);
+        while let Some(first) = rx.blocking_recv() {
+            group.push(first);
+            while group.len() < MAX_GROUP {
+                match rx.try_recv() {
+                    Ok(job) => group.push(job),
+                    Err(_) => break,
                 }
             }
-            Err(err) => {
-                tracing::error!(error = %err, requests = group.len(), "could not store requests");
-                let message = err.to_string();
-                for job in group.drain(..) {
-                    let _ = job.done.send(Err(message.clone()));
+            match commit_group(&mut self.conn, &group) {
+                Ok(summaries) => {
+                    self.stored += summaries.len() as u64;
+                    self.since_retention += summaries.len() as u64;
+                    for (job, summary) in group.drain(..).zip(summaries) {
+                        // Nobody listening is fine: the UI may not be open.
+                        let _ = self.new_events.send(summary.clone());
+                        let _ = job.done.send(Ok(summary));
+                    }
+                }
+                Err(err) => {
+                    tracing::error!(error = %err, requests = group.len(), "could not store requests");
+                    let message = err.to_string();
+                    for job in group.drain(..) {
+                        let _ = job.done.send(Err(message.clone()));
+                    }
+                }
+            }
+            if self.since_retention >= RETENTION_EVERY
+                || self.last_retention.elapsed() >= RETENTION_INTERVAL
+            {
+                self.retention();
+            }
+        }
+    }
+
+    /// Removes the oldest unpinned events until the store is within its
+    /// limits. Runs between groups, so it never delays an acknowledgement by
+    /// more than one chunk.
+    fn retention(&mut self) {
+        self.since_retention = 0;
+        self.last_retention = Instant::now();
+        let Some(settings) = self
+            .shared
+            .upgrade()
+            .map(|s| *s.settings.read().unwrap_or_else(|e| e.into_inner()))
+        else {
+            return;
+        };
+        let mut removed_any = false;
+        loop {
+            let over_count = self.stored.saturating_sub(settings.max_events);
+            let over_size = match used_bytes(&self.conn) {
+                Ok(used) => used > settings.max_db_bytes,
+                Err(err) => {
+                    tracing::warn!(error = %err, "retention: cannot read the database size");
+                    false
+                }
+            };
+            let chunk = if over_count > 0 {
+                i64::try_from(over_count)
+                    .unwrap_or(RETENTION_CHUNK)
+                    .min(RETENTION_CHUNK)
+            } else if over_size {
+                RETENTION_CHUNK
+            } else {
+                break;
+            };
+            match self.conn.execute(
+                "DELETE FROM events WHERE id IN
+                   (SELECT id FROM events WHERE pinned = 0 ORDER BY received_at, id LIMIT ?1)",
+                [chunk],
+            ) {
+                Ok(0) => break, // only pinned events left
+                Ok(n) => {
+                    self.stored = self.stored.saturating_sub(n as u64);
+                    removed_any = true;
+                    tracing::info!(removed = n, "retention removed the oldest events");
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "retention failed");
+                    break;
                 }
             }
         }
+        if removed_any && let Err(err) = self.conn.execute_batch("PRAGMA incremental_vacuum;") {
+            tracing::warn!(error = %err, "could not give freed space back");
+        }
+    }
+}
+
+/// Bytes the database really uses (free pages excluded).
+fn used_bytes(conn: &Connection) -> rusqlite::Result<u64> {
+    let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+    let free: i64 = conn.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
+    let size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    Ok(u64::try_from((pages - free) * size).unwrap_or(0))
+}
+
+fn headers_text(headers: &[StoredHeader]) -> String {
+    let mut text = String::new();
+    for h in headers {
+        text.push_str(&h.name);
+        text.push_str(": ");
+        text.push_str(&String::from_utf8_lossy(h.bytes()));
+        text.push('\n');
+    }
+    text
+}
+
+/// The longest valid UTF-8 prefix of the body, up to the index limit: binary
+/// bodies index nothing, text bodies index their text.
+fn body_text(body: &[u8]) -> &str {
+    let head = &body[..body.len().min(FTS_BODY_LIMIT)];
+    match std::str::from_utf8(head) {
+        Ok(text) => text,
+        Err(err) => std::str::from_utf8(&head[..err.valid_up_to()]).unwrap_or_default(),
     }
 }
 
@@ -237,17 +576,37 @@ fn commit_group(
     let mut summaries = Vec::with_capacity(group.len());
     {
         let mut insert = tx.prepare_cached(
-            "INSERT INTO events (received_at, method, path, query, headers, remote_addr, content_type, size, body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO events (received_at, endpoint_id, method, path, query, headers, remote_addr,
+                                 content_type, size, body, provider, event_type, provider_event_id,
+                                 merchant_id, refs, delivery)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        )?;
+        let mut previous = tx.prepare_cached(
+            "SELECT ifnull(max(delivery), 0) FROM events WHERE provider IS ?1 AND provider_event_id = ?2",
+        )?;
+        let mut index = tx.prepare_cached(
+            "INSERT INTO events_fts (rowid, path, headers, body) VALUES (?1, ?2, ?3, ?4)",
         )?;
         for job in group {
             let e = &job.event;
             let headers = serde_json::to_string(&e.headers)
                 .map_err(|err| rusqlite::Error::ToSqlConversionFailure(Box::new(err)))?;
+            let refs = if e.refs.is_empty() {
+                None
+            } else {
+                serde_json::to_string(&e.refs).ok()
+            };
             let content_type = e.content_type();
             let size = i64::try_from(e.body.len()).unwrap_or(i64::MAX);
+            let delivery: i64 = match &e.provider_event_id {
+                Some(event_id) => {
+                    previous.query_row(params![e.provider, event_id], |r| r.get::<_, i64>(0))? + 1
+                }
+                None => 1,
+            };
             insert.execute(params![
                 e.received_at_ns,
+                e.endpoint_id,
                 e.method,
                 e.path,
                 e.query,
@@ -256,8 +615,20 @@ fn commit_group(
                 content_type,
                 size,
                 e.body,
+                e.provider,
+                e.event_type,
+                e.provider_event_id,
+                e.merchant_id,
+                refs,
+                delivery,
             ])?;
             let id = tx.last_insert_rowid();
+            index.execute(params![
+                id,
+                e.path,
+                headers_text(&e.headers),
+                body_text(&e.body)
+            ])?;
             summaries.push(EventSummary {
                 id,
                 cursor: Cursor {
@@ -266,12 +637,19 @@ fn commit_group(
                 }
                 .to_string(),
                 received_at_ms: e.received_at_ns / 1_000_000,
+                endpoint_id: e.endpoint_id,
                 method: e.method.clone(),
                 path: e.path.clone(),
                 query: e.query.clone(),
                 size,
                 content_type,
                 remote_addr: e.remote_addr.clone(),
+                provider: e.provider.clone(),
+                event_type: e.event_type.clone(),
+                provider_event_id: e.provider_event_id.clone(),
+                merchant_id: e.merchant_id.clone(),
+                delivery,
+                pinned: false,
             });
         }
     }
@@ -279,181 +657,5 @@ fn commit_group(
     Ok(summaries)
 }
 
-/// A read-only connection.
-pub struct Reader {
-    conn: Connection,
-}
-
-/// Where a timeline page starts: strictly older than this (received_at, id).
-/// It travels to the UI as the opaque text `"<ns>:<id>"` because nanosecond
-/// times do not fit in a JavaScript number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor {
-    pub received_at_ns: i64,
-    pub id: i64,
-}
-
-impl std::fmt::Display for Cursor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.received_at_ns, self.id)
-    }
-}
-
-impl std::str::FromStr for Cursor {
-    type Err = StoreError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || StoreError::BadCursor(s.to_owned());
-        let (at, id) = s.split_once(':').ok_or_else(bad)?;
-        Ok(Cursor {
-            received_at_ns: at.parse().map_err(|_| bad())?,
-            id: id.parse().map_err(|_| bad())?,
-        })
-    }
-}
-
-impl Reader {
-    pub fn count(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM events", [], |row| row.get(0))?)
-    }
-
-    /// Newest first, `limit` events older than `before` (keyset pagination).
-    pub fn page(&self, limit: u32, before: Option<Cursor>) -> Result<EventPage, StoreError> {
-        let (at, id) = before.map_or((i64::MAX, i64::MAX), |c| (c.received_at_ns, c.id));
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, received_at, method, path, query, size, content_type, remote_addr
-             FROM events
-             WHERE (received_at, id) < (?1, ?2)
-             ORDER BY received_at DESC, id DESC
-             LIMIT ?3",
-        )?;
-        let events = stmt
-            .query_map(params![at, id, limit], |row| {
-                let id: i64 = row.get(0)?;
-                let received_at_ns: i64 = row.get(1)?;
-                Ok(EventSummary {
-                    id,
-                    cursor: Cursor { received_at_ns, id }.to_string(),
-                    received_at_ms: received_at_ns / 1_000_000,
-                    method: row.get(2)?,
-                    path: row.get(3)?,
-                    query: row.get(4)?,
-                    size: row.get(5)?,
-                    content_type: row.get(6)?,
-                    remote_addr: row.get(7)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(EventPage {
-            events,
-            total: self.count()?,
-        })
-    }
-
-    /// The body exactly as received.
-    pub fn body(&self, id: i64) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT body FROM events WHERE id = ?1", [id], |row| {
-                row.get(0)
-            })
-            .optional()?)
-    }
-
-    /// The headers as received, in order.
-    pub fn headers(&self, id: i64) -> Result<Option<Vec<StoredHeader>>, StoreError> {
-        let json: Option<String> = self
-            .conn
-            .query_row("SELECT headers FROM events WHERE id = ?1", [id], |row| {
-                row.get(0)
-            })
-            .optional()?;
-        json.map(|j| {
-            serde_json::from_str(&j).map_err(|err| {
-                StoreError::Sqlite(rusqlite::Error::FromSqlConversionFailure(
-                    0,
-                    rusqlite::types::Type::Text,
-                    Box::new(err),
-                ))
-            })
-        })
-        .transpose()
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn event(n: i64, body: &[u8]) -> NewEvent {
-        NewEvent {
-            received_at_ns: 1_700_000_000_000_000_000 + n,
-            method: "POST".into(),
-            path: format!("/hook/{n}"),
-            query: None,
-            headers: vec![StoredHeader::new("content-type", b"application/json")],
-            remote_addr: Some("127.0.0.1:5000".into()),
-            body: body.to_vec(),
-        }
-    }
-
-    #[tokio::test]
-    async fn stored_bytes_come_back_exactly_and_pages_are_newest_first() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let raw = b"\xff\xfe not utf-8 \r\n".to_vec();
-        let first = store.insert(event(1, &raw)).await.unwrap();
-        for n in 2..=5 {
-            store.insert(event(n, b"{}")).await.unwrap();
-        }
-        let reader = store.reader().unwrap();
-        assert_eq!(reader.body(first.id).unwrap().unwrap(), raw);
-
-        let page = reader.page(3, None).unwrap();
-        assert_eq!(page.total, 5);
-        let paths: Vec<_> = page.events.iter().map(|e| e.path.as_str()).collect();
-        assert_eq!(paths, ["/hook/5", "/hook/4", "/hook/3"]);
-        let last = page.events.last().unwrap();
-        let next = reader.page(3, Some(last.cursor.parse().unwrap())).unwrap();
-        let paths: Vec<_> = next.events.iter().map(|e| e.path.as_str()).collect();
-        assert_eq!(paths, ["/hook/2", "/hook/1"]);
-    }
-
-    #[test]
-    fn cursors_round_trip_and_reject_garbage() {
-        let c = Cursor {
-            received_at_ns: 1_700_000_000_123_456_789,
-            id: 42,
-        };
-        assert_eq!(c.to_string().parse::<Cursor>().unwrap(), c);
-        assert!("12".parse::<Cursor>().is_err());
-        assert!("a:b".parse::<Cursor>().is_err());
-    }
-
-    #[tokio::test]
-    async fn non_utf8_header_values_are_kept_byte_for_byte() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let mut e = event(1, b"");
-        e.headers.push(StoredHeader::new("x-odd", b"caf\xe9"));
-        let saved = store.insert(e).await.unwrap();
-        let headers = store.reader().unwrap().headers(saved.id).unwrap().unwrap();
-        assert_eq!(headers[1].value_bytes.as_deref(), Some(&b"caf\xe9"[..]));
-        assert_eq!(headers[1].value, None);
-    }
-
-    #[tokio::test]
-    async fn reopening_keeps_history_and_subscribers_see_commits() {
-        let dir = tempfile::tempdir().unwrap();
-        {
-            let store = Store::open(dir.path()).unwrap();
-            let mut rx = store.subscribe();
-            let saved = store.insert(event(1, b"a")).await.unwrap();
-            assert_eq!(rx.recv().await.unwrap(), saved);
-        }
-        let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.reader().unwrap().count().unwrap(), 1);
-    }
-}
+mod tests;

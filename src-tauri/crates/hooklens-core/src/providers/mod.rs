@@ -1,0 +1,362 @@
+//! Provider presets: how to read a captured request's event type, provider
+//! event id, merchant/account id and extra reference ids, and how to tell
+//! which provider sent a request that landed on the default endpoint.
+//!
+//! Headers and bodies come straight off the wire, so nothing here may panic on
+//! any input, and every extracted value is capped in length.
+
+mod detect;
+#[cfg(test)]
+mod tests;
+
+use std::cell::OnceCell;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::store::StoredHeader;
+
+pub use detect::detect;
+
+/// Longest extracted value, in chars. Extracted values are indexed and shown
+/// in the timeline; without a cap a hostile body could bloat the index.
+pub const MAX_VALUE_CHARS: usize = 512;
+
+/// Stable preset ids, as stored in the database and accepted by the CLI.
+pub mod ids {
+    pub const KUSTOM: &str = "kustom";
+    pub const KUSTOM_IPP: &str = "kustom-ipp";
+    pub const CHECKOUT: &str = "checkout";
+    pub const USAEPAY: &str = "usaepay";
+    pub const KULMIPAY: &str = "kulmipay";
+    pub const STRIPE: &str = "stripe";
+    pub const GITHUB: &str = "github";
+    pub const SHOPIFY: &str = "shopify";
+    pub const SLACK: &str = "slack";
+    pub const STANDARD_WEBHOOKS: &str = "standard-webhooks";
+    pub const GENERIC: &str = "generic";
+}
+
+/// How one value is found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum Source {
+    /// An RFC 6901 pointer into the body parsed as JSON.
+    JsonPointer { pointer: String },
+    /// A request header, matched case-insensitively.
+    Header { name: String },
+}
+
+impl Source {
+    pub fn pointer(pointer: impl Into<String>) -> Self {
+        Source::JsonPointer {
+            pointer: pointer.into(),
+        }
+    }
+
+    pub fn header(name: impl Into<String>) -> Self {
+        Source::Header { name: name.into() }
+    }
+}
+
+/// Where a provider puts the values Hooklens indexes. For each field the
+/// first source that yields a non-empty value wins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtractionRules {
+    pub event_type: Vec<Source>,
+    pub event_id: Vec<Source>,
+    pub merchant_id: Vec<Source>,
+    /// Labelled extra ids, e.g. `("session_id", /data/session_id)`.
+    pub refs: Vec<(String, Source)>,
+}
+
+#[derive(Debug)]
+pub struct Preset {
+    /// Stable id used in the database and the CLI (see [`ids`]).
+    pub id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    pub rules: ExtractionRules,
+    /// Reserved for the signature engine: the signing construction is not
+    /// published and the preset guesses it. False for every preset here.
+    pub assumed: bool,
+}
+
+/// What the rules found in one request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extracted {
+    pub event_type: Option<String>,
+    pub event_id: Option<String>,
+    pub merchant_id: Option<String>,
+    pub refs: Vec<(String, String)>,
+}
+
+/// Shorthands for the preset table.
+fn ptr(pointer: &str) -> Source {
+    Source::pointer(pointer)
+}
+
+fn hdr(name: &str) -> Source {
+    Source::header(name)
+}
+
+fn refs<const N: usize>(pairs: [(&str, Source); N]) -> Vec<(String, Source)> {
+    pairs
+        .into_iter()
+        .map(|(label, source)| (label.to_owned(), source))
+        .collect()
+}
+
+fn preset_entry(id: &'static str, name: &'static str, rules: ExtractionRules) -> Preset {
+    Preset {
+        id,
+        name,
+        rules,
+        assumed: false,
+    }
+}
+
+/// Display order: the payment providers Hooklens was specified for, then the
+/// common public schemes, then the fallback. `generic` must stay last (see
+/// [`generic`]).
+static PRESETS: LazyLock<[Preset; 11]> = LazyLock::new(|| {
+    [
+        preset_entry(
+            ids::KUSTOM,
+            "Kustom",
+            ExtractionRules {
+                event_type: vec![ptr("/type")],
+                event_id: vec![ptr("/id")],
+                merchant_id: vec![ptr("/merchant_id")],
+                // In-Person Payments events arrive at the same destination.
+                refs: refs([
+                    ("session_id", ptr("/data/session_id")),
+                    ("order_id", ptr("/data/order_id")),
+                ]),
+            },
+        ),
+        preset_entry(
+            ids::KUSTOM_IPP,
+            "Kustom In-Person Payments",
+            ExtractionRules {
+                event_type: vec![ptr("/type")],
+                event_id: vec![ptr("/id")],
+                merchant_id: vec![ptr("/merchant_id")],
+                refs: refs([
+                    ("session_id", ptr("/data/session_id")),
+                    ("order_id", ptr("/data/order_id")),
+                    ("failure_reason", ptr("/data/failure_reason")),
+                ]),
+            },
+        ),
+        preset_entry(
+            ids::CHECKOUT,
+            "Checkout",
+            ExtractionRules {
+                event_type: vec![ptr("/type")],
+                // Delivered Standard-Webhooks style: the message id is the
+                // stable id across retries.
+                event_id: vec![hdr("webhook-id"), ptr("/id")],
+                merchant_id: vec![],
+                refs: refs([("checkout_id", ptr("/metadata/checkoutId"))]),
+            },
+        ),
+        preset_entry(
+            ids::USAEPAY,
+            "USAePay",
+            ExtractionRules {
+                event_type: vec![ptr("/event_type")],
+                event_id: vec![ptr("/event_id")],
+                merchant_id: vec![ptr("/event_body/merchant/merch_key")],
+                refs: refs([("object_key", ptr("/event_body/object/key"))]),
+            },
+        ),
+        preset_entry(
+            ids::KULMIPAY,
+            "Kulmi Pay",
+            ExtractionRules {
+                event_type: vec![ptr("/topic")],
+                event_id: vec![ptr("/id"), ptr("/event_id"), ptr("/data/id")],
+                merchant_id: vec![],
+                refs: refs([("resource_id", ptr("/data/id"))]),
+            },
+        ),
+        preset_entry(
+            ids::STRIPE,
+            "Stripe",
+            ExtractionRules {
+                event_type: vec![ptr("/type")],
+                event_id: vec![ptr("/id")],
+                // Set only on Connect events.
+                merchant_id: vec![ptr("/account")],
+                refs: vec![],
+            },
+        ),
+        preset_entry(
+            ids::GITHUB,
+            "GitHub",
+            ExtractionRules {
+                event_type: vec![hdr("x-github-event")],
+                event_id: vec![hdr("x-github-delivery")],
+                merchant_id: vec![ptr("/repository/full_name"), ptr("/organization/login")],
+                refs: refs([("hook_id", hdr("x-github-hook-id"))]),
+            },
+        ),
+        preset_entry(
+            ids::SHOPIFY,
+            "Shopify",
+            ExtractionRules {
+                event_type: vec![hdr("x-shopify-topic")],
+                event_id: vec![hdr("x-shopify-event-id"), hdr("x-shopify-webhook-id")],
+                merchant_id: vec![hdr("x-shopify-shop-domain")],
+                refs: vec![],
+            },
+        ),
+        preset_entry(
+            ids::SLACK,
+            "Slack",
+            ExtractionRules {
+                // Events API callbacks carry the interesting type inside
+                // `event`; url_verification has only the outer one.
+                event_type: vec![ptr("/event/type"), ptr("/type")],
+                event_id: vec![ptr("/event_id")],
+                merchant_id: vec![ptr("/team_id")],
+                refs: vec![],
+            },
+        ),
+        preset_entry(
+            ids::STANDARD_WEBHOOKS,
+            "Standard Webhooks / Svix",
+            ExtractionRules {
+                event_type: vec![ptr("/type")],
+                event_id: vec![hdr("webhook-id"), hdr("svix-id")],
+                merchant_id: vec![],
+                refs: vec![],
+            },
+        ),
+        preset_entry(
+            ids::GENERIC,
+            "Generic",
+            ExtractionRules {
+                event_type: vec![
+                    ptr("/type"),
+                    ptr("/event_type"),
+                    ptr("/event"),
+                    ptr("/topic"),
+                ],
+                event_id: vec![ptr("/id"), ptr("/event_id")],
+                merchant_id: vec![],
+                refs: vec![],
+            },
+        ),
+    ]
+});
+
+/// All presets, in display order.
+pub fn presets() -> &'static [Preset] {
+    PRESETS.as_slice()
+}
+
+/// The preset with this id, compared case-insensitively.
+pub fn preset(id: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.id.eq_ignore_ascii_case(id))
+}
+
+/// The best-effort preset used when detection finds nothing.
+pub fn generic() -> &'static Preset {
+    let [.., generic] = &*PRESETS;
+    generic
+}
+
+/// Applies `rules` to one request. Never fails: what cannot be found is left
+/// empty.
+pub fn extract(rules: &ExtractionRules, headers: &[StoredHeader], body: &[u8]) -> Extracted {
+    extract_from(rules, headers, &Body::new(body))
+}
+
+/// Detects the provider of a request on the default endpoint and extracts its
+/// values with that preset's rules, or [`generic`]'s when nothing matches,
+/// parsing the body at most once for both steps.
+pub fn detect_and_extract(headers: &[StoredHeader], body: &[u8]) -> (&'static Preset, Extracted) {
+    let body = Body::new(body);
+    let preset = detect::detect_in(headers, &body).unwrap_or_else(generic);
+    (preset, extract_from(&preset.rules, headers, &body))
+}
+
+/// A request body whose JSON form is parsed on first use, at most once.
+struct Body<'a> {
+    raw: &'a [u8],
+    json: OnceCell<Option<Value>>,
+}
+
+impl<'a> Body<'a> {
+    fn new(raw: &'a [u8]) -> Self {
+        Body {
+            raw,
+            json: OnceCell::new(),
+        }
+    }
+
+    /// The body as JSON, or None when it is not JSON. serde_json bounds its
+    /// recursion depth, so hostile nesting is an error, not a stack overflow.
+    fn json(&self) -> Option<&Value> {
+        self.json
+            .get_or_init(|| serde_json::from_slice(self.raw).ok())
+            .as_ref()
+    }
+}
+
+fn extract_from(rules: &ExtractionRules, headers: &[StoredHeader], body: &Body) -> Extracted {
+    // The body is parsed only if a pointer source is actually consulted.
+    let lookup = |source: &Source| match source {
+        Source::JsonPointer { pointer } => body.json()?.pointer(pointer).and_then(scalar_text),
+        Source::Header { name } => header_text(headers, name),
+    };
+    let first = |sources: &[Source]| sources.iter().find_map(lookup);
+    Extracted {
+        event_type: first(&rules.event_type),
+        event_id: first(&rules.event_id),
+        merchant_id: first(&rules.merchant_id),
+        refs: rules
+            .refs
+            .iter()
+            .filter_map(|(label, source)| Some((label.clone(), lookup(source)?)))
+            .collect(),
+    }
+}
+
+/// A JSON scalar as text: strings as they are, numbers and bools as serde_json
+/// writes them (integers exactly as sent; a number's text is always short, so
+/// it needs no cap). Null, objects, arrays and empty strings yield nothing.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.is_empty() => Some(capped(s)),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The first non-empty UTF-8 value of the header `name`; values that are not
+/// UTF-8 are skipped.
+fn header_text(headers: &[StoredHeader], name: &str) -> Option<String> {
+    headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case(name))
+        .filter_map(|h| h.value.as_deref())
+        .find(|v| !v.is_empty())
+        .map(capped)
+}
+
+fn has_header(headers: &[StoredHeader], name: &str) -> bool {
+    headers.iter().any(|h| h.name.eq_ignore_ascii_case(name))
+}
+
+/// `s` cut to at most [`MAX_VALUE_CHARS`] chars, on a char boundary.
+fn capped(s: &str) -> String {
+    match s.char_indices().nth(MAX_VALUE_CHARS) {
+        Some((end, _)) => s[..end].to_owned(),
+        None => s.to_owned(),
+    }
+}

@@ -1,0 +1,298 @@
+//! Endpoints: which path prefix goes to which preset, and what the sender
+//! gets back.
+
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::StoreError;
+use crate::api::{ConfiguredResponse, Endpoint, HeaderPair};
+
+pub const DEFAULT_ENDPOINT_ID: i64 = 1;
+/// Providers give up well before a minute; longer would only tie up sockets.
+pub const MAX_DELAY_MS: u32 = 60_000;
+
+/// What a user gives to create or change an endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointSpec {
+    pub name: String,
+    pub path_prefix: String,
+    pub preset: Option<String>,
+    pub response: ConfiguredResponse,
+}
+
+/// `/kustom/` → `/kustom`; refuses what cannot be a path prefix.
+pub fn normalize_prefix(prefix: &str) -> Result<String, StoreError> {
+    let p = prefix.trim();
+    if !p.starts_with('/') {
+        return Err(StoreError::Invalid(format!(
+            "path prefix {p:?} must start with /"
+        )));
+    }
+    if p.chars().any(|c| c.is_whitespace() || c == '?' || c == '#') {
+        return Err(StoreError::Invalid(format!(
+            "path prefix {p:?} must be a path: no spaces, ? or #"
+        )));
+    }
+    let trimmed = p.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return Err(StoreError::Invalid(
+            "path prefix / belongs to the default endpoint; choose e.g. /kustom".into(),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+fn validate(spec: &EndpointSpec) -> Result<(), StoreError> {
+    if spec.name.trim().is_empty() {
+        return Err(StoreError::Invalid("an endpoint needs a name".into()));
+    }
+    if let Some(preset) = &spec.preset
+        && crate::providers::preset(preset).is_none()
+    {
+        let known: Vec<_> = crate::providers::presets().iter().map(|p| p.id).collect();
+        return Err(StoreError::Invalid(format!(
+            "unknown provider preset {preset:?}; known: {}",
+            known.join(", ")
+        )));
+    }
+    validate_response(&spec.response)
+}
+
+pub fn validate_response(response: &ConfiguredResponse) -> Result<(), StoreError> {
+    if StatusCode::from_u16(response.status).is_err() || response.status < 100 {
+        return Err(StoreError::Invalid(format!(
+            "response status {} is not an HTTP status (100–999)",
+            response.status
+        )));
+    }
+    if response.delay_ms > MAX_DELAY_MS {
+        return Err(StoreError::Invalid(format!(
+            "response delay {} ms is over the {MAX_DELAY_MS} ms maximum",
+            response.delay_ms
+        )));
+    }
+    for h in &response.headers {
+        HeaderName::from_bytes(h.name.as_bytes())
+            .map_err(|_| StoreError::Invalid(format!("{:?} is not a valid header name", h.name)))?;
+        HeaderValue::from_str(&h.value).map_err(|_| {
+            StoreError::Invalid(format!(
+                "the value of header {} is not a valid header value",
+                h.name
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+/// The endpoint a request path lands on: the longest prefix that matches at a
+/// segment boundary (`/kustom` takes `/kustom` and `/kustom/x`, not
+/// `/kustomer`), else the default endpoint.
+pub fn route<'a>(endpoints: &'a [Endpoint], path: &str) -> Option<&'a Endpoint> {
+    endpoints
+        .iter()
+        .filter(|e| !e.is_default)
+        .filter(|e| {
+            path.strip_prefix(e.path_prefix.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+        .max_by_key(|e| e.path_prefix.len())
+        .or_else(|| endpoints.iter().find(|e| e.is_default))
+}
+
+const COLUMNS: &str = "id, name, path_prefix, preset, response_status, response_headers, response_body, response_delay_ms";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
+    let id: i64 = row.get(0)?;
+    let headers: String = row.get(5)?;
+    let headers: Vec<(String, String)> = serde_json::from_str(&headers).unwrap_or_default();
+    Ok(Endpoint {
+        id,
+        name: row.get(1)?,
+        path_prefix: row.get(2)?,
+        preset: row.get(3)?,
+        response: ConfiguredResponse {
+            status: row.get(4)?,
+            headers: headers
+                .into_iter()
+                .map(|(name, value)| HeaderPair { name, value })
+                .collect(),
+            body: row.get(6)?,
+            delay_ms: row.get(7)?,
+        },
+        is_default: id == DEFAULT_ENDPOINT_ID,
+    })
+}
+
+pub(super) fn list(conn: &Connection) -> Result<Vec<Endpoint>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM endpoints ORDER BY id = {DEFAULT_ENDPOINT_ID} DESC, path_prefix"
+    ))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn get(conn: &Connection, id: i64) -> Result<Endpoint, StoreError> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM endpoints WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound(format!("no endpoint {id}")))
+}
+
+fn headers_json(response: &ConfiguredResponse) -> String {
+    let pairs: Vec<(&str, &str)> = response
+        .headers
+        .iter()
+        .map(|h| (h.name.as_str(), h.value.as_str()))
+        .collect();
+    serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into())
+}
+
+fn prefix_taken(err: rusqlite::Error, prefix: &str) -> StoreError {
+    match err {
+        rusqlite::Error::SqliteFailure(e, _)
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            StoreError::Invalid(format!(
+                "another endpoint already uses the path prefix {prefix}"
+            ))
+        }
+        other => other.into(),
+    }
+}
+
+pub(super) fn insert(
+    conn: &Connection,
+    spec: &EndpointSpec,
+    now_ns: i64,
+) -> Result<Endpoint, StoreError> {
+    let prefix = normalize_prefix(&spec.path_prefix)?;
+    validate(spec)?;
+    conn.execute(
+        "INSERT INTO endpoints (name, path_prefix, preset, response_status, response_headers,
+                                response_body, response_delay_ms, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            spec.name.trim(),
+            prefix,
+            spec.preset,
+            spec.response.status,
+            headers_json(&spec.response),
+            spec.response.body,
+            spec.response.delay_ms,
+            now_ns
+        ],
+    )
+    .map_err(|e| prefix_taken(e, &prefix))?;
+    get(conn, conn.last_insert_rowid())
+}
+
+/// Replaces an endpoint's settings. The default endpoint keeps its `/` prefix.
+pub(super) fn update(
+    conn: &Connection,
+    id: i64,
+    spec: &EndpointSpec,
+) -> Result<Endpoint, StoreError> {
+    let current = get(conn, id)?;
+    let prefix = if current.is_default {
+        "/".to_owned()
+    } else {
+        normalize_prefix(&spec.path_prefix)?
+    };
+    validate(spec)?;
+    conn.execute(
+        "UPDATE endpoints SET name = ?2, path_prefix = ?3, preset = ?4, response_status = ?5,
+                response_headers = ?6, response_body = ?7, response_delay_ms = ?8
+         WHERE id = ?1",
+        params![
+            id,
+            spec.name.trim(),
+            prefix,
+            spec.preset,
+            spec.response.status,
+            headers_json(&spec.response),
+            spec.response.body,
+            spec.response.delay_ms
+        ],
+    )
+    .map_err(|e| prefix_taken(e, &prefix))?;
+    get(conn, id)
+}
+
+/// Removes an endpoint; its events stay, without an endpoint.
+pub(super) fn delete(conn: &Connection, id: i64) -> Result<(), StoreError> {
+    if id == DEFAULT_ENDPOINT_ID {
+        return Err(StoreError::Invalid(
+            "the default endpoint cannot be removed; it takes every unmatched path".into(),
+        ));
+    }
+    let removed = conn.execute("DELETE FROM endpoints WHERE id = ?1", [id])?;
+    if removed == 0 {
+        return Err(StoreError::NotFound(format!("no endpoint {id}")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ep(id: i64, prefix: &str) -> Endpoint {
+        Endpoint {
+            id,
+            name: prefix.into(),
+            path_prefix: prefix.into(),
+            preset: None,
+            response: ConfiguredResponse::default(),
+            is_default: id == DEFAULT_ENDPOINT_ID,
+        }
+    }
+
+    #[test]
+    fn routing_takes_the_longest_prefix_at_a_segment_boundary() {
+        let eps = [ep(1, "/"), ep(2, "/kustom"), ep(3, "/kustom/ipp")];
+        let at = |p| route(&eps, p).unwrap().id;
+        assert_eq!(at("/kustom"), 2);
+        assert_eq!(at("/kustom/orders"), 2);
+        assert_eq!(at("/kustom/ipp/x"), 3);
+        assert_eq!(at("/kustomer"), 1);
+        assert_eq!(at("/"), 1);
+        assert_eq!(at("/other"), 1);
+    }
+
+    #[test]
+    fn prefixes_are_normalized_and_checked() {
+        assert_eq!(normalize_prefix(" /kustom/ ").unwrap(), "/kustom");
+        assert!(normalize_prefix("kustom").is_err());
+        assert!(normalize_prefix("/").is_err());
+        assert!(normalize_prefix("/a b").is_err());
+        assert!(normalize_prefix("/a?b").is_err());
+    }
+
+    #[test]
+    fn responses_are_checked() {
+        let mut r = ConfiguredResponse {
+            status: 42,
+            ..ConfiguredResponse::default()
+        };
+        assert!(validate_response(&r).is_err());
+        r.status = 503;
+        r.delay_ms = 60_001;
+        assert!(
+            validate_response(&r)
+                .unwrap_err()
+                .to_string()
+                .contains("60000 ms maximum")
+        );
+        r.delay_ms = 60_000;
+        r.headers.push(HeaderPair {
+            name: "bad name".into(),
+            value: "x".into(),
+        });
+        assert!(validate_response(&r).is_err());
+        r.headers[0].name = "retry-after".into();
+        assert!(validate_response(&r).is_ok());
+    }
+}

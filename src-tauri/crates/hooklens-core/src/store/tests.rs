@@ -1,0 +1,273 @@
+use super::*;
+use crate::api::ConfiguredResponse;
+
+fn event(n: i64, body: &[u8]) -> NewEvent {
+    NewEvent {
+        received_at_ns: 1_700_000_000_000_000_000 + n,
+        endpoint_id: Some(DEFAULT_ENDPOINT_ID),
+        method: "POST".into(),
+        path: format!("/hook/{n}"),
+        headers: vec![StoredHeader::new("content-type", b"application/json")],
+        remote_addr: Some("127.0.0.1:5000".into()),
+        body: body.to_vec(),
+        ..NewEvent::default()
+    }
+}
+
+fn from_provider(n: i64, provider: &str, event_id: &str) -> NewEvent {
+    NewEvent {
+        provider: Some(provider.into()),
+        provider_event_id: Some(event_id.into()),
+        ..event(n, b"{}")
+    }
+}
+
+#[tokio::test]
+async fn stored_bytes_come_back_exactly_and_pages_are_newest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let raw = b"\xff\xfe not utf-8 \r\n".to_vec();
+    let first = store.insert(event(1, &raw)).await.unwrap();
+    for n in 2..=5 {
+        store.insert(event(n, b"{}")).await.unwrap();
+    }
+    let reader = store.reader().unwrap();
+    assert_eq!(reader.body(first.id).unwrap().unwrap(), raw);
+
+    let page = reader.page(3, None).unwrap();
+    assert_eq!(page.total, 5);
+    let paths: Vec<_> = page.events.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(paths, ["/hook/5", "/hook/4", "/hook/3"]);
+    let last = page.events.last().unwrap();
+    let next = reader.page(3, Some(last.cursor.parse().unwrap())).unwrap();
+    let paths: Vec<_> = next.events.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(paths, ["/hook/2", "/hook/1"]);
+}
+
+#[test]
+fn cursors_round_trip_and_reject_garbage() {
+    let c = Cursor {
+        received_at_ns: 1_700_000_000_123_456_789,
+        id: 42,
+    };
+    assert_eq!(c.to_string().parse::<Cursor>().unwrap(), c);
+    assert!("12".parse::<Cursor>().is_err());
+    assert!("a:b".parse::<Cursor>().is_err());
+}
+
+#[tokio::test]
+async fn non_utf8_header_values_are_kept_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut e = event(1, b"");
+    e.headers.push(StoredHeader::new("x-odd", b"caf\xe9"));
+    let saved = store.insert(e).await.unwrap();
+    let headers = store.reader().unwrap().headers(saved.id).unwrap().unwrap();
+    assert_eq!(headers[1].bytes(), b"caf\xe9");
+    assert_eq!(headers[1].value, None);
+}
+
+#[tokio::test]
+async fn reopening_keeps_history_and_subscribers_see_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let mut rx = store.subscribe();
+        let saved = store.insert(event(1, b"a")).await.unwrap();
+        assert_eq!(rx.recv().await.unwrap(), saved);
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.reader().unwrap().count().unwrap(), 1);
+}
+
+#[tokio::test]
+async fn redeliveries_are_numbered_per_provider_event_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let a1 = store
+        .insert(from_provider(1, "kustom", "kevt_A"))
+        .await
+        .unwrap();
+    let b1 = store
+        .insert(from_provider(2, "kustom", "kevt_B"))
+        .await
+        .unwrap();
+    let a2 = store
+        .insert(from_provider(3, "kustom", "kevt_A"))
+        .await
+        .unwrap();
+    // The same id from another provider is another event.
+    let other = store
+        .insert(from_provider(4, "stripe", "kevt_A"))
+        .await
+        .unwrap();
+    let a3 = store
+        .insert(from_provider(5, "kustom", "kevt_A"))
+        .await
+        .unwrap();
+    let none = store.insert(event(6, b"{}")).await.unwrap();
+    assert_eq!(
+        [
+            a1.delivery,
+            b1.delivery,
+            a2.delivery,
+            other.delivery,
+            a3.delivery,
+            none.delivery
+        ],
+        [1, 1, 2, 1, 3, 1]
+    );
+
+    let deliveries = store
+        .reader()
+        .unwrap()
+        .deliveries(Some("kustom"), "kevt_A")
+        .unwrap();
+    let ids: Vec<_> = deliveries.iter().map(|e| (e.id, e.delivery)).collect();
+    assert_eq!(ids, [(a1.id, 1), (a2.id, 2), (a3.id, 3)]);
+}
+
+#[tokio::test]
+async fn full_text_search_finds_path_header_and_body_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut a = event(1, br#"{"type":"capture.created","note":"quoted \"word\""}"#);
+    a.path = "/kustom/captures".into();
+    let a = store.insert(a).await.unwrap();
+    let mut b = event(2, b"\xff\xfe binary");
+    b.headers.push(StoredHeader::new("x-trace", b"trace-9931"));
+    let b = store.insert(b).await.unwrap();
+    let reader = store.reader().unwrap();
+    let find = |text: &str| -> Vec<i64> {
+        reader
+            .query(&PageQuery {
+                limit: 10,
+                text: Some(text.into()),
+                ..PageQuery::default()
+            })
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect()
+    };
+    assert_eq!(find("captures"), [a.id]);
+    assert_eq!(find("capture created"), [a.id]);
+    assert_eq!(find("9931"), [b.id]);
+    assert_eq!(
+        find("\"word"),
+        [a.id],
+        "quotes in user text are not FTS syntax"
+    );
+    assert!(find("missing").is_empty());
+}
+
+#[tokio::test]
+async fn retention_drops_the_oldest_unpinned_events_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.set_setting("max_events", "10").unwrap();
+    let first = store.insert(event(0, b"{}")).await.unwrap();
+    store.set_pinned(first.id, true).unwrap();
+    for n in 1..(RETENTION_EVERY as i64 + 5) {
+        store.insert(event(n, b"{}")).await.unwrap();
+    }
+    let reader = store.reader().unwrap();
+    let count = reader.count().unwrap();
+    // Retention ran once, after RETENTION_EVERY inserts; a few came after.
+    assert!((10..=15).contains(&count), "{count} events left");
+    assert!(
+        reader.body(first.id).unwrap().is_some(),
+        "the pinned event stays"
+    );
+    let newest = reader.page(1, None).unwrap().events[0].path.clone();
+    assert_eq!(newest, format!("/hook/{}", RETENTION_EVERY + 4));
+}
+
+#[tokio::test]
+async fn a_full_database_refuses_writes_and_recovers_nothing_partial() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_with(
+        dir.path(),
+        StoreOptions {
+            max_page_count: Some(40),
+        },
+    )
+    .unwrap();
+    let err = store
+        .insert(event(1, &vec![b'x'; 400_000]))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("could not store the request"),
+        "{err}"
+    );
+    assert_eq!(store.reader().unwrap().count().unwrap(), 0);
+    // Small events still fit.
+    store.insert(event(2, b"{}")).await.unwrap();
+}
+
+#[test]
+fn endpoints_can_be_added_changed_and_removed_but_not_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let spec = EndpointSpec {
+        name: "Kustom".into(),
+        path_prefix: "/kustom/".into(),
+        preset: Some("kustom".into()),
+        response: ConfiguredResponse {
+            status: 503,
+            delay_ms: 1500,
+            ..ConfiguredResponse::default()
+        },
+    };
+    let added = store.add_endpoint(&spec).unwrap();
+    assert_eq!(added.path_prefix, "/kustom");
+    assert_eq!(store.endpoints().len(), 2);
+    let dup = store.add_endpoint(&spec).unwrap_err().to_string();
+    assert!(
+        dup.contains("already uses the path prefix /kustom"),
+        "{dup}"
+    );
+    let bad = EndpointSpec {
+        preset: Some("nope".into()),
+        path_prefix: "/x".into(),
+        ..spec.clone()
+    };
+    assert!(
+        store
+            .add_endpoint(&bad)
+            .unwrap_err()
+            .to_string()
+            .contains("unknown provider preset")
+    );
+
+    let changed = store
+        .update_endpoint(
+            added.id,
+            &EndpointSpec {
+                name: "Kustom live".into(),
+                ..spec.clone()
+            },
+        )
+        .unwrap();
+    assert_eq!(changed.name, "Kustom live");
+    assert_eq!(changed.response.status, 503);
+
+    assert!(store.remove_endpoint(DEFAULT_ENDPOINT_ID).is_err());
+    store.remove_endpoint(added.id).unwrap();
+    assert_eq!(store.endpoints().len(), 1);
+    assert!(matches!(
+        store.remove_endpoint(added.id),
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+#[test]
+fn one_process_at_a_time_serves_a_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let held = DataDirLock::acquire(dir.path()).unwrap();
+    let err = DataDirLock::acquire(dir.path()).err().unwrap().to_string();
+    assert!(err.contains("already serving"), "{err}");
+    drop(held);
+    assert!(DataDirLock::acquire(dir.path()).is_ok());
+}

@@ -1,0 +1,341 @@
+//! `hooklens-cli` as a user runs it: the real binary, a real listener, a real
+//! SQLite file in a temporary data directory.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_hooklens-cli");
+
+fn cli(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("HOOKLENS_LISTEN")
+        .output()
+        .expect("run hooklens-cli")
+}
+
+fn stdout(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).expect("utf-8 output")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A running `hooklens-cli serve`; killed when dropped.
+struct Serve {
+    child: Child,
+    url: String,
+}
+
+impl Serve {
+    fn start(data_dir: &Path, port: u16) -> Serve {
+        let mut child = Command::new(BIN)
+            .arg("--data-dir")
+            .arg(data_dir)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start serve");
+        // It says where it captures once it is listening.
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = BufReader::new(stderr).lines();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            assert!(Instant::now() < deadline, "serve did not start");
+            match lines.next() {
+                Some(Ok(line)) if line.contains("is capturing on") => break,
+                Some(Ok(_)) => continue,
+                _ => panic!("serve exited before listening: {:?}", child.wait()),
+            }
+        }
+        std::thread::spawn(move || for _ in lines {});
+        Serve {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    fn kill_9(&mut self) {
+        // SIGKILL: no shutdown code runs.
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn post(url: &str, body: Vec<u8>) -> i64 {
+    let r = reqwest::blocking_post(url, body);
+    assert_eq!(r.0, 200, "status");
+    r.1
+}
+
+mod reqwest {
+    //! Small blocking helpers on a current-thread runtime, so the tests read
+    //! top to bottom.
+    pub use ::reqwest::*;
+
+    pub fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    /// (status, x-hooklens-event)
+    pub fn blocking_post(url: &str, body: Vec<u8>) -> (u16, i64) {
+        runtime().block_on(async {
+            let r = Client::new().post(url).body(body).send().await.unwrap();
+            let id = r
+                .headers()
+                .get("x-hooklens-event")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(-1);
+            (r.status().as_u16(), id)
+        })
+    }
+}
+
+#[test]
+fn binary_and_invalid_utf8_bodies_round_trip_exactly_through_show_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let serve = Serve::start(dir.path(), free_port());
+    let bodies: Vec<Vec<u8>> = vec![
+        (0u8..=255).collect(),
+        b"caf\xe9 \xff\xfe\x00 not utf-8\r\n".to_vec(),
+        Vec::new(),
+        b"{\"id\":\"kevt_1\"}\n".to_vec(),
+    ];
+    let ids: Vec<i64> = bodies
+        .iter()
+        .map(|b| post(&format!("{}/raw", serve.url), b.clone()))
+        .collect();
+    for (id, body) in ids.iter().zip(&bodies) {
+        let out = cli(dir.path(), &["show", &id.to_string(), "--raw"]);
+        assert!(out.status.success());
+        assert_eq!(&out.stdout, body, "event {id}");
+    }
+    let shown = stdout(&cli(dir.path(), &["show", &ids[1].to_string()]));
+    assert!(shown.contains("binary body"), "{shown}");
+    let missing = cli(dir.path(), &["show", "999999"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no event 999999"));
+}
+
+#[test]
+fn a_second_serve_on_the_same_data_directory_refuses_plainly() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = Serve::start(dir.path(), free_port());
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--listen", &format!("127.0.0.1:{}", free_port())])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("already serving"), "{err}");
+}
+
+#[test]
+fn kill_9_in_the_middle_of_a_load_loses_no_acknowledged_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut serve = Serve::start(dir.path(), port);
+    let url = format!("{}/load", serve.url);
+
+    // 8 clients post as fast as they can; the server dies under them.
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    // Worker threads drive the clients while this thread sleeps and kills.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut clients = Vec::new();
+    for c in 0..8 {
+        let (url, acked, stop) = (url.clone(), acknowledged.clone(), stop.clone());
+        clients.push(runtime.spawn(async move {
+            let client = ::reqwest::Client::new();
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let marker = format!("client-{c}-request-{n}");
+                n += 1;
+                match client
+                    .post(&url)
+                    .body(format!("{{\"marker\":\"{marker}\"}}"))
+                    .send()
+                    .await
+                {
+                    Ok(r) if r.status().is_success() => acked.lock().unwrap().push(marker),
+                    _ => {}
+                }
+            }
+        }));
+    }
+    std::thread::sleep(Duration::from_millis(700));
+    serve.kill_9();
+    std::thread::sleep(Duration::from_millis(200));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for c in clients {
+        runtime.block_on(c).unwrap();
+    }
+    let acked = acknowledged.lock().unwrap().clone();
+    assert!(
+        acked.len() > 100,
+        "the load barely ran ({} acknowledged)",
+        acked.len()
+    );
+
+    // Restart on the same directory: every acknowledged request is there.
+    let again = Serve::start(dir.path(), port);
+    let db = rusqlite::Connection::open(dir.path().join("hooklens.sqlite3")).unwrap();
+    let mut stmt = db.prepare("SELECT body FROM events").unwrap();
+    let stored: std::collections::HashSet<String> = stmt
+        .query_map([], |r| r.get::<_, Vec<u8>>(0))
+        .unwrap()
+        .map(|b| String::from_utf8(b.unwrap()).unwrap())
+        .collect();
+    let lost: Vec<_> = acked
+        .iter()
+        .filter(|m| !stored.contains(&format!("{{\"marker\":\"{m}\"}}")))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "{} of {} acknowledged requests were lost, e.g. {:?}",
+        lost.len(),
+        acked.len(),
+        lost.first()
+    );
+    // And the restarted listener captures again.
+    assert_eq!(reqwest::blocking_post(&again.url, b"after".to_vec()).0, 200);
+}
+
+#[test]
+fn events_json_lists_what_users_script_against() {
+    let dir = tempfile::tempdir().unwrap();
+    let serve = Serve::start(dir.path(), free_port());
+    let body = br#"{"type":"event","event_triggered":"2021-04-07 15:14:26","event_type":"transaction.sale.success","event_body":{"merchant":{"merch_key":"7qwnw4j2kmqvrb3"},"object":{"type":"transaction","key":"1nftvzx7xtcggm3"}},"event_id":"c088bc28"}"#;
+    post(&format!("{}/gateway?x=1", serve.url), body.to_vec());
+    post(&format!("{}/gateway?x=1", serve.url), body.to_vec());
+    post(
+        &format!("{}/other", serve.url),
+        b"plain words here".to_vec(),
+    );
+
+    let lines = stdout(&cli(dir.path(), &["events", "--json"]));
+    let events: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), 3);
+    let newest_gateway = &events[1];
+    assert_eq!(newest_gateway["endpoint"], "Default");
+    assert_eq!(newest_gateway["method"], "POST");
+    assert_eq!(newest_gateway["path"], "/gateway");
+    assert_eq!(newest_gateway["query"], "x=1");
+    assert_eq!(newest_gateway["provider"], "usaepay");
+    assert_eq!(newest_gateway["type"], "transaction.sale.success");
+    assert_eq!(newest_gateway["provider_event_id"], "c088bc28");
+    assert_eq!(newest_gateway["merchant_id"], "7qwnw4j2kmqvrb3");
+    assert_eq!(newest_gateway["delivery"], 2);
+    assert_eq!(newest_gateway["size"], body.len());
+    assert!(
+        newest_gateway["received_at"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
+
+    let found = stdout(&cli(dir.path(), &["events", "--json", "plain", "words"]));
+    assert_eq!(found.lines().count(), 1);
+    assert!(found.contains("\"/other\""));
+}
+
+#[test]
+fn endpoints_are_managed_from_the_command_line_and_apply_to_a_running_serve() {
+    let dir = tempfile::tempdir().unwrap();
+    let serve = Serve::start(dir.path(), free_port());
+    let added = stdout(&cli(
+        dir.path(),
+        &[
+            "endpoints",
+            "add",
+            "--name",
+            "Kulmi",
+            "--path",
+            "/kulmi",
+            "--preset",
+            "kulmipay",
+            "--status",
+            "500",
+            "--body",
+            "nope",
+        ],
+    ));
+    assert!(added.contains("added endpoint"), "{added}");
+    let bad = cli(
+        dir.path(),
+        &[
+            "endpoints",
+            "add",
+            "--name",
+            "X",
+            "--path",
+            "/x",
+            "--status",
+            "42",
+        ],
+    );
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not an HTTP status"));
+
+    // The running listener picks the change up within a second or so.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let (status, _) =
+            reqwest::blocking_post(&format!("{}/kulmi/events", serve.url), b"{}".to_vec());
+        if status == 500 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the new endpoint never answered 500 (got {status})"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    stdout(&cli(
+        dir.path(),
+        &["endpoints", "edit", "/kulmi", "--status", "202"],
+    ));
+    let listed = stdout(&cli(dir.path(), &["endpoints", "list"]));
+    assert!(listed.contains("/kulmi"), "{listed}");
+    assert!(listed.contains("202"), "{listed}");
+    let refused = cli(dir.path(), &["endpoints", "remove", "/"]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("cannot be removed"));
+    stdout(&cli(dir.path(), &["endpoints", "remove", "Kulmi"]));
+    assert!(!stdout(&cli(dir.path(), &["endpoints", "list"])).contains("/kulmi"));
+}

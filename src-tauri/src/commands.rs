@@ -2,8 +2,13 @@
 
 use std::time::Duration;
 
-use hooklens_core::api::{AppInfo, ErrorKind, ErrorPayload, EventBatch, EventPage};
-use hooklens_core::store::Cursor;
+use hooklens_core::api::{
+    AppInfo, Endpoint, EndpointCount, ErrorKind, ErrorPayload, EventBatch, EventPage,
+    ListenerStatus,
+};
+use hooklens_core::capture::{self, Listener};
+use hooklens_core::config;
+use hooklens_core::store::{Cursor, PageQuery};
 use tauri::State;
 use tauri::ipc::Channel;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
@@ -14,27 +19,89 @@ use crate::AppState;
 const BATCH_WINDOW: Duration = Duration::from_millis(75);
 const MAX_PAGE: u32 = 500;
 
-#[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    state.info.clone()
+fn reader_unavailable() -> ErrorPayload {
+    ErrorPayload::new(ErrorKind::Internal, "the event reader is unavailable")
 }
 
-/// A page of the timeline, newest first, older than `before` when given.
+#[tauri::command]
+pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ErrorPayload> {
+    Ok(state.info().await)
+}
+
+/// A page of the timeline, newest first, older than `before` when given,
+/// only one endpoint's events when `endpoint_id` is given.
 #[tauri::command(async)]
 pub fn list_events(
     state: State<'_, AppState>,
     limit: u32,
     before: Option<String>,
+    endpoint_id: Option<i64>,
 ) -> Result<EventPage, ErrorPayload> {
-    let before = before
-        .map(|c| c.parse::<Cursor>())
-        .transpose()
-        .map_err(ErrorPayload::from)?;
-    let reader = state
-        .reader
-        .lock()
-        .map_err(|_| ErrorPayload::new(ErrorKind::Internal, "the event reader is unavailable"))?;
-    Ok(reader.page(limit.clamp(1, MAX_PAGE), before)?)
+    let before = before.map(|c| c.parse::<Cursor>()).transpose()?;
+    let reader = state.reader.lock().map_err(|_| reader_unavailable())?;
+    let events = reader.query(&PageQuery {
+        limit: limit.clamp(1, MAX_PAGE),
+        before,
+        endpoint_id,
+        text: None,
+    })?;
+    Ok(EventPage {
+        events,
+        total: reader.count()?,
+    })
+}
+
+#[tauri::command]
+pub fn list_endpoints(state: State<'_, AppState>) -> Vec<Endpoint> {
+    state.store.endpoints().to_vec()
+}
+
+#[tauri::command(async)]
+pub fn endpoint_counts(state: State<'_, AppState>) -> Result<Vec<EndpointCount>, ErrorPayload> {
+    let reader = state.reader.lock().map_err(|_| reader_unavailable())?;
+    Ok(reader.endpoint_counts()?)
+}
+
+/// Moves the listener to `address` (e.g. the free port offered when the
+/// configured one was taken). The old listener keeps running until the new
+/// one is bound, so a failed switch loses nothing.
+#[tauri::command]
+pub async fn listen_on(
+    state: State<'_, AppState>,
+    address: String,
+) -> Result<ListenerStatus, ErrorPayload> {
+    if state.lock.is_none() {
+        return Err(ErrorPayload::new(
+            ErrorKind::Capture,
+            "another Hooklens is capturing into this data directory; stop it first",
+        ));
+    }
+    let addr = config::parse_listen(&address)
+        .map_err(|e| ErrorPayload::new(ErrorKind::Invalid, e.to_string()))?;
+    let mut slot = state.listener.lock().await;
+    if slot
+        .listener
+        .as_ref()
+        .is_some_and(|l| l.local_addr() == addr)
+    {
+        return Ok(slot.status.clone());
+    }
+    match Listener::start(addr, state.store.clone()).await {
+        Ok(listener) => {
+            slot.status = listener.status();
+            if let Some(old) = slot.listener.replace(listener) {
+                old.shutdown().await;
+            }
+            tracing::info!(%addr, "listener moved");
+            Ok(slot.status.clone())
+        }
+        Err(err) => {
+            if slot.listener.is_none() {
+                slot.status = capture::failed_status(addr, &err);
+            }
+            Err(ErrorPayload::new(ErrorKind::Capture, err.to_string()))
+        }
+    }
 }
 
 /// Streams newly stored events to the UI until the channel closes (the

@@ -9,17 +9,36 @@ use std::sync::Mutex;
 use hooklens_core::api::{AppInfo, ListenerState, ListenerStatus};
 use hooklens_core::capture::{self, Listener};
 use hooklens_core::config::{self, Config, ConfigError};
-use hooklens_core::store::{Reader, Store};
+use hooklens_core::store::{DataDirLock, Reader, Store, StoreError};
 use tauri::Manager;
 
 use crate::error::SetupError;
 
+/// The capture listener and what the header shows about it.
+pub(crate) struct ListenerSlot {
+    listener: Option<Listener>,
+    status: ListenerStatus,
+}
+
 pub(crate) struct AppState {
-    info: AppInfo,
+    version: String,
+    data_dir: String,
     store: Store,
     reader: Mutex<Reader>,
-    // Held so the listener lives as long as the app.
-    _listener: Option<Listener>,
+    listener: tokio::sync::Mutex<ListenerSlot>,
+    /// None when another process already captures into this data directory.
+    lock: Option<DataDirLock>,
+}
+
+impl AppState {
+    async fn info(&self) -> AppInfo {
+        AppInfo {
+            version: self.version.clone(),
+            data_dir: self.data_dir.clone(),
+            database_path: self.store.path().display().to_string(),
+            listener: self.listener.lock().await.status.clone(),
+        }
+    }
 }
 
 fn init_tracing() {
@@ -28,63 +47,73 @@ fn init_tracing() {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }
 
+fn not_listening(address: String, error: String) -> ListenerStatus {
+    ListenerStatus {
+        state: ListenerState::Failed,
+        address,
+        url: String::new(),
+        error: Some(error),
+        suggestion: None,
+    }
+}
+
 /// Opens the store and starts the listener. A listener that cannot bind is
 /// not fatal: the window opens and says why, so the user can pick another
 /// address.
 fn start_core() -> Result<AppState, SetupError> {
-    let (config, listen_error) = match Config::resolve(None, None) {
+    let (config, mut refusal) = match Config::resolve(None, None) {
         Ok(config) => (config, None),
         Err(ConfigError::InvalidListen { value }) => {
-            // Open the window anyway and say why nothing is listening.
-            let config = Config::resolve(None, Some(config::default_listen().to_string()))?;
             let error = ConfigError::InvalidListen {
                 value: value.clone(),
             }
             .to_string();
-            (config, Some((value, error)))
+            let config = Config::resolve(None, Some(config::default_listen().to_string()))?;
+            (config, Some(not_listening(value, error)))
+        }
+        Err(err) => return Err(err.into()),
+    };
+    // Only one process captures into a data directory; a second one still
+    // opens the window and reads what the first one stores.
+    let lock = match DataDirLock::acquire(&config.data_dir) {
+        Ok(lock) => Some(lock),
+        Err(err @ StoreError::Locked { .. }) => {
+            tracing::warn!(error = %err, "not capturing");
+            refusal.get_or_insert(not_listening(config.listen.to_string(), err.to_string()));
+            None
         }
         Err(err) => return Err(err.into()),
     };
     let store = Store::open(&config.data_dir)?;
     let reader = store.reader()?;
 
-    let (listener, status) = match listen_error {
-        Some((value, error)) => (
-            None,
-            ListenerStatus {
-                state: ListenerState::Failed,
-                address: value,
-                url: String::new(),
-                error: Some(error),
+    let slot = match refusal {
+        Some(status) => ListenerSlot {
+            listener: None,
+            status,
+        },
+        None => match tauri::async_runtime::block_on(Listener::start(config.listen, store.clone()))
+        {
+            Ok(listener) => ListenerSlot {
+                status: listener.status(),
+                listener: Some(listener),
             },
-        ),
-        None => match tauri::async_runtime::block_on(Listener::start(
-            config.listen,
-            store.clone(),
-            config.body_limit,
-        )) {
-            Ok(listener) => {
-                let status = listener.status();
-                (Some(listener), status)
-            }
             Err(err) => {
                 tracing::error!(error = %err, "capture listener not started");
-                (None, capture::failed_status(config.listen, &err))
+                ListenerSlot {
+                    listener: None,
+                    status: capture::failed_status(config.listen, &err),
+                }
             }
         },
     };
-
-    let info = AppInfo {
+    Ok(AppState {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         data_dir: config.data_dir.display().to_string(),
-        database_path: store.path().display().to_string(),
-        listener: status,
-    };
-    Ok(AppState {
-        info,
         store,
         reader: Mutex::new(reader),
-        _listener: listener,
+        listener: tokio::sync::Mutex::new(slot),
+        lock,
     })
 }
 
@@ -94,11 +123,7 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .setup(|app| {
             let state = start_core()?;
-            tracing::info!(
-                data_dir = %state.info.data_dir,
-                listen = %state.info.listener.address,
-                "Hooklens started"
-            );
+            tracing::info!(data_dir = %state.data_dir, "Hooklens started");
             app.manage(state);
             Ok(())
         })
@@ -106,6 +131,9 @@ pub fn run() {
             commands::app_info,
             commands::list_events,
             commands::subscribe_events,
+            commands::list_endpoints,
+            commands::endpoint_counts,
+            commands::listen_on,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

@@ -1,11 +1,15 @@
 import { act, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { AppInfo, EventBatch, EventPage, EventSummary } from "./ipc";
+import type { AppInfo, Endpoint, EndpointCount, EventBatch, EventPage, ListenerStatus } from "./ipc";
+import { endpoint, ev as event } from "./test-fixtures";
 
 const ipc = vi.hoisted(() => ({
   getAppInfo: vi.fn<() => Promise<AppInfo>>(),
-  listEvents: vi.fn<(limit: number, before?: string) => Promise<EventPage>>(),
+  listEvents: vi.fn<(limit: number, before?: string, endpointId?: number | null) => Promise<EventPage>>(),
+  listEndpoints: vi.fn<() => Promise<Endpoint[]>>(),
+  endpointCounts: vi.fn<() => Promise<EndpointCount[]>>(),
+  listenOn: vi.fn<(address: string) => Promise<ListenerStatus>>(),
   subscribeEvents: vi.fn<(onBatch: (b: EventBatch) => void) => Promise<() => void>>(),
   copyText: vi.fn<(text: string) => Promise<void>>(),
 }));
@@ -18,28 +22,24 @@ const listening: AppInfo = {
   version: "0.1.0",
   dataDir: "/home/ada/.local/share/hooklens",
   databasePath: "/home/ada/.local/share/hooklens/hooklens.sqlite3",
-  listener: { state: "listening", address: "127.0.0.1:9494", url: "http://127.0.0.1:9494", error: null },
+  listener: {
+    state: "listening",
+    address: "127.0.0.1:9494",
+    url: "http://127.0.0.1:9494",
+    error: null,
+    suggestion: null,
+  },
 };
 
-function ev(id: number, path: string): EventSummary {
-  return {
-    id,
-    cursor: `${id}:${id}`,
-    receivedAtMs: 1_700_000_000_000 + id,
-    method: "POST",
-    path,
-    query: null,
-    size: 120,
-    contentType: "application/json",
-    remoteAddr: "127.0.0.1:51000",
-  };
-}
+const ev = (id: number, path: string, endpointId = 1) => event(id, { path, endpointId });
 
 let pushBatch: (b: EventBatch) => void = () => {};
 
 beforeEach(() => {
   ipc.getAppInfo.mockResolvedValue(listening);
   ipc.listEvents.mockResolvedValue({ events: [], total: 0 });
+  ipc.listEndpoints.mockResolvedValue([endpoint(1, "Default", "/"), endpoint(2, "Kustom", "/kustom")]);
+  ipc.endpointCounts.mockResolvedValue([]);
   ipc.copyText.mockResolvedValue();
   ipc.subscribeEvents.mockImplementation((onBatch) => {
     pushBatch = onBatch;
@@ -76,9 +76,11 @@ describe("App shell", () => {
     await screen.findByTestId("empty-state");
     act(() => pushBatch({ events: [ev(1, "/kustom/orders"), ev(2, "/kulmi")], lagged: false }));
     const rows = await screen.findAllByTestId("event-row");
-    expect(rows.map((r) => within(r).getByTitle(/\//).textContent)).toEqual(["/kulmi", "/kustom/orders"]);
+    expect(rows.map((r) => r.dataset.eventId)).toEqual(["2", "1"]);
+    expect(rows[0]).toHaveTextContent("/kulmi");
     expect(screen.queryByTestId("empty-state")).toBeNull();
-    expect(screen.getByTestId("endpoint-count")).toHaveTextContent("2");
+    expect(screen.getByTestId("endpoint-all-count")).toHaveTextContent("2");
+    expect(screen.getByTestId("endpoint-default-count")).toHaveTextContent("2");
     expect(screen.getByTestId("event-count")).toHaveTextContent("2 captured");
   });
 
@@ -100,12 +102,87 @@ describe("App shell", () => {
         address: "127.0.0.1:9494",
         url: "http://127.0.0.1:9494",
         error: "127.0.0.1:9494 is already in use by another program; choose another address",
+        suggestion: "127.0.0.1:9495",
       },
     });
     render(<App />);
     expect(await screen.findByTestId("listener-state")).toHaveTextContent("Not listening");
     expect(await screen.findByTestId("listener-error")).toHaveTextContent("already in use");
     expect(screen.queryByTestId("curl-command")).toBeNull();
+  });
+
+  it("offers a free port when its own is taken, and moves there", async () => {
+    ipc.getAppInfo.mockResolvedValue({
+      ...listening,
+      listener: {
+        state: "failed",
+        address: "127.0.0.1:9494",
+        url: "http://127.0.0.1:9494",
+        error: "127.0.0.1:9494 is already in use by another program; choose another address",
+        suggestion: "127.0.0.1:9495",
+      },
+    });
+    ipc.listenOn.mockResolvedValue({
+      state: "listening",
+      address: "127.0.0.1:9495",
+      url: "http://127.0.0.1:9495",
+      error: null,
+      suggestion: null,
+    });
+    render(<App />);
+    await userEvent.click(await screen.findByTestId("listen-on-suggestion"));
+    expect(ipc.listenOn).toHaveBeenCalledWith("127.0.0.1:9495");
+    expect(await screen.findByTestId("listen-url")).toHaveTextContent("http://127.0.0.1:9495");
+    expect(screen.getByTestId("listener-state")).toHaveTextContent("Listening");
+    expect((await screen.findByTestId("curl-command")).textContent).toContain("http://127.0.0.1:9495/webhooks/test");
+  });
+
+  it("narrows the timeline to the endpoint picked in the sidebar", async () => {
+    ipc.endpointCounts.mockResolvedValue([
+      { endpointId: 1, count: 5 },
+      { endpointId: 2, count: 1 },
+    ]);
+    ipc.listEvents.mockImplementation((_limit, _before, endpointId) =>
+      Promise.resolve(
+        endpointId === 2
+          ? { events: [ev(9, "/kustom/orders", 2)], total: 6 }
+          : { events: [ev(9, "/kustom/orders", 2), ev(8, "/other")], total: 6 },
+      ),
+    );
+    render(<App />);
+    expect(await screen.findAllByTestId("event-row")).toHaveLength(2);
+    expect(screen.getByTestId("endpoint-2-count")).toHaveTextContent("1");
+    await userEvent.click(screen.getByTestId("endpoint-2"));
+    expect(ipc.listEvents).toHaveBeenLastCalledWith(500, undefined, 2);
+    await screen.findByText("1 captured");
+    expect(screen.getAllByTestId("event-row")).toHaveLength(1);
+    act(() => pushBatch({ events: [ev(10, "/elsewhere", 1), ev(11, "/kustom/refunds", 2)], lagged: false }));
+    const rows = await screen.findAllByTestId("event-row");
+    expect(rows.map((r) => r.dataset.eventId)).toEqual(["11", "9"]);
+    expect(screen.getByTestId("event-count")).toHaveTextContent("2 captured");
+  });
+
+  it("marks redeliveries and names the provider event", async () => {
+    ipc.listEvents.mockResolvedValue({
+      events: [
+        event(3, {
+          provider: "kustom",
+          eventType: "order.created",
+          providerEventId: "kevt_1",
+          merchantId: "M1",
+          delivery: 2,
+        }),
+      ],
+      total: 1,
+    });
+    render(<App />);
+    const row = await screen.findByTestId("event-row");
+    expect(row).toHaveTextContent("kustom · order.created");
+    expect(within(row).getByTestId("redelivery")).toHaveTextContent("×2");
+    await userEvent.click(row);
+    expect(screen.getByTestId("detail-facts")).toHaveTextContent("kevt_1");
+    expect(screen.getByTestId("delivery")).toHaveTextContent("2nd delivery");
+    expect(screen.getByTestId("detail-facts")).toHaveTextContent("M1");
   });
 
   it("reports a core that cannot be reached instead of spinning", async () => {

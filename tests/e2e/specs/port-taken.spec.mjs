@@ -32,4 +32,24 @@ describe("listen port already in use", () => {
       assert.equal(await browser.$('[data-testid="curl-command"]').isExisting(), false);
     });
   });
+
+  it("offers a free port nearby and captures there after one click", async () => {
+    await check(app, "listen on suggestion", async () => {
+      const { browser, listen } = app;
+      const offer = browser.$('[data-testid="listen-on-suggestion"]');
+      const label = await offer.getText();
+      const suggested = /Listen on (\S+) instead/.exec(label)?.[1];
+      assert.ok(suggested, `offer reads ${JSON.stringify(label)}`);
+      assert.notEqual(suggested, listen);
+      await offer.click();
+      await browser.waitUntil(
+        async () => (await browser.$('[data-testid="listener-state"]').getText()) === "Listening",
+        { timeout: 5_000, timeoutMsg: "the listener did not move" },
+      );
+      assert.equal(await browser.$('[data-testid="listen-url"]').getText(), `http://${suggested}`);
+      const res = await fetch(`http://${suggested}/moved`, { method: "POST", body: "{}" });
+      assert.equal(res.status, 200);
+      await browser.$('[data-testid="event-row"]').waitForDisplayed({ timeout: 5_000 });
+    });
+  });
 });

@@ -76,7 +76,8 @@ describe("app shell", () => {
       await row.waitForDisplayed({ timeout: 10_000 });
       assert.match(await row.getText(), /POST[\s\S]*\/kustom\/orders\?attempt=1/);
       assert.equal(await browser.$('[data-testid="event-count"]').getText(), "1 captured");
-      assert.equal(await browser.$('[data-testid="endpoint-count"]').getText(), "1");
+      assert.equal(await browser.$('[data-testid="endpoint-default-count"]').getText(), "1");
+      assert.equal(await browser.$('[data-testid="endpoint-all-count"]').getText(), "1");
       await row.click();
       const facts = await browser.$('[data-testid="detail-facts"]').getText();
       assert.match(facts, new RegExp(`${listenUrl.replaceAll(".", "\\.")}/kustom/orders\\?attempt=1`));

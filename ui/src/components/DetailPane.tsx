@@ -1,9 +1,20 @@
-import type { EventSummary, ListenerStatus } from "../ipc";
+import type { Endpoint, EventSummary, ListenerStatus } from "../ipc";
 import { formatAge, formatDateTime, formatSize } from "../lib/format";
 
-type Props = { event: EventSummary | null; listener: ListenerStatus | null; now: number };
+type Props = {
+  event: EventSummary | null;
+  endpoints: Endpoint[];
+  listener: ListenerStatus | null;
+  now: number;
+};
 
-export function DetailPane({ event, listener, now }: Props) {
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
+  return `${n}${suffix}`;
+}
+
+export function DetailPane({ event, endpoints, listener, now }: Props) {
   if (!event) {
     return (
       <aside className="detail" aria-label="Event detail" data-testid="detail">
@@ -16,6 +27,7 @@ export function DetailPane({ event, listener, now }: Props) {
   }
   const base = listener?.url ?? "";
   const fullUrl = `${base}${event.path}${event.query ? `?${event.query}` : ""}`;
+  const endpoint = endpoints.find((e) => e.id === event.endpointId);
   return (
     <aside className="detail" aria-label="Event detail" data-testid="detail">
       <div className="pane-header">
@@ -31,6 +43,33 @@ export function DetailPane({ event, listener, now }: Props) {
         <dd>
           {formatDateTime(event.receivedAtMs)} <span className="muted">({formatAge(event.receivedAtMs, now)})</span>
         </dd>
+        <dt>Endpoint</dt>
+        <dd>{endpoint ? endpoint.name : <span className="muted">removed endpoint</span>}</dd>
+        <dt>Provider</dt>
+        <dd>{event.provider ?? <span className="muted">not recognised</span>}</dd>
+        {event.eventType && (
+          <>
+            <dt>Event type</dt>
+            <dd className="mono">{event.eventType}</dd>
+          </>
+        )}
+        {event.providerEventId && (
+          <>
+            <dt>Event id</dt>
+            <dd className="mono break">
+              {event.providerEventId}{" "}
+              <span className={event.delivery > 1 ? "redelivery" : "muted"} data-testid="delivery">
+                {event.delivery > 1 ? `${ordinal(event.delivery)} delivery` : "first delivery"}
+              </span>
+            </dd>
+          </>
+        )}
+        {event.merchantId && (
+          <>
+            <dt>Merchant</dt>
+            <dd className="mono">{event.merchantId}</dd>
+          </>
+        )}
         <dt>Size</dt>
         <dd>
           {formatSize(event.size)} <span className="muted">({event.size.toLocaleString()} bytes)</span>

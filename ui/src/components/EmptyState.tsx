@@ -2,10 +2,10 @@ import type { ListenerStatus } from "../ipc";
 import { sampleCurl } from "../lib/format";
 import { CopyButton } from "./CopyButton";
 
-type Props = { listener: ListenerStatus | null };
+type Props = { listener: ListenerStatus | null; onListenOn: (address: string) => void };
 
 /** What a first-time user sees: where to send a request, ready to copy. */
-export function EmptyState({ listener }: Props) {
+export function EmptyState({ listener, onListenOn }: Props) {
   if (listener && listener.state === "failed") {
     return (
       <div className="empty-state" data-testid="empty-state">
@@ -13,10 +13,26 @@ export function EmptyState({ listener }: Props) {
         <p className="error-text" data-testid="listener-error">
           {listener.error}
         </p>
-        <p>
-          Start Hooklens with another address, for example{" "}
-          <code>HOOKLENS_LISTEN=127.0.0.1:9595</code>, or stop the program that holds the port.
-        </p>
+        {listener.suggestion ? (
+          <>
+            <p>
+              <button
+                type="button"
+                className="primary-button"
+                onClick={() => listener.suggestion && onListenOn(listener.suggestion)}
+                data-testid="listen-on-suggestion"
+              >
+                Listen on {listener.suggestion} instead
+              </button>
+            </p>
+            <p className="muted">
+              Or stop the program that holds the port and restart Hooklens, or start it with{" "}
+              <code>HOOKLENS_LISTEN=HOST:PORT</code>.
+            </p>
+          </>
+        ) : (
+          <p className="muted">Fix the cause above and restart Hooklens. Stored events stay readable meanwhile.</p>
+        )}
       </div>
     );
   }

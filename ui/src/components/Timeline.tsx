@@ -5,14 +5,23 @@ import { EmptyState } from "./EmptyState";
 
 type Props = {
   state: EventsState;
+  count: number;
+  title: string;
   listener: ListenerStatus | null;
   selectedId: number | null;
   onSelect: (id: number) => void;
+  onListenOn: (address: string) => void;
 };
 
 const countFormat = new Intl.NumberFormat();
 
+/** "kustom · order.created", or whatever part of it is known. */
+export function describeEvent(e: EventSummary): string {
+  return [e.provider, e.eventType].filter((x): x is string => Boolean(x)).join(" · ");
+}
+
 function Row({ event, selected, onSelect }: { event: EventSummary; selected: boolean; onSelect: () => void }) {
+  const what = describeEvent(event);
   return (
     <li role="option" aria-selected={selected}>
       <button
@@ -28,21 +37,32 @@ function Row({ event, selected, onSelect }: { event: EventSummary; selected: boo
           {event.path}
           {event.query && <span className="query">?{event.query}</span>}
         </span>
-        <span className="col-type">{event.contentType ?? "—"}</span>
+        <span className="col-type" title={what || (event.contentType ?? "")}>
+          {what || <span className="muted">{event.contentType ?? "—"}</span>}
+          {event.delivery > 1 && (
+            <span
+              className="redelivery"
+              data-testid="redelivery"
+              title={`Delivery ${event.delivery} of ${event.providerEventId ?? "this event"}`}
+            >
+              ×{event.delivery}
+            </span>
+          )}
+        </span>
         <span className="col-size">{formatSize(event.size)}</span>
       </button>
     </li>
   );
 }
 
-export function Timeline({ state, listener, selectedId, onSelect }: Props) {
+export function Timeline({ state, count, title, listener, selectedId, onSelect, onListenOn }: Props) {
   const empty = state.status !== "loading" && state.events.length === 0;
   return (
     <section className="timeline" aria-label="Timeline" data-testid="timeline">
       <div className="pane-header">
-        <h2>Events</h2>
+        <h2>{title}</h2>
         <span className="pane-count" data-testid="event-count">
-          {state.status === "loading" ? "Loading…" : `${countFormat.format(state.total)} captured`}
+          {state.status === "loading" ? "Loading…" : `${countFormat.format(count)} captured`}
         </span>
       </div>
       {state.status === "error" && (
@@ -51,7 +71,7 @@ export function Timeline({ state, listener, selectedId, onSelect }: Props) {
         </p>
       )}
       {empty ? (
-        <EmptyState listener={listener} />
+        <EmptyState listener={listener} onListenOn={onListenOn} />
       ) : (
         <ul className="event-list" role="listbox" aria-label="Captured events">
           {state.events.map((event) => (

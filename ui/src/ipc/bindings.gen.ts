@@ -13,7 +13,11 @@ address: string,
 /**
  * The URL to give a provider, e.g. `http://127.0.0.1:9494`.
  */
-url: string, error: string | null, };
+url: string, error: string | null, 
+/**
+ * When the address is taken: a free one nearby the user can switch to.
+ */
+suggestion: string | null, };
 
 export type EventSummary = { id: number, 
 /**
@@ -23,7 +27,43 @@ cursor: string,
 /**
  * Milliseconds since the Unix epoch (the store keeps nanoseconds).
  */
-receivedAtMs: number, method: string, path: string, query: string | null, size: number, contentType: string | null, remoteAddr: string | null, };
+receivedAtMs: number, 
+/**
+ * None when the endpoint has since been removed.
+ */
+endpointId: number | null, method: string, path: string, query: string | null, size: number, contentType: string | null, remoteAddr: string | null, 
+/**
+ * The preset id that recognised the request (e.g. `kustom`), if any.
+ */
+provider: string | null, eventType: string | null, providerEventId: string | null, merchantId: string | null, 
+/**
+ * 1 for the first arrival of a provider event id, 2 for its first redelivery, …
+ */
+delivery: number, pinned: boolean, };
+
+export type HeaderPair = { name: string, value: string, };
+
+export type ConfiguredResponse = { status: number, headers: Array<HeaderPair>, body: string, 
+/**
+ * Wait this long (at most 60 000) after storing, before answering.
+ */
+delayMs: number, };
+
+export type Endpoint = { id: number, name: string, 
+/**
+ * `/` for the default endpoint, else e.g. `/kustom`.
+ */
+pathPrefix: string, 
+/**
+ * Provider preset id; None = detect the provider from each request.
+ */
+preset: string | null, response: ConfiguredResponse, 
+/**
+ * Takes every path no other endpoint claims; cannot be removed.
+ */
+isDefault: boolean, };
+
+export type EndpointCount = { endpointId: number | null, count: number, };
 
 export type EventPage = { events: Array<EventSummary>, total: number, };
 
@@ -37,6 +77,6 @@ events: Array<EventSummary>,
  */
 lagged: boolean, };
 
-export type ErrorKind = "config" | "store" | "capture" | "not_found" | "internal";
+export type ErrorKind = "config" | "store" | "capture" | "not_found" | "invalid" | "internal";
 
 export type ErrorPayload = { kind: ErrorKind, message: string, };

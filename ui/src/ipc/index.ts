@@ -4,10 +4,13 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { writeText } from "@tauri-apps/plugin-clipboard-manager";
 import type {
   AppInfo,
+  Endpoint,
+  EndpointCount,
   ErrorKind,
   ErrorPayload,
   EventBatch,
   EventPage,
+  ListenerStatus,
 } from "./bindings.gen";
 
 export type * from "./bindings.gen";
@@ -45,9 +48,25 @@ export function getAppInfo(): Promise<AppInfo> {
   return call<AppInfo>("app_info");
 }
 
-/** Newest first; pass the last event's `cursor` as `before` for the next page. */
-export function listEvents(limit: number, before?: string): Promise<EventPage> {
-  return call<EventPage>("list_events", { limit, before: before ?? null });
+/**
+ * Newest first; pass the last event's `cursor` as `before` for the next page
+ * and an endpoint id to see only that endpoint's events.
+ */
+export function listEvents(limit: number, before?: string, endpointId?: number | null): Promise<EventPage> {
+  return call<EventPage>("list_events", { limit, before: before ?? null, endpointId: endpointId ?? null });
+}
+
+export function listEndpoints(): Promise<Endpoint[]> {
+  return call<Endpoint[]>("list_endpoints");
+}
+
+export function endpointCounts(): Promise<EndpointCount[]> {
+  return call<EndpointCount[]>("endpoint_counts");
+}
+
+/** Moves the capture listener, e.g. to the free port offered when ours was taken. */
+export function listenOn(address: string): Promise<ListenerStatus> {
+  return call<ListenerStatus>("listen_on", { address });
 }
 
 /**

@@ -13,10 +13,12 @@ describe("ipc", () => {
       return undefined;
     });
     await listEvents(50, "1:2");
+    await listEvents(10, undefined, 3);
     await listEvents(10);
     expect(calls).toEqual([
-      ["list_events", { limit: 50, before: "1:2" }],
-      ["list_events", { limit: 10, before: null }],
+      ["list_events", { limit: 50, before: "1:2", endpointId: null }],
+      ["list_events", { limit: 10, before: null, endpointId: 3 }],
+      ["list_events", { limit: 10, before: null, endpointId: null }],
     ]);
   });
 

@@ -1,44 +1,80 @@
-import { useEffect, useReducer } from "react";
-import { IpcError, listEvents, subscribeEvents } from "../ipc";
-import { eventsReducer, initialEventsState, MAX_ROWS, type EventsState } from "./events";
+import { useCallback, useEffect, useReducer, useState } from "react";
+import { endpointCounts, IpcError, listEvents, subscribeEvents, type EventBatch } from "../ipc";
+import {
+  addBatch,
+  countsFrom,
+  emptyCounts,
+  eventsReducer,
+  initialEventsState,
+  MAX_ROWS,
+  type Counts,
+  type EndpointFilter,
+  type EventsState,
+} from "./events";
 
 function message(err: unknown): string {
   return err instanceof IpcError || err instanceof Error ? err.message : String(err);
 }
 
-/** The newest events, kept current by the live channel. */
-export function useEvents(): EventsState {
-  const [state, dispatch] = useReducer(eventsReducer, initialEventsState);
+export type Timeline = {
+  events: EventsState;
+  counts: Counts;
+  setFilter: (filter: EndpointFilter) => void;
+};
+
+/**
+ * The newest events of the selected endpoint and the per-endpoint counts,
+ * kept current by one live channel for the life of the window.
+ */
+export function useEvents(): Timeline {
+  const [events, dispatch] = useReducer(eventsReducer, initialEventsState);
+  const [counts, setCounts] = useState<Counts>(emptyCounts);
+  // Bumped when the live channel says it dropped events: reload everything.
+  const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
     let cancelled = false;
     let unsubscribe: (() => void) | undefined;
-
-    const load = () =>
-      listEvents(MAX_ROWS).then(
-        (page) => !cancelled && dispatch({ type: "loaded", page }),
-        (err: unknown) => !cancelled && dispatch({ type: "failed", error: message(err) }),
-      );
-
-    // Subscribe first so nothing stored between the two calls is missed; the
-    // reducer drops the duplicates.
-    subscribeEvents((batch) => {
+    subscribeEvents((batch: EventBatch) => {
       dispatch({ type: "batch", batch });
-      if (batch.lagged) void load();
+      setCounts((c) => addBatch(c, batch));
+      if (batch.lagged) setGeneration((g) => g + 1);
     }).then(
       (stop) => {
         if (cancelled) stop();
         else unsubscribe = stop;
-        void load();
       },
       (err: unknown) => !cancelled && dispatch({ type: "failed", error: message(err) }),
     );
-
     return () => {
       cancelled = true;
       unsubscribe?.();
     };
   }, []);
 
-  return state;
+  useEffect(() => {
+    let cancelled = false;
+    endpointCounts().then(
+      (rows) => !cancelled && setCounts(countsFrom(rows)),
+      (err: unknown) => !cancelled && dispatch({ type: "failed", error: message(err) }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [generation]);
+
+  const filter = events.filter;
+  useEffect(() => {
+    let cancelled = false;
+    listEvents(MAX_ROWS, undefined, filter).then(
+      (page) => !cancelled && dispatch({ type: "loaded", filter, events: page.events }),
+      (err: unknown) => !cancelled && dispatch({ type: "failed", error: message(err) }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [filter, generation]);
+
+  const setFilter = useCallback((next: EndpointFilter) => dispatch({ type: "filter", filter: next }), []);
+  return { events, counts, setFilter };
 }

@@ -1,0 +1,36 @@
+import type { Endpoint, EventSummary } from "./ipc";
+
+/** A captured event as the core reports it; override what a test cares about. */
+export function ev(id: number, over: Partial<EventSummary> = {}): EventSummary {
+  return {
+    id,
+    cursor: `${(1_700_000_000_000 + id) * 1_000_000}:${id}`,
+    receivedAtMs: 1_700_000_000_000 + id,
+    endpointId: 1,
+    method: "POST",
+    path: `/hook/${id}`,
+    query: null,
+    size: 120,
+    contentType: "application/json",
+    remoteAddr: "127.0.0.1:51000",
+    provider: null,
+    eventType: null,
+    providerEventId: null,
+    merchantId: null,
+    delivery: 1,
+    pinned: false,
+    ...over,
+  };
+}
+
+export function endpoint(id: number, name: string, pathPrefix: string, over: Partial<Endpoint> = {}): Endpoint {
+  return {
+    id,
+    name,
+    pathPrefix,
+    preset: null,
+    response: { status: 200, headers: [], body: "", delayMs: 0 },
+    isDefault: id === 1,
+    ...over,
+  };
+}

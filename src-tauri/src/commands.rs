@@ -43,7 +43,7 @@ pub fn list_events(
         limit: limit.clamp(1, MAX_PAGE),
         before,
         endpoint_id,
-        text: None,
+        ..PageQuery::default()
     })?;
     Ok(EventPage {
         events,

@@ -56,10 +56,13 @@ async fn any_request_is_stored_byte_for_byte_before_it_is_acknowledged() {
 }
 
 #[tokio::test]
-async fn empty_bodies_and_odd_methods_are_captured_too() {
+async fn empty_bodies_and_every_method_are_captured_too() {
     let h = Harness::start().await;
     let client = reqwest::Client::new();
-    for method in ["GET", "DELETE", "OPTIONS", "PURGE"] {
+    let methods = [
+        "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "PURGE",
+    ];
+    for method in methods {
         let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
         let r = client
             .request(m, format!("{}/", h.url))
@@ -68,17 +71,18 @@ async fn empty_bodies_and_odd_methods_are_captured_too() {
             .unwrap();
         assert_eq!(r.status(), 200, "{method}");
     }
-    let methods: Vec<_> = h
+    let stored: Vec<_> = h
         .store
         .reader()
         .unwrap()
-        .page(10, None)
+        .page(20, None)
         .unwrap()
         .events
         .into_iter()
-        .map(|e| e.method)
+        .map(|e| (e.method, e.size))
         .collect();
-    assert_eq!(methods, ["PURGE", "OPTIONS", "DELETE", "GET"]);
+    let expected: Vec<_> = methods.iter().rev().map(|m| (m.to_string(), 0)).collect();
+    assert_eq!(stored, expected);
 }
 
 #[tokio::test]

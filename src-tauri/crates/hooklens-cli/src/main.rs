@@ -45,6 +45,9 @@ enum Command {
         /// Only events of this endpoint (name, path prefix or id)
         #[arg(long, value_name = "ENDPOINT")]
         endpoint: Option<String>,
+        /// Only redeliveries: the 2nd, 3rd, … arrival of a provider event id
+        #[arg(long)]
+        dup: bool,
         /// Words that must all appear in the path, headers or body
         query: Vec<String>,
     },
@@ -174,6 +177,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             json,
             limit,
             endpoint,
+            dup,
             query,
         } => {
             let endpoints = store.endpoints();
@@ -185,6 +189,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 limit,
                 endpoint_id,
                 text: (!text.trim().is_empty()).then_some(text),
+                redeliveries: dup,
                 ..PageQuery::default()
             })?;
             for event in &events {

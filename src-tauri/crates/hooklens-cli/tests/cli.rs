@@ -269,6 +269,10 @@ fn events_json_lists_what_users_script_against() {
             .ends_with('Z')
     );
 
+    let dups = stdout(&cli(dir.path(), &["events", "--json", "--dup"]));
+    assert_eq!(dups.lines().count(), 1, "{dups}");
+    assert!(dups.contains("\"delivery\":2"), "{dups}");
+
     let found = stdout(&cli(dir.path(), &["events", "--json", "plain", "words"]));
     assert_eq!(found.lines().count(), 1);
     assert!(found.contains("\"/other\""));

@@ -51,6 +51,8 @@ pub struct PageQuery {
     pub endpoint_id: Option<i64>,
     /// Words that must all appear in the path, headers or body text.
     pub text: Option<String>,
+    /// Only redeliveries: the 2nd, 3rd, … arrival of a provider event id.
+    pub redeliveries: bool,
 }
 
 const SUMMARY_COLUMNS: &str =
@@ -138,6 +140,9 @@ impl Reader {
         if let Some(endpoint) = q.endpoint_id {
             sql.push_str(" AND endpoint_id = ?");
             args.push(endpoint.into());
+        }
+        if q.redeliveries {
+            sql.push_str(" AND delivery > 1");
         }
         if let Some(matching) = q.text.as_deref().and_then(fts_match) {
             sql.push_str(" AND id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)");

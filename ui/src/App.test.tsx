@@ -162,6 +162,18 @@ describe("App shell", () => {
     expect(screen.getByTestId("event-count")).toHaveTextContent("2 captured");
   });
 
+  it("picks up an endpoint added elsewhere when its first event arrives", async () => {
+    render(<App />);
+    await screen.findByTestId("endpoint-2");
+    ipc.listEndpoints.mockResolvedValue([
+      endpoint(1, "Default", "/"),
+      endpoint(2, "Kustom", "/kustom"),
+      endpoint(7, "Kulmi", "/kulmi"),
+    ]);
+    act(() => pushBatch({ events: [ev(40, "/kulmi/x", 7)], lagged: false }));
+    expect(await screen.findByTestId("endpoint-7-count")).toHaveTextContent("1");
+  });
+
   it("marks redeliveries and names the provider event", async () => {
     ipc.listEvents.mockResolvedValue({
       events: [

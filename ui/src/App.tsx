@@ -32,6 +32,14 @@ export function App() {
     listEndpoints().then(setEndpoints, (err: unknown) => setInfoError(errorText(err)));
   }, []);
 
+  // An endpoint added elsewhere (hooklens-cli) shows up with its first event.
+  const unknownEndpoint = Object.keys(counts.byEndpoint).some(
+    (id) => id !== "none" && endpoints.length > 0 && !endpoints.some((e) => String(e.id) === id),
+  );
+  useEffect(() => {
+    if (unknownEndpoint) listEndpoints().then(setEndpoints, (err: unknown) => setActionError(errorText(err)));
+  }, [unknownEndpoint]);
+
   const onListenOn = useCallback((address: string) => {
     setActionError(null);
     listenOn(address).then(

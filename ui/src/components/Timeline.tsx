@@ -38,7 +38,7 @@ function Row({ event, selected, onSelect }: { event: EventSummary; selected: boo
           {event.query && <span className="query">?{event.query}</span>}
         </span>
         <span className="col-type" title={what || (event.contentType ?? "")}>
-          {what || <span className="muted">{event.contentType ?? "—"}</span>}
+          <span className="what">{what || <span className="muted">{event.contentType ?? "—"}</span>}</span>
           {event.delivery > 1 && (
             <span
               className="redelivery"

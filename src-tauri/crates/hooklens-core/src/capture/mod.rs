@@ -188,13 +188,23 @@ async fn capture(
         .collect();
     let endpoints = state.store.endpoints();
     let endpoint = route(&endpoints, parts.uri.path());
-    // An endpoint's preset decides; otherwise the request says who sent it.
-    let preset = endpoint
+    // An endpoint's preset decides; otherwise the request says who sent it
+    // (detection and extraction share one parse of the body).
+    let (preset, extracted) = match endpoint
         .and_then(|e| e.preset.as_deref())
         .and_then(providers::preset)
-        .or_else(|| providers::detect(&headers, &body));
-    let rules = &preset.unwrap_or_else(providers::generic).rules;
-    let extracted = providers::extract(rules, &headers, &body);
+    {
+        Some(preset) => (
+            Some(preset),
+            providers::extract(&preset.rules, &headers, &body),
+        ),
+        None => {
+            let (preset, extracted) = providers::detect_and_extract(&headers, &body);
+            // The generic fallback found fields, but it is not a provider.
+            let recognised = (preset.id != providers::generic().id).then_some(preset);
+            (recognised, extracted)
+        }
+    };
 
     let event = NewEvent {
         received_at_ns,

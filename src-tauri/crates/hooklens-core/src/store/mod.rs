@@ -459,20 +459,21 @@ impl Writer {
                 }
             }
             match commit_group(&mut self.conn, &group) {
-                Ok(summaries) => {
-                    self.stored += summaries.len() as u64;
-                    self.since_retention += summaries.len() as u64;
-                    for (job, summary) in group.drain(..).zip(summaries) {
-                        // Nobody listening is fine: the UI may not be open.
-                        let _ = self.new_events.send(summary.clone());
-                        let _ = job.done.send(Ok(summary));
+                Ok(summaries) => self.acknowledge(group.drain(..).zip(summaries)),
+                Err(err) if group.len() > 1 => {
+                    // One request (say, a body that no longer fits) must not
+                    // cost the others their place: retry each on its own.
+                    tracing::warn!(error = %err, requests = group.len(), "group commit failed; storing one by one");
+                    for job in group.drain(..) {
+                        match commit_group(&mut self.conn, std::slice::from_ref(&job)) {
+                            Ok(summaries) => self.acknowledge(std::iter::once(job).zip(summaries)),
+                            Err(err) => refuse(job, &err),
+                        }
                     }
                 }
                 Err(err) => {
-                    tracing::error!(error = %err, requests = group.len(), "could not store requests");
-                    let message = err.to_string();
                     for job in group.drain(..) {
-                        let _ = job.done.send(Err(message.clone()));
+                        refuse(job, &err);
                     }
                 }
             }
@@ -481,6 +482,16 @@ impl Writer {
             {
                 self.retention();
             }
+        }
+    }
+
+    fn acknowledge(&mut self, stored: impl Iterator<Item = (WriteJob, EventSummary)>) {
+        for (job, summary) in stored {
+            self.stored += 1;
+            self.since_retention += 1;
+            // Nobody listening is fine: the UI may not be open.
+            let _ = self.new_events.send(summary.clone());
+            let _ = job.done.send(Ok(summary));
         }
     }
 
@@ -539,6 +550,11 @@ impl Writer {
     }
 }
 
+fn refuse(job: WriteJob, err: &rusqlite::Error) {
+    tracing::error!(error = %err, path = %job.event.path, "could not store a request");
+    let _ = job.done.send(Err(err.to_string()));
+}
+
 /// Bytes the database really uses (free pages excluded).
 fn used_bytes(conn: &Connection) -> rusqlite::Result<u64> {
     let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
@@ -579,7 +595,8 @@ fn commit_group(
             "INSERT INTO events (received_at, endpoint_id, method, path, query, headers, remote_addr,
                                  content_type, size, body, provider, event_type, provider_event_id,
                                  merchant_id, refs, delivery)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+             VALUES (?1, (SELECT id FROM endpoints WHERE id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+                     ?12, ?13, ?14, ?15, ?16)",
         )?;
         let mut previous = tx.prepare_cached(
             "SELECT ifnull(max(delivery), 0) FROM events WHERE provider IS ?1 AND provider_event_id = ?2",

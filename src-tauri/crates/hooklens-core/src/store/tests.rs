@@ -271,3 +271,32 @@ fn one_process_at_a_time_serves_a_data_directory() {
     drop(held);
     assert!(DataDirLock::acquire(dir.path()).is_ok());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_request_that_does_not_fit_does_not_cost_the_others_their_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_with(
+        dir.path(),
+        StoreOptions {
+            max_page_count: Some(60),
+        },
+    )
+    .unwrap();
+    // Queued together, so the writer commits them as one group.
+    let mut inserts = Vec::new();
+    inserts.push(tokio::spawn({
+        let store = store.clone();
+        async move { store.insert(event(0, &vec![b'x'; 400_000])).await }
+    }));
+    for n in 1..=20 {
+        let store = store.clone();
+        inserts.push(tokio::spawn(async move { store.insert(event(n, b"{}")).await }));
+    }
+    let mut results = Vec::new();
+    for i in inserts {
+        results.push(i.await.unwrap());
+    }
+    assert!(results[0].is_err(), "the oversized request is refused");
+    assert!(results[1..].iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(store.reader().unwrap().count().unwrap(), 20);
+}

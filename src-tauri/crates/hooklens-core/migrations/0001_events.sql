@@ -42,8 +42,9 @@ CREATE TABLE events (
 -- The timeline pages newest first by (received_at, id).
 CREATE INDEX events_received ON events (received_at DESC, id DESC);
 CREATE INDEX events_endpoint ON events (endpoint_id, received_at DESC, id DESC);
--- Redelivery numbering and "other deliveries of this event".
-CREATE INDEX events_provider_event ON events (provider, provider_event_id)
+-- Redelivery numbering and "other deliveries of this event". `delivery` is in
+-- the key so the next number is one index seek, however often an id repeats.
+CREATE INDEX events_provider_event ON events (provider, provider_event_id, delivery)
     WHERE provider_event_id IS NOT NULL;
 -- Retention removes the oldest unpinned events first.
 CREATE INDEX events_unpinned ON events (received_at, id) WHERE pinned = 0;

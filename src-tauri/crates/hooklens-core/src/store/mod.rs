@@ -15,7 +15,7 @@ pub use endpoints::{DEFAULT_ENDPOINT_ID, EndpointSpec, MAX_DELAY_MS, normalize_p
 pub use read::{Cursor, EventDetail, PageQuery, Reader};
 pub use settings::{Durability, KEYS as SETTING_KEYS, Settings};
 
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, mpsc, oneshot};
@@ -599,7 +599,8 @@ fn commit_group(
                      ?12, ?13, ?14, ?15, ?16)",
         )?;
         let mut previous = tx.prepare_cached(
-            "SELECT ifnull(max(delivery), 0) FROM events WHERE provider IS ?1 AND provider_event_id = ?2",
+            "SELECT delivery FROM events WHERE provider IS ?1 AND provider_event_id = ?2
+             ORDER BY delivery DESC LIMIT 1",
         )?;
         let mut index = tx.prepare_cached(
             "INSERT INTO events_fts (rowid, path, headers, body) VALUES (?1, ?2, ?3, ?4)",
@@ -617,7 +618,11 @@ fn commit_group(
             let size = i64::try_from(e.body.len()).unwrap_or(i64::MAX);
             let delivery: i64 = match &e.provider_event_id {
                 Some(event_id) => {
-                    previous.query_row(params![e.provider, event_id], |r| r.get::<_, i64>(0))? + 1
+                    previous
+                        .query_row(params![e.provider, event_id], |r| r.get::<_, i64>(0))
+                        .optional()?
+                        .unwrap_or(0)
+                        + 1
                 }
                 None => 1,
             };

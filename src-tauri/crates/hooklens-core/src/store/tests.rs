@@ -290,7 +290,9 @@ async fn one_request_that_does_not_fit_does_not_cost_the_others_their_place() {
     }));
     for n in 1..=20 {
         let store = store.clone();
-        inserts.push(tokio::spawn(async move { store.insert(event(n, b"{}")).await }));
+        inserts.push(tokio::spawn(
+            async move { store.insert(event(n, b"{}")).await },
+        ));
     }
     let mut results = Vec::new();
     for i in inserts {
@@ -299,4 +301,22 @@ async fn one_request_that_does_not_fit_does_not_cost_the_others_their_place() {
     assert!(results[0].is_err(), "the oversized request is refused");
     assert!(results[1..].iter().all(Result::is_ok), "{results:?}");
     assert_eq!(store.reader().unwrap().count().unwrap(), 20);
+}
+
+#[test]
+fn the_next_delivery_number_is_an_index_seek_however_often_an_id_repeats() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let conn = Connection::open(store.path()).unwrap();
+    let plan: String = conn
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT delivery FROM events WHERE provider IS 'kustom' AND provider_event_id = 'kevt_1'
+             ORDER BY delivery DESC LIMIT 1",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    // A covering index with `delivery` in its key: no scan over earlier
+    // deliveries, no sort.
+    assert!(plan.contains("COVERING INDEX events_provider_event"), "{plan}");
 }

@@ -1,96 +1,415 @@
-//! Ingest benchmark: requests per second through the real listener into a real
-//! SQLite file, against a baseline measured in the same run (one committed
-//! transaction per row on a plain connection, which is what storing each
-//! request on its own would cost). Prints figures; never fails the build.
+//! Ingest benchmark: 1 KB JSON POSTs through the real release `hooklens-cli serve`
+//! in its own process, against an in-process axum server that reads the body
+//! and answers 200 without storing anything (the cost of HTTP alone, measured
+//! in the same run on the same cores). Then grows the store to a million events
+//! to show whether the listener's memory stays flat as the database grows.
+//!
+//! Prints figures; never asserts timing. Exits non-zero only when the setup
+//! breaks: the listener cannot be built or started, or a request was not stored.
 
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use hooklens_tests::Harness;
-
-const REQUESTS: usize = 4000;
-const CONCURRENCY: usize = 16;
 const BODY_BYTES: usize = 1024;
+/// (concurrency, requests) for the measured runs; sized so the whole bench,
+/// growth included, stays within a few minutes on 2 cores.
+const LOADS: [(usize, usize); 2] = [(1, 3_000), (32, 20_000)];
+/// Requests sent before each measured run so connections are open and caches warm.
+const WARMUP: usize = 500;
+/// At most the store's default `max_events`, or retention starts deleting.
+const GROWTH_EVENTS: usize = 1_000_000;
+const GROWTH_STEP: usize = 100_000;
+const GROWTH_CONCURRENCY: usize = 32;
 
-fn baseline(dir: &std::path::Path) -> f64 {
-    let conn = rusqlite::Connection::open(dir.join("baseline.sqlite3")).expect("open baseline");
-    conn.pragma_update(None, "journal_mode", "WAL")
-        .expect("wal");
-    conn.pragma_update(None, "synchronous", "NORMAL")
-        .expect("sync");
-    conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, at INTEGER, body BLOB)")
-        .expect("table");
-    let body = vec![b'x'; BODY_BYTES];
-    let started = Instant::now();
-    for i in 0..REQUESTS {
-        conn.execute(
-            "INSERT INTO t (at, body) VALUES (?1, ?2)",
-            rusqlite::params![i as i64, body],
-        )
-        .expect("insert");
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("ingest bench: {err}");
+            ExitCode::FAILURE
+        }
     }
-    REQUESTS as f64 / started.elapsed().as_secs_f64()
 }
 
-async fn through_listener() -> (f64, Vec<Duration>) {
-    let h = Harness::start().await;
-    let client = reqwest::Client::new();
-    let body = vec![b'x'; BODY_BYTES];
+fn run() -> Result<(), String> {
+    let cli = build_cli()?;
+    let bench_started = Instant::now();
+    let scratch = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
+    let data_dir = scratch.path().join("data");
+    let mut listener = Listener::start(&cli, &data_dir, &scratch.path().join("listener.log"))?;
+    let hooklens = format!("http://{}/webhooks/bench", listener.addr);
+    let baseline = format!("http://{}/webhooks/bench", start_baseline()?);
+
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("runtime: {e}"))?;
+    // Every hooklens request must be stored; anything else is counted here.
+    let mut stored = 0;
+    let mut not_stored = 0;
+
+    println!(
+        "{:<34}{:>10}{:>10}{:>10}{:>13}{:>22}",
+        "ingest (1 KB JSON POSTs)",
+        "events/s",
+        "p50 ack",
+        "p99 ack",
+        "vs baseline",
+        "listener RSS (peak)"
+    );
+    for (concurrency, requests) in LOADS {
+        runtime.block_on(load(&baseline, WARMUP, concurrency));
+        let base = runtime.block_on(load(&baseline, requests, concurrency));
+        println!(
+            "  {:<32}{}",
+            format!("baseline (no storage), c={concurrency}"),
+            base.columns()
+        );
+        let warm = runtime.block_on(load(&hooklens, WARMUP, concurrency));
+        let run = runtime.block_on(load(&hooklens, requests, concurrency));
+        let mem = listener.memory()?;
+        println!(
+            "  {:<32}{}{:>13.2}{:>22}",
+            format!("hooklens, c={concurrency}"),
+            run.columns(),
+            run.rate() / base.rate(),
+            format!("{} ({})", mb(mem.rss), mb(mem.peak)),
+        );
+        for r in [&warm, &run] {
+            stored += r.ok;
+            not_stored += r.failed;
+        }
+        run.report_failures("hooklens");
+    }
+    println!("listener peak RSS: {}", mb(listener.memory()?.peak));
+
+    let earlier = stored;
+    println!(
+        "growth to {} stored events (c={GROWTH_CONCURRENCY}, counting the {} above):",
+        thousands(GROWTH_EVENTS),
+        thousands(earlier)
+    );
+    println!(
+        "  {:>9}{:>12}{:>11}{:>11}{:>11}",
+        "events", "db size", "RSS", "peak RSS", "events/s"
+    );
     let started = Instant::now();
-    let mut tasks = Vec::new();
-    for worker in 0..CONCURRENCY {
-        let client = client.clone();
-        let url = format!("{}/bench/{worker}", h.url);
-        let body = body.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            for _ in 0..REQUESTS / CONCURRENCY {
-                let t = Instant::now();
-                let r = client
-                    .post(&url)
-                    .body(body.clone())
-                    .send()
-                    .await
-                    .expect("send");
-                assert_eq!(r.status(), 200);
-                latencies.push(t.elapsed());
+    for step in 1..=GROWTH_EVENTS / GROWTH_STEP {
+        // Tops the store up to the next step, so `events` is what it holds.
+        let missing = (step * GROWTH_STEP).saturating_sub(stored);
+        let run = runtime.block_on(load(&hooklens, missing, GROWTH_CONCURRENCY));
+        stored += run.ok;
+        not_stored += run.failed;
+        run.report_failures("growth");
+        let mem = listener.memory()?;
+        println!(
+            "  {:>9}{:>12}{:>11}{:>11}{:>11}",
+            thousands(stored),
+            mb(db_size(&data_dir)),
+            mb(mem.rss),
+            mb(mem.peak),
+            thousands(run.rate().round() as usize)
+        );
+    }
+    let size = db_size(&data_dir);
+    println!(
+        "  {} answered 2xx while growing ({:.0} s), {} in the whole run",
+        thousands(stored - earlier),
+        started.elapsed().as_secs_f64(),
+        thousands(stored)
+    );
+    println!(
+        "  final db size {}, {:.0} bytes per event (bodies are {BODY_BYTES} B)",
+        mb(size),
+        size as f64 / stored.max(1) as f64
+    );
+
+    println!("measured in {:.0} s", bench_started.elapsed().as_secs_f64());
+    drop(listener);
+    if not_stored > 0 {
+        return Err(format!(
+            "{not_stored} requests to hooklens were not answered 200"
+        ));
+    }
+    Ok(())
+}
+
+/// Builds the release CLI with the same cargo and target dir as this bench, so
+/// the figures are for what users run, not a debug build or the test harness.
+fn build_cli() -> Result<PathBuf, String> {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "-p", "hooklens-cli"])
+        .current_dir(&workspace)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!("cargo build --release -p hooklens-cli: {status}"));
+    }
+    // cargo resolves a relative CARGO_TARGET_DIR against its working directory.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace.join("target"), |dir| workspace.join(dir));
+    Ok(target.join("release").join("hooklens-cli"))
+}
+
+/// The `hooklens-cli serve` subprocess; killed on drop, so a panic or an early
+/// return never leaves it running.
+struct Listener {
+    child: Child,
+    addr: SocketAddr,
+    log: PathBuf,
+}
+
+struct Memory {
+    rss: u64,
+    peak: u64,
+}
+
+impl Listener {
+    fn start(cli: &Path, data_dir: &Path, log: &Path) -> Result<Listener, String> {
+        let addr = free_port()?;
+        // Its log goes to a file: a pipe nobody reads could fill and stall it.
+        let log_file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let child = Command::new(cli)
+            .arg("serve")
+            .arg("--listen")
+            .arg(addr.to_string())
+            .arg("--data-dir")
+            .arg(data_dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log_file)
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", cli.display()))?;
+        let mut listener = Listener {
+            child,
+            addr,
+            log: log.to_owned(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+            listener.alive()?;
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "hooklens-cli is not listening on {addr} after 30 s"
+                ));
             }
-            latencies
-        }));
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(listener)
     }
-    let mut latencies = Vec::new();
-    for task in tasks {
-        latencies.extend(task.await.expect("worker"));
+
+    /// An error with the exit status and the end of the listener's log once
+    /// it has stopped: it must run until the bench is done.
+    fn alive(&mut self) -> Result<(), String> {
+        match self.child.try_wait() {
+            Ok(None) => Ok(()),
+            Ok(Some(status)) => {
+                let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+                let lines: Vec<_> = log.lines().collect();
+                let tail = lines[lines.len().saturating_sub(20)..].join("\n");
+                Err(format!(
+                    "hooklens-cli exited ({status}); its log ends:\n{tail}"
+                ))
+            }
+            Err(e) => Err(format!("cannot check on hooklens-cli: {e}")),
+        }
     }
-    let rate = latencies.len() as f64 / started.elapsed().as_secs_f64();
-    assert_eq!(
-        h.store.reader().expect("reader").count().expect("count") as usize,
-        latencies.len()
-    );
-    latencies.sort();
-    (rate, latencies)
+
+    /// Resident and peak resident memory of the listener process, in bytes.
+    fn memory(&mut self) -> Result<Memory, String> {
+        self.alive()?;
+        let path = format!("/proc/{}/status", self.child.id());
+        let status = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+        let kib = |key: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                .map(|k| k * 1024)
+                .ok_or_else(|| format!("no {key} in {path}"))
+        };
+        Ok(Memory {
+            rss: kib("VmRSS:")?,
+            peak: kib("VmHWM:")?,
+        })
+    }
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
-fn main() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let base = baseline(dir.path());
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let (rate, latencies) = runtime.block_on(through_listener());
-    println!("ingest: {REQUESTS} POSTs of {BODY_BYTES} B, {CONCURRENCY} concurrent clients");
-    println!("  baseline, one commit per row, no HTTP: {base:>9.0} rows/s");
-    println!("  hooklens, HTTP + group commit:         {rate:>9.0} req/s");
-    println!(
-        "  ratio hooklens / baseline:             {:>9.2}",
-        rate / base
-    );
-    println!(
-        "  latency p50 {:?}  p99 {:?}  max {:?}",
-        percentile(&latencies, 0.50),
-        percentile(&latencies, 0.99),
-        latencies.last().copied().unwrap_or_default()
-    );
+fn free_port() -> Result<SocketAddr, String> {
+    // Asking the OS for port 0 and releasing it is racy in theory, but nothing
+    // else on a bench machine grabs the same ephemeral port in that instant.
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| format!("no free port: {e}"))
+}
+
+/// The no-storage baseline: the same HTTP stack (axum, any method and path, the
+/// whole body read with the same 25 MB limit) answering 200 without a database.
+/// It runs on its own runtime thread, as the listener runs in its own process.
+fn start_baseline() -> Result<SocketAddr, String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().expect("baseline runtime");
+        runtime.block_on(async move {
+            let bound = tokio::net::TcpListener::bind("127.0.0.1:0").await;
+            let addr = bound.as_ref().map_err(|e| format!("baseline bind: {e}"));
+            let _ = tx.send(addr.and_then(|tcp| tcp.local_addr().map_err(|e| e.to_string())));
+            let Ok(tcp) = bound else { return };
+            let app = axum::Router::new().fallback(|request: axum::extract::Request| async move {
+                match axum::body::to_bytes(request.into_body(), 25 * 1024 * 1024).await {
+                    Ok(_) => axum::http::StatusCode::OK,
+                    Err(_) => axum::http::StatusCode::BAD_REQUEST,
+                }
+            });
+            let _ = axum::serve(tcp, app).await;
+        });
+    });
+    rx.recv().map_err(|e| format!("baseline thread: {e}"))?
+}
+
+/// A payment-provider style event, padded to exactly `BODY_BYTES`. Each call
+/// is a new event id, as from a real provider: a repeated id would make every
+/// request a redelivery of the same event, which hooklens numbers and links.
+fn webhook_body() -> String {
+    static NEXT_ID: AtomicUsize = AtomicUsize::new(1);
+    let n = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    let head = format!(r#"{{"id":"evt_{n:024}",{EVENT}"#);
+    let tail = r#""}}}"#;
+    let pad = BODY_BYTES - head.len() - tail.len();
+    format!("{head}{}{tail}", "x".repeat(pad))
+}
+
+const EVENT: &str = r#""object":"event","type":"payment_intent.succeeded","api_version":"2024-06-20","created":1718000000,"livemode":false,"pending_webhooks":1,"request":{"id":"req_8xYzA1b2C3d4E5","idempotency_key":"5d1c2f1e-8a4b-4c1d-9e2f-3a4b5c6d7e8f"},"data":{"object":{"id":"pi_3Q8fZ2LkdIwHu7ix1f2e3d4c","object":"payment_intent","amount":4999,"amount_received":4999,"currency":"eur","status":"succeeded","customer":"cus_Q8fYh2k3L4m5N6","payment_method":"pm_1Q8fZ1LkdIwHu7ixAbCdEfGh","metadata":{"order_id":"ORD-2024-000123","cart":"3 items"},"description":""#;
+
+#[derive(Default)]
+struct Run {
+    /// Time from sending each request until its response status arrived.
+    acks: Vec<Duration>,
+    elapsed: Duration,
+    ok: usize,
+    failed: usize,
+    first_failure: Option<String>,
+}
+
+impl Run {
+    fn rate(&self) -> f64 {
+        (self.ok + self.failed) as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn percentile(&self, p: f64) -> Duration {
+        let i = ((self.acks.len() as f64 - 1.0) * p).round() as usize;
+        self.acks.get(i).copied().unwrap_or_default()
+    }
+
+    /// events/s, p50 and p99 as aligned table columns.
+    fn columns(&self) -> String {
+        let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
+        format!(
+            "{:>10}{:>10}{:>10}",
+            thousands(self.rate().round() as usize),
+            ms(self.percentile(0.50)),
+            ms(self.percentile(0.99))
+        )
+    }
+
+    fn report_failures(&self, what: &str) {
+        if let Some(first) = &self.first_failure {
+            eprintln!(
+                "  {what}: {} requests not answered 200, first: {first}",
+                self.failed
+            );
+        }
+    }
+}
+
+/// Sends `requests` POSTs of `body` to `url` from `concurrency` workers, each
+/// waiting for its answer before sending the next, on a fresh connection pool.
+async fn load(url: &str, requests: usize, concurrency: usize) -> Run {
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("http client");
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let (client, url, next) = (client.clone(), url.to_owned(), next.clone());
+            tokio::spawn(async move {
+                let mut run = Run::default();
+                while next.fetch_add(1, Ordering::Relaxed) < requests {
+                    let sent = Instant::now();
+                    let answer = client
+                        .post(&url)
+                        .header("content-type", "application/json")
+                        .body(webhook_body())
+                        .send()
+                        .await;
+                    run.acks.push(sent.elapsed());
+                    let failure = match answer {
+                        // Drain the (tiny) body so the connection is reused.
+                        Ok(r) if r.status() == 200 => r.bytes().await.err().map(|e| e.to_string()),
+                        Ok(r) => Some(format!("status {}", r.status())),
+                        Err(e) => Some(e.to_string()),
+                    };
+                    match failure {
+                        None => run.ok += 1,
+                        Some(f) => {
+                            run.failed += 1;
+                            run.first_failure.get_or_insert(f);
+                        }
+                    }
+                }
+                run
+            })
+        })
+        .collect();
+    let mut total = Run::default();
+    for worker in workers {
+        let run = worker.await.expect("load worker");
+        total.acks.extend(run.acks);
+        total.ok += run.ok;
+        total.failed += run.failed;
+        total.first_failure = total.first_failure.or(run.first_failure);
+    }
+    total.elapsed = started.elapsed();
+    total.acks.sort_unstable();
+    total
+}
+
+/// Size on disk of the database, its WAL and shared-memory index.
+fn db_size(data_dir: &Path) -> u64 {
+    [
+        "hooklens.sqlite3",
+        "hooklens.sqlite3-wal",
+        "hooklens.sqlite3-shm",
+    ]
+    .iter()
+    .filter_map(|f| std::fs::metadata(data_dir.join(f)).ok())
+    .map(|m| m.len())
+    .sum()
+}
+
+fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -21,7 +21,15 @@ const LOADS: [(usize, usize); 2] = [(1, 3_000), (32, 20_000)];
 /// Requests sent before each measured run so connections are open and caches warm.
 const WARMUP: usize = 500;
 /// At most the store's default `max_events`, or retention starts deleting.
+/// `HOOKLENS_BENCH_GROWTH=0` skips the growth phase when iterating on ingest.
 const GROWTH_EVENTS: usize = 1_000_000;
+
+fn growth_events() -> usize {
+    std::env::var("HOOKLENS_BENCH_GROWTH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(GROWTH_EVENTS)
+}
 const GROWTH_STEP: usize = 100_000;
 const GROWTH_CONCURRENCY: usize = 32;
 
@@ -87,7 +95,7 @@ fn run() -> Result<(), String> {
     let earlier = stored;
     println!(
         "growth to {} stored events (c={GROWTH_CONCURRENCY}, counting the {} above):",
-        thousands(GROWTH_EVENTS),
+        thousands(growth_events()),
         thousands(earlier)
     );
     println!(
@@ -95,7 +103,7 @@ fn run() -> Result<(), String> {
         "events", "db size", "RSS", "peak RSS", "events/s"
     );
     let started = Instant::now();
-    for step in 1..=GROWTH_EVENTS / GROWTH_STEP {
+    for step in 1..=growth_events() / GROWTH_STEP {
         // Tops the store up to the next step, so `events` is what it holds.
         let missing = (step * GROWTH_STEP).saturating_sub(stored);
         let run = runtime.block_on(load(&hooklens, missing, GROWTH_CONCURRENCY));

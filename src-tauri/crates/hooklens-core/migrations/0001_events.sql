@@ -46,8 +46,8 @@ CREATE INDEX events_endpoint ON events (endpoint_id, received_at DESC, id DESC);
 -- the key so the next number is one index seek, however often an id repeats.
 CREATE INDEX events_provider_event ON events (provider, provider_event_id, delivery)
     WHERE provider_event_id IS NOT NULL;
--- Retention removes the oldest unpinned events first.
-CREATE INDEX events_unpinned ON events (received_at, id) WHERE pinned = 0;
+-- Retention walks events_received from the old end and skips pinned rows
+-- (few), so it needs no index of its own.
 
 -- Full-text index over path, headers and textual bodies. Contentless: the
 -- text lives in `events` already; rowid = events.id.

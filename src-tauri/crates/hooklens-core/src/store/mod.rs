@@ -8,6 +8,7 @@ mod settings;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Arc, LazyLock, RwLock, Weak};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -30,11 +31,35 @@ const LOCK_FILE: &str = "hooklens.lock";
 const WRITE_QUEUE: usize = 1024;
 /// The most requests committed in one transaction.
 const MAX_GROUP: usize = 256;
+
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Retention runs after this many inserts or this much time, whichever first.
 const RETENTION_EVERY: u64 = 1000;
 const RETENTION_INTERVAL: Duration = Duration::from_secs(10);
 const RETENTION_CHUNK: i64 = 2000;
+/// A checkpointer thread folds the WAL into the database once it holds this
+/// many frames, so that copy runs beside the writer, not inside a commit.
+const CHECKPOINT_FRAMES: i32 = 512;
+/// Past this many frames the writer checkpoints itself (little is left to
+/// copy by then), which lets the WAL start over: a checkpoint from another
+/// thread never fully catches up with a busy writer, and the WAL would grow
+/// without bound.
+const WRITER_CHECKPOINT_FRAMES: i32 = 8192;
+/// Frames in the WAL after the latest commit, reported by SQLite's WAL hook
+/// (a plain function, hence a static; with several stores in one process it
+/// can only make a checkpoint come early).
+static WAL_FRAMES: AtomicI32 = AtomicI32::new(0);
+
+fn record_wal_frames(
+    _wal: &rusqlite::hooks::Wal,
+    frames: std::os::raw::c_int,
+) -> rusqlite::Result<()> {
+    WAL_FRAMES.store(frames, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Page cache of the writer: index pages stay hot as the store grows.
+const WRITER_CACHE_KIB: i64 = 16 * 1024;
 /// The full-text index covers this much of a textual body.
 const FTS_BODY_LIMIT: usize = 1024 * 1024;
 
@@ -157,8 +182,15 @@ pub struct StoreOptions {
     pub max_page_count: Option<u64>,
 }
 
+/// What the writer inserts: the event with its text forms computed by the
+/// caller (on the async workers, in parallel) so the single writer thread
+/// only runs SQL.
 struct WriteJob {
     event: NewEvent,
+    headers_json: String,
+    headers_text: String,
+    refs_json: Option<String>,
+    content_type: Option<String>,
     done: oneshot::Sender<Result<EventSummary, String>>,
 }
 
@@ -224,6 +256,11 @@ impl Store {
             Durability::Full => "FULL",
         };
         conn.pragma_update(None, "synchronous", synchronous)?;
+        conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
+        // Replaces SQLite's own checkpoint-after-commit (see CHECKPOINT_FRAMES).
+        conn.wal_hook(Some(record_wal_frames));
+        // A WAL that grew during a burst is cut back once it starts over.
+        conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
         if let Some(pages) = options.max_page_count {
             conn.pragma_update(None, "max_page_count", pages)?;
         }
@@ -253,6 +290,11 @@ impl Store {
             .name("hooklens-writer".into())
             .spawn(move || writer.run(rx))
             .map_err(spawn_err)?;
+        let checkpointed = Arc::downgrade(&shared);
+        std::thread::Builder::new()
+            .name("hooklens-checkpoint".into())
+            .spawn(move || checkpoint(checkpointed))
+            .map_err(spawn_err)?;
         let watched = Arc::downgrade(&shared);
         std::thread::Builder::new()
             .name("hooklens-config-watch".into())
@@ -272,8 +314,21 @@ impl Store {
     /// Stores one request; returns only once it is committed.
     pub async fn insert(&self, event: NewEvent) -> Result<EventSummary, StoreError> {
         let (done, wait) = oneshot::channel();
+        let job = WriteJob {
+            headers_json: serde_json::to_string(&event.headers)
+                .map_err(|e| StoreError::Write(e.to_string()))?,
+            headers_text: headers_text(&event.headers),
+            refs_json: if event.refs.is_empty() {
+                None
+            } else {
+                serde_json::to_string(&event.refs).ok()
+            },
+            content_type: event.content_type(),
+            event,
+            done,
+        };
         self.jobs
-            .send(WriteJob { event, done })
+            .send(job)
             .await
             .map_err(|_| StoreError::WriterGone)?;
         match wait.await {
@@ -379,6 +434,10 @@ fn reload(shared: &Shared, conn: &Connection) -> Result<(), StoreError> {
 /// Another process (`hooklens-cli endpoints add` next to a running app) may
 /// change endpoints or settings: pick that up within a second. `data_version`
 /// moves whenever another connection commits, which is cheap to poll.
+///
+/// (WAL checkpoints stay with the writer: a PASSIVE checkpoint from another
+/// thread never catches up with a busy writer, and the WAL would grow without
+/// bound.)
 fn watch_config(shared: Weak<Shared>) {
     let Some(path) = shared.upgrade().map(|s| s.path.clone()) else {
         return;
@@ -402,6 +461,24 @@ fn watch_config(shared: Weak<Shared>) {
                 tracing::warn!(error = %err, "could not reload endpoints");
             }
             seen = now;
+        }
+    }
+}
+
+/// Folds the WAL back into the database while the writer keeps committing.
+fn checkpoint(shared: Weak<Shared>) {
+    let Some(path) = shared.upgrade().map(|s| s.path.clone()) else {
+        return;
+    };
+    let Ok(conn) = open_connection(&path) else {
+        return;
+    };
+    while shared.strong_count() > 0 {
+        std::thread::sleep(Duration::from_millis(50));
+        if WAL_FRAMES.load(Ordering::Relaxed) >= CHECKPOINT_FRAMES
+            && let Err(err) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+        {
+            tracing::warn!(error = %err, "WAL checkpoint failed");
         }
     }
 }
@@ -452,12 +529,7 @@ impl Writer {
         let mut group = Vec::with_capacity(MAX_GROUP);
         while let Some(first) = rx.blocking_recv() {
             group.push(first);
-            while group.len() < MAX_GROUP {
-                match rx.try_recv() {
-                    Ok(job) => group.push(job),
-                    Err(_) => break,
-                }
-            }
+            drain(&mut rx, &mut group);
             match commit_group(&mut self.conn, &group) {
                 Ok(summaries) => self.acknowledge(group.drain(..).zip(summaries)),
                 Err(err) if group.len() > 1 => {
@@ -475,6 +547,15 @@ impl Writer {
                     for job in group.drain(..) {
                         refuse(job, &err);
                     }
+                }
+            }
+            if WAL_FRAMES.load(Ordering::Relaxed) >= WRITER_CHECKPOINT_FRAMES {
+                match self
+                    .conn
+                    .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                {
+                    Ok(()) => WAL_FRAMES.store(0, Ordering::Relaxed),
+                    Err(err) => tracing::warn!(error = %err, "WAL checkpoint failed"),
                 }
             }
             if self.since_retention >= RETENTION_EVERY
@@ -550,6 +631,15 @@ impl Writer {
     }
 }
 
+fn drain(rx: &mut mpsc::Receiver<WriteJob>, group: &mut Vec<WriteJob>) {
+    while group.len() < MAX_GROUP {
+        match rx.try_recv() {
+            Ok(job) => group.push(job),
+            Err(_) => break,
+        }
+    }
+}
+
 fn refuse(job: WriteJob, err: &rusqlite::Error) {
     tracing::error!(error = %err, path = %job.event.path, "could not store a request");
     let _ = job.done.send(Err(err.to_string()));
@@ -607,14 +697,7 @@ fn commit_group(
         )?;
         for job in group {
             let e = &job.event;
-            let headers = serde_json::to_string(&e.headers)
-                .map_err(|err| rusqlite::Error::ToSqlConversionFailure(Box::new(err)))?;
-            let refs = if e.refs.is_empty() {
-                None
-            } else {
-                serde_json::to_string(&e.refs).ok()
-            };
-            let content_type = e.content_type();
+            let content_type = job.content_type.clone();
             let size = i64::try_from(e.body.len()).unwrap_or(i64::MAX);
             let delivery: i64 = match &e.provider_event_id {
                 Some(event_id) => {
@@ -632,7 +715,7 @@ fn commit_group(
                 e.method,
                 e.path,
                 e.query,
-                headers,
+                job.headers_json,
                 e.remote_addr,
                 content_type,
                 size,
@@ -641,16 +724,11 @@ fn commit_group(
                 e.event_type,
                 e.provider_event_id,
                 e.merchant_id,
-                refs,
+                job.refs_json,
                 delivery,
             ])?;
             let id = tx.last_insert_rowid();
-            index.execute(params![
-                id,
-                e.path,
-                headers_text(&e.headers),
-                body_text(&e.body)
-            ])?;
+            index.execute(params![id, e.path, job.headers_text, body_text(&e.body)])?;
             summaries.push(EventSummary {
                 id,
                 cursor: Cursor {

@@ -318,5 +318,8 @@ fn the_next_delivery_number_is_an_index_seek_however_often_an_id_repeats() {
         .unwrap();
     // A covering index with `delivery` in its key: no scan over earlier
     // deliveries, no sort.
-    assert!(plan.contains("COVERING INDEX events_provider_event"), "{plan}");
+    assert!(
+        plan.contains("COVERING INDEX events_provider_event"),
+        "{plan}"
+    );
 }

@@ -39,15 +39,16 @@ pub fn list_events(
 ) -> Result<EventPage, ErrorPayload> {
     let before = before.map(|c| c.parse::<Cursor>()).transpose()?;
     let reader = state.reader.lock().map_err(|_| reader_unavailable())?;
+    let limit = limit.clamp(1, MAX_PAGE);
     let events = reader.query(&PageQuery {
-        limit: limit.clamp(1, MAX_PAGE),
+        limit,
         before,
         endpoint_id,
         ..PageQuery::default()
     })?;
     Ok(EventPage {
+        has_more: events.len() == limit as usize,
         events,
-        total: reader.count()?,
     })
 }
 

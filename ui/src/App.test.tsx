@@ -37,7 +37,7 @@ let pushBatch: (b: EventBatch) => void = () => {};
 
 beforeEach(() => {
   ipc.getAppInfo.mockResolvedValue(listening);
-  ipc.listEvents.mockResolvedValue({ events: [], total: 0 });
+  ipc.listEvents.mockResolvedValue({ events: [], hasMore: false });
   ipc.listEndpoints.mockResolvedValue([endpoint(1, "Default", "/"), endpoint(2, "Kustom", "/kustom")]);
   ipc.endpointCounts.mockResolvedValue([]);
   ipc.copyText.mockResolvedValue();
@@ -85,7 +85,7 @@ describe("App shell", () => {
   });
 
   it("shows what arrived when a row is selected", async () => {
-    ipc.listEvents.mockResolvedValue({ events: [ev(7, "/stripe")], total: 1 });
+    ipc.listEvents.mockResolvedValue({ events: [ev(7, "/stripe")], hasMore: false });
     render(<App />);
     await userEvent.click(await screen.findByTestId("event-row"));
     const facts = screen.getByTestId("detail-facts");
@@ -145,8 +145,8 @@ describe("App shell", () => {
     ipc.listEvents.mockImplementation((_limit, _before, endpointId) =>
       Promise.resolve(
         endpointId === 2
-          ? { events: [ev(9, "/kustom/orders", 2)], total: 6 }
-          : { events: [ev(9, "/kustom/orders", 2), ev(8, "/other")], total: 6 },
+          ? { events: [ev(9, "/kustom/orders", 2)], hasMore: false }
+          : { events: [ev(9, "/kustom/orders", 2), ev(8, "/other")], hasMore: false },
       ),
     );
     render(<App />);
@@ -185,7 +185,7 @@ describe("App shell", () => {
           delivery: 2,
         }),
       ],
-      total: 1,
+      hasMore: false,
     });
     render(<App />);
     const row = await screen.findByTestId("event-row");

@@ -65,7 +65,11 @@ isDefault: boolean, };
 
 export type EndpointCount = { endpointId: number | null, count: number, };
 
-export type EventPage = { events: Array<EventSummary>, total: number, };
+export type EventPage = { events: Array<EventSummary>, 
+/**
+ * The page is full: older events may follow (pass the last cursor).
+ */
+hasMore: boolean, };
 
 export type EventBatch = { 
 /**

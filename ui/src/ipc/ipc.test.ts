@@ -9,7 +9,7 @@ describe("ipc", () => {
     const calls: Array<[string, unknown]> = [];
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
-      if (cmd === "list_events") return { events: [], total: 0 };
+      if (cmd === "list_events") return { events: [], hasMore: false };
       return undefined;
     });
     await listEvents(50, "1:2");

@@ -123,13 +123,14 @@ pub struct EndpointCount {
     pub count: i64,
 }
 
-/// A page of the timeline, newest first. `total` counts every stored event.
+/// A page of the timeline, newest first. (Counts come from `endpoint_counts`:
+/// counting a million rows on every page would cost more than the page.)
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EventPage {
     pub events: Vec<EventSummary>,
-    #[ts(type = "number")]
-    pub total: i64,
+    /// The page is full: older events may follow (pass the last cursor).
+    pub has_more: bool,
 }
 
 /// Newly stored events, delivered to the UI in batches (every ~75 ms at most)

@@ -124,8 +124,8 @@ impl Reader {
             ..PageQuery::default()
         })?;
         Ok(EventPage {
+            has_more: events.len() == limit as usize,
             events,
-            total: self.count()?,
         })
     }
 

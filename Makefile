@@ -25,6 +25,7 @@ test: setup fmt-check ui clippy rust-test bindings-check ui-test e2e
 ## Benchmarks print figures; they never fail the build.
 bench: setup ui
 	cargo bench -p hooklens-tests --bench ingest
+	cargo bench -p hooklens-tests --bench store
 
 setup:
 	@scripts/setup.sh

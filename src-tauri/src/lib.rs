@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use hooklens_core::api::{AppInfo, ListenerState, ListenerStatus};
 use hooklens_core::capture::{self, Listener};
 use hooklens_core::config::{self, Config, ConfigError};
-use hooklens_core::store::{DataDirLock, Reader, Store, StoreError};
+use hooklens_core::store::{DataDirLock, Reader, Store, StoreError, StoreOptions};
 use tauri::Manager;
 
 use crate::error::SetupError;
@@ -84,7 +84,13 @@ fn start_core() -> Result<AppState, SetupError> {
         }
         Err(err) => return Err(err.into()),
     };
-    let store = Store::open(&config.data_dir)?;
+    let store = Store::open_with(
+        &config.data_dir,
+        StoreOptions {
+            capture: lock.is_some(),
+            ..StoreOptions::default()
+        },
+    )?;
     let reader = store.reader()?;
 
     let slot = match refusal {

@@ -358,6 +358,7 @@ async fn redeliveries_of_a_provider_event_are_numbered_and_providers_detected() 
 async fn a_database_at_its_size_cap_answers_5xx_never_2xx() {
     let h = Harness::with_options(hooklens_core::store::StoreOptions {
         max_page_count: Some(64),
+        ..hooklens_core::store::StoreOptions::default()
     })
     .await;
     let client = reqwest::Client::new();

@@ -9,7 +9,9 @@ use hooklens_core::api::{ConfiguredResponse, Endpoint, EventSummary, HeaderPair}
 use hooklens_core::capture::Listener;
 use hooklens_core::config::Config;
 use hooklens_core::providers;
-use hooklens_core::store::{DataDirLock, EndpointSpec, PageQuery, SETTING_KEYS, Store};
+use hooklens_core::store::{
+    DataDirLock, EndpointSpec, PageQuery, SETTING_KEYS, Store, StoreOptions,
+};
 use serde::Serialize;
 
 #[derive(Parser)]
@@ -238,7 +240,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
 
 async fn serve(config: Config) -> Result<(), CliError> {
     let _lock = DataDirLock::acquire(&config.data_dir)?;
-    let store = Store::open(&config.data_dir)?;
+    let store = Store::open_with(
+        &config.data_dir,
+        StoreOptions {
+            capture: true,
+            ..StoreOptions::default()
+        },
+    )?;
     let listener = Listener::start(config.listen, store).await?;
     eprintln!(
         "Hooklens is capturing on {} (data in {}). Ctrl-C stops.",

@@ -273,7 +273,15 @@ fn events_json_lists_what_users_script_against() {
     assert_eq!(dups.lines().count(), 1, "{dups}");
     assert!(dups.contains("\"delivery\":2"), "{dups}");
 
-    let found = stdout(&cli(dir.path(), &["events", "--json", "plain", "words"]));
+    // Text is indexed in batches shortly after a burst.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let found = loop {
+        let found = stdout(&cli(dir.path(), &["events", "--json", "plain", "words"]));
+        if !found.is_empty() || Instant::now() > deadline {
+            break found;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
     assert_eq!(found.lines().count(), 1);
     assert!(found.contains("\"/other\""));
 }

@@ -60,6 +60,13 @@ fn record_wal_frames(
 
 /// Page cache of the writer: index pages stay hot as the store grows.
 const WRITER_CACHE_KIB: i64 = 16 * 1024;
+/// Text waits this long after a burst, or until a batch is full, before it is
+/// added to the full-text index.
+const INDEX_DELAY: Duration = Duration::from_millis(200);
+const INDEX_BATCH: usize = 1024;
+const INDEX_BATCH_BYTES: usize = 16 * 1024 * 1024;
+/// Settings row holding the last event id whose text is indexed.
+const INDEXED_UPTO_KEY: &str = "fts_indexed_upto";
 /// The full-text index covers this much of a textual body.
 const FTS_BODY_LIMIT: usize = 1024 * 1024;
 
@@ -180,6 +187,10 @@ pub struct StoreOptions {
     /// Hard cap on the database file in pages: writes beyond it fail (and the
     /// sender gets a 5xx) instead of filling the disk.
     pub max_page_count: Option<u64>,
+    /// Index the text a crash left out of the full-text index. Only the
+    /// process that captures (and holds the `DataDirLock`) may: another one
+    /// would race its writer for the same events.
+    pub capture: bool,
 }
 
 /// What the writer inserts: the event with its text forms computed by the
@@ -266,6 +277,9 @@ impl Store {
         }
         let endpoints: Arc<[Endpoint]> = endpoints::list(&conn)?.into();
         let stored: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
+        if options.capture {
+            index_missing(&mut conn)?;
+        }
 
         let shared = Arc::new(Shared {
             path: path.clone(),
@@ -281,6 +295,9 @@ impl Store {
             stored: u64::try_from(stored).unwrap_or(0),
             since_retention: 0,
             last_retention: Instant::now(),
+            unindexed: Vec::new(),
+            unindexed_bytes: 0,
+            last_indexed: Instant::now(),
         };
         let spawn_err = |source| StoreError::CreateDir {
             path: data_dir.to_owned(),
@@ -522,12 +539,113 @@ struct Writer {
     stored: u64,
     since_retention: u64,
     last_retention: Instant,
+    /// Stored and acknowledged, not yet in the full-text index.
+    unindexed: Vec<IndexText>,
+    unindexed_bytes: usize,
+    last_indexed: Instant,
+}
+
+/// What the full-text index holds of one event.
+struct IndexText {
+    id: i64,
+    path: String,
+    headers: String,
+    body: String,
+}
+
+fn index_batch(conn: &mut Connection, batch: &[IndexText]) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    {
+        let mut index = tx.prepare_cached(
+            "INSERT INTO events_fts (rowid, path, headers, body) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for t in batch {
+            index.execute(params![t.id, t.path, t.headers, t.body])?;
+        }
+    }
+    if let Some(last) = batch.iter().map(|t| t.id).max() {
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![INDEXED_UPTO_KEY, last.to_string()],
+        )?;
+    }
+    tx.commit()
+}
+
+/// Indexes the events a crash (or kill -9) left out of the full-text index:
+/// everything after the last recorded mark.
+fn index_missing(conn: &mut Connection) -> Result<(), StoreError> {
+    let mark: Option<String> = conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            [INDEXED_UPTO_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let mut after: i64 = match mark.and_then(|m| m.parse().ok()) {
+        Some(id) => id,
+        None => conn.query_row("SELECT ifnull(max(rowid), 0) FROM events_fts", [], |r| {
+            r.get(0)
+        })?,
+    };
+    loop {
+        let batch: Vec<IndexText> = {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, path, headers, body FROM events WHERE id > ?1 ORDER BY id LIMIT 500",
+            )?;
+            let rows = stmt.query_map([after], |r| {
+                let headers: String = r.get(2)?;
+                let body: Vec<u8> = r.get(3)?;
+                let headers: Vec<StoredHeader> = serde_json::from_str(&headers).unwrap_or_default();
+                Ok(IndexText {
+                    id: r.get(0)?,
+                    path: r.get(1)?,
+                    headers: headers_text(&headers),
+                    body: body_text(&body).to_owned(),
+                })
+            })?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let Some(last) = batch.last().map(|t| t.id) else {
+            return Ok(());
+        };
+        tracing::info!(
+            events = batch.len(),
+            "indexing text a previous run left out"
+        );
+        index_batch(conn, &batch)?;
+        after = last;
+    }
 }
 
 impl Writer {
     fn run(mut self, mut rx: mpsc::Receiver<WriteJob>) {
         let mut group = Vec::with_capacity(MAX_GROUP);
-        while let Some(first) = rx.blocking_recv() {
+        // Only for waiting on the queue with a deadline (see below).
+        let clock = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build();
+        loop {
+            // With text waiting for the index, wait for the next request only
+            // until it is time to index; otherwise sleep until one comes.
+            let first = match (&clock, self.unindexed.is_empty()) {
+                (Ok(clock), false) => {
+                    let left = INDEX_DELAY.saturating_sub(self.last_indexed.elapsed());
+                    match clock.block_on(async { tokio::time::timeout(left, rx.recv()).await }) {
+                        Ok(Some(job)) => job,
+                        Ok(None) => break,
+                        Err(_elapsed) => {
+                            self.index_text();
+                            continue;
+                        }
+                    }
+                }
+                _ => match rx.blocking_recv() {
+                    Some(job) => job,
+                    None => break,
+                },
+            };
             group.push(first);
             drain(&mut rx, &mut group);
             match commit_group(&mut self.conn, &group) {
@@ -558,16 +676,49 @@ impl Writer {
                     Err(err) => tracing::warn!(error = %err, "WAL checkpoint failed"),
                 }
             }
+            if self.unindexed.len() >= INDEX_BATCH
+                || self.unindexed_bytes >= INDEX_BATCH_BYTES
+                || clock.is_err()
+            {
+                self.index_text();
+            }
             if self.since_retention >= RETENTION_EVERY
                 || self.last_retention.elapsed() >= RETENTION_INTERVAL
             {
                 self.retention();
             }
         }
+        self.index_text();
+    }
+
+    /// Adds the text of stored events to the full-text index in one
+    /// transaction. Batches of hundreds cost FTS5 far less than one small
+    /// segment per commit, and keep that work off the acknowledgement path.
+    /// The mark it records lets `open` index what a crash left out.
+    fn index_text(&mut self) {
+        self.last_indexed = Instant::now();
+        if self.unindexed.is_empty() {
+            return;
+        }
+        let batch = std::mem::take(&mut self.unindexed);
+        self.unindexed_bytes = 0;
+        if let Err(err) = index_batch(&mut self.conn, &batch) {
+            // The events themselves are stored; only search misses them until
+            // the next start re-indexes from the mark.
+            tracing::error!(error = %err, events = batch.len(), "could not index event text");
+        }
     }
 
     fn acknowledge(&mut self, stored: impl Iterator<Item = (WriteJob, EventSummary)>) {
-        for (job, summary) in stored {
+        for (mut job, summary) in stored {
+            let text = IndexText {
+                id: summary.id,
+                path: job.event.path.clone(),
+                headers: std::mem::take(&mut job.headers_text),
+                body: body_text(&job.event.body).to_owned(),
+            };
+            self.unindexed_bytes += text.path.len() + text.headers.len() + text.body.len();
+            self.unindexed.push(text);
             self.stored += 1;
             self.since_retention += 1;
             // Nobody listening is fine: the UI may not be open.
@@ -580,6 +731,8 @@ impl Writer {
     /// limits. Runs between groups, so it never delays an acknowledgement by
     /// more than one chunk.
     fn retention(&mut self) {
+        // Index first, so no text of a removed event is indexed afterwards.
+        self.index_text();
         self.since_retention = 0;
         self.last_retention = Instant::now();
         let Some(settings) = self
@@ -692,9 +845,6 @@ fn commit_group(
             "SELECT delivery FROM events WHERE provider IS ?1 AND provider_event_id = ?2
              ORDER BY delivery DESC LIMIT 1",
         )?;
-        let mut index = tx.prepare_cached(
-            "INSERT INTO events_fts (rowid, path, headers, body) VALUES (?1, ?2, ?3, ?4)",
-        )?;
         for job in group {
             let e = &job.event;
             let content_type = job.content_type.clone();
@@ -728,7 +878,6 @@ fn commit_group(
                 delivery,
             ])?;
             let id = tx.last_insert_rowid();
-            index.execute(params![id, e.path, job.headers_text, body_text(&e.body)])?;
             summaries.push(EventSummary {
                 id,
                 cursor: Cursor {

@@ -26,6 +26,22 @@ fn wait_until(mut done: impl FnMut() -> bool) {
     }
 }
 
+/// Ids of the events whose text has all the words, newest first.
+fn search(store: &Store, text: &str) -> Vec<i64> {
+    store
+        .reader()
+        .unwrap()
+        .query(&PageQuery {
+            limit: 10,
+            text: Some(text.into()),
+            ..PageQuery::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect()
+}
+
 fn from_provider(n: i64, provider: &str, event_id: &str) -> NewEvent {
     NewEvent {
         provider: Some(provider.into()),
@@ -150,19 +166,7 @@ async fn full_text_search_finds_path_header_and_body_words() {
     let mut b = event(2, b"\xff\xfe binary");
     b.headers.push(StoredHeader::new("x-trace", b"trace-9931"));
     let b = store.insert(b).await.unwrap();
-    let reader = store.reader().unwrap();
-    let find = |text: &str| -> Vec<i64> {
-        reader
-            .query(&PageQuery {
-                limit: 10,
-                text: Some(text.into()),
-                ..PageQuery::default()
-            })
-            .unwrap()
-            .into_iter()
-            .map(|e| e.id)
-            .collect()
-    };
+    let find = |text: &str| search(&store, text);
     // Text is indexed in batches shortly after the burst.
     wait_until(|| find("9931") == [b.id]);
     assert_eq!(find("captures"), [a.id]);
@@ -366,22 +370,8 @@ async fn text_a_crash_left_out_of_the_index_is_indexed_at_the_next_start() {
     std::thread::sleep(Duration::from_millis(300));
 
     let reader_only = Store::open(dir.path()).unwrap();
-    let find = |store: &Store, text: &str| -> Vec<i64> {
-        store
-            .reader()
-            .unwrap()
-            .query(&PageQuery {
-                limit: 10,
-                text: Some(text.into()),
-                ..PageQuery::default()
-            })
-            .unwrap()
-            .into_iter()
-            .map(|e| e.id)
-            .collect()
-    };
     assert!(
-        find(&reader_only, "omega").is_empty(),
+        search(&reader_only, "omega").is_empty(),
         "only the capturing process indexes"
     );
     let store = Store::open_with(
@@ -392,9 +382,9 @@ async fn text_a_crash_left_out_of_the_index_is_indexed_at_the_next_start() {
         },
     )
     .unwrap();
-    assert_eq!(find(&store, "omega"), [late], "recovered at start");
+    assert_eq!(search(&store, "omega"), [late], "recovered at start");
     assert_eq!(
-        find(&store, "alpha"),
+        search(&store, "alpha"),
         [indexed.id],
         "indexed once, not twice"
     );

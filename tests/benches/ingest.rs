@@ -58,31 +58,44 @@ fn run() -> Result<(), String> {
     let mut not_stored = 0;
 
     println!(
-        "{:<34}{:>10}{:>10}{:>10}{:>13}{:>22}",
+        "{:<34}{:>10}{:>10}{:>10}{:>13}{:>22}{:>16}",
         "ingest (1 KB JSON POSTs)",
         "events/s",
         "p50 ack",
         "p99 ack",
         "vs baseline",
-        "listener RSS (peak)"
+        "listener RSS (peak)",
+        "CPU µs/request"
     );
+    let own = std::process::id();
     for (concurrency, requests) in LOADS {
         runtime.block_on(load(&baseline, WARMUP, concurrency));
+        // The baseline server runs inside this process, so its CPU is in the
+        // bench's own figure, beside the client's.
+        let bench_cpu = cpu_seconds(own)?;
         let base = runtime.block_on(load(&baseline, requests, concurrency));
+        let base_cpu = per_request(cpu_seconds(own)? - bench_cpu, requests);
         println!(
-            "  {:<32}{}",
+            "  {:<32}{}{:>13}{:>22}{:>16}",
             format!("baseline (no storage), c={concurrency}"),
-            base.columns()
+            base.columns(),
+            "",
+            "",
+            format!("{base_cpu:.1} (all)"),
         );
         let warm = runtime.block_on(load(&hooklens, WARMUP, concurrency));
+        let (bench_cpu, listener_cpu) = (cpu_seconds(own)?, cpu_seconds(listener.pid())?);
         let run = runtime.block_on(load(&hooklens, requests, concurrency));
+        let client_cpu = per_request(cpu_seconds(own)? - bench_cpu, requests);
+        let listener_cpu = per_request(cpu_seconds(listener.pid())? - listener_cpu, requests);
         let mem = listener.memory()?;
         println!(
-            "  {:<32}{}{:>13.2}{:>22}",
+            "  {:<32}{}{:>13.2}{:>22}{:>16}",
             format!("hooklens, c={concurrency}"),
             run.columns(),
             run.rate() / base.rate(),
             format!("{} ({})", mb(mem.rss), mb(mem.peak)),
+            format!("{listener_cpu:.1} + {client_cpu:.1}"),
         );
         for r in [&warm, &run] {
             stored += r.ok;
@@ -91,6 +104,10 @@ fn run() -> Result<(), String> {
         run.report_failures("hooklens");
     }
     println!("listener peak RSS: {}", mb(listener.memory()?.peak));
+    println!(
+        "CPU µs/request: the baseline's (all) is client and server together, in this process; \
+         hooklens's is the listener's + the client's. On 2 cores the ratio is bound by these sums."
+    );
 
     let earlier = stored;
     println!(
@@ -225,6 +242,10 @@ impl Listener {
         }
     }
 
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Resident and peak resident memory of the listener process, in bytes.
     fn memory(&mut self) -> Result<Memory, String> {
         self.alive()?;
@@ -250,6 +271,30 @@ impl Drop for Listener {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// CPU time (user + system, all threads) a process has used so far, from
+/// /proc/PID/stat, in seconds. Clock ticks are 1/100 s on Linux: runs of a
+/// second or more are measured to about 1%.
+fn cpu_seconds(pid: u32) -> Result<f64, String> {
+    let path = format!("/proc/{pid}/stat");
+    let stat = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+    // Fields after the command name, which may itself hold spaces and ')'.
+    let rest = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .ok_or_else(|| format!("{path}: unexpected format"))?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the whole line: 11 and 12 here.
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok());
+    match (ticks(11), ticks(12)) {
+        (Some(user), Some(system)) => Ok((user + system) as f64 / 100.0),
+        _ => Err(format!("{path}: no utime/stime")),
+    }
+}
+
+fn per_request(seconds: f64, requests: usize) -> f64 {
+    seconds * 1e6 / requests.max(1) as f64
 }
 
 fn free_port() -> Result<SocketAddr, String> {

@@ -6,6 +6,7 @@ pub mod api;
 pub mod capture;
 pub mod config;
 pub mod providers;
+pub mod signature;
 pub mod store;
 
 pub use api::{AppInfo, ErrorPayload, EventSummary, ListenerState, ListenerStatus};

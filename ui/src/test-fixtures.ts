@@ -19,6 +19,15 @@ export function ev(id: number, over: Partial<EventSummary> = {}): EventSummary {
     merchantId: null,
     delivery: 1,
     pinned: false,
+    verdict: {
+      status: "unsigned",
+      scheme: null,
+      secret: null,
+      ageS: null,
+      diagnosis: null,
+      reason: "no signature header of a known scheme, and the endpoint has no scheme set",
+      assumed: false,
+    },
     ...over,
   };
 }
@@ -31,6 +40,8 @@ export function endpoint(id: number, name: string, pathPrefix: string, over: Par
     preset: null,
     response: { status: 200, headers: [], body: "", delayMs: 0 },
     isDefault: id === 1,
+    scheme: null,
+    secrets: [],
     ...over,
   };
 }

@@ -39,7 +39,12 @@ provider: string | null, eventType: string | null, providerEventId: string | nul
 /**
  * 1 for the first arrival of a provider event id, 2 for its first redelivery, …
  */
-delivery: number, pinned: boolean, };
+delivery: number, pinned: boolean, 
+/**
+ * The signature verdict; None only for events stored before Hooklens
+ * verified signatures, until they are re-verified.
+ */
+verdict: Verdict | null, };
 
 export type HeaderPair = { name: string, value: string, };
 
@@ -61,7 +66,117 @@ preset: string | null, response: ConfiguredResponse,
 /**
  * Takes every path no other endpoint claims; cannot be removed.
  */
-isDefault: boolean, };
+isDefault: boolean, 
+/**
+ * The scheme chosen for this endpoint; None: the preset's scheme, or the
+ * one each request's headers suggest.
+ */
+scheme: Scheme | null, 
+/**
+ * Labels and masked values only: secret values never leave the core
+ * unless explicitly revealed.
+ */
+secrets: Array<SecretInfo>, };
+
+export type SecretInfo = { label: string, 
+/**
+ * e.g. `whsec_…x9Qz`; never more than the prefix and the last 4 chars.
+ */
+masked: string, createdAtMs: number, };
+
+export type Scheme = { "kind": "standard-webhooks", toleranceS: number, } | { "kind": "stripe", toleranceS: number, } | { "kind": "github" } | { "kind": "shopify" } | { "kind": "slack", toleranceS: number, } | { "kind": "twilio" } | { "kind": "shared-secret", header: string, } | { "kind": "basic-auth" } | { "kind": "hmac" } & HmacSpec | { "kind": "combined", schemes: Array<Scheme>, };
+
+export type HmacSpec = { 
+/**
+ * Header holding the signature(s).
+ */
+header: string, algorithm: Algorithm, 
+/**
+ * The signed bytes: these parts, concatenated.
+ */
+template: Array<Part>, 
+/**
+ * Output encoding. Verification accepts hex in either case and base64
+ * with or without padding.
+ */
+encoding: Encoding, 
+/**
+ * Stripped from each signature before decoding, e.g. `sha256=`, `v1,`.
+ */
+prefix: string, secretEncoding: SecretEncoding, 
+/**
+ * Header holding the signed timestamp (Unix seconds). When it names the
+ * signature header itself, the timestamp is its `t=` field (Stripe-like
+ * `t=..,v1=..` headers).
+ */
+timestampHeader: string | null, idHeader: string | null, 
+/**
+ * ± seconds when `timestamp_header` is set; None: no age check.
+ */
+toleranceS: number | null, 
+/**
+ * Several signatures in one header, e.g. `" "` or `","`.
+ */
+separator: string | null, };
+
+export type Algorithm = "sha1" | "sha256" | "sha512";
+
+export type Part = { "part": "body" } | { "part": "timestamp" } | { "part": "id" } | { "part": "url" } | { "part": "method" } | { "part": "literal", text: string, };
+
+export type Encoding = "hex_lower" | "hex_upper" | "base64" | "base64_url";
+
+export type SecretEncoding = "utf8" | "base64" | "hex" | "whsec";
+
+export type Verdict = { status: VerdictStatus, 
+/**
+ * [`Scheme::id`] of the scheme that decided.
+ */
+scheme: string | null, 
+/**
+ * Label of the secret that matched (valid; stale when the signature itself matched).
+ */
+secret: string | null, 
+/**
+ * now - signed timestamp, for timestamped schemes (always set for stale).
+ */
+ageS: number | null, 
+/**
+ * For invalid verdicts, when one variant explains the mismatch.
+ */
+diagnosis: Diagnosis | null, 
+/**
+ * Plain words: why malformed / stale / invalid without a diagnosis.
+ */
+reason: string | null, 
+/**
+ * Always false from the engine; the caller sets it for presets whose
+ * construction is assumed.
+ */
+assumed: boolean, };
+
+export type VerdictStatus = "valid" | "invalid" | "unsigned" | "no_secret" | "stale" | "malformed";
+
+export type Diagnosis = { code: DiagnosisCode, 
+/**
+ * For a support engineer; never holds a secret value.
+ */
+message: string, 
+/**
+ * Label of the secret the variant matched with.
+ */
+secret: string | null, };
+
+export type DiagnosisCode = "body_trailing_newline" | "body_missing_trailing_newline" | "body_crlf" | "body_lf" | "body_reserialized_compact" | "body_reserialized_pretty" | "secret_decoding" | "output_encoding" | "prefix_missing" | "other_secret" | "other_scheme" | "url_port" | "url_scheme";
+
+export type Discovery = { 
+/**
+ * A named scheme when one matched, else [`Scheme::Hmac`].
+ */
+scheme: Scheme, 
+/**
+ * e.g. `HMAC-SHA256 of the body, hex, in X-Signature with prefix "sha256="`.
+ */
+description: string, };
 
 export type EndpointCount = { endpointId: number | null, count: number, };
 

@@ -364,6 +364,7 @@ fn endpoints(
                 path_prefix: path,
                 preset: None,
                 response: ConfiguredResponse::default(),
+                scheme: None,
             };
             apply(options, &mut spec)?;
             let e = store.add_endpoint(&spec)?;
@@ -386,6 +387,7 @@ fn endpoints(
                 path_prefix: path.unwrap_or_else(|| current.path_prefix.clone()),
                 preset: current.preset.clone(),
                 response: current.response.clone(),
+                scheme: current.scheme.clone(),
             };
             apply(options, &mut spec)?;
             let e = store.update_endpoint(current.id, &spec)?;

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::signature::{Scheme, Verdict};
+
 /// What the shell tells the UI about itself at start-up.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -67,6 +69,9 @@ pub struct EventSummary {
     #[ts(type = "number")]
     pub delivery: i64,
     pub pinned: bool,
+    /// The signature verdict; None only for events stored before Hooklens
+    /// verified signatures, until they are re-verified.
+    pub verdict: Option<Verdict>,
 }
 
 /// What the sender of a request gets back from an endpoint.
@@ -111,6 +116,23 @@ pub struct Endpoint {
     pub response: ConfiguredResponse,
     /// Takes every path no other endpoint claims; cannot be removed.
     pub is_default: bool,
+    /// The scheme chosen for this endpoint; None: the preset's scheme, or the
+    /// one each request's headers suggest.
+    pub scheme: Option<Scheme>,
+    /// Labels and masked values only: secret values never leave the core
+    /// unless explicitly revealed.
+    pub secrets: Vec<SecretInfo>,
+}
+
+/// A configured secret as shown: its label and a masked form of its value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretInfo {
+    pub label: String,
+    /// e.g. `whsec_…x9Qz`; never more than the prefix and the last 4 chars.
+    pub masked: String,
+    #[ts(type = "number")]
+    pub created_at_ms: i64,
 }
 
 /// How many stored events an endpoint has.
@@ -197,6 +219,18 @@ pub fn typescript_bindings() -> String {
         HeaderPair::decl(&cfg),
         ConfiguredResponse::decl(&cfg),
         Endpoint::decl(&cfg),
+        SecretInfo::decl(&cfg),
+        crate::signature::Scheme::decl(&cfg),
+        crate::signature::HmacSpec::decl(&cfg),
+        crate::signature::Algorithm::decl(&cfg),
+        crate::signature::Part::decl(&cfg),
+        crate::signature::Encoding::decl(&cfg),
+        crate::signature::SecretEncoding::decl(&cfg),
+        crate::signature::Verdict::decl(&cfg),
+        crate::signature::VerdictStatus::decl(&cfg),
+        crate::signature::Diagnosis::decl(&cfg),
+        crate::signature::DiagnosisCode::decl(&cfg),
+        crate::signature::Discovery::decl(&cfg),
         EndpointCount::decl(&cfg),
         EventPage::decl(&cfg),
         EventBatch::decl(&cfg),

@@ -1,4 +1,4 @@
-//! Hooklens core: capture, storage and (in later modules) verification of
+//! Hooklens core: capture, storage and signature verification of
 //! webhooks. It knows nothing about Tauri, windows or notifications; the
 //! desktop shell and `hooklens-cli` are thin adapters over this crate.
 
@@ -8,6 +8,7 @@ pub mod config;
 pub mod providers;
 pub mod signature;
 pub mod store;
+pub mod verification;
 
 pub use api::{AppInfo, ErrorPayload, EventSummary, ListenerState, ListenerStatus};
 pub use capture::{CaptureError, Listener};

@@ -16,6 +16,7 @@ use tokio::task::JoinHandle;
 use crate::api::{ConfiguredResponse, ListenerState, ListenerStatus};
 use crate::providers;
 use crate::store::{NewEvent, Store, StoredHeader, now_ns, route};
+use crate::verification::{self, Subject};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureError {
@@ -206,6 +207,21 @@ async fn capture(
         }
     };
 
+    let provider = preset.map(|p| p.id);
+    let verdict = verification::verdict(
+        &endpoints,
+        &state.store.secrets(),
+        &Subject {
+            endpoint_id: endpoint.map(|e| e.id),
+            provider,
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            query: parts.uri.query(),
+            headers: &headers,
+            body: &body,
+            received_at_ns,
+        },
+    );
     let event = NewEvent {
         received_at_ns,
         endpoint_id: endpoint.map(|e| e.id),
@@ -215,11 +231,12 @@ async fn capture(
         headers,
         remote_addr: Some(remote.to_string()),
         body: body.to_vec(),
-        provider: preset.map(|p| p.id.to_owned()),
+        provider: provider.map(str::to_owned),
         event_type: extracted.event_type,
         provider_event_id: extracted.event_id,
         merchant_id: extracted.merchant_id,
         refs: extracted.refs,
+        verdict: Some(verdict),
     };
     let response = endpoint.map(|e| e.response.clone()).unwrap_or_default();
 

@@ -15,6 +15,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::signature::{HmacSpec, Scheme};
 use crate::store::StoredHeader;
 
 pub use detect::detect;
@@ -78,8 +79,11 @@ pub struct Preset {
     /// Display name.
     pub name: &'static str,
     pub rules: ExtractionRules,
-    /// Reserved for the signature engine: the signing construction is not
-    /// published and the preset guesses it. False for every preset here.
+    /// How the provider signs its requests; None when it does not.
+    pub scheme: Option<Scheme>,
+    /// The provider does not publish its signing construction and `scheme`
+    /// is an educated guess. Every verdict under it says so, and the user can
+    /// change any part of it or discover the real one from a request.
     pub assumed: bool,
 }
 
@@ -112,8 +116,40 @@ fn preset_entry(id: &'static str, name: &'static str, rules: ExtractionRules) ->
     Preset {
         id,
         name,
+        scheme: Scheme::by_id(match id {
+            ids::STRIPE => "stripe",
+            ids::GITHUB => "github",
+            ids::SHOPIFY => "shopify",
+            ids::SLACK => "slack",
+            ids::STANDARD_WEBHOOKS => "standard-webhooks",
+            _ => "",
+        }),
         rules,
         assumed: false,
+    }
+}
+
+/// A preset whose provider does not publish how it signs: `scheme` is the
+/// construction its documentation points to, marked assumed.
+fn assumed_entry(
+    id: &'static str,
+    name: &'static str,
+    rules: ExtractionRules,
+    scheme: Scheme,
+) -> Preset {
+    Preset {
+        scheme: Some(scheme),
+        assumed: true,
+        ..preset_entry(id, name, rules)
+    }
+}
+
+/// Kustom signs with a per-destination secret, rotated with old and new both
+/// signing; the construction is not published. Standard Webhooks is the
+/// common form of exactly that contract.
+fn kustom_scheme() -> Scheme {
+    Scheme::StandardWebhooks {
+        tolerance_s: crate::signature::DEFAULT_TOLERANCE_S,
     }
 }
 
@@ -122,7 +158,7 @@ fn preset_entry(id: &'static str, name: &'static str, rules: ExtractionRules) ->
 /// [`generic`]).
 static PRESETS: LazyLock<[Preset; 11]> = LazyLock::new(|| {
     [
-        preset_entry(
+        assumed_entry(
             ids::KUSTOM,
             "Kustom",
             ExtractionRules {
@@ -135,8 +171,9 @@ static PRESETS: LazyLock<[Preset; 11]> = LazyLock::new(|| {
                     ("order_id", ptr("/data/order_id")),
                 ]),
             },
+            kustom_scheme(),
         ),
-        preset_entry(
+        assumed_entry(
             ids::KUSTOM_IPP,
             "Kustom In-Person Payments",
             ExtractionRules {
@@ -149,8 +186,9 @@ static PRESETS: LazyLock<[Preset; 11]> = LazyLock::new(|| {
                     ("failure_reason", ptr("/data/failure_reason")),
                 ]),
             },
+            kustom_scheme(),
         ),
-        preset_entry(
+        assumed_entry(
             ids::CHECKOUT,
             "Checkout",
             ExtractionRules {
@@ -161,8 +199,10 @@ static PRESETS: LazyLock<[Preset; 11]> = LazyLock::new(|| {
                 merchant_id: vec![],
                 refs: refs([("checkout_id", ptr("/metadata/checkoutId"))]),
             },
+            // Its retry schedule is Svix's; Svix signs Standard Webhooks.
+            kustom_scheme(),
         ),
-        preset_entry(
+        assumed_entry(
             ids::USAEPAY,
             "USAePay",
             ExtractionRules {
@@ -171,17 +211,28 @@ static PRESETS: LazyLock<[Preset; 11]> = LazyLock::new(|| {
                 merchant_id: vec![ptr("/event_body/merchant/merch_key")],
                 refs: refs([("object_key", ptr("/event_body/object/key"))]),
             },
-        ),
-        preset_entry(
-            ids::KULMIPAY,
-            "Kulmi Pay",
-            ExtractionRules {
-                event_type: vec![ptr("/topic")],
-                event_id: vec![ptr("/id"), ptr("/event_id"), ptr("/data/id")],
-                merchant_id: vec![],
-                refs: refs([("resource_id", ptr("/data/id"))]),
+            // Optional Basic auth and an optional `X-Signature` keyed with the
+            // merchant's signature key; the digest is not published.
+            Scheme::Combined {
+                schemes: vec![Scheme::BasicAuth, Scheme::Hmac(HmacSpec::default())],
             },
         ),
+        Preset {
+            // Published: the X-Challenge header carries the shared secret itself.
+            scheme: Some(Scheme::SharedSecret {
+                header: "X-Challenge".into(),
+            }),
+            ..preset_entry(
+                ids::KULMIPAY,
+                "Kulmi Pay",
+                ExtractionRules {
+                    event_type: vec![ptr("/topic")],
+                    event_id: vec![ptr("/id"), ptr("/event_id"), ptr("/data/id")],
+                    merchant_id: vec![],
+                    refs: refs([("resource_id", ptr("/data/id"))]),
+                },
+            )
+        },
         preset_entry(
             ids::STRIPE,
             "Stripe",

@@ -760,7 +760,20 @@ fn presets_in_display_order() {
             "generic",
         ]
     );
-    assert!(presets().iter().all(|p| !p.assumed && !p.name.is_empty()));
+    assert!(presets().iter().all(|p| !p.name.is_empty()));
+    // Exactly the providers that do not publish their construction.
+    let assumed: Vec<&str> = presets()
+        .iter()
+        .filter(|p| p.assumed)
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(assumed, ["kustom", "kustom-ipp", "checkout", "usaepay"]);
+    let scheme = |id: &str| preset(id).and_then(|p| p.scheme.as_ref()).map(|s| s.id());
+    assert_eq!(scheme("kulmipay"), Some("shared-secret"));
+    assert_eq!(scheme("usaepay"), Some("combined"));
+    assert_eq!(scheme("checkout"), Some("standard-webhooks"));
+    assert_eq!(scheme("github"), Some("github"));
+    assert_eq!(scheme("generic"), None);
     assert_eq!(generic().id, "generic");
 }
 

@@ -2,10 +2,13 @@
 //! gets back.
 
 use axum::http::{HeaderName, HeaderValue, StatusCode};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, Row, params};
+
+use std::collections::HashMap;
 
 use super::StoreError;
-use crate::api::{ConfiguredResponse, Endpoint, HeaderPair};
+use crate::api::{ConfiguredResponse, Endpoint, HeaderPair, SecretInfo};
+use crate::signature::{Scheme, Secret};
 
 pub const DEFAULT_ENDPOINT_ID: i64 = 1;
 /// Providers give up well before a minute; longer would only tie up sockets.
@@ -18,7 +21,26 @@ pub struct EndpointSpec {
     pub path_prefix: String,
     pub preset: Option<String>,
     pub response: ConfiguredResponse,
+    /// None: the preset's scheme, or the one each request's headers suggest.
+    pub scheme: Option<Scheme>,
 }
+
+impl From<&Endpoint> for EndpointSpec {
+    fn from(e: &Endpoint) -> Self {
+        EndpointSpec {
+            name: e.name.clone(),
+            path_prefix: e.path_prefix.clone(),
+            preset: e.preset.clone(),
+            response: e.response.clone(),
+            scheme: e.scheme.clone(),
+        }
+    }
+}
+
+/// Longest secret label; labels are shown in verdicts and lists.
+const MAX_LABEL_CHARS: usize = 64;
+/// Longest secret; real ones are well under 1 KiB.
+const MAX_SECRET_BYTES: usize = 4096;
 
 /// `/kustom/` → `/kustom`; refuses what cannot be a path prefix.
 pub fn normalize_prefix(prefix: &str) -> Result<String, StoreError> {
@@ -99,7 +121,7 @@ pub fn route<'a>(endpoints: &'a [Endpoint], path: &str) -> Option<&'a Endpoint> 
         .or_else(|| endpoints.iter().find(|e| e.is_default))
 }
 
-const COLUMNS: &str = "id, name, path_prefix, preset, response_status, response_headers, response_body, response_delay_ms";
+const COLUMNS: &str = "id, name, path_prefix, preset, response_status, response_headers, response_body, response_delay_ms, scheme";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
     let id: i64 = row.get(0)?;
@@ -120,6 +142,12 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
             delay_ms: row.get(7)?,
         },
         is_default: id == DEFAULT_ENDPOINT_ID,
+        // A scheme this version cannot read is treated as unset, not fatal:
+        // the endpoint still captures, and the preset's scheme applies.
+        scheme: row
+            .get::<_, Option<String>>(8)?
+            .and_then(|json| serde_json::from_str(&json).ok()),
+        secrets: Vec::new(),
     })
 }
 
@@ -128,17 +156,140 @@ pub(super) fn list(conn: &Connection) -> Result<Vec<Endpoint>, StoreError> {
         "SELECT {COLUMNS} FROM endpoints ORDER BY id = {DEFAULT_ENDPOINT_ID} DESC, path_prefix"
     ))?;
     let rows = stmt.query_map([], from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut endpoints: Vec<Endpoint> = rows.collect::<Result<_, _>>()?;
+    let secrets = secrets(conn)?;
+    for e in &mut endpoints {
+        e.secrets = secrets
+            .get(&e.id)
+            .map(|list| list.iter().map(|s| s.info.clone()).collect())
+            .unwrap_or_default();
+    }
+    Ok(endpoints)
 }
 
 pub(super) fn get(conn: &Connection, id: i64) -> Result<Endpoint, StoreError> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM endpoints WHERE id = ?1"),
-        [id],
-        from_row,
+    list(conn)?
+        .into_iter()
+        .find(|e| e.id == id)
+        .ok_or_else(|| StoreError::NotFound(format!("no endpoint {id}")))
+}
+
+/// One secret with its shown form.
+#[derive(Clone)]
+pub(super) struct StoredSecret {
+    pub secret: Secret,
+    pub info: SecretInfo,
+}
+
+/// Every endpoint's secrets, oldest first (the order verdicts try them in).
+pub(super) fn secrets(conn: &Connection) -> Result<HashMap<i64, Vec<StoredSecret>>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT endpoint_id, label, value, created_at FROM secrets ORDER BY created_at, id",
+    )?;
+    let mut out: HashMap<i64, Vec<StoredSecret>> = HashMap::new();
+    let rows = stmt.query_map([], |row| {
+        let value: String = row.get(2)?;
+        let label: String = row.get(1)?;
+        let created_at: i64 = row.get(3)?;
+        Ok((
+            row.get::<_, i64>(0)?,
+            StoredSecret {
+                info: SecretInfo {
+                    label: label.clone(),
+                    masked: mask(&value),
+                    created_at_ms: created_at / 1_000_000,
+                },
+                secret: Secret { label, value },
+            },
+        ))
+    })?;
+    for row in rows {
+        let (endpoint, secret) = row?;
+        out.entry(endpoint).or_default().push(secret);
+    }
+    Ok(out)
+}
+
+/// What may be shown of a secret: a short type prefix such as `whsec_` and
+/// the last 4 chars of a long one, so a user can tell secrets apart without
+/// the value being readable over a shoulder or in a screenshot.
+pub fn mask(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    if chars.len() < 16 {
+        return format!("•••• ({} chars)", chars.len());
+    }
+    let prefix: String = match value.find('_') {
+        Some(i) if i <= 6 => value[..=i].to_owned(),
+        _ => String::new(),
+    };
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{prefix}…{tail}")
+}
+
+pub(super) fn add_secret(
+    conn: &Connection,
+    endpoint_id: i64,
+    label: &str,
+    value: &str,
+    now_ns: i64,
+) -> Result<(), StoreError> {
+    get(conn, endpoint_id)?;
+    let label = label.trim();
+    if label.is_empty() || label.chars().count() > MAX_LABEL_CHARS {
+        return Err(StoreError::Invalid(format!(
+            "a secret needs a label of 1 to {MAX_LABEL_CHARS} characters"
+        )));
+    }
+    // Pasted secrets often carry a line break; nothing signs with one.
+    let value = value.trim_matches(|c| c == '\n' || c == '\r');
+    if value.is_empty() {
+        return Err(StoreError::Invalid(format!(
+            "the secret {label:?} is empty"
+        )));
+    }
+    if value.len() > MAX_SECRET_BYTES {
+        return Err(StoreError::Invalid(format!(
+            "the secret {label:?} is longer than {MAX_SECRET_BYTES} bytes"
+        )));
+    }
+    conn.execute(
+        "INSERT INTO secrets (endpoint_id, label, value, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![endpoint_id, label, value, now_ns],
     )
-    .optional()?
-    .ok_or_else(|| StoreError::NotFound(format!("no endpoint {id}")))
+    .map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            StoreError::Invalid(format!(
+                "this endpoint already has a secret labelled {label:?}; remove it first or choose another label"
+            ))
+        }
+        other => other.into(),
+    })?;
+    Ok(())
+}
+
+pub(super) fn remove_secret(
+    conn: &Connection,
+    endpoint_id: i64,
+    label: &str,
+) -> Result<(), StoreError> {
+    let removed = conn.execute(
+        "DELETE FROM secrets WHERE endpoint_id = ?1 AND label = ?2",
+        params![endpoint_id, label.trim()],
+    )?;
+    if removed == 0 {
+        return Err(StoreError::NotFound(format!(
+            "endpoint {endpoint_id} has no secret labelled {label:?}"
+        )));
+    }
+    Ok(())
+}
+
+fn scheme_json(spec: &EndpointSpec) -> Option<String> {
+    spec.scheme
+        .as_ref()
+        .and_then(|s| serde_json::to_string(s).ok())
 }
 
 fn headers_json(response: &ConfiguredResponse) -> String {
@@ -172,8 +323,8 @@ pub(super) fn insert(
     validate(spec)?;
     conn.execute(
         "INSERT INTO endpoints (name, path_prefix, preset, response_status, response_headers,
-                                response_body, response_delay_ms, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                response_body, response_delay_ms, created_at, scheme)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             spec.name.trim(),
             prefix,
@@ -182,7 +333,8 @@ pub(super) fn insert(
             headers_json(&spec.response),
             spec.response.body,
             spec.response.delay_ms,
-            now_ns
+            now_ns,
+            scheme_json(spec)
         ],
     )
     .map_err(|e| prefix_taken(e, &prefix))?;
@@ -204,7 +356,7 @@ pub(super) fn update(
     validate(spec)?;
     conn.execute(
         "UPDATE endpoints SET name = ?2, path_prefix = ?3, preset = ?4, response_status = ?5,
-                response_headers = ?6, response_body = ?7, response_delay_ms = ?8
+                response_headers = ?6, response_body = ?7, response_delay_ms = ?8, scheme = ?9
          WHERE id = ?1",
         params![
             id,
@@ -214,7 +366,8 @@ pub(super) fn update(
             spec.response.status,
             headers_json(&spec.response),
             spec.response.body,
-            spec.response.delay_ms
+            spec.response.delay_ms,
+            scheme_json(spec)
         ],
     )
     .map_err(|e| prefix_taken(e, &prefix))?;
@@ -247,6 +400,8 @@ mod tests {
             preset: None,
             response: ConfiguredResponse::default(),
             is_default: id == DEFAULT_ENDPOINT_ID,
+            scheme: None,
+            secrets: Vec::new(),
         }
     }
 
@@ -260,6 +415,15 @@ mod tests {
         assert_eq!(at("/kustomer"), 1);
         assert_eq!(at("/"), 1);
         assert_eq!(at("/other"), 1);
+    }
+
+    #[test]
+    fn masks_show_at_most_a_type_prefix_and_four_chars() {
+        let whsec = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        assert_eq!(mask(whsec), "whsec_…LaSw");
+        assert_eq!(mask("It's a Secret to Everybody"), "…body");
+        assert_eq!(mask("short"), "•••• (5 chars)");
+        assert!(!mask("supersecretvalue12").contains("secret"));
     }
 
     #[test]

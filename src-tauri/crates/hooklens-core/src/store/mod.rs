@@ -4,6 +4,7 @@
 
 mod endpoints;
 mod read;
+mod reverify;
 mod settings;
 
 use std::fs::File;
@@ -12,8 +13,11 @@ use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Arc, LazyLock, RwLock, Weak};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-pub use endpoints::{DEFAULT_ENDPOINT_ID, EndpointSpec, MAX_DELAY_MS, normalize_prefix, route};
+pub use endpoints::{
+    DEFAULT_ENDPOINT_ID, EndpointSpec, MAX_DELAY_MS, mask, normalize_prefix, route,
+};
 pub use read::{Cursor, EventDetail, PageQuery, Reader};
+pub use reverify::{Progress, Reverified};
 pub use settings::{Durability, KEYS as SETTING_KEYS, Settings};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
@@ -22,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use crate::api::{Endpoint, EventSummary};
+use crate::signature::{Secret, Verdict};
 
 pub const DATABASE_FILE: &str = "hooklens.sqlite3";
 const LOCK_FILE: &str = "hooklens.lock";
@@ -71,13 +76,19 @@ const INDEXED_UPTO_KEY: &str = "fts_indexed_upto";
 const FTS_BODY_LIMIT: usize = 1024 * 1024;
 
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
-    Migrations::new(vec![M::up(include_str!(
-        "../../migrations/0001_events.sql"
-    ))])
+    Migrations::new(vec![
+        M::up(include_str!("../../migrations/0001_events.sql")),
+        M::up(include_str!("../../migrations/0002_signatures.sql")),
+    ])
 });
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    #[error("cannot create {path} readable by its owner only: {source}")]
+    Private {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot create the data directory {path}: {source}")]
     CreateDir {
         path: PathBuf,
@@ -170,6 +181,7 @@ pub struct NewEvent {
     pub provider_event_id: Option<String>,
     pub merchant_id: Option<String>,
     pub refs: Vec<(String, String)>,
+    pub verdict: Option<Verdict>,
 }
 
 impl NewEvent {
@@ -201,6 +213,7 @@ struct WriteJob {
     headers_json: String,
     headers_text: String,
     refs_json: Option<String>,
+    verdict_json: Option<String>,
     content_type: Option<String>,
     done: oneshot::Sender<Result<EventSummary, String>>,
 }
@@ -209,6 +222,17 @@ struct Shared {
     path: PathBuf,
     settings: RwLock<Settings>,
     endpoints: RwLock<Arc<[Endpoint]>>,
+    secrets: RwLock<Arc<Secrets>>,
+}
+
+/// Every endpoint's secrets by endpoint id, oldest first.
+pub type Secrets = std::collections::HashMap<i64, Vec<Secret>>;
+
+fn secrets_by_endpoint(conn: &Connection) -> Result<Secrets, StoreError> {
+    Ok(endpoints::secrets(conn)?
+        .into_iter()
+        .map(|(id, list)| (id, list.into_iter().map(|s| s.secret).collect()))
+        .collect())
 }
 
 /// Handle to the store; cheap to clone.
@@ -224,6 +248,30 @@ pub fn now_ns() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+/// Captured payloads and endpoint secrets live in the database: it is
+/// readable by its owner only (0600), created so before SQLite writes a byte.
+/// SQLite gives its -wal and -shm files the database file's permissions.
+#[cfg(unix)]
+fn make_private(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .open(path)?;
+    let mode = file.metadata()?.permissions().mode();
+    if mode & 0o077 != 0 {
+        file.set_permissions(std::fs::Permissions::from_mode(mode & 0o700))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn make_private(_path: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 fn open_connection(path: &Path) -> Result<Connection, StoreError> {
@@ -248,6 +296,10 @@ impl Store {
             source,
         })?;
         let path = data_dir.join(DATABASE_FILE);
+        make_private(&path).map_err(|source| StoreError::Private {
+            path: path.clone(),
+            source,
+        })?;
         let mut conn = open_connection(&path)?;
         // Must precede the first table, so that retention can give space back.
         conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
@@ -276,6 +328,7 @@ impl Store {
             conn.pragma_update(None, "max_page_count", pages)?;
         }
         let endpoints: Arc<[Endpoint]> = endpoints::list(&conn)?.into();
+        let secrets = Arc::new(secrets_by_endpoint(&conn)?);
         let stored: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
         if options.capture {
             index_missing(&mut conn)?;
@@ -285,6 +338,7 @@ impl Store {
             path: path.clone(),
             settings: RwLock::new(settings),
             endpoints: RwLock::new(endpoints),
+            secrets: RwLock::new(secrets),
         });
         let (jobs, rx) = mpsc::channel(WRITE_QUEUE);
         let (new_events, _) = broadcast::channel(4096);
@@ -340,6 +394,10 @@ impl Store {
             } else {
                 serde_json::to_string(&event.refs).ok()
             },
+            verdict_json: event
+                .verdict
+                .as_ref()
+                .and_then(|v| serde_json::to_string(v).ok()),
             content_type: event.content_type(),
             event,
             done,
@@ -405,6 +463,28 @@ impl Store {
             .clone()
     }
 
+    /// Every endpoint's secrets, values included: for verification only.
+    /// Never log or show them; [`Endpoint::secrets`] is the shown form.
+    pub fn secrets(&self) -> Arc<Secrets> {
+        self.shared
+            .secrets
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn add_secret(&self, endpoint_id: i64, label: &str, value: &str) -> Result<(), StoreError> {
+        let conn = open_connection(&self.shared.path)?;
+        endpoints::add_secret(&conn, endpoint_id, label, value, now_ns())?;
+        reload(&self.shared, &conn)
+    }
+
+    pub fn remove_secret(&self, endpoint_id: i64, label: &str) -> Result<(), StoreError> {
+        let conn = open_connection(&self.shared.path)?;
+        endpoints::remove_secret(&conn, endpoint_id, label)?;
+        reload(&self.shared, &conn)
+    }
+
     pub fn add_endpoint(&self, spec: &EndpointSpec) -> Result<Endpoint, StoreError> {
         let conn = open_connection(&self.shared.path)?;
         let endpoint = endpoints::insert(&conn, spec, now_ns())?;
@@ -442,7 +522,9 @@ impl Store {
 
 fn reload(shared: &Shared, conn: &Connection) -> Result<(), StoreError> {
     let fresh: Arc<[Endpoint]> = endpoints::list(conn)?.into();
+    let secrets = Arc::new(secrets_by_endpoint(conn)?);
     *shared.endpoints.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+    *shared.secrets.write().unwrap_or_else(|e| e.into_inner()) = secrets;
     let settings = Settings::load(conn)?;
     *shared.settings.write().unwrap_or_else(|e| e.into_inner()) = settings;
     Ok(())
@@ -837,9 +919,9 @@ fn commit_group(
         let mut insert = tx.prepare_cached(
             "INSERT INTO events (received_at, endpoint_id, method, path, query, headers, remote_addr,
                                  content_type, size, body, provider, event_type, provider_event_id,
-                                 merchant_id, refs, delivery)
+                                 merchant_id, refs, delivery, verdict, verdict_json)
              VALUES (?1, (SELECT id FROM endpoints WHERE id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-                     ?12, ?13, ?14, ?15, ?16)",
+                     ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         )?;
         let mut previous = tx.prepare_cached(
             "SELECT delivery FROM events WHERE provider IS ?1 AND provider_event_id = ?2
@@ -876,6 +958,8 @@ fn commit_group(
                 e.merchant_id,
                 job.refs_json,
                 delivery,
+                e.verdict.as_ref().map(|v| v.status.as_str()),
+                job.verdict_json,
             ])?;
             let id = tx.last_insert_rowid();
             summaries.push(EventSummary {
@@ -899,6 +983,7 @@ fn commit_group(
                 merchant_id: e.merchant_id.clone(),
                 delivery,
                 pinned: false,
+                verdict: e.verdict.clone(),
             });
         }
     }

@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params_from_iter, types::Valu
 
 use super::{StoreError, StoredHeader};
 use crate::api::{EndpointCount, EventPage, EventSummary};
+use crate::signature::{Verdict, VerdictStatus};
 
 /// Where a timeline page starts: strictly older than this (received_at, id).
 /// It travels to the UI as the opaque text `"<ns>:<id>"` because nanosecond
@@ -53,11 +54,13 @@ pub struct PageQuery {
     pub text: Option<String>,
     /// Only redeliveries: the 2nd, 3rd, … arrival of a provider event id.
     pub redeliveries: bool,
+    /// Only events with this signature verdict.
+    pub verdict: Option<VerdictStatus>,
 }
 
 const SUMMARY_COLUMNS: &str =
     "id, received_at, endpoint_id, method, path, query, size, content_type, remote_addr,
-     provider, event_type, provider_event_id, merchant_id, delivery, pinned";
+     provider, event_type, provider_event_id, merchant_id, delivery, pinned, verdict_json";
 
 fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EventSummary> {
     let id: i64 = row.get(0)?;
@@ -79,6 +82,10 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EventSummary> {
         merchant_id: row.get(12)?,
         delivery: row.get(13)?,
         pinned: row.get(14)?,
+        // A verdict this version cannot read shows as not yet verified.
+        verdict: row
+            .get::<_, Option<String>>(15)?
+            .and_then(|json| serde_json::from_str::<Verdict>(&json).ok()),
     })
 }
 
@@ -144,6 +151,10 @@ impl Reader {
         if q.redeliveries {
             sql.push_str(" AND delivery > 1");
         }
+        if let Some(verdict) = q.verdict {
+            sql.push_str(" AND verdict = ?");
+            args.push(verdict.as_str().to_owned().into());
+        }
         if let Some(matching) = q.text.as_deref().and_then(fts_match) {
             sql.push_str(" AND id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)");
             args.push(matching.into());
@@ -165,9 +176,9 @@ impl Reader {
                     Ok((
                         summary_from_row(row)?,
                         row.get::<_, i64>(1)?,
-                        row.get::<_, String>(15)?,
-                        row.get::<_, Vec<u8>>(16)?,
-                        row.get::<_, Option<String>>(17)?,
+                        row.get::<_, String>(16)?,
+                        row.get::<_, Vec<u8>>(17)?,
+                        row.get::<_, Option<String>>(18)?,
                     ))
                 },
             )

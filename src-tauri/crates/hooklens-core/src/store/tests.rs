@@ -234,6 +234,7 @@ fn endpoints_can_be_added_changed_and_removed_but_not_the_default() {
         name: "Kustom".into(),
         path_prefix: "/kustom/".into(),
         preset: Some("kustom".into()),
+        scheme: None,
         response: ConfiguredResponse {
             status: 503,
             delay_ms: 1500,
@@ -388,4 +389,195 @@ async fn text_a_crash_left_out_of_the_index_is_indexed_at_the_next_start() {
         [indexed.id],
         "indexed once, not twice"
     );
+}
+
+mod signatures {
+    use super::*;
+    use crate::signature::{Scheme, Secret, SignInput, VerdictStatus, sign};
+    use crate::verification::{self, Subject};
+    use std::sync::atomic::AtomicBool;
+
+    const SECRET: &str = "It's a Secret to Everybody";
+
+    fn github_endpoint(store: &Store) -> Endpoint {
+        store
+            .add_endpoint(&EndpointSpec {
+                name: "GitHub".into(),
+                path_prefix: "/gh".into(),
+                preset: Some("github".into()),
+                scheme: None,
+                response: ConfiguredResponse::default(),
+            })
+            .unwrap()
+    }
+
+    /// A GitHub-signed request on `endpoint`, with the verdict capture would
+    /// give it under the store's configuration right now.
+    fn signed_event(store: &Store, endpoint: &Endpoint, n: i64) -> NewEvent {
+        let body = format!("{{\"n\":{n}}}").into_bytes();
+        let headers: Vec<StoredHeader> = sign(
+            &Scheme::Github,
+            &Secret::new("gh", SECRET),
+            &SignInput {
+                body: &body,
+                url: "",
+                id: None,
+                timestamp: 0,
+            },
+        )
+        .unwrap()
+        .into_iter()
+        .map(|(name, value)| StoredHeader::new(&name, value.as_bytes()))
+        .collect();
+        let mut e = NewEvent {
+            endpoint_id: Some(endpoint.id),
+            provider: Some("github".into()),
+            path: "/gh".into(),
+            headers,
+            body,
+            ..event(n, b"")
+        };
+        e.verdict = Some(verification::verdict(
+            &store.endpoints(),
+            &store.secrets(),
+            &Subject {
+                endpoint_id: e.endpoint_id,
+                provider: e.provider.as_deref(),
+                method: &e.method,
+                path: &e.path,
+                query: None,
+                headers: &e.headers,
+                body: &e.body,
+                received_at_ns: e.received_at_ns,
+            },
+        ));
+        e
+    }
+
+    fn with_verdict(store: &Store, status: VerdictStatus) -> Vec<i64> {
+        store
+            .reader()
+            .unwrap()
+            .query(&PageQuery {
+                limit: 100,
+                verdict: Some(status),
+                ..PageQuery::default()
+            })
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn adding_a_secret_turns_stored_no_secret_verdicts_valid_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let gh = github_endpoint(&store);
+        let saved = store.insert(signed_event(&store, &gh, 1)).await.unwrap();
+        let verdict = saved.verdict.clone().unwrap();
+        assert_eq!(verdict.status, VerdictStatus::NoSecret);
+        assert_eq!(with_verdict(&store, VerdictStatus::NoSecret), [saved.id]);
+
+        store.add_secret(gh.id, "production", SECRET).unwrap();
+        let shown = store
+            .endpoints()
+            .iter()
+            .find(|e| e.id == gh.id)
+            .unwrap()
+            .clone();
+        assert_eq!(shown.secrets.len(), 1);
+        assert_eq!(shown.secrets[0].label, "production");
+        assert!(!shown.secrets[0].masked.contains("Secret"));
+        let json = serde_json::to_string(&*store.endpoints()).unwrap();
+        assert!(
+            !json.contains(SECRET),
+            "endpoint listings never hold values"
+        );
+
+        let mut seen = Vec::new();
+        let done = store
+            .reverify(Some(gh.id), &AtomicBool::new(false), |p| seen.push(p))
+            .unwrap();
+        assert_eq!((done.checked, done.changed, done.cancelled), (1, 1, false));
+        assert_eq!(seen.last(), Some(&Progress { done: 1, total: 1 }));
+        let event = store.reader().unwrap().event(saved.id).unwrap();
+        let verdict = event.summary.verdict.unwrap();
+        assert_eq!(verdict.status, VerdictStatus::Valid);
+        assert_eq!(verdict.secret.as_deref(), Some("production"));
+        assert_eq!(with_verdict(&store, VerdictStatus::Valid), [saved.id]);
+        assert!(with_verdict(&store, VerdictStatus::NoSecret).is_empty());
+
+        // Nothing changes on a second run; removing the secret reverts it.
+        let again = store
+            .reverify(Some(gh.id), &AtomicBool::new(false), |_| {})
+            .unwrap();
+        assert_eq!(again.changed, 0);
+        store.remove_secret(gh.id, "production").unwrap();
+        store
+            .reverify(Some(gh.id), &AtomicBool::new(false), |_| {})
+            .unwrap();
+        assert_eq!(with_verdict(&store, VerdictStatus::NoSecret), [saved.id]);
+        assert!(store.remove_secret(gh.id, "production").is_err());
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_reverification_keeps_what_it_checked_and_stops() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let gh = github_endpoint(&store);
+        for n in 0..600 {
+            store.insert(signed_event(&store, &gh, n)).await.unwrap();
+        }
+        store.add_secret(gh.id, "production", SECRET).unwrap();
+        let cancel = AtomicBool::new(false);
+        let done = store
+            .reverify(Some(gh.id), &cancel, |p| {
+                if p.done > 0 {
+                    cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            })
+            .unwrap();
+        assert!(done.cancelled);
+        assert!(done.checked > 0 && done.checked < 600, "{done:?}");
+        assert_eq!(
+            with_verdict(&store, VerdictStatus::Valid).len() as u64,
+            done.checked.min(100)
+        );
+    }
+
+    #[test]
+    fn secrets_need_a_label_and_a_value_and_labels_are_unique() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let gh = github_endpoint(&store);
+        assert!(store.add_secret(gh.id, " ", SECRET).is_err());
+        assert!(store.add_secret(gh.id, "live", "\n").is_err());
+        assert!(store.add_secret(999, "live", SECRET).is_err());
+        store.add_secret(gh.id, "live", "whsec_abc\n").unwrap();
+        let err = store
+            .add_secret(gh.id, "live", SECRET)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("already has a secret labelled"), "{err}");
+        assert!(!err.contains(SECRET));
+        // The trailing line break of a paste is not part of the secret.
+        assert_eq!(store.secrets()[&gh.id][0].value, "whsec_abc");
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_database_and_its_wal_are_readable_by_their_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store.insert(event(1, b"{}")).await.unwrap();
+        for file in [DATABASE_FILE, "hooklens.sqlite3-wal"] {
+            let mode = std::fs::metadata(dir.path().join(file))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "{file}: {mode:o}");
+        }
+    }
 }

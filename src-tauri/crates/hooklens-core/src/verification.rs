@@ -1,0 +1,256 @@
+//! Which scheme and secrets apply to a captured request, and its verdict.
+//! Capture, re-verification and `hooklens-cli verify` all go through here, so
+//! a verdict never depends on which of them computed it.
+
+use crate::api::Endpoint;
+use crate::providers;
+use crate::signature::{self, Scheme, Secret, SignedRequest, Verdict, VerdictStatus};
+use crate::store::{Secrets, StoredHeader};
+
+/// A stored or arriving request, as verification needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    pub endpoint_id: Option<i64>,
+    /// The preset that recognised the request (the endpoint's, or detected).
+    pub provider: Option<&'a str>,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub headers: &'a [StoredHeader],
+    pub body: &'a [u8],
+    /// The verdict's clock: timestamps are judged against the arrival, so
+    /// re-verifying a week later does not turn every event stale.
+    pub received_at_ns: i64,
+}
+
+/// The scheme that applies, and whether its construction is assumed: the
+/// endpoint's own choice, else its (or the detected) provider's, else what
+/// the request's headers suggest.
+pub fn scheme_for(
+    endpoint: Option<&Endpoint>,
+    provider: Option<&str>,
+    headers: &[StoredHeader],
+) -> Option<(Scheme, bool)> {
+    if let Some(scheme) = endpoint.and_then(|e| e.scheme.clone()) {
+        return Some((scheme, false));
+    }
+    if let Some(preset) = provider.and_then(providers::preset)
+        && let Some(scheme) = &preset.scheme
+    {
+        return Some((scheme.clone(), preset.assumed));
+    }
+    signature::detect_scheme(headers).map(|scheme| (scheme, false))
+}
+
+/// The URL the sender addressed. Behind a tunnel (ngrok, cloudflared) the
+/// forwarded headers name the public URL a provider like Twilio signed;
+/// without them it is the listener's own http URL.
+pub fn request_url(headers: &[StoredHeader], path: &str, query: Option<&str>) -> String {
+    let first = |name: &str| {
+        headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .and_then(|h| h.value.as_deref())
+            .map(|v| v.split(',').next().unwrap_or(v).trim())
+            .filter(|v| !v.is_empty())
+    };
+    let proto = first("x-forwarded-proto").unwrap_or("http");
+    let host = first("x-forwarded-host")
+        .or_else(|| first("host"))
+        .unwrap_or("localhost");
+    match query {
+        Some(q) => format!("{proto}://{host}{path}?{q}"),
+        None => format!("{proto}://{host}{path}"),
+    }
+}
+
+/// The verdict for `subject` under the current configuration. Invalid and
+/// malformed verdicts carry a diagnosis, which may name a secret of another
+/// endpoint (by endpoint name and label, never by value).
+pub fn verdict(endpoints: &[Endpoint], secrets: &Secrets, subject: &Subject) -> Verdict {
+    let endpoint = subject
+        .endpoint_id
+        .and_then(|id| endpoints.iter().find(|e| e.id == id));
+    let Some((scheme, assumed)) = scheme_for(endpoint, subject.provider, subject.headers) else {
+        return Verdict {
+            status: VerdictStatus::Unsigned,
+            scheme: None,
+            secret: None,
+            age_s: None,
+            diagnosis: None,
+            reason: Some(
+                "no signature header of a known scheme, and the endpoint has no scheme set".into(),
+            ),
+            assumed: false,
+        };
+    };
+    let own: &[Secret] = endpoint
+        .and_then(|e| secrets.get(&e.id))
+        .map_or(&[], Vec::as_slice);
+    let url = request_url(subject.headers, subject.path, subject.query);
+    let request = SignedRequest {
+        method: subject.method,
+        url: &url,
+        headers: subject.headers,
+        body: subject.body,
+    };
+    let now_s = subject.received_at_ns.div_euclid(1_000_000_000);
+    let mut verdict = signature::verify(&request, &scheme, own, now_s);
+    // Diagnosis tries dozens of variants: only for the requests that need it.
+    if matches!(
+        verdict.status,
+        VerdictStatus::Invalid | VerdictStatus::Malformed
+    ) {
+        let others = other_secrets(endpoints, secrets, endpoint.map(|e| e.id));
+        verdict = signature::verify_and_diagnose(&request, &scheme, own, &others, now_s);
+    }
+    verdict.assumed = assumed;
+    verdict
+}
+
+/// Secrets configured on other endpoints, labelled "<endpoint>: <label>", in
+/// endpoint order: a provider signing with the test endpoint's secret is a
+/// common mix-up worth naming.
+fn other_secrets(endpoints: &[Endpoint], secrets: &Secrets, own: Option<i64>) -> Vec<Secret> {
+    endpoints
+        .iter()
+        .filter(|e| Some(e.id) != own)
+        .filter_map(|e| Some((e, secrets.get(&e.id)?)))
+        .flat_map(|(e, list)| {
+            list.iter()
+                .map(move |s| Secret::new(format!("{}: {}", e.name, s.label), s.value.clone()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ConfiguredResponse;
+    use crate::signature::{DiagnosisCode, SignInput, sign};
+
+    fn endpoint(id: i64, name: &str, preset: Option<&str>, scheme: Option<Scheme>) -> Endpoint {
+        Endpoint {
+            id,
+            name: name.into(),
+            path_prefix: format!("/{name}"),
+            preset: preset.map(str::to_owned),
+            response: ConfiguredResponse::default(),
+            is_default: id == 1,
+            scheme,
+            secrets: Vec::new(),
+        }
+    }
+
+    fn headers(pairs: &[(&str, &str)]) -> Vec<StoredHeader> {
+        pairs
+            .iter()
+            .map(|(n, v)| StoredHeader::new(n, v.as_bytes()))
+            .collect()
+    }
+
+    #[test]
+    fn the_endpoint_scheme_beats_the_preset_which_beats_the_headers() {
+        let gh = headers(&[("x-hub-signature-256", "sha256=00")]);
+        let chosen = endpoint(2, "x", Some("kustom"), Some(Scheme::Shopify));
+        let pick = |e: Option<&Endpoint>, p: Option<&str>| {
+            scheme_for(e, p, &gh).map(|(s, assumed)| (s.id(), assumed))
+        };
+        assert_eq!(
+            pick(Some(&chosen), Some("kustom")),
+            Some(("shopify", false))
+        );
+        let kustom = endpoint(2, "x", Some("kustom"), None);
+        assert_eq!(
+            pick(Some(&kustom), Some("kustom")),
+            Some(("standard-webhooks", true))
+        );
+        assert_eq!(pick(None, None), Some(("github", false)));
+        assert_eq!(scheme_for(None, None, &[]), None);
+    }
+
+    #[test]
+    fn the_url_is_the_public_one_behind_a_tunnel() {
+        let direct = headers(&[("host", "127.0.0.1:9494")]);
+        assert_eq!(
+            request_url(&direct, "/sms", Some("a=1")),
+            "http://127.0.0.1:9494/sms?a=1"
+        );
+        let tunnel = headers(&[
+            ("host", "127.0.0.1:9494"),
+            ("x-forwarded-proto", "https, http"),
+            ("x-forwarded-host", "abc.ngrok.app"),
+        ]);
+        assert_eq!(
+            request_url(&tunnel, "/sms", None),
+            "https://abc.ngrok.app/sms"
+        );
+    }
+
+    #[test]
+    fn a_request_signed_with_another_endpoints_secret_says_so() {
+        let live = endpoint(2, "kustom-live", Some("kustom"), None);
+        let test = endpoint(3, "kustom-test", Some("kustom"), None);
+        let mut secrets = Secrets::new();
+        secrets.insert(
+            2,
+            vec![Secret::new(
+                "live",
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            )],
+        );
+        secrets.insert(
+            3,
+            vec![Secret::new(
+                "test",
+                "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+            )],
+        );
+        let body = br#"{"type":"order.created","id":"kevt_1"}"#;
+        let signed = sign(
+            &Scheme::StandardWebhooks { tolerance_s: 300 },
+            &secrets[&3][0],
+            &SignInput {
+                body,
+                url: "",
+                id: Some("msg_1"),
+                timestamp: 1_700_000_000,
+            },
+        )
+        .unwrap();
+        let pairs: Vec<(&str, &str)> = signed
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let hs = headers(&pairs);
+        let subject = Subject {
+            endpoint_id: Some(2),
+            provider: Some("kustom"),
+            method: "POST",
+            path: "/kustom-live",
+            query: None,
+            headers: &hs,
+            body,
+            received_at_ns: 1_700_000_010_000_000_000,
+        };
+        let v = verdict(&[live.clone(), test], &secrets, &subject);
+        assert_eq!(v.status, VerdictStatus::Invalid);
+        assert!(v.assumed, "Kustom's construction is assumed");
+        let d = v.diagnosis.unwrap();
+        assert_eq!(d.code, DiagnosisCode::OtherSecret);
+        assert_eq!(d.secret.as_deref(), Some("kustom-test: test"));
+        assert_eq!(
+            verdict(
+                &[live],
+                &secrets,
+                &Subject {
+                    endpoint_id: Some(3),
+                    ..subject
+                }
+            )
+            .status,
+            VerdictStatus::NoSecret,
+            "an endpoint unknown here has no secrets of its own"
+        );
+    }
+}

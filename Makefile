@@ -53,8 +53,8 @@ ui-test:
 	cd ui && npm run --silent typecheck && npm run --silent test
 
 e2e:
-	cargo build -p hooklens --locked
-	HOOKLENS_APP=$(APP_DEBUG) tests/e2e/run.sh
+	cargo build -p hooklens -p hooklens-cli --locked
+	HOOKLENS_APP=$(APP_DEBUG) HOOKLENS_CLI=$(CARGO_TARGET_DIR)/debug/hooklens-cli tests/e2e/run.sh
 
 ## Regenerate the PNG/ICO icons from icons/icon.svg.
 icons:

@@ -1,4 +1,4 @@
-import type { Endpoint, EventSummary } from "./ipc";
+import type { Endpoint, EventSummary, Verdict, VerdictStatus } from "./ipc";
 
 /** A captured event as the core reports it; override what a test cares about. */
 export function ev(id: number, over: Partial<EventSummary> = {}): EventSummary {
@@ -42,6 +42,20 @@ export function endpoint(id: number, name: string, pathPrefix: string, over: Par
     isDefault: id === 1,
     scheme: null,
     secrets: [],
+    ...over,
+  };
+}
+
+/** A verdict of `status` with nothing else known; override what a test cares about. */
+export function verdict(status: VerdictStatus, over: Partial<Verdict> = {}): Verdict {
+  return {
+    status,
+    scheme: null,
+    secret: null,
+    ageS: null,
+    diagnosis: null,
+    reason: null,
+    assumed: false,
     ...over,
   };
 }

@@ -1,5 +1,7 @@
 import type { Endpoint, EventSummary, ListenerStatus } from "../ipc";
 import { formatAge, formatDateTime, formatSize } from "../lib/format";
+import { VerdictCard } from "./VerdictCard";
+import { providerName } from "./verdictText";
 
 type Props = {
   event: EventSummary | null;
@@ -36,51 +38,58 @@ export function DetailPane({ event, endpoints, listener, now }: Props) {
           <span className="detail-path">{event.path}</span>
         </h2>
       </div>
-      <dl className="facts" data-testid="detail-facts">
-        <dt>URL</dt>
-        <dd className="mono break">{fullUrl}</dd>
-        <dt>Received</dt>
-        <dd>
-          {formatDateTime(event.receivedAtMs)} <span className="muted">({formatAge(event.receivedAtMs, now)})</span>
-        </dd>
-        <dt>Endpoint</dt>
-        <dd>{endpoint ? endpoint.name : <span className="muted">removed endpoint</span>}</dd>
-        <dt>Provider</dt>
-        <dd>{event.provider ?? <span className="muted">not recognised</span>}</dd>
-        {event.eventType && (
-          <>
-            <dt>Event type</dt>
-            <dd className="mono">{event.eventType}</dd>
-          </>
-        )}
-        {event.providerEventId && (
-          <>
-            <dt>Event id</dt>
-            <dd className="mono break">
-              {event.providerEventId}{" "}
-              <span className={event.delivery > 1 ? "redelivery" : "muted"} data-testid="delivery">
-                {event.delivery > 1 ? `${ordinal(event.delivery)} delivery` : "first delivery"}
-              </span>
-            </dd>
-          </>
-        )}
-        {event.merchantId && (
-          <>
-            <dt>Merchant</dt>
-            <dd className="mono">{event.merchantId}</dd>
-          </>
-        )}
-        <dt>Size</dt>
-        <dd>
-          {formatSize(event.size)} <span className="muted">({event.size.toLocaleString()} bytes)</span>
-        </dd>
-        <dt>Content type</dt>
-        <dd className="mono">{event.contentType ?? "—"}</dd>
-        <dt>From</dt>
-        <dd className="mono">{event.remoteAddr ?? "—"}</dd>
-        <dt>Stored as</dt>
-        <dd className="mono">#{event.id}</dd>
-      </dl>
+      <div className="detail-body">
+        <VerdictCard
+          verdict={event.verdict}
+          endpoint={endpoint}
+          provider={providerName(event.provider ?? endpoint?.preset)}
+        />
+        <dl className="facts" data-testid="detail-facts">
+          <dt>URL</dt>
+          <dd className="mono break">{fullUrl}</dd>
+          <dt>Received</dt>
+          <dd>
+            {formatDateTime(event.receivedAtMs)} <span className="muted">({formatAge(event.receivedAtMs, now)})</span>
+          </dd>
+          <dt>Endpoint</dt>
+          <dd>{endpoint ? endpoint.name : <span className="muted">removed endpoint</span>}</dd>
+          <dt>Provider</dt>
+          <dd>{event.provider ?? <span className="muted">not recognised</span>}</dd>
+          {event.eventType && (
+            <>
+              <dt>Event type</dt>
+              <dd className="mono">{event.eventType}</dd>
+            </>
+          )}
+          {event.providerEventId && (
+            <>
+              <dt>Event id</dt>
+              <dd className="mono break">
+                {event.providerEventId}{" "}
+                <span className={event.delivery > 1 ? "redelivery" : "muted"} data-testid="delivery">
+                  {event.delivery > 1 ? `${ordinal(event.delivery)} delivery` : "first delivery"}
+                </span>
+              </dd>
+            </>
+          )}
+          {event.merchantId && (
+            <>
+              <dt>Merchant</dt>
+              <dd className="mono">{event.merchantId}</dd>
+            </>
+          )}
+          <dt>Size</dt>
+          <dd>
+            {formatSize(event.size)} <span className="muted">({event.size.toLocaleString()} bytes)</span>
+          </dd>
+          <dt>Content type</dt>
+          <dd className="mono">{event.contentType ?? "—"}</dd>
+          <dt>From</dt>
+          <dd className="mono">{event.remoteAddr ?? "—"}</dd>
+          <dt>Stored as</dt>
+          <dd className="mono">#{event.id}</dd>
+        </dl>
+      </div>
     </aside>
   );
 }

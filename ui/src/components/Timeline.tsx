@@ -2,6 +2,8 @@ import type { EventSummary, ListenerStatus } from "../ipc";
 import type { EventsState } from "../state/events";
 import { formatSize, formatTime } from "../lib/format";
 import { EmptyState } from "./EmptyState";
+import { VerdictBadge } from "./VerdictBadge";
+import { providerName } from "./verdictText";
 
 type Props = {
   state: EventsState;
@@ -48,6 +50,7 @@ function Row({ event, selected, onSelect }: { event: EventSummary; selected: boo
               ×{event.delivery}
             </span>
           )}
+          <VerdictBadge verdict={event.verdict} provider={providerName(event.provider)} />
         </span>
         <span className="col-size">{formatSize(event.size)}</span>
       </button>

@@ -1,5 +1,10 @@
 //! `hooklens-cli`: the Hooklens core without a window, for scripts and servers.
 
+mod reverify;
+mod secret_input;
+mod signing;
+mod verdicts;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,16 +14,32 @@ use hooklens_core::api::{ConfiguredResponse, Endpoint, EventSummary, HeaderPair}
 use hooklens_core::capture::Listener;
 use hooklens_core::config::Config;
 use hooklens_core::providers;
+use hooklens_core::signature::{SignError, VerdictStatus};
 use hooklens_core::store::{
     DataDirLock, EndpointSpec, PageQuery, SETTING_KEYS, Store, StoreOptions,
 };
+use hooklens_core::verification;
 use serde::Serialize;
+
+const AFTER_HELP: &str = "\
+Signatures: every captured request gets a verdict (valid, invalid, unsigned, no_secret, stale,
+malformed) from its endpoint's scheme and secrets. `events --verdict invalid` lists failures,
+`show ID` and `verify ID` explain them, `discover ID` finds an unknown provider's construction,
+`sign` produces headers for test requests, `secrets` manages an endpoint's secrets.
+
+Secret values: pass them through HOOKLENS_SECRET or stdin (`--secret -`, or `secrets add` without
+--value), not as arguments, which show in `ps` and shell history. No output shows a secret value
+except `secrets list --reveal` (and `sign` for shared-secret and basic-auth, whose headers are the secret).
+
+Exit status: 0 success (`verify`: the signature is valid); 1 `verify`: not valid, `discover`: no
+match; 2 an error or a usage mistake; 130 a re-verification stopped by Ctrl-C.";
 
 #[derive(Parser)]
 #[command(
     name = "hooklens-cli",
     version,
-    about = "Capture, inspect and verify webhooks without the desktop app"
+    about = "Capture, inspect and verify webhooks without the desktop app",
+    after_help = AFTER_HELP
 )]
 struct Cli {
     /// Where events are stored [default: the app's data directory; env: HOOKLENS_DATA_DIR]
@@ -36,7 +57,15 @@ enum Command {
         #[arg(long, value_name = "ADDR")]
         listen: Option<String>,
     },
-    /// List stored events, newest first
+    /// List stored events, newest first, with their signature verdicts
+    #[command(
+        long_about = "List stored events, newest first. Each row shows the signature verdict: \
+`valid (LABEL)`, `invalid: DIAGNOSIS`, `unsigned`, `no_secret`, `stale AGEs`, `malformed`, \
+with `(assumed)` when the provider's construction is a guess; `-` when not verified yet.\n\n\
+With --json each line is an object with the event's fields and the verdict's, flat: \
+verdict, scheme, secret (the matched label), age_s, diagnosis ({code, message, secret} or null), \
+reason, assumed."
+    )]
     Events {
         /// One JSON object per line instead of a table
         #[arg(long)]
@@ -50,15 +79,118 @@ enum Command {
         /// Only redeliveries: the 2nd, 3rd, … arrival of a provider event id
         #[arg(long)]
         dup: bool,
+        /// Only events with this verdict: valid, invalid, unsigned, no_secret, stale or malformed
+        #[arg(long, value_name = "STATUS", value_parser = verdicts::parse_status)]
+        verdict: Option<VerdictStatus>,
         /// Words that must all appear in the path, headers or body
         query: Vec<String>,
     },
-    /// Print one event: what arrived, headers and body
+    /// Print one event: what arrived, its signature verdict, headers and body
     Show {
         id: i64,
         /// Write only the body, byte for byte as received
         #[arg(long)]
         raw: bool,
+    },
+    /// Check a stored event's signature again with the endpoint's current scheme and secrets
+    #[command(
+        long_about = "Check a stored event's signature again with the endpoint's scheme and secrets \
+as configured now, and explain the verdict: which secret matched, or why it failed (e.g. the body \
+gained a trailing newline, the secret must be decoded another way, another endpoint's secret \
+matches). Timestamps are judged against the event's arrival. Stores nothing: `reverify` updates \
+stored verdicts.\n\nExit status: 0 valid, 1 any other verdict, 2 error."
+    )]
+    Verify {
+        id: i64,
+        /// Print the verdict as one JSON object
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find which signing construction produced a stored event, given its secret
+    #[command(
+        long_about = "Try every known construction (the named schemes, a header holding the secret, \
+Basic auth, and generic HMACs over the body, timestamp, id and URL in hex or base64) on a stored \
+event with the secret its sender used, and print each one that verifies, best first, with the \
+scheme as JSON ready for `endpoints edit ENDPOINT --scheme '...'`.\n\n\
+--save sets the first match as the event's endpoint's scheme, adds the secret to that endpoint \
+labelled \"discovered\", and re-verifies the endpoint's events.\n\n\
+Exit status: 0 when something matched, 1 when nothing did, 2 error."
+    )]
+    Discover {
+        id: i64,
+        /// The secret the sender signs with; `-` reads it from the first line of stdin (an argument shows in `ps`)
+        #[arg(
+            long,
+            value_name = "SECRET",
+            env = secret_input::ENV,
+            hide_env_values = true,
+            allow_hyphen_values = true
+        )]
+        secret: Option<String>,
+        /// Print {"matches":[{description, scheme}, ...]}
+        #[arg(long)]
+        json: bool,
+        /// Use the first match as the endpoint's scheme and add the secret to it
+        #[arg(long)]
+        save: bool,
+        /// With --save: leave stored verdicts as they are
+        #[arg(long, requires = "save")]
+        no_reverify: bool,
+    },
+    /// Print the signature headers for a body read from stdin
+    #[command(
+        long_about = "Sign the body read from stdin (byte for byte, no newline added) and print the \
+headers to send, one `Name: value` per line, e.g.\n\n  \
+printf '%s' \"$BODY\" | HOOKLENS_SECRET=whsec_... hooklens-cli sign --scheme standard-webhooks\n\n\
+Each line works as a curl -H argument. Timestamped schemes sign --timestamp (default: now); \
+Standard Webhooks signs a message id (--id, default: a fresh msg_<hex>). Twilio and templates \
+with the URL need --url.\n\n\
+The secret comes from HOOKLENS_SECRET or --secret; `--secret -` is refused because stdin \
+carries the body."
+    )]
+    Sign {
+        /// A scheme id (standard-webhooks, stripe, github, shopify, slack, twilio, shared-secret,
+        /// basic-auth, hmac, combined), a provider preset id (e.g. kustom) or a JSON scheme
+        #[arg(long, value_name = "NAME|JSON")]
+        scheme: String,
+        /// The secret to sign with; prefer HOOKLENS_SECRET (an argument shows in `ps`)
+        #[arg(
+            long,
+            value_name = "SECRET",
+            env = secret_input::ENV,
+            hide_env_values = true,
+            allow_hyphen_values = true
+        )]
+        secret: Option<String>,
+        /// Message id for schemes that sign one [default: msg_<random hex>]
+        #[arg(long)]
+        id: Option<String>,
+        /// Unix seconds to sign [default: now]
+        #[arg(long, value_name = "UNIX", allow_hyphen_values = true)]
+        timestamp: Option<i64>,
+        /// The URL the request is sent to (Twilio and URL templates sign it)
+        #[arg(long)]
+        url: Option<String>,
+        /// Name for the secret in error messages
+        #[arg(long, default_value = "cli")]
+        label: String,
+        /// Print {"headers":[[name, value], ...]}
+        #[arg(long)]
+        json: bool,
+    },
+    /// List, add or remove an endpoint's signing secrets
+    #[command(subcommand)]
+    Secrets(SecretsCommand),
+    /// Re-verify stored events with the current schemes and secrets (all, or one endpoint's)
+    #[command(
+        long_about = "Re-verify stored events with the schemes and secrets as configured now and \
+store the new verdicts. Commands that change a scheme or secrets do this for their endpoint \
+already, unless given --no-reverify. Progress goes to stderr; Ctrl-C stops after the current \
+batch: the events done keep their new verdicts, the rest their old ones (exit status 130)."
+    )]
+    Reverify {
+        /// Only this endpoint's events (name, path prefix or id) [default: every event]
+        endpoint: Option<String>,
     },
     /// List, add, change or remove endpoints
     #[command(subcommand)]
@@ -79,8 +211,58 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum SecretsCommand {
+    /// List secrets by label, masked (e.g. whsec_…x9Qz), oldest first: the order verification tries them
+    List {
+        /// Only this endpoint's (name, path prefix or id)
+        endpoint: Option<String>,
+        /// Show the values themselves
+        #[arg(long)]
+        reveal: bool,
+        /// One JSON object per line
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a labelled secret to an endpoint, then re-verify its events
+    #[command(
+        long_about = "Add a labelled secret to an endpoint, then re-verify its stored events. \
+An endpoint may hold several (rotation: old and new both valid); verdicts name the label that \
+matched.\n\nThe value is read from the first line of stdin unless HOOKLENS_SECRET or --value \
+gives it, so it stays out of `ps` and shell history:\n\n  \
+hooklens-cli secrets add /kustom production < secret.txt"
+    )]
+    Add {
+        /// Endpoint name, path prefix or id
+        endpoint: String,
+        /// A name for the secret, e.g. production, old, new
+        label: String,
+        /// The secret value (`-`: stdin); prefer stdin or HOOKLENS_SECRET
+        #[arg(
+            long,
+            value_name = "SECRET",
+            env = secret_input::ENV,
+            hide_env_values = true,
+            allow_hyphen_values = true
+        )]
+        value: Option<String>,
+        /// Leave stored verdicts as they are
+        #[arg(long)]
+        no_reverify: bool,
+    },
+    /// Remove an endpoint's secret by label, then re-verify its events
+    Remove {
+        /// Endpoint name, path prefix or id
+        endpoint: String,
+        label: String,
+        /// Leave stored verdicts as they are
+        #[arg(long)]
+        no_reverify: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum EndpointsCommand {
-    /// List endpoints (the default)
+    /// List endpoints with the scheme in use and their secrets (masked)
     List {
         #[arg(long)]
         json: bool,
@@ -96,6 +278,11 @@ enum EndpointsCommand {
         options: EndpointOptions,
     },
     /// Change an endpoint (name, path prefix or id); unset options keep their value
+    #[command(
+        long_about = "Change an endpoint (name, path prefix or id); unset options keep their \
+value. When --scheme changes the scheme, the endpoint's stored events are re-verified \
+(--no-reverify skips it)."
+    )]
     Edit {
         endpoint: String,
         #[arg(long)]
@@ -104,6 +291,9 @@ enum EndpointsCommand {
         path: Option<String>,
         #[command(flatten)]
         options: EndpointOptions,
+        /// Leave stored verdicts as they are after a scheme change
+        #[arg(long)]
+        no_reverify: bool,
     },
     /// Remove an endpoint; its events stay
     Remove { endpoint: String },
@@ -114,6 +304,10 @@ struct EndpointOptions {
     /// Provider preset (see `presets`); `detect` to recognise each request
     #[arg(long)]
     preset: Option<String>,
+    /// Signature scheme: an id (github, stripe, standard-webhooks, …), a preset id, a JSON
+    /// scheme (see `discover`), or `preset` for the preset's (or the detected) scheme
+    #[arg(long, value_name = "NAME|JSON|preset")]
+    scheme: Option<String>,
     /// Status the sender gets
     #[arg(long)]
     status: Option<u16>,
@@ -136,7 +330,9 @@ enum CliError {
     Store(#[from] hooklens_core::StoreError),
     #[error(transparent)]
     Capture(#[from] hooklens_core::CaptureError),
-    #[error("cannot write output: {0}")]
+    #[error("cannot sign: {0}")]
+    Sign(#[from] SignError),
+    #[error("cannot read input or write output: {0}")]
     Output(#[from] std::io::Error),
     #[error("cannot encode output: {0}")]
     Json(#[from] serde_json::Error),
@@ -144,42 +340,77 @@ enum CliError {
     Usage(String),
 }
 
+/// Exit status of every error (clap's usage errors are 2 as well).
+const ERROR: u8 = 2;
+
 fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Other commands are short and print their own words; the listener logs.
+    let default_level = if matches!(cli.command, Command::Serve { .. }) {
+        "info"
+    } else {
+        "warn"
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_env("HOOKLENS_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(CliError::Output(err)) if err.kind() == std::io::ErrorKind::BrokenPipe => {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("hooklens-cli: {err}");
-            ExitCode::FAILURE
+            eprintln!("error: {err}");
+            ExitCode::from(ERROR)
         }
     }
 }
 
-fn run(cli: Cli) -> Result<(), CliError> {
+/// Runs one command; the exit status on success (see `AFTER_HELP`).
+fn run(cli: Cli) -> Result<u8, CliError> {
     if let Command::Serve { listen } = cli.command {
         let config = Config::resolve(cli.data_dir, listen)?;
         let runtime = tokio::runtime::Runtime::new()?;
-        return runtime.block_on(serve(config));
+        runtime.block_on(serve(config))?;
+        return Ok(0);
+    }
+    if let Command::Sign {
+        scheme,
+        secret,
+        id,
+        timestamp,
+        url,
+        label,
+        json,
+    } = cli.command
+    {
+        // Needs no database.
+        let args = signing::SignArgs {
+            scheme,
+            secret,
+            label,
+            id,
+            timestamp,
+            url,
+            json,
+        };
+        signing::sign(args, &mut std::io::stdout().lock())?;
+        return Ok(0);
     }
     let config = Config::resolve(cli.data_dir, None)?;
     let store = Store::open(&config.data_dir)?;
     let mut out = std::io::stdout().lock();
     match cli.command {
-        Command::Serve { .. } => unreachable!("handled above"),
+        Command::Serve { .. } | Command::Sign { .. } => unreachable!("handled above"),
         Command::Events {
             json,
             limit,
             endpoint,
             dup,
+            verdict,
             query,
         } => {
             let endpoints = store.endpoints();
@@ -192,6 +423,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 endpoint_id,
                 text: (!text.trim().is_empty()).then_some(text),
                 redeliveries: dup,
+                verdict,
                 ..PageQuery::default()
             })?;
             for event in &events {
@@ -211,10 +443,42 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 write_event(&mut out, &event, &store.endpoints())?;
             }
         }
-        Command::Endpoints(command) => endpoints(&store, command, &mut out)?,
+        Command::Verify { id, json } => return verify(&store, id, json, &mut out),
+        Command::Discover {
+            id,
+            secret,
+            json,
+            save,
+            no_reverify,
+        } => {
+            let args = signing::DiscoverArgs {
+                id,
+                secret,
+                json,
+                save,
+                no_reverify,
+            };
+            return signing::discover(&store, args, &mut out);
+        }
+        Command::Secrets(command) => return secrets(&store, command, &mut out),
+        Command::Reverify { endpoint } => {
+            let endpoints = store.endpoints();
+            let endpoint = endpoint
+                .map(|e| find_endpoint(&endpoints, &e))
+                .transpose()?;
+            if !reverify::run(&store, endpoint)? {
+                return Ok(reverify::INTERRUPTED);
+            }
+        }
+        Command::Endpoints(command) => return endpoints(&store, command, &mut out),
         Command::Presets => {
             for p in providers::presets() {
-                writeln!(out, "{:<18} {}", p.id, p.name)?;
+                let scheme = match (&p.scheme, p.assumed) {
+                    (Some(s), true) => format!("{} (assumed)", s.id()),
+                    (Some(s), false) => s.id().to_owned(),
+                    (None, _) => "-".to_owned(),
+                };
+                writeln!(out, "{:<18} {:<26} {scheme}", p.id, p.name)?;
             }
         }
         Command::Settings { key, value } => match (key, value) {
@@ -235,7 +499,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         },
         Command::Pin { id, off } => store.set_pinned(id, !off)?,
     }
-    Ok(())
+    Ok(0)
 }
 
 async fn serve(config: Config) -> Result<(), CliError> {
@@ -292,6 +556,21 @@ fn apply(options: EndpointOptions, spec: &mut EndpointSpec) -> Result<(), CliErr
     if let Some(preset) = options.preset {
         spec.preset = (preset != "detect").then_some(preset);
     }
+    if let Some(scheme) = options.scheme {
+        spec.scheme = if scheme.trim() == "preset" {
+            None
+        } else {
+            let (scheme, preset) = signing::parse_scheme(&scheme)?;
+            if let Some(p) = preset.filter(|p| p.assumed) {
+                eprintln!(
+                    "note: {} does not publish how it signs; {} is an assumed construction",
+                    p.name,
+                    scheme.name()
+                );
+            }
+            Some(scheme)
+        };
+    }
     if let Some(status) = options.status {
         spec.response.status = status;
     }
@@ -311,11 +590,42 @@ fn apply(options: EndpointOptions, spec: &mut EndpointSpec) -> Result<(), CliErr
     Ok(())
 }
 
+/// Which scheme an endpoint's requests are verified with, in words.
+fn scheme_in_use(e: &Endpoint) -> String {
+    if let Some(scheme) = &e.scheme {
+        return format!("{} (set on the endpoint)", scheme.name());
+    }
+    match e.preset.as_deref().and_then(providers::preset) {
+        Some(p) => match &p.scheme {
+            Some(s) if p.assumed => format!("preset {}: {} (assumed)", p.id, s.name()),
+            Some(s) => format!("preset {}: {}", p.id, s.name()),
+            None => format!("preset {} does not sign; detected from headers", p.id),
+        },
+        None => "detected from headers".to_owned(),
+    }
+}
+
+/// Re-verifies one endpoint's events after a change, unless told not to.
+/// The exit status: 0, or [`reverify::INTERRUPTED`].
+fn after_change(store: &Store, endpoint_id: i64, skip: bool) -> Result<u8, CliError> {
+    if skip {
+        eprintln!("stored verdicts were left as they are (`hooklens-cli reverify` updates them)");
+        return Ok(0);
+    }
+    let endpoints = store.endpoints();
+    let endpoint = endpoints.iter().find(|e| e.id == endpoint_id);
+    Ok(if reverify::run(store, endpoint)? {
+        0
+    } else {
+        reverify::INTERRUPTED
+    })
+}
+
 fn endpoints(
     store: &Store,
     command: EndpointsCommand,
     out: &mut impl Write,
-) -> Result<(), CliError> {
+) -> Result<u8, CliError> {
     match command {
         EndpointsCommand::List { json } => {
             let counts = store.reader()?.endpoint_counts()?;
@@ -327,7 +637,11 @@ fn endpoints(
                 if json {
                     serde_json::to_writer(
                         &mut *out,
-                        &serde_json::json!({"endpoint": e, "events": count}),
+                        &serde_json::json!({
+                            "endpoint": e,
+                            "events": count,
+                            "scheme_in_use": scheme_in_use(e),
+                        }),
                     )?;
                     writeln!(out)?;
                 } else {
@@ -350,6 +664,21 @@ fn endpoints(
                             String::new()
                         },
                         count
+                    )?;
+                    writeln!(out, "      scheme   {}", scheme_in_use(e))?;
+                    let secrets: Vec<String> = e
+                        .secrets
+                        .iter()
+                        .map(|s| format!("{} {}", s.label, s.masked))
+                        .collect();
+                    writeln!(
+                        out,
+                        "      secrets  {}",
+                        if secrets.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            secrets.join(", ")
+                        }
                     )?;
                 }
             }
@@ -379,16 +708,17 @@ fn endpoints(
             name,
             path,
             options,
+            no_reverify,
         } => {
             let endpoints = store.endpoints();
             let current = find_endpoint(&endpoints, &endpoint)?;
-            let mut spec = EndpointSpec {
-                name: name.unwrap_or_else(|| current.name.clone()),
-                path_prefix: path.unwrap_or_else(|| current.path_prefix.clone()),
-                preset: current.preset.clone(),
-                response: current.response.clone(),
-                scheme: current.scheme.clone(),
-            };
+            let mut spec = EndpointSpec::from(current);
+            if let Some(name) = name {
+                spec.name = name;
+            }
+            if let Some(path) = path {
+                spec.path_prefix = path;
+            }
             apply(options, &mut spec)?;
             let e = store.update_endpoint(current.id, &spec)?;
             writeln!(
@@ -396,6 +726,10 @@ fn endpoints(
                 "updated endpoint {} ({} → {})",
                 e.id, e.path_prefix, e.name
             )?;
+            if e.scheme != current.scheme {
+                writeln!(out, "scheme: {}", scheme_in_use(&e))?;
+                return after_change(store, e.id, no_reverify);
+            }
         }
         EndpointsCommand::Remove { endpoint } => {
             let endpoints = store.endpoints();
@@ -408,7 +742,172 @@ fn endpoints(
             )?;
         }
     }
-    Ok(())
+    Ok(0)
+}
+
+fn secrets(store: &Store, command: SecretsCommand, out: &mut impl Write) -> Result<u8, CliError> {
+    let endpoints = store.endpoints();
+    match command {
+        SecretsCommand::List {
+            endpoint,
+            reveal,
+            json,
+        } => {
+            let chosen: Vec<&Endpoint> = match &endpoint {
+                Some(key) => vec![find_endpoint(&endpoints, key)?],
+                None => endpoints.iter().collect(),
+            };
+            let values = if reveal { Some(store.secrets()) } else { None };
+            let mut listed = 0;
+            for e in chosen {
+                for s in &e.secrets {
+                    listed += 1;
+                    let value = values.as_ref().and_then(|v| {
+                        v.get(&e.id)?
+                            .iter()
+                            .find(|x| x.label == s.label)
+                            .map(|x| x.value.as_str())
+                    });
+                    let created = rfc3339(s.created_at_ms.saturating_mul(1_000_000));
+                    if json {
+                        let mut line = serde_json::json!({
+                            "endpoint": e.name,
+                            "path": e.path_prefix,
+                            "label": s.label,
+                            "masked": s.masked,
+                            "created_at": created,
+                        });
+                        if let Some(value) = value {
+                            line["value"] = value.into();
+                        }
+                        serde_json::to_writer(&mut *out, &line)?;
+                        writeln!(out)?;
+                    } else {
+                        writeln!(
+                            out,
+                            "{:<20} {:<16} {:<24} added {created}",
+                            e.path_prefix,
+                            s.label,
+                            value.unwrap_or(&s.masked)
+                        )?;
+                    }
+                }
+            }
+            if listed == 0 {
+                eprintln!(
+                    "no secrets{}; add one with `hooklens-cli secrets add ENDPOINT LABEL` (the value is read from stdin)",
+                    endpoint.map_or(String::new(), |e| format!(" on endpoint {e}"))
+                );
+            }
+        }
+        SecretsCommand::Add {
+            endpoint,
+            label,
+            value,
+            no_reverify,
+        } => {
+            let e = find_endpoint(&endpoints, &endpoint)?;
+            let value = match value.as_deref() {
+                None | Some("-") => secret_input::first_line_of_stdin("the secret")?,
+                Some(_) => value.unwrap_or_default(),
+            };
+            store.add_secret(e.id, &label, &value)?;
+            let masked = store
+                .endpoints()
+                .iter()
+                .find(|x| x.id == e.id)
+                .and_then(|x| x.secrets.iter().find(|s| s.label == label.trim()))
+                .map_or_else(|| hooklens_core::store::mask(&value), |s| s.masked.clone());
+            writeln!(
+                out,
+                "added secret {:?} ({masked}) to endpoint {} ({})",
+                label.trim(),
+                e.name,
+                e.path_prefix
+            )?;
+            return after_change(store, e.id, no_reverify);
+        }
+        SecretsCommand::Remove {
+            endpoint,
+            label,
+            no_reverify,
+        } => {
+            let e = find_endpoint(&endpoints, &endpoint)?;
+            store.remove_secret(e.id, &label)?;
+            writeln!(
+                out,
+                "removed secret {:?} from endpoint {} ({})",
+                label.trim(),
+                e.name,
+                e.path_prefix
+            )?;
+            return after_change(store, e.id, no_reverify);
+        }
+    }
+    Ok(0)
+}
+
+/// `verify ID`: the verdict under the configuration as it is now.
+fn verify(store: &Store, id: i64, json: bool, out: &mut impl Write) -> Result<u8, CliError> {
+    let event = store.reader()?.event(id)?;
+    let endpoints = store.endpoints();
+    let e = &event.summary;
+    let endpoint = e
+        .endpoint_id
+        .and_then(|id| endpoints.iter().find(|x| x.id == id));
+    let verdict = verification::verdict(
+        &endpoints,
+        &store.secrets(),
+        &verification::Subject {
+            endpoint_id: e.endpoint_id,
+            provider: e.provider.as_deref(),
+            method: &e.method,
+            path: &e.path,
+            query: e.query.as_deref(),
+            headers: &event.headers,
+            body: &event.body,
+            received_at_ns: event.received_at_ns,
+        },
+    );
+    let name = verdicts::scheme_name(&verdict, endpoint, e.provider.as_deref(), &event.headers);
+    if json {
+        #[derive(Serialize)]
+        struct Line<'a> {
+            id: i64,
+            #[serde(flatten)]
+            verdict: verdicts::Fields<'a>,
+            scheme_name: Option<&'a str>,
+            /// The verdict stored at capture (or the last re-verification).
+            stored_verdict: Option<&'static str>,
+        }
+        serde_json::to_writer(
+            &mut *out,
+            &Line {
+                id,
+                verdict: verdicts::Fields::new(Some(&verdict)),
+                scheme_name: name.as_deref(),
+                stored_verdict: e.verdict.as_ref().map(|v| v.status.as_str()),
+            },
+        )?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "event     {id}")?;
+        verdicts::write_block(out, Some(&verdict), name, endpoint)?;
+        if let Some(stored) = &e.verdict
+            && stored != &verdict
+        {
+            writeln!(
+                out,
+                "stored    {} (from an earlier configuration; `hooklens-cli reverify` updates it)",
+                verdicts::short(Some(stored))
+            )?;
+        }
+    }
+    Ok(if verdict.status == VerdictStatus::Valid {
+        0
+    } else {
+        1
+    })
 }
 
 /// One line of `events --json`.
@@ -430,6 +929,8 @@ struct EventLine<'a> {
     content_type: Option<&'a str>,
     remote_addr: Option<&'a str>,
     pinned: bool,
+    #[serde(flatten)]
+    signature: verdicts::Fields<'a>,
 }
 
 impl<'a> EventLine<'a> {
@@ -453,6 +954,7 @@ impl<'a> EventLine<'a> {
             content_type: e.content_type.as_deref(),
             remote_addr: e.remote_addr.as_deref(),
             pinned: e.pinned,
+            signature: verdicts::Fields::new(e.verdict.as_ref()),
         }
     }
 }
@@ -488,9 +990,10 @@ fn write_row(out: &mut impl Write, e: &EventSummary) -> std::io::Result<()> {
     };
     writeln!(
         out,
-        "{:>8}  {}  {:<7} {}{}  {} B  {}{}",
+        "{:>8}  {}  {:<28} {:<7} {}{}  {} B  {}{}",
         e.id,
         rfc3339(cursor_ns(e)),
+        verdicts::short(e.verdict.as_ref()),
         e.method,
         e.path,
         e.query
@@ -509,10 +1012,10 @@ fn write_event(
     endpoints: &[Endpoint],
 ) -> std::io::Result<()> {
     let e = &event.summary;
-    let endpoint = e
+    let found = e
         .endpoint_id
-        .and_then(|id| endpoints.iter().find(|x| x.id == id))
-        .map_or("(removed endpoint)", |x| x.name.as_str());
+        .and_then(|id| endpoints.iter().find(|x| x.id == id));
+    let endpoint = found.map_or("(removed endpoint)", |x| x.name.as_str());
     writeln!(out, "event     {}", e.id)?;
     writeln!(out, "received  {}", rfc3339(event.received_at_ns))?;
     writeln!(out, "endpoint  {endpoint}")?;
@@ -543,6 +1046,11 @@ fn write_event(
         writeln!(out, "{label:<9} {value}")?;
     }
     writeln!(out, "size      {} bytes", e.size)?;
+    let scheme_name = e
+        .verdict
+        .as_ref()
+        .and_then(|v| verdicts::scheme_name(v, found, e.provider.as_deref(), &event.headers));
+    verdicts::write_block(out, e.verdict.as_ref(), scheme_name, found)?;
     writeln!(out)?;
     for h in &event.headers {
         writeln!(out, "{}: {}", h.name, String::from_utf8_lossy(h.bytes()))?;

@@ -1,0 +1,131 @@
+//! Re-verification of stored events after a scheme or secret change, with
+//! progress on stderr and Ctrl-C to stop between batches.
+
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use hooklens_core::api::Endpoint;
+use hooklens_core::store::{Progress, Store};
+
+use crate::CliError;
+
+/// Exit status of a command whose re-verification Ctrl-C stopped.
+pub const INTERRUPTED: u8 = 130;
+
+/// Whether the whole run finished (false: Ctrl-C stopped it).
+pub fn run(store: &Store, endpoint: Option<&Endpoint>) -> Result<bool, CliError> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    // A small runtime only to hear Ctrl-C; the work runs on this thread.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?;
+    watch_ctrl_c(&runtime, cancel.clone())?;
+
+    let scope = match endpoint {
+        Some(e) => format!("of endpoint {} ({})", e.name, e.path_prefix),
+        None => "of every endpoint".to_owned(),
+    };
+    let terminal = std::io::stderr().is_terminal();
+    let mut last = Progress { done: 0, total: 0 };
+    let outcome = store.reverify(endpoint.map(|e| e.id), &cancel, |p| {
+        last = p;
+        if terminal {
+            // \r and erase-line: one line that updates in place.
+            eprint!(
+                "\r\x1b[2Kre-verifying {} of {} events {scope}",
+                thousands(p.done),
+                thousands(p.total)
+            );
+            let _ = std::io::stderr().flush();
+        }
+    })?;
+    if terminal {
+        // The summary below takes the progress line's place.
+        eprint!("\r\x1b[2K");
+    }
+    drop(runtime);
+    let changed = match outcome.changed {
+        1 => "1 verdict changed".to_owned(),
+        n => format!("{} verdicts changed", thousands(n)),
+    };
+    if outcome.cancelled {
+        let rest = last.total.saturating_sub(outcome.checked);
+        eprintln!(
+            "interrupted: re-verified {} of {} events {scope} ({changed}); the other {} keep their old verdicts. `hooklens-cli reverify{}` finishes the job.",
+            thousands(outcome.checked),
+            thousands(last.total),
+            thousands(rest),
+            endpoint.map_or(String::new(), |e| format!(" {}", e.path_prefix)),
+        );
+        return Ok(false);
+    }
+    eprintln!(
+        "re-verified {} {scope}; {changed}",
+        match outcome.checked {
+            1 => "1 event".to_owned(),
+            n => format!("{} events", thousands(n)),
+        }
+    );
+    Ok(true)
+}
+
+/// The first Ctrl-C sets `cancel` (the run stops after its current batch,
+/// which keeps its new verdicts); a second one exits at once.
+fn watch_ctrl_c(
+    runtime: &tokio::runtime::Runtime,
+    cancel: Arc<AtomicBool>,
+) -> Result<(), CliError> {
+    let _context = runtime.enter();
+    #[cfg(unix)]
+    {
+        // Registered here, before any work starts, not on first poll.
+        let mut interrupts =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+        runtime.spawn(async move {
+            interrupts.recv().await;
+            cancel.store(true, Ordering::Relaxed);
+            eprintln!("\nstopping after the current batch (Ctrl-C again to quit at once)");
+            interrupts.recv().await;
+            std::process::exit(i32::from(INTERRUPTED));
+        });
+    }
+    #[cfg(not(unix))]
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            cancel.store(true, Ordering::Relaxed);
+            eprintln!("\nstopping after the current batch (Ctrl-C again to quit at once)");
+        }
+        if tokio::signal::ctrl_c().await.is_ok() {
+            std::process::exit(i32::from(INTERRUPTED));
+        }
+    });
+    Ok(())
+}
+
+/// `12345` → `12,345`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn counts_read_with_thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_200), "1,200");
+        assert_eq!(thousands(10_000_000), "10,000,000");
+    }
+}

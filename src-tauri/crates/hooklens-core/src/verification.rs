@@ -96,6 +96,17 @@ pub fn verdict(endpoints: &[Endpoint], secrets: &Secrets, subject: &Subject) -> 
     };
     let now_s = subject.received_at_ns.div_euclid(1_000_000_000);
     let mut verdict = signature::verify(&request, &scheme, own, now_s);
+    let (mut scheme, mut assumed) = (scheme, assumed);
+    // A preset is a guess from the body's shape; a signature header of
+    // another known scheme is stronger evidence of how the request was signed.
+    if verdict.status == VerdictStatus::Unsigned
+        && endpoint.is_none_or(|e| e.scheme.is_none())
+        && let Some(detected) = signature::detect_scheme(subject.headers)
+        && detected.id() != scheme.id()
+    {
+        verdict = signature::verify(&request, &detected, own, now_s);
+        (scheme, assumed) = (detected, false);
+    }
     // Diagnosis tries dozens of variants: only for the requests that need it.
     if matches!(
         verdict.status,
@@ -167,6 +178,49 @@ mod tests {
         );
         assert_eq!(pick(None, None), Some(("github", false)));
         assert_eq!(scheme_for(None, None, &[]), None);
+    }
+
+    #[test]
+    fn a_signature_header_of_another_scheme_beats_the_body_shape() {
+        // Kustom-shaped body (so detected as Kustom), but signed GitHub-style.
+        let body = br#"{"type":"order.created","id":"kevt_1","merchant_id":"m_1"}"#;
+        let signed = sign(
+            &Scheme::Github,
+            &Secret::new("gh", "s3cret"),
+            &SignInput {
+                body,
+                url: "",
+                id: None,
+                timestamp: 0,
+            },
+        )
+        .unwrap();
+        let pairs: Vec<(&str, &str)> = signed
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let hs = headers(&pairs);
+        let default = endpoint(1, "default", None, None);
+        let mut secrets = Secrets::new();
+        secrets.insert(1, vec![Secret::new("gh", "s3cret")]);
+        let subject = Subject {
+            endpoint_id: Some(1),
+            provider: Some("kustom"),
+            method: "POST",
+            path: "/",
+            query: None,
+            headers: &hs,
+            body,
+            received_at_ns: 0,
+        };
+        let v = verdict(std::slice::from_ref(&default), &secrets, &subject);
+        assert_eq!(v.status, VerdictStatus::Valid, "{v:?}");
+        assert_eq!(v.scheme.as_deref(), Some("github"));
+        assert!(!v.assumed);
+        // An endpoint that chose its scheme keeps it.
+        let chosen = endpoint(1, "default", None, Some(Scheme::Shopify));
+        let v = verdict(&[chosen], &secrets, &subject);
+        assert_eq!(v.status, VerdictStatus::Unsigned);
     }
 
     #[test]

@@ -110,16 +110,24 @@ pub async fn listen_on(
 #[tauri::command]
 pub fn subscribe_events(state: State<'_, AppState>, on_batch: Channel<EventBatch>) {
     let mut rx = state.store.subscribe();
+    let mut changes = state.store.subscribe_changes();
     tauri::async_runtime::spawn(async move {
         loop {
             let mut batch = EventBatch {
                 events: Vec::new(),
                 lagged: false,
+                changed: false,
             };
-            match rx.recv().await {
-                Ok(first) => batch.events.push(first),
-                Err(RecvError::Lagged(_)) => batch.lagged = true,
-                Err(RecvError::Closed) => return,
+            tokio::select! {
+                first = rx.recv() => match first {
+                    Ok(first) => batch.events.push(first),
+                    Err(RecvError::Lagged(_)) => batch.lagged = true,
+                    Err(RecvError::Closed) => return,
+                },
+                change = changes.recv() => match change {
+                    Ok(()) | Err(RecvError::Lagged(_)) => batch.changed = true,
+                    Err(RecvError::Closed) => return,
+                },
             }
             tokio::time::sleep(BATCH_WINDOW).await;
             loop {
@@ -129,6 +137,9 @@ pub fn subscribe_events(state: State<'_, AppState>, on_batch: Channel<EventBatch
                     Err(TryRecvError::Empty) => break,
                     Err(TryRecvError::Closed) => return,
                 }
+            }
+            while changes.try_recv().is_ok() {
+                batch.changed = true;
             }
             if on_batch.send(batch).is_err() {
                 tracing::debug!("event channel closed; live updates stop");

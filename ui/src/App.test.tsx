@@ -1,8 +1,8 @@
-import { act, render, screen, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppInfo, Endpoint, EndpointCount, EventBatch, EventPage, ListenerStatus } from "./ipc";
-import { endpoint, ev as event } from "./test-fixtures";
+import { endpoint, ev as event, verdict } from "./test-fixtures";
 
 const ipc = vi.hoisted(() => ({
   getAppInfo: vi.fn<() => Promise<AppInfo>>(),
@@ -74,7 +74,7 @@ describe("App shell", () => {
   it("replaces the empty state with live events and counts them in the sidebar", async () => {
     render(<App />);
     await screen.findByTestId("empty-state");
-    act(() => pushBatch({ events: [ev(1, "/kustom/orders"), ev(2, "/kulmi")], lagged: false }));
+    act(() => pushBatch({ events: [ev(1, "/kustom/orders"), ev(2, "/kulmi")], lagged: false, changed: false }));
     const rows = await screen.findAllByTestId("event-row");
     expect(rows.map((r) => r.dataset.eventId)).toEqual(["2", "1"]);
     expect(rows[0]).toHaveTextContent("/kulmi");
@@ -82,6 +82,20 @@ describe("App shell", () => {
     expect(screen.getByTestId("endpoint-all-count")).toHaveTextContent("2");
     expect(screen.getByTestId("endpoint-default-count")).toHaveTextContent("2");
     expect(screen.getByTestId("event-count")).toHaveTextContent("2 captured");
+  });
+
+  it("reloads the rows when stored events changed in place, e.g. verdicts re-verified", async () => {
+    const stored = event(7, { path: "/github", verdict: verdict("no_secret", { scheme: "github" }) });
+    ipc.listEvents.mockResolvedValue({ events: [stored], hasMore: false });
+    render(<App />);
+    const badge = () => within(screen.getByTestId("event-row")).getByTestId("verdict-badge");
+    await waitFor(() => expect(badge()).toHaveAttribute("data-status", "no_secret"));
+    ipc.listEvents.mockResolvedValue({
+      events: [{ ...stored, verdict: verdict("valid", { scheme: "github", secret: "production" }) }],
+      hasMore: false,
+    });
+    act(() => pushBatch({ events: [], lagged: false, changed: true }));
+    await waitFor(() => expect(badge()).toHaveAttribute("data-status", "valid"));
   });
 
   it("shows what arrived when a row is selected", async () => {
@@ -156,7 +170,7 @@ describe("App shell", () => {
     expect(ipc.listEvents).toHaveBeenLastCalledWith(500, undefined, 2);
     await screen.findByText("1 captured");
     expect(screen.getAllByTestId("event-row")).toHaveLength(1);
-    act(() => pushBatch({ events: [ev(10, "/elsewhere", 1), ev(11, "/kustom/refunds", 2)], lagged: false }));
+    act(() => pushBatch({ events: [ev(10, "/elsewhere", 1), ev(11, "/kustom/refunds", 2)], lagged: false, changed: false }));
     const rows = await screen.findAllByTestId("event-row");
     expect(rows.map((r) => r.dataset.eventId)).toEqual(["11", "9"]);
     expect(screen.getByTestId("event-count")).toHaveTextContent("2 captured");
@@ -170,7 +184,7 @@ describe("App shell", () => {
       endpoint(2, "Kustom", "/kustom"),
       endpoint(7, "Kulmi", "/kulmi"),
     ]);
-    act(() => pushBatch({ events: [ev(40, "/kulmi/x", 7)], lagged: false }));
+    act(() => pushBatch({ events: [ev(40, "/kulmi/x", 7)], lagged: false, changed: false }));
     expect(await screen.findByTestId("endpoint-7-count")).toHaveTextContent("1");
   });
 

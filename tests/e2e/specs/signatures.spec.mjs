@@ -79,6 +79,15 @@ describe("signature verdicts", () => {
       const added = await cli(app.dataDir, ["secrets", "add", "1", "production"], `${SECRET}\n`);
       assert.equal(added.code, 0, added.stderr);
       assert.ok(!`${added.stdout}${added.stderr}`.includes(SECRET), "the CLI never echoes the secret");
+      // The CLI re-verified the stored events: the signed request that had
+      // no secret turns valid in place, without a reload.
+      const { browser } = app;
+      await browser.waitUntil(
+        async () =>
+          (await browser.$('[data-testid="event-row"]').$('[data-testid="verdict-badge"]').getAttribute("data-status")) ===
+          "valid",
+        { timeout: 5_000, timeoutMsg: "the no-secret event did not turn valid after the secret was added" },
+      );
       // The running app picks up configuration changes within a second.
       await new Promise((r) => setTimeout(r, 1_500));
 
@@ -88,7 +97,6 @@ describe("signature verdicts", () => {
 
       const invalid = await post("/github", `${body}\n`, { "x-hub-signature-256": githubSignature(body) });
       assert.equal(await invalid.getAttribute("data-status"), "invalid");
-      const { browser } = app;
       await browser.$('[data-testid="event-row"]').click();
       const card = browser.$('[data-testid="verdict-card"]');
       await card.waitForDisplayed({ timeout: 5_000 });

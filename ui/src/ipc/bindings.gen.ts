@@ -194,7 +194,12 @@ events: Array<EventSummary>,
 /**
  * Some events were skipped because the UI fell behind: reload the page.
  */
-lagged: boolean, };
+lagged: boolean, 
+/**
+ * Stored events changed in place (verdicts re-verified after a secret
+ * or scheme change, pins), here or in another process: reload the page.
+ */
+changed: boolean, };
 
 export type ErrorKind = "config" | "store" | "capture" | "not_found" | "invalid" | "internal";
 

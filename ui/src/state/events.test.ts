@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ev } from "../test-fixtures";
 import { addBatch, countFor, countsFrom, eventsReducer, initialEventsState, MAX_ROWS } from "./events";
 
-const batch = (...events: ReturnType<typeof ev>[]) => ({ type: "batch" as const, batch: { events, lagged: false } });
+const batch = (...events: ReturnType<typeof ev>[]) => ({ type: "batch" as const, batch: { events, lagged: false, changed: false } });
 
 describe("eventsReducer", () => {
   it("shows the loaded page newest first", () => {
@@ -63,7 +63,7 @@ describe("counts", () => {
       { endpointId: null, count: 1 },
     ]);
     expect(countFor(c, null)).toBe(14);
-    c = addBatch(c, { events: [ev(100, { endpointId: 2 }), ev(101, { endpointId: 5 })], lagged: false });
+    c = addBatch(c, { events: [ev(100, { endpointId: 2 }), ev(101, { endpointId: 5 })], lagged: false, changed: false });
     expect(countFor(c, 2)).toBe(4);
     expect(countFor(c, 5)).toBe(1);
     expect(countFor(c, 1)).toBe(10);

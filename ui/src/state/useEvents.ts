@@ -29,7 +29,8 @@ export type Timeline = {
 export function useEvents(): Timeline {
   const [events, dispatch] = useReducer(eventsReducer, initialEventsState);
   const [counts, setCounts] = useState<Counts>(emptyCounts);
-  // Bumped when the live channel says it dropped events: reload everything.
+  // Bumped when the live channel says it dropped events, or that stored
+  // events changed in place (re-verified verdicts): reload everything.
   const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
@@ -38,7 +39,7 @@ export function useEvents(): Timeline {
     subscribeEvents((batch: EventBatch) => {
       dispatch({ type: "batch", batch });
       setCounts((c) => addBatch(c, batch));
-      if (batch.lagged) setGeneration((g) => g + 1);
+      if (batch.lagged || batch.changed) setGeneration((g) => g + 1);
     }).then(
       (stop) => {
         if (cancelled) stop();

@@ -164,6 +164,9 @@ pub struct EventBatch {
     pub events: Vec<EventSummary>,
     /// Some events were skipped because the UI fell behind: reload the page.
     pub lagged: bool,
+    /// Stored events changed in place (verdicts re-verified after a secret
+    /// or scheme change, pins), here or in another process: reload the page.
+    pub changed: bool,
 }
 
 /// What the UI branches on when a command fails; the message is for people.

@@ -72,6 +72,9 @@ const INDEX_BATCH: usize = 1024;
 const INDEX_BATCH_BYTES: usize = 16 * 1024 * 1024;
 /// Settings row holding the last event id whose text is indexed.
 const INDEXED_UPTO_KEY: &str = "fts_indexed_upto";
+/// Bumped whenever stored events change in place (re-verified verdicts,
+/// pins), so a window of another process knows to reload what it shows.
+const EVENTS_REVISION_KEY: &str = "events_revision";
 /// The full-text index covers this much of a textual body.
 const FTS_BODY_LIMIT: usize = 1024 * 1024;
 
@@ -223,6 +226,8 @@ struct Shared {
     settings: RwLock<Settings>,
     endpoints: RwLock<Arc<[Endpoint]>>,
     secrets: RwLock<Arc<Secrets>>,
+    /// Stored events changed in place, here or in another process.
+    changed: broadcast::Sender<()>,
 }
 
 /// Every endpoint's secrets by endpoint id, oldest first.
@@ -339,6 +344,7 @@ impl Store {
             settings: RwLock::new(settings),
             endpoints: RwLock::new(endpoints),
             secrets: RwLock::new(secrets),
+            changed: broadcast::channel(16).0,
         });
         let (jobs, rx) = mpsc::channel(WRITE_QUEUE);
         let (new_events, _) = broadcast::channel(4096);
@@ -411,6 +417,19 @@ impl Store {
             Ok(Err(message)) => Err(StoreError::Write(message)),
             Err(_) => Err(StoreError::WriterGone),
         }
+    }
+
+    /// Stored events changed in place (verdicts re-verified, pins), by this
+    /// process or another one: what is on screen should be reloaded.
+    pub fn subscribe_changes(&self) -> broadcast::Receiver<()> {
+        self.shared.changed.subscribe()
+    }
+
+    /// Records and announces that stored events changed in place.
+    fn events_changed(&self, conn: &Connection) -> Result<(), StoreError> {
+        bump_revision(conn)?;
+        let _ = self.shared.changed.send(());
+        Ok(())
     }
 
     /// Summaries of newly committed events, in commit order.
@@ -509,7 +528,7 @@ impl Store {
         if changed == 0 {
             return Err(StoreError::NotFound(format!("no event {id}")));
         }
-        Ok(())
+        self.events_changed(&conn)
     }
 
     pub fn remove_endpoint(&self, id: i64) -> Result<(), StoreError> {
@@ -528,6 +547,26 @@ fn reload(shared: &Shared, conn: &Connection) -> Result<(), StoreError> {
     let settings = Settings::load(conn)?;
     *shared.settings.write().unwrap_or_else(|e| e.into_inner()) = settings;
     Ok(())
+}
+
+fn bump_revision(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![EVENTS_REVISION_KEY, now_ns().to_string()],
+    )?;
+    Ok(())
+}
+
+fn events_revision(conn: &Connection) -> Option<String> {
+    conn.query_row(
+        "SELECT value FROM settings WHERE key = ?1",
+        [EVENTS_REVISION_KEY],
+        |r| r.get(0),
+    )
+    .optional()
+    .ok()
+    .flatten()
 }
 
 /// Another process (`hooklens-cli endpoints add` next to a running app) may
@@ -549,6 +588,7 @@ fn watch_config(shared: Weak<Shared>) {
             .ok()
     };
     let mut seen = version(&conn);
+    let mut revision = events_revision(&conn);
     loop {
         std::thread::sleep(Duration::from_secs(1));
         let Some(shared) = shared.upgrade() else {
@@ -560,6 +600,13 @@ fn watch_config(shared: Weak<Shared>) {
                 tracing::warn!(error = %err, "could not reload endpoints");
             }
             seen = now;
+            // data_version also moves with every capture; only a new
+            // revision means events changed in place.
+            let current = events_revision(&conn);
+            if current != revision {
+                revision = current;
+                let _ = shared.changed.send(());
+            }
         }
     }
 }

@@ -114,6 +114,9 @@ impl Store {
                 total,
             });
         }
+        if outcome.changed > 0 {
+            self.events_changed(&conn)?;
+        }
         tracing::info!(
             endpoint = ?endpoint_id,
             checked = outcome.checked,

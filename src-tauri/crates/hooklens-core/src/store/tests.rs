@@ -581,3 +581,22 @@ mod signatures {
         }
     }
 }
+
+#[tokio::test]
+async fn a_window_hears_when_another_process_changes_stored_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Store::open(dir.path()).unwrap();
+    let saved = app.insert(event(1, b"{}")).await.unwrap();
+    let mut changes = app.subscribe_changes();
+    // New captures alone are not "changes in place".
+    app.insert(event(2, b"{}")).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(changes.try_recv().is_err());
+    // Another process (here: a second handle, as hooklens-cli opens one) pins.
+    let cli = Store::open(dir.path()).unwrap();
+    cli.set_pinned(saved.id, true).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), changes.recv())
+        .await
+        .expect("no change signal within 5 s")
+        .unwrap();
+}

@@ -11,18 +11,7 @@ use hooklens_core::verification;
 use crate::CliError;
 
 /// Every [`Scheme::id`], in the order help texts list them.
-pub const SCHEME_IDS: [&str; 10] = [
-    "standard-webhooks",
-    "stripe",
-    "github",
-    "shopify",
-    "slack",
-    "twilio",
-    "shared-secret",
-    "basic-auth",
-    "hmac",
-    "combined",
-];
+pub const SCHEME_IDS: [&str; 10] = Scheme::IDS;
 
 /// A scheme id, a provider preset id (its scheme), or a JSON [`Scheme`].
 /// Returns the scheme and the preset it came from, if any.

@@ -10,6 +10,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use hooklens_core::signature::Scheme;
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_hooklens-cli");
@@ -640,18 +641,7 @@ fn sign_prints_curl_ready_headers_for_every_scheme_and_names_the_known_ones() {
         _ => "plain-text-secret",
     };
     let mut seen = HashMap::new();
-    for id in [
-        "standard-webhooks",
-        "stripe",
-        "github",
-        "shopify",
-        "slack",
-        "twilio",
-        "shared-secret",
-        "basic-auth",
-        "hmac",
-        "combined",
-    ] {
+    for id in Scheme::IDS {
         let headers = cli.sign(
             secret_for(id),
             &[

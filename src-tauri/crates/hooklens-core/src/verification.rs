@@ -160,6 +160,16 @@ mod tests {
             .collect()
     }
 
+    fn signed_headers(
+        signed: Result<Vec<(String, String)>, crate::signature::SignError>,
+    ) -> Vec<StoredHeader> {
+        signed
+            .unwrap()
+            .iter()
+            .map(|(n, v)| StoredHeader::new(n, v.as_bytes()))
+            .collect()
+    }
+
     #[test]
     fn the_endpoint_scheme_beats_the_preset_which_beats_the_headers() {
         let gh = headers(&[("x-hub-signature-256", "sha256=00")]);
@@ -184,7 +194,7 @@ mod tests {
     fn a_signature_header_of_another_scheme_beats_the_body_shape() {
         // Kustom-shaped body (so detected as Kustom), but signed GitHub-style.
         let body = br#"{"type":"order.created","id":"kevt_1","merchant_id":"m_1"}"#;
-        let signed = sign(
+        let hs = signed_headers(sign(
             &Scheme::Github,
             &Secret::new("gh", "s3cret"),
             &SignInput {
@@ -193,13 +203,7 @@ mod tests {
                 id: None,
                 timestamp: 0,
             },
-        )
-        .unwrap();
-        let pairs: Vec<(&str, &str)> = signed
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
-        let hs = headers(&pairs);
+        ));
         let default = endpoint(1, "default", None, None);
         let mut secrets = Secrets::new();
         secrets.insert(1, vec![Secret::new("gh", "s3cret")]);
@@ -261,7 +265,7 @@ mod tests {
             )],
         );
         let body = br#"{"type":"order.created","id":"kevt_1"}"#;
-        let signed = sign(
+        let hs = signed_headers(sign(
             &Scheme::StandardWebhooks { tolerance_s: 300 },
             &secrets[&3][0],
             &SignInput {
@@ -270,13 +274,7 @@ mod tests {
                 id: Some("msg_1"),
                 timestamp: 1_700_000_000,
             },
-        )
-        .unwrap();
-        let pairs: Vec<(&str, &str)> = signed
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
-        let hs = headers(&pairs);
+        ));
         let subject = Subject {
             endpoint_id: Some(2),
             provider: Some("kustom"),

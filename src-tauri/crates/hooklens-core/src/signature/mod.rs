@@ -126,6 +126,20 @@ pub enum Scheme {
 }
 
 impl Scheme {
+    /// Every [`Scheme::id`], in the order help texts and pickers list them.
+    pub const IDS: [&'static str; 10] = [
+        "standard-webhooks",
+        "stripe",
+        "github",
+        "shopify",
+        "slack",
+        "twilio",
+        "shared-secret",
+        "basic-auth",
+        "hmac",
+        "combined",
+    ];
+
     /// Stable id, as stored in verdicts.
     pub fn id(&self) -> &'static str {
         match self {

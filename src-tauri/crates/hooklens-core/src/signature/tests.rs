@@ -1093,3 +1093,17 @@ fn typescript_declarations_match_the_serde_shapes() {
         assert!(decls.contains(expected), "{expected} not in\n{decls}");
     }
 }
+
+#[test]
+fn every_listed_id_has_a_default_scheme_with_that_id() {
+    for id in Scheme::IDS {
+        assert_eq!(Scheme::by_id(id).map(|s| s.id()), Some(id));
+    }
+    for scheme in all_schemes() {
+        assert!(
+            Scheme::IDS.contains(&scheme.id()),
+            "{} is not listed",
+            scheme.id()
+        );
+    }
+}

@@ -1,13 +1,13 @@
 //! `hooklens-cli` as a user runs it: the real binary, a real listener, a real
 //! SQLite file in a temporary data directory.
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_hooklens-cli");
+mod support;
+
+use support::{BIN, Serve, free_port};
 
 fn cli(data_dir: &Path, args: &[&str]) -> Output {
     Command::new(BIN)
@@ -26,62 +26,6 @@ fn stdout(out: &Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout.clone()).expect("utf-8 output")
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A running `hooklens-cli serve`; killed when dropped.
-struct Serve {
-    child: Child,
-    url: String,
-}
-
-impl Serve {
-    fn start(data_dir: &Path, port: u16) -> Serve {
-        let mut child = Command::new(BIN)
-            .arg("--data-dir")
-            .arg(data_dir)
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start serve");
-        // It says where it captures once it is listening.
-        let stderr = child.stderr.take().unwrap();
-        let mut lines = BufReader::new(stderr).lines();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            assert!(Instant::now() < deadline, "serve did not start");
-            match lines.next() {
-                Some(Ok(line)) if line.contains("is capturing on") => break,
-                Some(Ok(_)) => continue,
-                _ => panic!("serve exited before listening: {:?}", child.wait()),
-            }
-        }
-        std::thread::spawn(move || for _ in lines {});
-        Serve {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        }
-    }
-
-    fn kill_9(&mut self) {
-        // SIGKILL: no shutdown code runs.
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn post(url: &str, body: Vec<u8>) -> i64 {

@@ -3,17 +3,18 @@
 //! Requests are signed with `hooklens-cli sign` itself.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Output, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use hooklens_core::signature::Scheme;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_hooklens-cli");
+mod support;
+
+use support::{BIN, Serve, free_port};
 
 const GH_SECRET: &str = "gh-production-secret-4f9a1c";
 const SW_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -177,60 +178,7 @@ fn now_s() -> i64 {
         .as_secs() as i64
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A running `hooklens-cli serve`; killed when dropped. Its stderr is kept.
-struct Serve {
-    child: Child,
-    url: String,
-    stderr: Arc<Mutex<String>>,
-}
-
 impl Serve {
-    fn start(data_dir: &Path) -> Serve {
-        let port = free_port();
-        let mut child = Command::new(BIN)
-            .arg("--data-dir")
-            .arg(data_dir)
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .env_remove("HOOKLENS_SECRET")
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start serve");
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let kept = Arc::new(Mutex::new(String::new()));
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            assert!(Instant::now() < deadline, "serve did not start");
-            match lines.next() {
-                Some(Ok(line)) => {
-                    kept.lock().unwrap().push_str(&line);
-                    if line.contains("is capturing on") {
-                        break;
-                    }
-                }
-                _ => panic!("serve exited before listening: {:?}", child.wait()),
-            }
-        }
-        let sink = kept.clone();
-        std::thread::spawn(move || {
-            for line in lines.map_while(Result::ok) {
-                sink.lock().unwrap().push_str(&line);
-            }
-        });
-        Serve {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            stderr: kept,
-        }
-    }
-
     /// POSTs and returns the stored event's id.
     fn post(&self, path: &str, headers: &[(String, String)], body: &[u8]) -> i64 {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -252,13 +200,6 @@ impl Serve {
                 .and_then(|v| v.parse().ok())
                 .expect("x-hooklens-event")
         })
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -318,7 +259,7 @@ fn verdicts_of_real_requests_are_listed_filtered_explained_and_discovered() {
     assert!(listed.contains("preset github: GitHub"), "{listed}");
     assert!(listed.contains("production …"), "{listed}");
 
-    let serve = Serve::start(dir.path());
+    let serve = Serve::start(dir.path(), free_port());
     let body = br#"{"action":"opened","number":1}"#;
     let gh = cli.sign(GH_SECRET, &["--scheme", "github"], body);
     assert!(header(&gh, "X-Hub-Signature-256").starts_with("sha256="));
@@ -510,7 +451,7 @@ fn a_rotated_secret_keeps_verifying_and_removing_one_reverifies() {
             Some(format!("{value}\n").as_bytes()),
         ));
     }
-    let serve = Serve::start(dir.path());
+    let serve = Serve::start(dir.path(), free_port());
 
     // Both secrets sign the same id and timestamp: two `v1,` signatures.
     let body = br#"{"type":"invoice.paid","id":"evt_1"}"#;
@@ -766,7 +707,7 @@ fn ctrl_c_stops_a_reverification_and_keeps_what_it_did() {
     ));
     let body = br#"{"action":"opened","number":1}"#;
     let id = {
-        let serve = Serve::start(dir.path());
+        let serve = Serve::start(dir.path(), free_port());
         let gh = cli.sign(GH_SECRET, &["--scheme", "github"], body);
         serve.post("/gh", &gh, body)
     };

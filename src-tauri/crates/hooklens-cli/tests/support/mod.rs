@@ -1,0 +1,83 @@
+//! What the CLI's test files share: the binary under test, free ports, and a
+//! running `hooklens-cli serve`.
+
+// Each test file is its own crate and uses only part of this.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_hooklens-cli");
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A running `hooklens-cli serve`; killed when dropped. Its stderr is kept,
+/// so a test can check what it logged.
+pub struct Serve {
+    pub child: Child,
+    pub url: String,
+    pub stderr: Arc<Mutex<String>>,
+}
+
+impl Serve {
+    pub fn start(data_dir: &Path, port: u16) -> Serve {
+        let mut child = Command::new(BIN)
+            .arg("--data-dir")
+            .arg(data_dir)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .env_remove("HOOKLENS_SECRET")
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start serve");
+        // It says where it captures once it is listening.
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let kept = Arc::new(Mutex::new(String::new()));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            assert!(Instant::now() < deadline, "serve did not start");
+            match lines.next() {
+                Some(Ok(line)) => {
+                    kept.lock().unwrap().push_str(&line);
+                    if line.contains("is capturing on") {
+                        break;
+                    }
+                }
+                _ => panic!("serve exited before listening: {:?}", child.wait()),
+            }
+        }
+        let sink = kept.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                sink.lock().unwrap().push_str(&line);
+            }
+        });
+        Serve {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            stderr: kept,
+        }
+    }
+
+    pub fn kill_9(&mut self) {
+        // SIGKILL: no shutdown code runs.
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

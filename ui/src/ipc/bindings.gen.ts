@@ -201,6 +201,87 @@ lagged: boolean,
  */
 changed: boolean, };
 
-export type ErrorKind = "config" | "store" | "capture" | "not_found" | "invalid" | "internal";
+export type EventView = { summary: EventSummary, 
+/**
+ * The URL the sender addressed (forwarded headers honoured).
+ */
+url: string, 
+/**
+ * In arrival order, duplicates kept.
+ */
+headers: Array<HeaderView>, 
+/**
+ * The body when it is valid UTF-8 (exactly as received, no reformatting).
+ */
+bodyText: string | null, 
+/**
+ * Otherwise the body's bytes in standard base64.
+ */
+bodyBase64: string | null, 
+/**
+ * What the preset extracted besides the summary fields (e.g. session id).
+ */
+refs: Array<HeaderPair>, 
+/**
+ * Every delivery of the same provider event id, oldest first (this one
+ * included); empty when the event has no provider event id.
+ */
+deliveries: Array<EventSummary>, };
+
+export type HeaderView = { name: string, value: string, binary: boolean, };
+
+export type MatchCount = { count: number, 
+/**
+ * There are more than `count` matches.
+ */
+capped: boolean, };
+
+export type QueryField = { 
+/**
+ * As typed before the colon: `type`, `header.`, `json.`, …
+ */
+name: string, 
+/**
+ * One line for people: what it matches.
+ */
+description: string, 
+/**
+ * e.g. `type:order.created`.
+ */
+example: string, 
+/**
+ * Known values to complete (event types seen, presets, endpoint names, …).
+ */
+values: Array<string>, };
+
+export type PresetInfo = { id: string, name: string, 
+/**
+ * How the provider signs; None when it does not.
+ */
+scheme: Scheme | null, 
+/**
+ * The construction is not published and `scheme` is an educated guess.
+ */
+assumed: boolean, };
+
+export type EndpointSpec = { name: string, pathPrefix: string, preset: string | null, response: ConfiguredResponse, 
+/**
+ * None: the preset's scheme, or the one each request's headers suggest.
+ */
+scheme: Scheme | null, };
+
+export type ReverifyProgress = { done: number, total: number, };
+
+export type ReverifyOutcome = { checked: number, 
+/**
+ * Events whose verdict changed.
+ */
+changed: number, 
+/**
+ * Stopped by the user; the events checked so far keep their new verdicts.
+ */
+cancelled: boolean, };
+
+export type ErrorKind = "config" | "store" | "capture" | "not_found" | "invalid" | "query" | "internal";
 
 export type ErrorPayload = { kind: ErrorKind, message: string, };

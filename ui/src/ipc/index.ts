@@ -9,8 +9,15 @@ import type {
   ErrorKind,
   ErrorPayload,
   EventBatch,
+  EndpointSpec,
   EventPage,
+  EventView,
   ListenerStatus,
+  MatchCount,
+  PresetInfo,
+  QueryField,
+  ReverifyOutcome,
+  ReverifyProgress,
 } from "./bindings.gen";
 
 export type * from "./bindings.gen";
@@ -48,12 +55,110 @@ export function getAppInfo(): Promise<AppInfo> {
   return call<AppInfo>("app_info");
 }
 
+/** Where a timeline page starts. Cursors are the opaque `cursor` of an event. */
+export type PageRequest = {
+  limit: number;
+  /** Events strictly older than this cursor. */
+  before?: string | null;
+  /** Events strictly newer than this cursor (still returned newest first). */
+  after?: string | null;
+  /** Only this endpoint's events. */
+  endpointId?: number | null;
+};
+
 /**
- * Newest first; pass the last event's `cursor` as `before` for the next page
- * and an endpoint id to see only that endpoint's events.
+ * A page of events matching `query` (the search language; "" matches
+ * everything), newest first. A query that does not parse fails with kind
+ * "query" and a message saying where and why.
  */
-export function listEvents(limit: number, before?: string, endpointId?: number | null): Promise<EventPage> {
-  return call<EventPage>("list_events", { limit, before: before ?? null, endpointId: endpointId ?? null });
+export function searchEvents(query: string, page: PageRequest): Promise<EventPage> {
+  return call<EventPage>("search_events", {
+    query,
+    limit: page.limit,
+    before: page.before ?? null,
+    after: page.after ?? null,
+    endpointId: page.endpointId ?? null,
+  });
+}
+
+/** How many events match `query` (capped: see MatchCount). */
+export function countEvents(query: string, endpointId?: number | null): Promise<MatchCount> {
+  return call<MatchCount>("count_events", { query, endpointId: endpointId ?? null });
+}
+
+/** The fields of the search language with the values seen so far, for autocomplete. */
+export function queryFields(): Promise<QueryField[]> {
+  return call<QueryField[]>("query_fields");
+}
+
+/** Everything stored about one event: headers, body, other deliveries. */
+export function getEvent(id: number): Promise<EventView> {
+  return call<EventView>("get_event", { id });
+}
+
+/** A shell command that sends the event again exactly as received. */
+export function curlCommand(id: number): Promise<string> {
+  return call<string>("curl_command", { id });
+}
+
+/** Asks where to save the body (native dialog) and writes its exact bytes; null when cancelled. */
+export function saveBody(id: number): Promise<string | null> {
+  return call<string | null>("save_body", { id });
+}
+
+/** Pinned events are never removed by retention. */
+export function setPinned(ids: number[], pinned: boolean): Promise<void> {
+  return call<void>("set_pinned", { ids, pinned });
+}
+
+export function listPresets(): Promise<PresetInfo[]> {
+  return call<PresetInfo[]>("list_presets");
+}
+
+export function addEndpoint(spec: EndpointSpec): Promise<Endpoint> {
+  return call<Endpoint>("add_endpoint", { spec });
+}
+
+export function updateEndpoint(id: number, spec: EndpointSpec): Promise<Endpoint> {
+  return call<Endpoint>("update_endpoint", { id, spec });
+}
+
+/** Its events stay, marked as of a removed endpoint. */
+export function removeEndpoint(id: number): Promise<void> {
+  return call<void>("remove_endpoint", { id });
+}
+
+/** Adds a labelled secret (or replaces the value under an existing label); returns the endpoint as now stored. */
+export function addSecret(endpointId: number, label: string, value: string): Promise<Endpoint> {
+  return call<Endpoint>("add_secret", { endpointId, label, value });
+}
+
+export function removeSecret(endpointId: number, label: string): Promise<Endpoint> {
+  return call<Endpoint>("remove_secret", { endpointId, label });
+}
+
+/** The secret's value, for an explicit "reveal" by the user only. */
+export function revealSecret(endpointId: number, label: string): Promise<string> {
+  return call<string>("reveal_secret", { endpointId, label });
+}
+
+/**
+ * Re-verifies the stored events of one endpoint (null: all) with the current
+ * schemes and secrets. Progress arrives on `onProgress`; resolves when done or
+ * cancelled. One runs at a time: a second call fails with kind "invalid".
+ */
+export async function reverify(
+  endpointId: number | null,
+  onProgress: (progress: ReverifyProgress) => void,
+): Promise<ReverifyOutcome> {
+  const channel = new Channel<ReverifyProgress>();
+  channel.onmessage = onProgress;
+  return call<ReverifyOutcome>("reverify", { endpointId, onProgress: channel });
+}
+
+/** Stops the running re-verification after its current batch. */
+export function cancelReverify(): Promise<void> {
+  return call<void>("cancel_reverify");
 }
 
 export function listEndpoints(): Promise<Endpoint[]> {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { getAppInfo, IpcError, listEvents } from ".";
+import { getAppInfo, IpcError, searchEvents } from ".";
 
 afterEach(() => clearMocks());
 
@@ -9,16 +9,16 @@ describe("ipc", () => {
     const calls: Array<[string, unknown]> = [];
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
-      if (cmd === "list_events") return { events: [], hasMore: false };
+      if (cmd === "search_events") return { events: [], hasMore: false };
       return undefined;
     });
-    await listEvents(50, "1:2");
-    await listEvents(10, undefined, 3);
-    await listEvents(10);
+    await searchEvents("type:order.created", { limit: 50, before: "1:2" });
+    await searchEvents("", { limit: 10, after: "3:4", endpointId: 3 });
+    await searchEvents("", { limit: 10 });
     expect(calls).toEqual([
-      ["list_events", { limit: 50, before: "1:2", endpointId: null }],
-      ["list_events", { limit: 10, before: null, endpointId: 3 }],
-      ["list_events", { limit: 10, before: null, endpointId: null }],
+      ["search_events", { query: "type:order.created", limit: 50, before: "1:2", after: null, endpointId: null }],
+      ["search_events", { query: "", limit: 10, before: null, after: "3:4", endpointId: 3 }],
+      ["search_events", { query: "", limit: 10, before: null, after: null, endpointId: null }],
     ]);
   });
 

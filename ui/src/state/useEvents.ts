@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useReducer, useState } from "react";
-import { endpointCounts, IpcError, listEvents, subscribeEvents, type EventBatch } from "../ipc";
+import { endpointCounts, IpcError, searchEvents, subscribeEvents, type EventBatch } from "../ipc";
 import {
   addBatch,
   countsFrom,
@@ -67,7 +67,7 @@ export function useEvents(): Timeline {
   const filter = events.filter;
   useEffect(() => {
     let cancelled = false;
-    listEvents(MAX_ROWS, undefined, filter).then(
+    searchEvents("", { limit: MAX_ROWS, endpointId: filter }).then(
       (page) => !cancelled && dispatch({ type: "loaded", filter, events: page.events }),
       (err: unknown) => !cancelled && dispatch({ type: "failed", error: message(err) }),
     );

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use hooklens_core::api::Endpoint;
-use hooklens_core::store::{Progress, Store};
+use hooklens_core::api::ReverifyProgress;
+use hooklens_core::store::Store;
 
 use crate::CliError;
 
@@ -28,7 +29,7 @@ pub fn run(store: &Store, endpoint: Option<&Endpoint>) -> Result<bool, CliError>
         None => "of every endpoint".to_owned(),
     };
     let terminal = std::io::stderr().is_terminal();
-    let mut last = Progress { done: 0, total: 0 };
+    let mut last = ReverifyProgress { done: 0, total: 0 };
     let outcome = store.reverify(endpoint.map(|e| e.id), &cancel, |p| {
         last = p;
         if terminal {

@@ -169,6 +169,108 @@ pub struct EventBatch {
     pub changed: bool,
 }
 
+/// Everything stored about one event, as the detail pane shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EventView {
+    pub summary: EventSummary,
+    /// The URL the sender addressed (forwarded headers honoured).
+    pub url: String,
+    /// In arrival order, duplicates kept.
+    pub headers: Vec<HeaderView>,
+    /// The body when it is valid UTF-8 (exactly as received, no reformatting).
+    pub body_text: Option<String>,
+    /// Otherwise the body's bytes in standard base64.
+    pub body_base64: Option<String>,
+    /// What the preset extracted besides the summary fields (e.g. session id).
+    pub refs: Vec<HeaderPair>,
+    /// Every delivery of the same provider event id, oldest first (this one
+    /// included); empty when the event has no provider event id.
+    pub deliveries: Vec<EventSummary>,
+}
+
+/// One received header. Values that are not valid UTF-8 are shown lossily
+/// and flagged, so the UI never passes them off as exact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HeaderView {
+    pub name: String,
+    pub value: String,
+    pub binary: bool,
+}
+
+/// How many events a search matches; counting stops at a cap so a count
+/// never costs more than the page it labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MatchCount {
+    #[ts(type = "number")]
+    pub count: i64,
+    /// There are more than `count` matches.
+    pub capped: bool,
+}
+
+/// A field of the search language, for the query box's autocomplete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryField {
+    /// As typed before the colon: `type`, `header.`, `json.`, …
+    pub name: String,
+    /// One line for people: what it matches.
+    pub description: String,
+    /// e.g. `type:order.created`.
+    pub example: String,
+    /// Known values to complete (event types seen, presets, endpoint names, …).
+    pub values: Vec<String>,
+}
+
+/// A provider preset as the endpoint editor offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PresetInfo {
+    pub id: String,
+    pub name: String,
+    /// How the provider signs; None when it does not.
+    pub scheme: Option<Scheme>,
+    /// The construction is not published and `scheme` is an educated guess.
+    pub assumed: bool,
+}
+
+/// What the user gives to create or change an endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointSpec {
+    pub name: String,
+    pub path_prefix: String,
+    pub preset: Option<String>,
+    pub response: ConfiguredResponse,
+    /// None: the preset's scheme, or the one each request's headers suggest.
+    pub scheme: Option<Scheme>,
+}
+
+/// How far a re-verification is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReverifyProgress {
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+/// What a re-verification did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReverifyOutcome {
+    #[ts(type = "number")]
+    pub checked: u64,
+    /// Events whose verdict changed.
+    #[ts(type = "number")]
+    pub changed: u64,
+    /// Stopped by the user; the events checked so far keep their new verdicts.
+    pub cancelled: bool,
+}
+
 /// What the UI branches on when a command fails; the message is for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -179,6 +281,8 @@ pub enum ErrorKind {
     NotFound,
     /// The request was refused because a value is not acceptable.
     Invalid,
+    /// A search query that does not parse; the message says where and why.
+    Query,
     Internal,
 }
 
@@ -237,6 +341,14 @@ pub fn typescript_bindings() -> String {
         EndpointCount::decl(&cfg),
         EventPage::decl(&cfg),
         EventBatch::decl(&cfg),
+        EventView::decl(&cfg),
+        HeaderView::decl(&cfg),
+        MatchCount::decl(&cfg),
+        QueryField::decl(&cfg),
+        PresetInfo::decl(&cfg),
+        EndpointSpec::decl(&cfg),
+        ReverifyProgress::decl(&cfg),
+        ReverifyOutcome::decl(&cfg),
         ErrorKind::decl(&cfg),
         ErrorPayload::decl(&cfg),
     ];

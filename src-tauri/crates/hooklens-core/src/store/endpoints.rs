@@ -7,23 +7,13 @@ use rusqlite::{Connection, Row, params};
 use std::collections::HashMap;
 
 use super::StoreError;
+pub use crate::api::EndpointSpec;
 use crate::api::{ConfiguredResponse, Endpoint, HeaderPair, SecretInfo};
-use crate::signature::{Scheme, Secret};
+use crate::signature::Secret;
 
 pub const DEFAULT_ENDPOINT_ID: i64 = 1;
 /// Providers give up well before a minute; longer would only tie up sockets.
 pub const MAX_DELAY_MS: u32 = 60_000;
-
-/// What a user gives to create or change an endpoint.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EndpointSpec {
-    pub name: String,
-    pub path_prefix: String,
-    pub preset: Option<String>,
-    pub response: ConfiguredResponse,
-    /// None: the preset's scheme, or the one each request's headers suggest.
-    pub scheme: Option<Scheme>,
-}
 
 impl From<&Endpoint> for EndpointSpec {
     fn from(e: &Endpoint) -> Self {

@@ -17,7 +17,6 @@ pub use endpoints::{
     DEFAULT_ENDPOINT_ID, EndpointSpec, MAX_DELAY_MS, mask, normalize_prefix, route,
 };
 pub use read::{Cursor, EventDetail, PageQuery, Reader};
-pub use reverify::{Progress, Reverified};
 pub use settings::{Durability, KEYS as SETTING_KEYS, Settings};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};

@@ -7,28 +7,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rusqlite::{Connection, params};
 
 use super::{Store, StoreError, StoredHeader, endpoints, open_connection, secrets_by_endpoint};
+use crate::api::{ReverifyOutcome, ReverifyProgress};
 use crate::verification::{self, Subject};
 
 /// Events per transaction: small enough that the capture writer waits at
 /// most a few milliseconds for the database.
 const BATCH: i64 = 256;
-
-/// How far a re-verification is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
-    pub done: u64,
-    pub total: u64,
-}
-
-/// What a re-verification did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Reverified {
-    pub checked: u64,
-    /// Events whose verdict changed.
-    pub changed: u64,
-    /// Stopped by `cancel`; the events checked so far keep their new verdicts.
-    pub cancelled: bool,
-}
 
 struct Row {
     id: i64,
@@ -52,8 +36,8 @@ impl Store {
         &self,
         endpoint_id: Option<i64>,
         cancel: &AtomicBool,
-        mut progress: impl FnMut(Progress),
-    ) -> Result<Reverified, StoreError> {
+        mut progress: impl FnMut(ReverifyProgress),
+    ) -> Result<ReverifyOutcome, StoreError> {
         let mut conn = open_connection(&self.shared.path)?;
         let endpoints = endpoints::list(&conn)?;
         let secrets = secrets_by_endpoint(&conn)?;
@@ -67,9 +51,9 @@ impl Store {
             |r| r.get(0),
         )?;
         let total = u64::try_from(total).unwrap_or(0);
-        let mut outcome = Reverified::default();
+        let mut outcome = ReverifyOutcome::default();
         let mut after = 0i64;
-        progress(Progress { done: 0, total });
+        progress(ReverifyProgress { done: 0, total });
         loop {
             if cancel.load(Ordering::Relaxed) {
                 outcome.cancelled = true;
@@ -109,7 +93,7 @@ impl Store {
             tx.commit()?;
             outcome.checked += batch.len() as u64;
             after = last;
-            progress(Progress {
+            progress(ReverifyProgress {
                 done: outcome.checked.min(total),
                 total,
             });

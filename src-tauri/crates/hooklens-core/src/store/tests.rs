@@ -1,5 +1,5 @@
 use super::*;
-use crate::api::ConfiguredResponse;
+use crate::api::{ConfiguredResponse, ReverifyProgress};
 
 fn event(n: i64, body: &[u8]) -> NewEvent {
     NewEvent {
@@ -500,7 +500,7 @@ mod signatures {
             .reverify(Some(gh.id), &AtomicBool::new(false), |p| seen.push(p))
             .unwrap();
         assert_eq!((done.checked, done.changed, done.cancelled), (1, 1, false));
-        assert_eq!(seen.last(), Some(&Progress { done: 1, total: 1 }));
+        assert_eq!(seen.last(), Some(&ReverifyProgress { done: 1, total: 1 }));
         let event = store.reader().unwrap().event(saved.id).unwrap();
         let verdict = event.summary.verdict.unwrap();
         assert_eq!(verdict.status, VerdictStatus::Valid);

@@ -23,7 +23,7 @@ use serde::Serialize;
 
 const AFTER_HELP: &str = "\
 Signatures: every captured request gets a verdict (valid, invalid, unsigned, no_secret, stale,
-malformed) from its endpoint's scheme and secrets. `events --verdict invalid` lists failures,
+malformed) from its endpoint's scheme and secrets. `events status:invalid` lists failures,
 `show ID` and `verify ID` explain them, `discover ID` finds an unknown provider's construction,
 `sign` produces headers for test requests, `secrets` manages an endpoint's secrets.
 
@@ -57,14 +57,16 @@ enum Command {
         #[arg(long, value_name = "ADDR")]
         listen: Option<String>,
     },
-    /// List stored events, newest first, with their signature verdicts
+    /// List stored events matching a search, newest first, with their signature verdicts
     #[command(
-        long_about = "List stored events, newest first. Each row shows the signature verdict: \
-`valid (LABEL)`, `invalid: DIAGNOSIS`, `unsigned`, `no_secret`, `stale AGEs`, `malformed`, \
-with `(assumed)` when the provider's construction is a guess; `-` when not verified yet.\n\n\
+        long_about = "List stored events matching a search, newest first. Each row shows the \
+signature verdict: `valid (LABEL)`, `invalid: DIAGNOSIS`, `unsigned`, `no_secret`, `stale AGEs`, \
+`malformed`, with `(assumed)` when the provider's construction is a guess; `-` when not verified \
+yet.\n\n\
 With --json each line is an object with the event's fields and the verdict's, flat: \
 verdict, scheme, secret (the matched label), age_s, diagnosis ({code, message, secret} or null), \
-reason, assumed."
+reason, assumed.",
+        after_help = QUERY_HELP
     )]
     Events {
         /// One JSON object per line instead of a table
@@ -76,13 +78,16 @@ reason, assumed."
         /// Only events of this endpoint (name, path prefix or id)
         #[arg(long, value_name = "ENDPOINT")]
         endpoint: Option<String>,
-        /// Only redeliveries: the 2nd, 3rd, … arrival of a provider event id
+        /// Only redeliveries (shorthand for dup:yes)
         #[arg(long)]
         dup: bool,
-        /// Only events with this verdict: valid, invalid, unsigned, no_secret, stale or malformed
+        /// Only events with this verdict (shorthand for status:STATUS): valid, invalid, unsigned,
+        /// no_secret, stale or malformed
         #[arg(long, value_name = "STATUS", value_parser = verdicts::parse_status)]
         verdict: Option<VerdictStatus>,
-        /// Words that must all appear in the path, headers or body
+        /// The search, as in the app's query box (see below); several arguments are joined with
+        /// spaces
+        #[arg(value_name = "QUERY")]
         query: Vec<String>,
     },
     /// Print one event: what arrived, its signature verdict, headers and body
@@ -338,7 +343,70 @@ enum CliError {
     Json(#[from] serde_json::Error),
     #[error("{0}")]
     Usage(String),
+    #[error("{}", query_error(.text, .error))]
+    Query {
+        text: String,
+        error: hooklens_core::query::QueryError,
+    },
 }
+
+/// The message, then the query with the culprit underlined.
+fn query_error(text: &str, error: &hooklens_core::query::QueryError) -> String {
+    let (start, end) = (error.start, error.end.max(error.start + 1));
+    format!(
+        "{}\n  {}\n  {}{}",
+        error.message,
+        text.replace(['\n', '\t', '\r'], " "),
+        " ".repeat(start),
+        "^".repeat(end - start)
+    )
+}
+
+/// The search typed, with `--dup` and `--verdict` as the filters they stand
+/// for: one language, one way to filter.
+fn search_query(
+    text: &str,
+    dup: bool,
+    verdict: Option<VerdictStatus>,
+) -> Result<hooklens_core::query::Query, CliError> {
+    let now_ms = hooklens_core::store::now_ns() / 1_000_000;
+    let parse = |text: &str| {
+        hooklens_core::query::parse(text, now_ms).map_err(|error| CliError::Query {
+            text: text.to_owned(),
+            error,
+        })
+    };
+    let mut query = parse(text)?;
+    let mut shorthand = Vec::new();
+    if dup {
+        shorthand.push("dup:yes".to_owned());
+    }
+    if let Some(status) = verdict {
+        shorthand.push(format!("status:{}", status.as_str()));
+    }
+    for term in shorthand {
+        query.terms.extend(parse(&term)?.terms);
+    }
+    Ok(query)
+}
+
+/// The search language, for `events --help`.
+const QUERY_HELP: &str = "\
+Search: words must all appear in the path, headers or body (\"quoted phrases\" too; checko* for a
+prefix); field:value filters narrow it; a leading - excludes a word, phrase or filter.
+  type:order.created   type:dispute.*     provider:kustom    endpoint:NAME|/prefix|ID
+  method:POST          path:/kustom/*     status:invalid     status:unverified
+  id:EVENT_ID          id:#123            merchant:m_42      dup:yes | dup:no
+  header.user-agent:curl (value contains, any case; * = any value)
+  json.metadata.checkoutId:abc (value at a dot path; * = the path exists)
+  after:1h  after:2d  before:2026-11-20  after:2026-11-20T10:00  (local time, or RFC 3339)
+Quote values with spaces: json.note:\"two words\". Quoted values are literal (no * wildcard).
+Text becomes searchable about 0.2 s after it arrives. A malformed query is an error (exit 2).
+
+Examples:
+  hooklens-cli events 'refund provider:kustom -status:valid'
+  hooklens-cli events --json 'type:dispute.* after:1w'
+  hooklens-cli events -- '-status:valid endpoint:Kustom'   (a query starting with - goes after --)";
 
 /// Exit status of every error (clap's usage errors are 2 as well).
 const ERROR: u8 = 2;
@@ -417,13 +485,11 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             let endpoint_id = endpoint
                 .map(|e| find_endpoint(&endpoints, &e).map(|e| e.id))
                 .transpose()?;
-            let text = query.join(" ");
+            let query = search_query(&query.join(" "), dup, verdict)?;
             let events = store.reader()?.query(&PageQuery {
                 limit,
                 endpoint_id,
-                text: (!text.trim().is_empty()).then_some(text),
-                redeliveries: dup,
-                verdict,
+                query,
                 ..PageQuery::default()
             })?;
             for event in &events {

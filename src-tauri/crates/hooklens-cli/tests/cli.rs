@@ -295,3 +295,105 @@ fn endpoints_are_managed_from_the_command_line_and_apply_to_a_running_serve() {
     stdout(&cli(dir.path(), &["endpoints", "remove", "Kulmi"]));
     assert!(!stdout(&cli(dir.path(), &["endpoints", "list"])).contains("/kulmi"));
 }
+
+#[test]
+fn events_takes_the_search_language_with_field_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&cli(
+        dir.path(),
+        &[
+            "endpoints",
+            "add",
+            "--name",
+            "Kustom",
+            "--path",
+            "/kustom",
+            "--preset",
+            "kustom",
+        ],
+    ));
+    let serve = Serve::start(dir.path(), free_port());
+    let kustom = format!("{}/kustom/events", serve.url);
+    let created = post(
+        &kustom,
+        br#"{"id":"k1","type":"order.created","merchant_id":"m_1","note":"gift wrap"}"#.to_vec(),
+    );
+    let refunded = post(
+        &kustom,
+        br#"{"id":"k2","type":"order.refunded","merchant_id":"m_2","note":"gift card"}"#.to_vec(),
+    );
+    let usaepay = post(
+        &format!("{}/gateway", serve.url),
+        br#"{"type":"event","event_type":"order.created","event_body":{"merchant":{"merch_key":"m_1"}},"event_id":"u1"}"#.to_vec(),
+    );
+    let ids = |args: &[&str]| -> Vec<i64> {
+        let mut all = vec!["events", "--json"];
+        all.extend_from_slice(args);
+        stdout(&cli(dir.path(), &all))
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                    .as_i64()
+                    .unwrap()
+            })
+            .collect()
+    };
+
+    assert_eq!(ids(&["type:order.created provider:kustom"]), [created]);
+    // Several arguments are one query.
+    assert_eq!(
+        ids(&["type:order.*", "provider:kustom"]),
+        [refunded, created]
+    );
+    assert_eq!(ids(&["type:order.created"]), [usaepay, created]);
+    assert_eq!(ids(&["merchant:m_1 -provider:usaepay"]), [created]);
+    assert_eq!(ids(&["endpoint:Kustom", "--limit", "1"]), [refunded]);
+    assert!(ids(&["type:order.created provider:stripe"]).is_empty());
+    // Flags and the query mix; --dup is dup:yes.
+    assert!(ids(&["--dup", "provider:kustom"]).is_empty());
+
+    // Words, once indexed (shortly after a burst).
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while ids(&["gift"]).len() < 2 {
+        assert!(Instant::now() < deadline, "never indexed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(ids(&["gift -card provider:kustom"]), [created]);
+    assert_eq!(ids(&[r#""gift card""#]), [refunded]);
+}
+
+#[test]
+fn a_malformed_query_is_an_error_that_shows_where() {
+    let dir = tempfile::tempdir().unwrap();
+    for (query, message, caret) in [
+        (
+            "refund tpye:order.created",
+            "error: unknown field tpye:; did you mean type:?",
+            "         ^^^^^",
+        ),
+        (
+            r#"note "gift wrap"#,
+            "error: unterminated quote",
+            "       ^^^^^^^^^^",
+        ),
+        (
+            "status:bogus",
+            "error: unknown status \"bogus\"; use one of valid, invalid",
+            "         ^^^^^",
+        ),
+        (
+            "after:soon",
+            "error: after: cannot read \"soon\"",
+            "        ^^^^",
+        ),
+    ] {
+        let out = cli(dir.path(), &["events", query]);
+        assert_eq!(out.status.code(), Some(2), "{query}");
+        assert!(out.stdout.is_empty(), "{query}: printed events");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert!(lines[0].starts_with(message), "{query}: {stderr}");
+        assert_eq!(lines[1], format!("  {query}"), "{query}: {stderr}");
+        assert_eq!(lines[2], caret, "{query}: {stderr}");
+    }
+}

@@ -53,7 +53,11 @@ impl Cli {
         let mut child = cmd.spawn().expect("run hooklens-cli");
         let mut input = child.stdin.take().unwrap();
         if let Some(bytes) = stdin {
-            input.write_all(bytes).unwrap();
+            // A command that fails before reading its input closes the pipe;
+            // its exit code and output are what the test checks.
+            if let Err(err) = input.write_all(bytes) {
+                assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe, "{err}");
+            }
         }
         drop(input);
         let out = child.wait_with_output().unwrap();

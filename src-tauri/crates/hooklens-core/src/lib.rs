@@ -5,7 +5,9 @@
 pub mod api;
 pub mod capture;
 pub mod config;
+pub mod inspect;
 pub mod providers;
+pub mod query;
 pub mod signature;
 pub mod store;
 pub mod verification;

@@ -310,6 +310,19 @@ pub fn presets() -> &'static [Preset] {
 }
 
 /// The preset with this id, compared case-insensitively.
+/// The presets as the endpoint editor lists them.
+pub fn preset_infos() -> Vec<crate::api::PresetInfo> {
+    presets()
+        .iter()
+        .map(|p| crate::api::PresetInfo {
+            id: p.id.to_owned(),
+            name: p.name.to_owned(),
+            scheme: p.scheme.clone(),
+            assumed: p.assumed,
+        })
+        .collect()
+}
+
 pub fn preset(id: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.id.eq_ignore_ascii_case(id))
 }

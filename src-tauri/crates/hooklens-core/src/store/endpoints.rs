@@ -222,6 +222,7 @@ pub(super) fn add_secret(
     label: &str,
     value: &str,
     now_ns: i64,
+    replace: bool,
 ) -> Result<(), StoreError> {
     get(conn, endpoint_id)?;
     let label = label.trim();
@@ -242,10 +243,14 @@ pub(super) fn add_secret(
             "the secret {label:?} is longer than {MAX_SECRET_BYTES} bytes"
         )));
     }
-    conn.execute(
-        "INSERT INTO secrets (endpoint_id, label, value, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![endpoint_id, label, value, now_ns],
-    )
+    // A replaced value counts as new: it is tried after the older secrets.
+    let sql = if replace {
+        "INSERT INTO secrets (endpoint_id, label, value, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (endpoint_id, label) DO UPDATE SET value = excluded.value, created_at = excluded.created_at"
+    } else {
+        "INSERT INTO secrets (endpoint_id, label, value, created_at) VALUES (?1, ?2, ?3, ?4)"
+    };
+    conn.execute(sql, params![endpoint_id, label, value, now_ns])
     .map_err(|e| match e {
         rusqlite::Error::SqliteFailure(f, _)
             if f.code == rusqlite::ErrorCode::ConstraintViolation =>

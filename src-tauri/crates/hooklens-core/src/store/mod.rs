@@ -5,6 +5,7 @@
 mod endpoints;
 mod read;
 mod reverify;
+mod search;
 mod settings;
 
 use std::fs::File;
@@ -81,6 +82,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(include_str!("../../migrations/0001_events.sql")),
         M::up(include_str!("../../migrations/0002_signatures.sql")),
+        M::up(include_str!("../../migrations/0003_search.sql")),
     ])
 });
 
@@ -447,7 +449,7 @@ impl Store {
             source,
         })?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        Ok(Reader::new(conn))
+        Reader::new(conn)
     }
 
     pub fn settings(&self) -> Settings {
@@ -491,9 +493,17 @@ impl Store {
             .clone()
     }
 
+    /// Adds a secret; fails when the endpoint already has one with this label.
     pub fn add_secret(&self, endpoint_id: i64, label: &str, value: &str) -> Result<(), StoreError> {
         let conn = open_connection(&self.shared.path)?;
-        endpoints::add_secret(&conn, endpoint_id, label, value, now_ns())?;
+        endpoints::add_secret(&conn, endpoint_id, label, value, now_ns(), false)?;
+        reload(&self.shared, &conn)
+    }
+
+    /// Adds a secret, or replaces the value of the one with this label.
+    pub fn set_secret(&self, endpoint_id: i64, label: &str, value: &str) -> Result<(), StoreError> {
+        let conn = open_connection(&self.shared.path)?;
+        endpoints::add_secret(&conn, endpoint_id, label, value, now_ns(), true)?;
         reload(&self.shared, &conn)
     }
 
@@ -519,15 +529,35 @@ impl Store {
 
     /// Pinned events are never removed by retention.
     pub fn set_pinned(&self, id: i64, pinned: bool) -> Result<(), StoreError> {
-        let conn = open_connection(&self.shared.path)?;
-        let changed = conn.execute(
-            "UPDATE events SET pinned = ?2 WHERE id = ?1",
-            params![id, pinned],
-        )?;
-        if changed == 0 {
-            return Err(StoreError::NotFound(format!("no event {id}")));
+        self.set_pinned_many(&[id], pinned)
+    }
+
+    /// Pins or unpins several events in one transaction; fails without
+    /// changing anything when one of them does not exist.
+    pub fn set_pinned_many(&self, ids: &[i64], pinned: bool) -> Result<(), StoreError> {
+        let mut conn = open_connection(&self.shared.path)?;
+        let tx = conn.transaction()?;
+        {
+            let mut stmt = tx.prepare("UPDATE events SET pinned = ?2 WHERE id = ?1")?;
+            for &id in ids {
+                if stmt.execute(params![id, pinned])? == 0 {
+                    return Err(StoreError::NotFound(format!("no event {id}")));
+                }
+            }
         }
+        tx.commit()?;
         self.events_changed(&conn)
+    }
+
+    /// One secret's value, for a user who explicitly asked to see it.
+    pub fn reveal_secret(&self, endpoint_id: i64, label: &str) -> Result<String, StoreError> {
+        self.secrets()
+            .get(&endpoint_id)
+            .and_then(|list| list.iter().find(|s| s.label == label))
+            .map(|s| s.value.clone())
+            .ok_or_else(|| {
+                StoreError::NotFound(format!("endpoint {endpoint_id} has no secret {label:?}"))
+            })
     }
 
     pub fn remove_endpoint(&self, id: i64) -> Result<(), StoreError> {

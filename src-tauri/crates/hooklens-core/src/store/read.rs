@@ -1,10 +1,21 @@
 //! Read-only queries on a connection of their own.
 
-use rusqlite::{Connection, OptionalExtension, Row, params_from_iter, types::Value};
+use rusqlite::{Connection, OptionalExtension, Row};
 
+use super::search::{self, Window};
 use super::{StoreError, StoredHeader};
-use crate::api::{EndpointCount, EventPage, EventSummary};
-use crate::signature::{Verdict, VerdictStatus};
+use crate::api::{Endpoint, EndpointCount, EventPage, EventSummary, MatchCount, QueryField};
+use crate::query::Query;
+use crate::signature::Verdict;
+
+/// Values suggested per field at most: stored values come off the wire, and
+/// a flood of distinct event types must not flood the query box.
+const MAX_SUGGESTIONS: i64 = 500;
+/// Methods are suggested from this many newest events: no index holds them,
+/// and reading these costs a few ms.
+const METHODS_FROM_NEWEST: i64 = 2_000;
+/// Page cache of each read connection.
+const READER_CACHE_KIB: i64 = 32 * 1024;
 
 /// Where a timeline page starts: strictly older than this (received_at, id).
 /// It travels to the UI as the opaque text `"<ns>:<id>"` because nanosecond
@@ -44,25 +55,28 @@ pub struct EventDetail {
     pub refs: Vec<(String, String)>,
 }
 
-/// Which events a page holds.
+/// Which events a page holds: those matching `query` (and `endpoint_id`),
+/// newest first, in a window of the timeline.
 #[derive(Debug, Clone, Default)]
 pub struct PageQuery {
     pub limit: u32,
+    /// The `limit` matches older than this cursor.
     pub before: Option<Cursor>,
+    /// The `limit` matches just newer than this cursor (still returned
+    /// newest first); with `before` too, only matches between the two.
+    pub after: Option<Cursor>,
+    /// Only this endpoint's events (the timeline's endpoint tab).
     pub endpoint_id: Option<i64>,
-    /// Words that must all appear in the path, headers or body text.
-    pub text: Option<String>,
-    /// Only redeliveries: the 2nd, 3rd, … arrival of a provider event id.
-    pub redeliveries: bool,
-    /// Only events with this signature verdict.
-    pub verdict: Option<VerdictStatus>,
+    pub query: Query,
 }
 
-const SUMMARY_COLUMNS: &str =
-    "id, received_at, endpoint_id, method, path, query, size, content_type, remote_addr,
-     provider, event_type, provider_event_id, merchant_id, delivery, pinned, verdict_json";
+/// The columns `summary_from_row` reads, of `events e`.
+pub(super) const SUMMARY_COLUMNS: &str =
+    "e.id, e.received_at, e.endpoint_id, e.method, e.path, e.query, e.size,
+     e.content_type, e.remote_addr, e.provider, e.event_type, e.provider_event_id,
+     e.merchant_id, e.delivery, e.pinned, e.verdict_json";
 
-fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EventSummary> {
+pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EventSummary> {
     let id: i64 = row.get(0)?;
     let received_at_ns: i64 = row.get(1)?;
     Ok(EventSummary {
@@ -89,16 +103,6 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EventSummary> {
     })
 }
 
-/// Each word becomes a quoted FTS5 string, so user text can never be read as
-/// FTS5 syntax (the full query language arrives with search).
-fn fts_match(text: &str) -> Option<String> {
-    let terms: Vec<String> = text
-        .split_whitespace()
-        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-        .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
-}
-
 fn json_decode_error(err: serde_json::Error) -> StoreError {
     StoreError::Sqlite(rusqlite::Error::FromSqlConversionFailure(
         0,
@@ -113,8 +117,12 @@ pub struct Reader {
 }
 
 impl Reader {
-    pub(super) fn new(conn: Connection) -> Reader {
-        Reader { conn }
+    pub(super) fn new(conn: Connection) -> Result<Reader, StoreError> {
+        // Searches look rows up by id all over the file: keep the B-tree
+        // interior pages of a million events (a few MB) cached, not just the
+        // default 2 MB.
+        conn.pragma_update(None, "cache_size", -READER_CACHE_KIB)?;
+        Ok(Reader { conn })
     }
 
     pub fn count(&self) -> Result<i64, StoreError> {
@@ -136,41 +144,70 @@ impl Reader {
         })
     }
 
-    /// Newest first, filtered.
+    /// The page of events matching `q`, newest first (see [`PageQuery`]).
     pub fn query(&self, q: &PageQuery) -> Result<Vec<EventSummary>, StoreError> {
-        let (at, id) = q
-            .before
-            .map_or((i64::MAX, i64::MAX), |c| (c.received_at_ns, c.id));
-        let mut sql =
-            format!("SELECT {SUMMARY_COLUMNS} FROM events WHERE (received_at, id) < (?, ?)");
-        let mut args: Vec<Value> = vec![at.into(), id.into()];
-        if let Some(endpoint) = q.endpoint_id {
-            sql.push_str(" AND endpoint_id = ?");
-            args.push(endpoint.into());
+        search::page(
+            &self.conn,
+            &q.query,
+            q.endpoint_id,
+            Window {
+                before: q.before,
+                after: q.after,
+            },
+            q.limit,
+        )
+    }
+
+    /// How many events match, counting no further than `cap` (`capped`: more
+    /// match).
+    pub fn count_matching(
+        &self,
+        query: &Query,
+        endpoint_id: Option<i64>,
+        cap: u32,
+    ) -> Result<MatchCount, StoreError> {
+        search::count(&self.conn, query, endpoint_id, cap)
+    }
+
+    /// How [`Reader::query`] would find `q`'s page, in words: for benchmarks
+    /// and for debugging a slow search.
+    pub fn query_plan(&self, q: &PageQuery) -> Result<String, StoreError> {
+        search::describe(&self.conn, &q.query, q.endpoint_id)
+    }
+
+    /// The search fields with the values worth suggesting: event types
+    /// stored, providers (every preset, then any other stored), endpoint
+    /// names, statuses, and the methods of recent events.
+    pub fn query_fields(&self, endpoints: &[Endpoint]) -> Result<Vec<QueryField>, StoreError> {
+        let types = search::stored_types(&self.conn, MAX_SUGGESTIONS)?;
+        let providers = search::stored_providers(&self.conn)?;
+        let methods = search::recent_methods(&self.conn, METHODS_FROM_NEWEST)?;
+        let mut fields = crate::query::fields();
+        for field in &mut fields {
+            match field.name.as_str() {
+                "type" => field.values = types.clone(),
+                "provider" => {
+                    for p in &providers {
+                        if !field.values.contains(p) {
+                            field.values.push(p.clone());
+                        }
+                    }
+                }
+                "endpoint" => field.values = endpoints.iter().map(|e| e.name.clone()).collect(),
+                "method" => field.values = methods.clone(),
+                _ => {}
+            }
         }
-        if q.redeliveries {
-            sql.push_str(" AND delivery > 1");
-        }
-        if let Some(verdict) = q.verdict {
-            sql.push_str(" AND verdict = ?");
-            args.push(verdict.as_str().to_owned().into());
-        }
-        if let Some(matching) = q.text.as_deref().and_then(fts_match) {
-            sql.push_str(" AND id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)");
-            args.push(matching.into());
-        }
-        sql.push_str(" ORDER BY received_at DESC, id DESC LIMIT ?");
-        args.push(i64::from(q.limit).into());
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params_from_iter(args), summary_from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(fields)
     }
 
     pub fn event(&self, id: i64) -> Result<EventDetail, StoreError> {
         let row = self
             .conn
             .query_row(
-                &format!("SELECT {SUMMARY_COLUMNS}, headers, body, refs FROM events WHERE id = ?1"),
+                &format!(
+                    "SELECT {SUMMARY_COLUMNS}, e.headers, e.body, e.refs FROM events e WHERE e.id = ?1"
+                ),
                 [id],
                 |row| {
                     Ok((
@@ -227,8 +264,9 @@ impl Reader {
         provider_event_id: &str,
     ) -> Result<Vec<EventSummary>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM events WHERE provider IS ?1 AND provider_event_id = ?2
-             ORDER BY delivery, received_at"
+            "SELECT {SUMMARY_COLUMNS} FROM events e
+             WHERE e.provider IS ?1 AND e.provider_event_id = ?2
+             ORDER BY e.delivery, e.received_at"
         ))?;
         let rows = stmt.query_map(
             rusqlite::params![provider, provider_event_id],

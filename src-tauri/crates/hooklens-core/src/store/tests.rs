@@ -33,7 +33,7 @@ fn search(store: &Store, text: &str) -> Vec<i64> {
         .unwrap()
         .query(&PageQuery {
             limit: 10,
-            text: Some(text.into()),
+            query: crate::query::parse(text, 0).unwrap(),
             ..PageQuery::default()
         })
         .unwrap()
@@ -173,9 +173,13 @@ async fn full_text_search_finds_path_header_and_body_words() {
     assert_eq!(find("capture created"), [a.id]);
     assert_eq!(find("9931"), [b.id]);
     assert_eq!(
-        find("\"word"),
+        find(r#""quoted \"word\"""#),
         [a.id],
         "quotes in user text are not FTS syntax"
+    );
+    assert!(
+        find("captures OR missing").is_empty(),
+        "operators in user text are words"
     );
     assert!(find("missing").is_empty());
 }
@@ -460,7 +464,7 @@ mod signatures {
             .unwrap()
             .query(&PageQuery {
                 limit: 100,
-                verdict: Some(status),
+                query: crate::query::parse(&format!("status:{}", status.as_str()), 0).unwrap(),
                 ..PageQuery::default()
             })
             .unwrap()
@@ -563,6 +567,52 @@ mod signatures {
         assert!(!err.contains(SECRET));
         // The trailing line break of a paste is not part of the secret.
         assert_eq!(store.secrets()[&gh.id][0].value, "whsec_abc");
+    }
+
+    #[test]
+    fn a_replaced_secret_takes_the_new_value_and_is_tried_after_the_older_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let gh = github_endpoint(&store);
+        store.set_secret(gh.id, "live", "old-value").unwrap();
+        store.add_secret(gh.id, "next", "next-value").unwrap();
+        store.set_secret(gh.id, "live", "new-value").unwrap();
+        let labels: Vec<_> = store.secrets()[&gh.id]
+            .iter()
+            .map(|s| (s.label.clone(), s.value.clone()))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                ("next".to_owned(), "next-value".to_owned()),
+                ("live".to_owned(), "new-value".to_owned())
+            ]
+        );
+        assert_eq!(store.reveal_secret(gh.id, "live").unwrap(), "new-value");
+        let err = store.reveal_secret(gh.id, "gone").unwrap_err();
+        assert!(matches!(err, StoreError::NotFound(_)), "{err}");
+        assert!(store.set_secret(gh.id, "live", "").is_err());
+    }
+
+    #[tokio::test]
+    async fn pinning_several_events_is_all_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let a = store.insert(event(1, b"{}")).await.unwrap();
+        let b = store.insert(event(2, b"{}")).await.unwrap();
+        let pinned = |store: &Store| -> Vec<bool> {
+            let page = store.reader().unwrap().page(10, None).unwrap();
+            page.events.iter().rev().map(|e| e.pinned).collect()
+        };
+        let err = store.set_pinned_many(&[a.id, 999, b.id], true).unwrap_err();
+        assert!(matches!(err, StoreError::NotFound(_)), "{err}");
+        assert_eq!(pinned(&store), [false, false], "nothing changed");
+        let mut changes = store.subscribe_changes();
+        store.set_pinned_many(&[a.id, b.id], true).unwrap();
+        assert_eq!(pinned(&store), [true, true]);
+        assert!(changes.try_recv().is_ok(), "an open window hears of it");
+        store.set_pinned_many(&[b.id], false).unwrap();
+        assert_eq!(pinned(&store), [true, false]);
     }
 
     #[cfg(unix)]

@@ -1,0 +1,270 @@
+//! What the detail view and `hooklens-cli show` present of one stored event:
+//! the event as received, and a curl command that sends it again byte for byte.
+
+use base64::Engine as _;
+
+use crate::api::{EventView, HeaderPair, HeaderView};
+use crate::store::{EventDetail, Reader, StoreError, StoredHeader};
+use crate::verification::request_url;
+
+/// Everything stored about event `id`, with the other deliveries of its
+/// provider event id.
+pub fn event_view(reader: &Reader, id: i64) -> Result<EventView, StoreError> {
+    let detail = reader.event(id)?;
+    let deliveries = match &detail.summary.provider_event_id {
+        Some(event_id) => reader.deliveries(detail.summary.provider.as_deref(), event_id)?,
+        None => Vec::new(),
+    };
+    let url = url_of(&detail);
+    let (body_text, body_base64) = match String::from_utf8(detail.body) {
+        Ok(text) => (Some(text), None),
+        Err(err) => (
+            None,
+            Some(base64::engine::general_purpose::STANDARD.encode(err.as_bytes())),
+        ),
+    };
+    Ok(EventView {
+        url,
+        headers: detail.headers.iter().map(header_view).collect(),
+        body_text,
+        body_base64,
+        refs: detail
+            .refs
+            .into_iter()
+            .map(|(name, value)| HeaderPair { name, value })
+            .collect(),
+        deliveries,
+        summary: detail.summary,
+    })
+}
+
+fn url_of(detail: &EventDetail) -> String {
+    request_url(
+        &detail.headers,
+        &detail.summary.path,
+        detail.summary.query.as_deref(),
+    )
+}
+
+fn header_view(h: &StoredHeader) -> HeaderView {
+    match &h.value {
+        Some(text) => HeaderView {
+            name: h.name.clone(),
+            value: text.clone(),
+            binary: false,
+        },
+        None => HeaderView {
+            name: h.name.clone(),
+            value: String::from_utf8_lossy(h.bytes()).into_owned(),
+            binary: true,
+        },
+    }
+}
+
+/// Headers curl derives from the URL and the body itself; copying them
+/// would contradict what curl sends (a stale Content-Length breaks the request).
+const DERIVED_HEADERS: [&str; 6] = [
+    "host",
+    "content-length",
+    "connection",
+    "transfer-encoding",
+    "expect",
+    "keep-alive",
+];
+
+/// A POSIX shell command that sends the event again exactly as received: same
+/// method, URL, headers in order (duplicates kept) and body bytes, so its
+/// signature still verifies at the same URL. `target` replaces the URL.
+pub fn curl_command(detail: &EventDetail, target: Option<&str>) -> String {
+    let url = target.map_or_else(|| url_of(detail), str::to_owned);
+    let body = &detail.body;
+    let mut args: Vec<String> = vec!["-X".into(), quote(&detail.summary.method)];
+    let mut has_content_type = false;
+    for h in &detail.headers {
+        let lower = h.name.to_ascii_lowercase();
+        if DERIVED_HEADERS.contains(&lower.as_str()) {
+            continue;
+        }
+        has_content_type |= lower == "content-type";
+        args.push("-H".into());
+        match &h.value {
+            Some(text) if is_plain(text.as_bytes()) => {
+                args.push(quote(&format!("{}: {text}", h.name)))
+            }
+            _ => {
+                let mut line = format!("{}: ", h.name).into_bytes();
+                line.extend_from_slice(h.bytes());
+                args.push(format!("\"$(printf '{}')\"", printf_escape(&line)));
+            }
+        }
+    }
+    // Without a Content-Type, curl would add a form one that was never sent.
+    if !has_content_type && !body.is_empty() {
+        args.push("-H".into());
+        args.push(quote("Content-Type:"));
+    }
+    let mut command = String::new();
+    let data = if body.is_empty() {
+        None
+    } else if is_plain(body) {
+        std::str::from_utf8(body).ok().map(quote)
+    } else {
+        None
+    };
+    if let Some(text) = &data {
+        args.push("--data-binary".into());
+        args.push(text.clone());
+    } else if !body.is_empty() {
+        // Bytes a shell string cannot carry (NUL, invalid UTF-8, control
+        // characters) go through printf's octal escapes, exact to the byte.
+        command.push_str(&format!("printf '{}' | ", printf_escape(body)));
+        args.push("--data-binary".into());
+        args.push("@-".into());
+    }
+    command.push_str("curl");
+    for arg in args {
+        command.push_str(" \\\n  ");
+        command.push_str(&arg);
+    }
+    command.push_str(" \\\n  ");
+    command.push_str(&quote(&url));
+    command
+}
+
+/// Text a single-quoted shell word carries unchanged: no control characters
+/// other than tab, LF and CR.
+fn is_plain(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok()
+        && bytes
+            .iter()
+            .all(|&b| b >= 0x20 || b == b'\t' || b == b'\n' || b == b'\r')
+        && !bytes.contains(&0x7f)
+}
+
+/// A single-quoted shell word.
+fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// The bytes as a printf format inside single quotes: printable ASCII as
+/// itself, everything else (and `'`, `\`, `%`, and `-` which printf could
+/// read as an option) as an octal escape.
+fn printf_escape(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        match b {
+            b'\'' | b'\\' | b'%' | b'-' => out.push_str(&format!("\\{b:03o}")),
+            0x20..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\{b:03o}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::EventSummary;
+
+    fn detail(method: &str, headers: &[(&str, &[u8])], body: &[u8]) -> EventDetail {
+        EventDetail {
+            summary: EventSummary {
+                id: 1,
+                cursor: "1:1".into(),
+                received_at_ms: 1,
+                endpoint_id: Some(1),
+                method: method.into(),
+                path: "/kustom".into(),
+                query: Some("a=1&b=it's".into()),
+                size: body.len() as i64,
+                content_type: None,
+                remote_addr: None,
+                provider: None,
+                event_type: None,
+                provider_event_id: None,
+                merchant_id: None,
+                delivery: 1,
+                pinned: false,
+                verdict: None,
+            },
+            received_at_ns: 1,
+            headers: headers
+                .iter()
+                .map(|(n, v)| StoredHeader::new(n, v))
+                .collect(),
+            body: body.to_vec(),
+            refs: Vec::new(),
+        }
+    }
+
+    /// Runs the command with `curl` replaced by a function that prints each
+    /// argument and the stdin it got, as the shell delivered them.
+    fn run_in_shell(command: &str) -> Vec<u8> {
+        let script = format!(
+            "curl() {{ for a in \"$@\"; do printf '<%s>\\n' \"$a\"; done; printf 'STDIN:'; cat; }}\n{{ {command}\n}} </dev/null\n"
+        );
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .output()
+            .expect("run sh");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    }
+
+    #[test]
+    fn a_text_body_and_its_headers_reach_curl_exactly() {
+        let body = b"{\"note\":\"it's 100% \\\\ $HOME `x`\"}\r\n";
+        let d = detail(
+            "POST",
+            &[
+                ("Host", b"127.0.0.1:9494"),
+                ("Content-Type", b"application/json"),
+                ("X-Sig", b"v1,a'b"),
+                ("X-Sig", b"v1,second"),
+                ("Content-Length", b"999"),
+            ],
+            body,
+        );
+        let out = run_in_shell(&curl_command(&d, None));
+        let mut expected = b"<-X>\n<POST>\n<-H>\n<Content-Type: application/json>\n<-H>\n<X-Sig: v1,a'b>\n<-H>\n<X-Sig: v1,second>\n<--data-binary>\n<".to_vec();
+        expected.extend_from_slice(body);
+        expected.extend_from_slice(b">\n<http://127.0.0.1:9494/kustom?a=1&b=it's>\nSTDIN:");
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            String::from_utf8_lossy(&expected)
+        );
+    }
+
+    #[test]
+    fn binary_bodies_and_header_values_go_through_printf_byte_for_byte() {
+        let body: Vec<u8> = std::iter::once(b'-').chain(0u8..=255).collect();
+        let d = detail("PUT", &[("X-Raw", &[0xff, b'a', b'%'])], &body);
+        let out = run_in_shell(&curl_command(&d, Some("http://localhost:3000/hook")));
+        let text_end = out
+            .windows(6)
+            .position(|w| w == b"STDIN:")
+            .expect("stdin marker");
+        assert_eq!(&out[text_end + 6..], &body[..]);
+        let args = &out[..text_end];
+        let mut header = b"<X-Raw: ".to_vec();
+        header.extend_from_slice(&[0xff, b'a', b'%']);
+        header.push(b'>');
+        assert!(args.windows(header.len()).any(|w| w == header.as_slice()));
+        // No Content-Type was received, so curl must not invent one.
+        assert!(args.windows(15).any(|w| w == b"<Content-Type:>"));
+        assert!(args.ends_with(b"<@->\n<http://localhost:3000/hook>\n"));
+    }
+
+    #[test]
+    fn an_empty_body_sends_no_data() {
+        let d = detail("GET", &[], b"");
+        let command = curl_command(&d, None);
+        assert!(!command.contains("--data"));
+        assert!(!command.contains("Content-Type"));
+    }
+}

@@ -1,0 +1,673 @@
+//! The search language of the query box and `hooklens-cli events`.
+//!
+//! Words (all must match) and quoted phrases search the full-text index over
+//! path, headers and body; `field:value` filters narrow the result; a leading
+//! `-` excludes. A value in quotes is taken literally (no `*` wildcard).
+//!
+//! Parsing is separate from running: [`parse`] only checks and normalises, the
+//! store turns a [`Query`] into SQL with bound parameters (store::search). A
+//! query that does not parse is an error with a position, never a different
+//! search.
+
+use jiff::tz::TimeZone;
+use jiff::{Span, Timestamp, civil};
+
+use crate::api::{ErrorKind, ErrorPayload, QueryField};
+use crate::signature::VerdictStatus;
+
+/// More terms than anyone types; bounds the SQL a query turns into.
+pub const MAX_TERMS: usize = 64;
+
+/// Why a query does not parse. `start..end` are offsets in chars (Unicode
+/// scalar values, not bytes) into the text given to [`parse`], so a caret
+/// can be drawn under the culprit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct QueryError {
+    pub message: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl From<QueryError> for ErrorPayload {
+    fn from(err: QueryError) -> Self {
+        ErrorPayload::new(ErrorKind::Query, err.message)
+    }
+}
+
+/// A parsed query: every term must hold. Empty matches every event.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    pub terms: Vec<Term>,
+}
+
+impl Query {
+    /// Matches every event.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+/// One condition, possibly negated, with where it was written (chars).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub negated: bool,
+    pub filter: Filter,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    /// Words that must appear, in this order, in the path, headers or body
+    /// text (a bare word is a one-word phrase). `prefix`: the last word may
+    /// continue (`checko*`).
+    Text { text: String, prefix: bool },
+    /// `type:` event type, exactly or by prefix (`type:dispute.*`).
+    Type(TypeMatch),
+    /// `provider:` preset id, lowercase.
+    Provider(String),
+    /// `endpoint:` an endpoint's id, path prefix or name (case-insensitive),
+    /// resolved against the endpoints when the query runs.
+    Endpoint(String),
+    /// `method:` uppercase.
+    Method(String),
+    /// `path:` a path prefix; `*` matches any run of characters unless
+    /// `literal` (the value was quoted).
+    Path { value: String, literal: bool },
+    /// `status:` the verdict; None: not verified yet (`unverified`).
+    Status(Option<VerdictStatus>),
+    /// `id:` the provider's event id exactly; `own` is also Hooklens's own
+    /// event id when the value is `#123` or all digits.
+    Id { value: String, own: Option<i64> },
+    /// `merchant:` merchant or account id, exactly.
+    Merchant(String),
+    /// `header.<name>:` a header named `name` (lowercase; compared without
+    /// case) whose value contains `value` without regard to case; None: any
+    /// value (`header.x-foo:*`).
+    Header { name: String, value: Option<String> },
+    /// `json.<path>:` the JSON body's value at `path` equals `value` (numbers
+    /// and booleans as written); None: the path exists (`json.a.b:*`).
+    /// All-digit keys index arrays.
+    Json {
+        path: Vec<String>,
+        value: Option<String>,
+    },
+    /// `after:` received at or after this time (unix ns).
+    After(i64),
+    /// `before:` received strictly before this time (unix ns).
+    Before(i64),
+    /// `dup:` true: redeliveries (delivery > 1); false: first deliveries.
+    Dup(bool),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeMatch {
+    Exact(String),
+    /// Empty: any event that has a type.
+    Prefix(String),
+}
+
+/// The status values `status:` accepts, in the order they are suggested.
+pub fn status_values() -> Vec<&'static str> {
+    VerdictStatus::ALL
+        .iter()
+        .map(VerdictStatus::as_str)
+        .chain([UNVERIFIED])
+        .collect()
+}
+
+const UNVERIFIED: &str = "unverified";
+
+struct FieldSpec {
+    name: &'static str,
+    description: &'static str,
+    example: &'static str,
+}
+
+/// Every field, in the order the autocomplete offers them.
+const FIELDS: [FieldSpec; 13] = [
+    FieldSpec {
+        name: "type",
+        description: "Event type as the provider names it; end with * to match a prefix",
+        example: "type:dispute.*",
+    },
+    FieldSpec {
+        name: "provider",
+        description: "Provider preset that recognised the event",
+        example: "provider:kustom",
+    },
+    FieldSpec {
+        name: "endpoint",
+        description: "Endpoint by name, path prefix or id",
+        example: "endpoint:Kustom",
+    },
+    FieldSpec {
+        name: "method",
+        description: "HTTP method",
+        example: "method:POST",
+    },
+    FieldSpec {
+        name: "path",
+        description: "Request path starting with this; * matches anything",
+        example: "path:/kustom/*/orders",
+    },
+    FieldSpec {
+        name: "status",
+        description: "Signature verdict; unverified: not checked yet",
+        example: "status:invalid",
+    },
+    FieldSpec {
+        name: "id",
+        description: "Provider event id; #123 for Hooklens's own event number",
+        example: "id:evt_1Nq2",
+    },
+    FieldSpec {
+        name: "merchant",
+        description: "Merchant or account id",
+        example: "merchant:m_4021",
+    },
+    FieldSpec {
+        name: "header.",
+        description: "A header whose value contains the text (any case); * for any value",
+        example: "header.user-agent:curl",
+    },
+    FieldSpec {
+        name: "json.",
+        description: "The JSON body's value at a dot path; * when the path exists",
+        example: "json.metadata.checkoutId:chk_81",
+    },
+    FieldSpec {
+        name: "after",
+        description: "Received on or after a date or time, or within the last 30m, 1h, 2d, 1w",
+        example: "after:1h",
+    },
+    FieldSpec {
+        name: "before",
+        description: "Received before a date or time (2026-11-20, 2026-11-20T10:00), or longer ago than 30m, 1h, 2d, 1w",
+        example: "before:2026-11-20",
+    },
+    FieldSpec {
+        name: "dup",
+        description: "yes: redeliveries of a provider event; no: first deliveries",
+        example: "dup:yes",
+    },
+];
+
+/// Every field with a description and an example. Values are filled for the
+/// fields whose values are fixed; the store adds what it has seen
+/// (`Reader::query_fields`).
+pub fn fields() -> Vec<QueryField> {
+    FIELDS
+        .iter()
+        .map(|f| QueryField {
+            name: f.name.to_owned(),
+            description: f.description.to_owned(),
+            example: f.example.to_owned(),
+            values: match f.name {
+                "status" => status_values().into_iter().map(String::from).collect(),
+                "method" => ["GET", "POST", "PUT", "PATCH", "DELETE"]
+                    .map(String::from)
+                    .to_vec(),
+                "provider" => crate::providers::presets()
+                    .iter()
+                    .map(|p| p.id.to_owned())
+                    .collect(),
+                "after" | "before" => ["30m", "1h", "1d", "1w"].map(String::from).to_vec(),
+                "dup" => ["yes", "no"].map(String::from).to_vec(),
+                _ => Vec::new(),
+            },
+        })
+        .collect()
+}
+
+/// Parses a query. `now_ms` (unix milliseconds) anchors relative times such
+/// as `after:1h`; dates without an offset are local time. Empty or
+/// whitespace-only text matches everything.
+pub fn parse(text: &str, now_ms: i64) -> Result<Query, QueryError> {
+    parse_in(text, now_ms, &TimeZone::system())
+}
+
+/// [`parse`] in a given time zone (tests pin it).
+fn parse_in(text: &str, now_ms: i64, tz: &TimeZone) -> Result<Query, QueryError> {
+    let mut parser = Parser {
+        text,
+        pos: 0,
+        now_ms,
+        tz,
+    };
+    let mut terms = Vec::new();
+    loop {
+        parser.skip_whitespace();
+        if parser.at_end() {
+            break;
+        }
+        let term = parser.term()?;
+        if terms.len() == MAX_TERMS {
+            return Err(parser.error(
+                format!("too many terms: a query takes at most {MAX_TERMS}"),
+                term.0,
+                text.len(),
+            ));
+        }
+        terms.push(term);
+    }
+    Ok(Query {
+        terms: terms
+            .into_iter()
+            .map(|(start, end, negated, filter)| Term {
+                negated,
+                filter,
+                start: chars_before(text, start),
+                end: chars_before(text, end),
+            })
+            .collect(),
+    })
+}
+
+fn chars_before(text: &str, byte: usize) -> usize {
+    text.char_indices().take_while(|(i, _)| *i < byte).count()
+}
+
+/// A value as written: quoted values are literal.
+struct Value {
+    text: String,
+    quoted: bool,
+    start: usize,
+    end: usize,
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    /// Byte offset, always on a char boundary.
+    pos: usize,
+    now_ms: i64,
+    tz: &'a TimeZone,
+}
+
+impl Parser<'_> {
+    fn at_end(&self) -> bool {
+        self.pos >= self.text.len()
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.text[self.pos..].chars().next()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.pos += c.len_utf8();
+        Some(c)
+    }
+
+    fn skip_whitespace(&mut self) {
+        while self.peek().is_some_and(char::is_whitespace) {
+            self.bump();
+        }
+    }
+
+    fn at_boundary(&self) -> bool {
+        self.peek().is_none_or(char::is_whitespace)
+    }
+
+    /// An error over bytes `start..end`, reported in chars.
+    fn error(&self, message: impl Into<String>, start: usize, end: usize) -> QueryError {
+        QueryError {
+            message: message.into(),
+            start: chars_before(self.text, start),
+            end: chars_before(self.text, end.max(start)),
+        }
+    }
+
+    /// Reads up to whitespace, a quote or (when `stop_at_colon`) a colon.
+    fn bare(&mut self, stop_at_colon: bool) -> &str {
+        let start = self.pos;
+        while let Some(c) = self.peek() {
+            if c.is_whitespace() || c == '"' || (stop_at_colon && c == ':') {
+                break;
+            }
+            self.bump();
+        }
+        &self.text[start..self.pos]
+    }
+
+    /// A quoted string starting at the opening quote; `\"` and `\\` escape.
+    /// Must end at whitespace or the end of the query.
+    fn quoted(&mut self) -> Result<Value, QueryError> {
+        let start = self.pos;
+        self.bump();
+        let mut text = String::new();
+        loop {
+            match self.bump() {
+                None => {
+                    return Err(self.error(
+                        "unterminated quote: add a closing \"",
+                        start,
+                        self.text.len(),
+                    ));
+                }
+                Some('"') => break,
+                Some('\\') if matches!(self.peek(), Some('"' | '\\')) => {
+                    text.extend(self.bump());
+                }
+                Some(c) => text.push(c),
+            }
+        }
+        let end = self.pos;
+        if !self.at_boundary() {
+            let extra_start = self.pos;
+            self.bare(false);
+            return Err(self.error(
+                "put a space after the closing quote (or put the whole text in quotes)",
+                extra_start,
+                self.pos.max(extra_start + 1).min(self.text.len()),
+            ));
+        }
+        Ok(Value {
+            text,
+            quoted: true,
+            start,
+            end,
+        })
+    }
+
+    /// A bare word or value: up to whitespace, and no quote inside.
+    fn bare_value(&mut self) -> Result<Value, QueryError> {
+        let start = self.pos;
+        let text = self.bare(false).to_owned();
+        if self.peek() == Some('"') {
+            let quote = self.pos;
+            return Err(self.error(
+                "a quote inside a word: put the whole text in quotes",
+                quote,
+                quote + 1,
+            ));
+        }
+        Ok(Value {
+            text,
+            quoted: false,
+            start,
+            end: self.pos,
+        })
+    }
+
+    /// One term: `(start, end, negated, filter)` in bytes.
+    fn term(&mut self) -> Result<(usize, usize, bool, Filter), QueryError> {
+        let start = self.pos;
+        let negated = self.peek() == Some('-');
+        if negated {
+            self.bump();
+            if self.at_boundary() {
+                return Err(self.error(
+                    "- must be followed by a word, a quoted phrase or a filter to exclude",
+                    start,
+                    self.pos,
+                ));
+            }
+            if self.peek() == Some('-') {
+                return Err(self.error(
+                    "one - excludes; to search for text starting with -, put it in quotes",
+                    start,
+                    self.pos + 1,
+                ));
+            }
+        }
+        let body = self.pos;
+        if self.peek() == Some('"') {
+            let phrase = self.quoted()?;
+            let filter = text_filter(phrase.text, false)
+                .map_err(|message| self.error(message, phrase.start, phrase.end))?;
+            return Ok((start, self.pos, negated, filter));
+        }
+        let head = self.bare(true).to_owned();
+        if self.peek() == Some(':') && is_field_name(&head) {
+            self.bump();
+            let filter = self.field(&head, body)?;
+            return Ok((start, self.pos, negated, filter));
+        }
+        // A plain word (which may hold colons, as in 10:30).
+        self.pos = body;
+        let word = self.bare_value()?;
+        let (text, prefix) = match word.text.strip_suffix('*') {
+            Some(stem) => (stem.to_owned(), true),
+            None => (word.text, false),
+        };
+        let filter =
+            text_filter(text, prefix).map_err(|message| self.error(message, body, word.end))?;
+        Ok((start, self.pos, negated, filter))
+    }
+
+    /// The value of `name:` (the colon consumed), as a filter.
+    fn field(&mut self, name: &str, name_start: usize) -> Result<Filter, QueryError> {
+        // Errors about the name point at it; about the value, at `name:`.
+        let name_end = self.pos - 1;
+        let colon = self.pos;
+        let (base, suffix) = match name.split_once('.') {
+            Some((base, suffix)) => (base.to_ascii_lowercase(), Some(suffix)),
+            None => (name.to_ascii_lowercase(), None),
+        };
+        let spec = FIELDS
+            .iter()
+            .find(|f| f.name.trim_end_matches('.') == base)
+            .ok_or_else(|| self.unknown_field(name, name_start, colon))?;
+        let takes_suffix = spec.name.ends_with('.');
+        match suffix {
+            Some(_) if !takes_suffix => {
+                return Err(self.error(
+                    format!("{base}: has no parts after a dot; e.g. {}", spec.example),
+                    name_start,
+                    name_end,
+                ));
+            }
+            None | Some("") if takes_suffix => {
+                return Err(self.error(
+                    format!("{base}. needs a name after the dot, e.g. {}", spec.example),
+                    name_start,
+                    name_end,
+                ));
+            }
+            _ => {}
+        }
+        if self.at_boundary() {
+            return Err(self.error(
+                format!("{name}: needs a value, e.g. {}", spec.example),
+                name_start,
+                colon,
+            ));
+        }
+        let value = if self.peek() == Some('"') {
+            self.quoted()?
+        } else {
+            self.bare_value()?
+        };
+        let bad = |message: String| self.error(message, value.start, value.end);
+        if value.text.is_empty() {
+            return Err(bad(format!("{name}: needs a value, e.g. {}", spec.example)));
+        }
+        let any = !value.quoted && value.text == "*";
+        Ok(match base.as_str() {
+            "type" => Filter::Type(match value.text.strip_suffix('*') {
+                Some(stem) if !value.quoted => {
+                    if stem.contains('*') {
+                        return Err(bad(
+                            "type: takes * only at the end, as in type:dispute.*".into()
+                        ));
+                    }
+                    TypeMatch::Prefix(stem.to_owned())
+                }
+                _ => TypeMatch::Exact(value.text),
+            }),
+            "provider" => Filter::Provider(value.text.to_lowercase()),
+            "endpoint" => Filter::Endpoint(value.text),
+            "method" => Filter::Method(value.text.to_ascii_uppercase()),
+            "path" => Filter::Path {
+                value: value.text,
+                literal: value.quoted,
+            },
+            "status" => {
+                let wanted = value.text.to_ascii_lowercase().replace('-', "_");
+                if wanted == UNVERIFIED {
+                    Filter::Status(None)
+                } else {
+                    Filter::Status(Some(VerdictStatus::parse(&wanted).ok_or_else(|| {
+                        bad(format!(
+                            "unknown status {:?}; use one of {}",
+                            value.text,
+                            status_values().join(", ")
+                        ))
+                    })?))
+                }
+            }
+            "id" => {
+                let digits = value.text.strip_prefix('#').unwrap_or(&value.text);
+                let own = (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| digits.parse().ok())
+                    .flatten();
+                Filter::Id {
+                    value: value.text,
+                    own,
+                }
+            }
+            "merchant" => Filter::Merchant(value.text),
+            "header" => Filter::Header {
+                name: suffix.unwrap_or_default().to_ascii_lowercase(),
+                value: (!any).then_some(value.text),
+            },
+            "json" => {
+                let path: Vec<String> = suffix
+                    .unwrap_or_default()
+                    .split('.')
+                    .map(str::to_owned)
+                    .collect();
+                if path.iter().any(String::is_empty) {
+                    return Err(self.error(
+                        "json. path has an empty key (two dots in a row, or a dot at the end)",
+                        name_start,
+                        name_end,
+                    ));
+                }
+                Filter::Json {
+                    path,
+                    value: (!any).then_some(value.text),
+                }
+            }
+            "after" | "before" => {
+                let at = parse_time(&value.text, self.now_ms, self.tz).map_err(|why| {
+                    bad(format!(
+                        "{base}: cannot read {:?} as a time ({why}); use a date (2026-11-20), \
+                         a local time (2026-11-20T10:00), an RFC 3339 time \
+                         (2026-11-20T10:00:00Z) or how long ago (30m, 1h, 2d, 1w)",
+                        value.text
+                    ))
+                })?;
+                if base == "after" {
+                    Filter::After(at)
+                } else {
+                    Filter::Before(at)
+                }
+            }
+            "dup" => match value.text.to_ascii_lowercase().as_str() {
+                "yes" | "true" => Filter::Dup(true),
+                "no" | "false" => Filter::Dup(false),
+                _ => {
+                    return Err(bad(format!("dup: takes yes or no, not {:?}", value.text)));
+                }
+            },
+            _ => unreachable!("every field in FIELDS is handled"),
+        })
+    }
+
+    /// `end`: just after the colon.
+    fn unknown_field(&self, name: &str, start: usize, end: usize) -> QueryError {
+        let typed = name.to_ascii_lowercase();
+        let typed_base = typed.split('.').next().unwrap_or_default();
+        let nearest = FIELDS
+            .iter()
+            .map(|f| {
+                let base = f.name.trim_end_matches('.');
+                (strsim::levenshtein(typed_base, base), f.name)
+            })
+            .min_by_key(|(distance, _)| *distance)
+            .filter(|(distance, name)| *distance <= 2.max(name.len() / 3));
+        let hint = match nearest {
+            Some((_, field)) if field.ends_with('.') => format!("; did you mean {field}…:?"),
+            Some((_, field)) => format!("; did you mean {field}:?"),
+            None => format!(
+                "; fields are {}",
+                FIELDS.iter().map(|f| f.name).collect::<Vec<_>>().join(" ")
+            ),
+        };
+        self.error(
+            format!(
+                "unknown field {name}:{hint} (to search for text with a colon, put it in quotes)"
+            ),
+            start,
+            end,
+        )
+    }
+}
+
+/// `name` as written before a colon looks like a field (rather than, say,
+/// the `10` of `10:30`): a letter first, then letters, digits or `_`, then
+/// optionally a dot and anything (header names, JSON paths).
+fn is_field_name(name: &str) -> bool {
+    let base = name.split('.').next().unwrap_or_default();
+    base.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && base.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A word or phrase for the full-text index, which only sees letters and
+/// digits: text without any would match nothing, silently.
+fn text_filter(text: String, prefix: bool) -> Result<Filter, String> {
+    if text.trim().is_empty() {
+        return Err(if prefix {
+            "* must follow the start of a word, as in checko*".into()
+        } else {
+            "empty quotes: put the words to search for between them".into()
+        });
+    }
+    if !text.chars().any(char::is_alphanumeric) {
+        return Err(format!(
+            "{text:?} has no letters or digits; text search looks for words \
+             (use path: or header. to match punctuation)"
+        ));
+    }
+    Ok(Filter::Text { text, prefix })
+}
+
+/// Unix nanoseconds for an absolute time (dates and times without an offset
+/// are in `tz`), or `now` minus a duration.
+fn parse_time(value: &str, now_ms: i64, tz: &TimeZone) -> Result<i64, String> {
+    let instant = if value.starts_with(|c: char| c.is_ascii_digit()) && value.get(4..5) == Some("-")
+    {
+        if let Ok(ts) = value.parse::<Timestamp>() {
+            ts
+        } else if let Ok(dt) = value.parse::<civil::DateTime>() {
+            dt.to_zoned_datetime(tz.clone())
+                .map_err(|e| e.to_string())?
+                .timestamp()
+        } else {
+            value
+                .parse::<civil::Date>()
+                .map_err(|_| "not a date".to_owned())?
+                .to_zoned_datetime(tz.clone())
+                .map_err(|e| e.to_string())?
+                .timestamp()
+        }
+    } else {
+        let span: Span = value
+            .parse()
+            .map_err(|_| "not a date or a duration".to_owned())?;
+        let now = Timestamp::from_millisecond(now_ms).map_err(|e| e.to_string())?;
+        // Calendar units (days, weeks, months) follow the local calendar, so
+        // `1d` across a DST change is the same clock time yesterday.
+        now.to_zoned_datetime(tz.clone())
+            .checked_sub(span.abs())
+            .map_err(|e| e.to_string())?
+            .timestamp()
+    };
+    i64::try_from(instant.as_nanosecond()).map_err(|_| "out of range".to_owned())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,768 @@
+//! Search over a real SQLite file: every field, negation, words, and that
+//! every plan the planner can choose returns the same pages.
+
+use std::collections::HashMap;
+
+use super::*;
+use crate::api::EndpointSpec;
+use crate::query::parse;
+use crate::signature::{Verdict, VerdictStatus};
+use crate::store::{DEFAULT_ENDPOINT_ID, NewEvent, PageQuery, Reader, Store, StoredHeader};
+
+/// 2026-11-20T00:00:00Z
+const BASE: i64 = 1_795_132_800_000_000_000;
+const HOUR: i64 = 3_600_000_000_000;
+/// `now` for relative times: 2026-11-20T08:00:00Z.
+const NOW_MS: i64 = (BASE + 8 * HOUR) / 1_000_000;
+
+/// Thresholds that force each kind of plan on a small store.
+const SORTED: Tuning = Tuning {
+    sort_at_most: i64::MAX / 4,
+    selective_share: 1,
+    ..Tuning::DEFAULT
+};
+const WALKS: Tuning = Tuning {
+    sort_at_most: 0,
+    selective_share: 1,
+    count_selective_share: 1,
+    first_chunk: 2,
+    max_chunk: 3,
+    query_cost_in_postings: 0.0,
+    min_gap: 1,
+};
+const TIMELINE: Tuning = Tuning {
+    sort_at_most: 0,
+    selective_share: i64::MAX,
+    count_selective_share: i64::MAX,
+    first_chunk: 1,
+    max_chunk: 2,
+    query_cost_in_postings: 0.0,
+    min_gap: 1,
+};
+const TUNINGS: [(&str, Tuning); 4] = [
+    ("default", Tuning::DEFAULT),
+    ("sorted", SORTED),
+    ("walks", WALKS),
+    ("timeline", TIMELINE),
+];
+
+fn verdict(status: VerdictStatus) -> Option<Verdict> {
+    Some(Verdict {
+        status,
+        scheme: Some("standard-webhooks".into()),
+        secret: None,
+        age_s: None,
+        diagnosis: None,
+        reason: None,
+        assumed: false,
+    })
+}
+
+fn headers(pairs: &[(&str, &[u8])]) -> Vec<StoredHeader> {
+    pairs
+        .iter()
+        .map(|(name, value)| StoredHeader::new(name, value))
+        .collect()
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    store: Store,
+    /// Event ids by name.
+    ids: HashMap<&'static str, i64>,
+    github: i64,
+}
+
+impl Fixture {
+    async fn new() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let endpoint = |name: &str, prefix: &str, preset: &str| {
+            store
+                .add_endpoint(&EndpointSpec {
+                    name: name.into(),
+                    path_prefix: prefix.into(),
+                    preset: Some(preset.into()),
+                    response: Default::default(),
+                    scheme: None,
+                })
+                .unwrap()
+                .id
+        };
+        let kustom = endpoint("Kustom", "/kustom", "kustom");
+        let github = endpoint("GitHub", "/github", "github");
+        let kustom_headers: &[(&str, &[u8])] = &[
+            ("content-type", b"application/json"),
+            ("user-agent", b"Kustom-Webhooks/2.1"),
+        ];
+        let created_body = br#"{"id":"k1","type":"order.created","metadata":{"checkoutId":"chk_1"},"amount":100,"paid":true,"note":"gift wrap please","items":[{"sku":"A-1"}]}"#;
+        let kustom_event = |n: i64, path: &str, event_type: &str, id: &str, body: &[u8]| NewEvent {
+            received_at_ns: BASE + n * HOUR,
+            endpoint_id: Some(kustom),
+            method: "POST".into(),
+            path: path.into(),
+            headers: headers(kustom_headers),
+            body: body.to_vec(),
+            provider: Some("kustom".into()),
+            event_type: Some(event_type.into()),
+            provider_event_id: Some(id.into()),
+            ..NewEvent::default()
+        };
+        let events = [
+            (
+                "created",
+                NewEvent {
+                    merchant_id: Some("m_1".into()),
+                    verdict: verdict(VerdictStatus::Valid),
+                    ..kustom_event(1, "/kustom/orders", "order.created", "k1", created_body)
+                },
+            ),
+            (
+                "refunded",
+                NewEvent {
+                    merchant_id: Some("m_2".into()),
+                    verdict: verdict(VerdictStatus::Invalid),
+                    ..kustom_event(
+                        2,
+                        "/kustom/refunds",
+                        "order.refunded",
+                        "k2",
+                        br#"{"id":"k2","type":"order.refunded","metadata":{"checkoutId":"chk_2"},"amount":100.50,"paid":false,"note":"gift card refund"}"#,
+                    )
+                },
+            ),
+            (
+                "again",
+                NewEvent {
+                    merchant_id: Some("m_1".into()),
+                    verdict: verdict(VerdictStatus::Valid),
+                    ..kustom_event(3, "/kustom/orders", "order.created", "k1", created_body)
+                },
+            ),
+            (
+                "push",
+                NewEvent {
+                    received_at_ns: BASE + 4 * HOUR,
+                    endpoint_id: Some(github),
+                    method: "POST".into(),
+                    path: "/github/hooks".into(),
+                    headers: headers(&[
+                        ("content-type", b"application/json"),
+                        ("X-GitHub-Event", b"push"),
+                        ("user-agent", b"GitHub-Hookshot/1"),
+                    ]),
+                    body: br#"{"ref":"refs/heads/main","head_commit":{"message":"fix refund rounding"}}"#
+                        .to_vec(),
+                    provider: Some("github".into()),
+                    event_type: Some("push".into()),
+                    provider_event_id: Some("gh-1".into()),
+                    merchant_id: Some("acme/shop".into()),
+                    ..NewEvent::default()
+                },
+            ),
+            (
+                "ping",
+                NewEvent {
+                    received_at_ns: BASE + 5 * HOUR,
+                    endpoint_id: Some(DEFAULT_ENDPOINT_ID),
+                    method: "GET".into(),
+                    path: "/hooks/ping".into(),
+                    headers: headers(&[("X-Trace", b"Trace-ABC-9")]),
+                    body: b"hello there, no json".to_vec(),
+                    verdict: verdict(VerdictStatus::Unsigned),
+                    ..NewEvent::default()
+                },
+            ),
+            (
+                "dispute",
+                NewEvent {
+                    merchant_id: Some("m_1".into()),
+                    verdict: verdict(VerdictStatus::Stale),
+                    ..kustom_event(
+                        6,
+                        "/kustom/disputes",
+                        "dispute.opened",
+                        "k3",
+                        br#"{"id":"k3","type":"dispute.opened","note":"customer says item never arrived","odd":"a\"quote"}"#,
+                    )
+                },
+            ),
+            (
+                "binary",
+                NewEvent {
+                    received_at_ns: BASE + 7 * HOUR,
+                    endpoint_id: Some(DEFAULT_ENDPOINT_ID),
+                    method: "PUT".into(),
+                    path: "/odd*path?[x]".into(),
+                    headers: headers(&[("x-odd", b"caf\xe9")]),
+                    body: b"\xff\xfe\x00binary".to_vec(),
+                    ..NewEvent::default()
+                },
+            ),
+        ];
+        let mut ids = HashMap::new();
+        for (name, event) in events {
+            ids.insert(name, store.insert(event).await.unwrap().id);
+        }
+        let fixture = Fixture {
+            _dir: dir,
+            store,
+            ids,
+            github,
+        };
+        fixture.wait_until_indexed();
+        fixture
+    }
+
+    /// Text reaches the full-text index shortly after it is stored.
+    fn wait_until_indexed(&self) {
+        let newest = self.ids.values().copied().max().unwrap_or_default();
+        let conn = rusqlite::Connection::open(self.store.path()).unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let mark: Option<String> = conn
+                .query_row(
+                    "SELECT value FROM settings WHERE key = ?1",
+                    [INDEXED_UPTO_KEY],
+                    |r| r.get(0),
+                )
+                .optional()
+                .unwrap();
+            if mark.and_then(|m| m.parse::<i64>().ok()) >= Some(newest) {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "not indexed in 5 s");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    fn names(&self, ids: &[i64]) -> Vec<&'static str> {
+        ids.iter()
+            .map(|id| {
+                *self
+                    .ids
+                    .iter()
+                    .find(|(_, v)| *v == id)
+                    .map(|(k, _)| k)
+                    .unwrap_or(&"?")
+            })
+            .collect()
+    }
+
+    /// The names a query finds, newest first, under every plan; they must
+    /// agree, and the capped count must match.
+    fn find(&self, text: &str) -> Vec<&'static str> {
+        let reader = self.store.reader().unwrap();
+        let query = parse(text, NOW_MS).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        let mut found: Option<Vec<&'static str>> = None;
+        for (name, tuning) in TUNINGS {
+            let names = with_tuning(tuning, || {
+                let page = reader
+                    .query(&PageQuery {
+                        limit: 100,
+                        query: query.clone(),
+                        ..PageQuery::default()
+                    })
+                    .unwrap();
+                let count = reader.count_matching(&query, None, 100).unwrap();
+                assert_eq!(count.count as usize, page.len(), "{text} ({name}): count");
+                assert!(!count.capped);
+                self.names(&page.iter().map(|e| e.id).collect::<Vec<_>>())
+            });
+            match &found {
+                None => found = Some(names),
+                Some(first) => assert_eq!(&names, first, "{text}: {name} disagrees"),
+            }
+        }
+        found.unwrap_or_default()
+    }
+}
+
+const ALL: [&str; 7] = [
+    "binary", "dispute", "ping", "push", "again", "refunded", "created",
+];
+
+fn all_but(excluded: &[&str]) -> Vec<&'static str> {
+    ALL.iter()
+        .copied()
+        .filter(|n| !excluded.contains(n))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_field_filters_and_negates() {
+    let f = Fixture::new().await;
+    let ping = f.ids["ping"];
+    let cases: Vec<(String, Vec<&str>)> = vec![
+        ("".into(), ALL.to_vec()),
+        ("type:order.created".into(), vec!["again", "created"]),
+        ("type:order.*".into(), vec!["again", "refunded", "created"]),
+        ("type:order".into(), vec![]),
+        (
+            "type:*".into(),
+            vec!["dispute", "push", "again", "refunded", "created"],
+        ),
+        // Negation keeps events that have no value at all.
+        ("-type:order.created".into(), all_but(&["again", "created"])),
+        (
+            "provider:KUSTOM".into(),
+            vec!["dispute", "again", "refunded", "created"],
+        ),
+        ("-provider:kustom".into(), vec!["binary", "ping", "push"]),
+        // Endpoints by name (any case), path prefix or id.
+        (
+            "endpoint:kustom".into(),
+            vec!["dispute", "again", "refunded", "created"],
+        ),
+        (
+            "endpoint:/kustom/".into(),
+            vec!["dispute", "again", "refunded", "created"],
+        ),
+        (format!("endpoint:{}", f.github), vec!["push"]),
+        ("endpoint:/".into(), vec!["binary", "ping"]),
+        ("endpoint:nosuch".into(), vec![]),
+        ("method:get".into(), vec!["ping"]),
+        ("-method:POST".into(), vec!["binary", "ping"]),
+        ("path:/kustom/r".into(), vec!["refunded"]),
+        ("path:/*/hooks".into(), vec!["push"]),
+        // Quoted: GLOB's specials and the star are literal.
+        (r#"path:"/odd*path?[x]""#.into(), vec!["binary"]),
+        (r#"path:"/o*""#.into(), vec![]),
+        ("path:/o*path".into(), vec!["binary"]),
+        ("status:valid".into(), vec!["again", "created"]),
+        ("status:invalid".into(), vec!["refunded"]),
+        ("status:stale".into(), vec!["dispute"]),
+        ("status:unsigned".into(), vec!["ping"]),
+        ("status:unverified".into(), vec!["binary", "push"]),
+        ("-status:valid".into(), all_but(&["again", "created"])),
+        // Both deliveries of a provider event id; our own id with # or digits.
+        ("id:k1".into(), vec!["again", "created"]),
+        (format!("id:#{ping}"), vec!["ping"]),
+        (format!("id:{ping}"), vec!["ping"]),
+        ("id:nosuch".into(), vec![]),
+        ("-id:k1".into(), all_but(&["again", "created"])),
+        ("merchant:m_1".into(), vec!["dispute", "again", "created"]),
+        ("merchant:M_1".into(), vec![]),
+        // A header by name, value contained, any case.
+        ("header.x-trace:abc".into(), vec!["ping"]),
+        ("header.X-TRACE:trace-abc-9".into(), vec!["ping"]),
+        ("header.x-trace:zzz".into(), vec![]),
+        ("header.x-github-event:push".into(), vec!["push"]),
+        ("header.x-github-event:*".into(), vec!["push"]),
+        ("-header.x-github-event:*".into(), all_but(&["push"])),
+        ("header.x-odd:*".into(), vec!["binary"]),
+        (
+            "header.user-agent:kustom".into(),
+            vec!["dispute", "again", "refunded", "created"],
+        ),
+        // The JSON body's value at a path: strings, numbers as written,
+        // booleans, array indexes.
+        (
+            "json.metadata.checkoutId:chk_1".into(),
+            vec!["again", "created"],
+        ),
+        ("json.amount:100".into(), vec!["again", "created"]),
+        ("json.amount:100.50".into(), vec!["refunded"]),
+        ("json.amount:100.5".into(), vec![]),
+        ("json.paid:true".into(), vec!["again", "created"]),
+        ("json.paid:false".into(), vec!["refunded"]),
+        ("json.items.0.sku:A-1".into(), vec!["again", "created"]),
+        (r#"json.note:"gift card refund""#.into(), vec!["refunded"]),
+        (r#"json.odd:"a\"quote""#.into(), vec!["dispute"]),
+        (
+            "json.metadata:*".into(),
+            vec!["again", "refunded", "created"],
+        ),
+        (
+            r#"json.head_commit.message:"fix refund rounding""#.into(),
+            vec!["push"],
+        ),
+        // Not JSON (or no such value): kept by a negation.
+        ("-json.paid:true".into(), all_but(&["again", "created"])),
+        // Times: absolute (inclusive after, exclusive before) and relative.
+        (
+            "after:2026-11-20T04:00:00Z".into(),
+            vec!["binary", "dispute", "ping", "push"],
+        ),
+        (
+            "before:2026-11-20T03:00Z".into(),
+            vec!["refunded", "created"],
+        ),
+        (
+            "after:2026-11-20T02:00Z before:2026-11-20T04:00Z".into(),
+            vec!["again", "refunded"],
+        ),
+        ("after:3h".into(), vec!["binary", "dispute", "ping"]),
+        (
+            "-after:3h".into(),
+            vec!["push", "again", "refunded", "created"],
+        ),
+        ("dup:yes".into(), vec!["again"]),
+        ("dup:no".into(), all_but(&["again"])),
+    ];
+    for (query, expected) in cases {
+        assert_eq!(f.find(&query), expected, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn words_phrases_prefixes_and_exclusions_search_path_headers_and_body() {
+    let f = Fixture::new().await;
+    for (query, expected) in [
+        ("refund", vec!["push", "refunded"]),
+        ("gift", vec!["again", "refunded", "created"]),
+        (r#""gift card""#, vec!["refunded"]),
+        (r#""card gift""#, vec![]),
+        ("gif*", vec!["again", "refunded", "created"]),
+        // Excluding a word keeps events without text (binary bodies).
+        ("-gift", vec!["binary", "dispute", "ping", "push"]),
+        ("-gif*", vec!["binary", "dispute", "ping", "push"]),
+        ("hookshot", vec!["push"]),
+        ("disputes", vec!["dispute"]),
+        ("hello there", vec!["ping"]),
+        ("zeppelin", vec![]),
+        (
+            "gift -card provider:kustom status:valid",
+            vec!["again", "created"],
+        ),
+        ("refund type:push", vec!["push"]),
+        ("refund -type:push after:1d", vec!["refunded"]),
+        ("gif* json.paid:false", vec!["refunded"]),
+        ("-gift -refund status:unverified", vec!["binary"]),
+        // User text is never FTS5 or SQL syntax.
+        (r#""refund OR gift""#, vec![]),
+        ("refund OR gift", vec![]),
+        (r#""path : refunds""#, vec![]),
+        (r#""'; DROP TABLE events; --""#, vec![]),
+        (r#"json.note:"'); DROP TABLE events; --""#, vec![]),
+    ] {
+        assert_eq!(f.find(query), expected, "{query}");
+    }
+    assert_eq!(f.store.reader().unwrap().count().unwrap(), 7);
+}
+
+#[tokio::test]
+async fn json_and_header_filters_find_events_before_their_text_is_indexed() {
+    let f = Fixture::new().await;
+    let body = br#"{"metadata":{"checkoutId":"chk_fresh"}}"#;
+    let fresh = f
+        .store
+        .insert(NewEvent {
+            received_at_ns: BASE + 9 * HOUR,
+            method: "POST".into(),
+            path: "/fresh".into(),
+            headers: headers(&[("x-fresh", b"yes")]),
+            body: body.to_vec(),
+            ..NewEvent::default()
+        })
+        .await
+        .unwrap();
+    // Right after the commit (text is indexed in batches, later).
+    let reader = f.store.reader().unwrap();
+    for text in ["json.metadata.checkoutId:chk_fresh", "header.x-fresh:yes"] {
+        for (name, tuning) in TUNINGS {
+            let found = with_tuning(tuning, || {
+                reader
+                    .query(&PageQuery {
+                        limit: 10,
+                        query: parse(text, NOW_MS).unwrap(),
+                        ..PageQuery::default()
+                    })
+                    .unwrap()
+            });
+            assert_eq!(
+                found.iter().map(|e| e.id).collect::<Vec<_>>(),
+                [fresh.id],
+                "{text} ({name})"
+            );
+        }
+    }
+}
+
+/// A store of many events with ties in time, for paging.
+async fn many(n: i64) -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    for i in 0..n {
+        let kind = ["order.created", "order.refunded", "push"][(i % 3) as usize];
+        let word = if i % 4 == 0 { "gift" } else { "plain" };
+        store
+            .insert(NewEvent {
+                // Pairs share a time: the id breaks the tie.
+                received_at_ns: BASE + (i / 2) * HOUR,
+                method: "POST".into(),
+                path: format!("/p/{i}"),
+                body: format!(r#"{{"n":{i},"note":"{word} {kind}"}}"#).into_bytes(),
+                provider: Some(if i % 5 == 0 { "github" } else { "kustom" }.into()),
+                event_type: Some(kind.into()),
+                merchant_id: Some(format!("m_{}", i % 7)),
+                verdict: verdict(if i % 6 == 0 {
+                    VerdictStatus::Invalid
+                } else {
+                    VerdictStatus::Valid
+                }),
+                ..NewEvent::default()
+            })
+            .await
+            .unwrap();
+    }
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            [INDEXED_UPTO_KEY],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()
+        .unwrap()
+        .and_then(|v| v.parse::<i64>().ok())
+        < Some(n)
+    {
+        assert!(std::time::Instant::now() < deadline, "not indexed in 5 s");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    (dir, store)
+}
+
+fn page(
+    reader: &Reader,
+    text: &str,
+    limit: u32,
+    before: Option<Cursor>,
+    after: Option<Cursor>,
+) -> Vec<EventSummary> {
+    reader
+        .query(&PageQuery {
+            limit,
+            before,
+            after,
+            query: parse(text, NOW_MS).unwrap(),
+            ..PageQuery::default()
+        })
+        .unwrap()
+}
+
+fn cursor(e: &EventSummary) -> Cursor {
+    e.cursor.parse().unwrap()
+}
+
+#[tokio::test]
+async fn pages_follow_each_other_without_gaps_or_repeats_both_ways() {
+    let (_dir, store) = many(90).await;
+    let reader = store.reader().unwrap();
+    for text in [
+        "",
+        "type:order.created",
+        "gift",
+        "gift provider:kustom -status:invalid",
+        "-gift merchant:m_3",
+        "json.note:\"plain push\"",
+        "type:order.*",
+    ] {
+        for (name, tuning) in TUNINGS {
+            with_tuning(tuning, || {
+                let everything = page(&reader, text, 1000, None, None);
+                assert!(!everything.is_empty(), "{text}");
+                // Newest first by (received_at, id).
+                let keys: Vec<(i64, i64)> = everything
+                    .iter()
+                    .map(|e| (cursor(e).received_at_ns, e.id))
+                    .collect();
+                let mut sorted = keys.clone();
+                sorted.sort_by(|a, b| b.cmp(a));
+                assert_eq!(keys, sorted, "{text} ({name}): order");
+
+                // Older pages from each last cursor.
+                let mut walked = Vec::new();
+                let mut before = None;
+                loop {
+                    let p = page(&reader, text, 7, before, None);
+                    walked.extend(p.iter().map(|e| e.id));
+                    match p.last() {
+                        Some(last) if p.len() == 7 => before = Some(cursor(last)),
+                        _ => break,
+                    }
+                }
+                let all: Vec<i64> = everything.iter().map(|e| e.id).collect();
+                assert_eq!(walked, all, "{text} ({name}): older pages");
+
+                // Newer pages from the oldest, each still newest first.
+                let mut after = everything.last().map(cursor);
+                let mut up = vec![everything.last().unwrap().id];
+                loop {
+                    let p = page(&reader, text, 7, None, after);
+                    let keys: Vec<i64> = p.iter().map(|e| e.id).collect();
+                    let mut ids = keys.clone();
+                    ids.reverse();
+                    up.extend(ids);
+                    match p.first() {
+                        Some(newest) if p.len() == 7 => after = Some(cursor(newest)),
+                        _ => break,
+                    }
+                }
+                up.reverse();
+                assert_eq!(up, all, "{text} ({name}): newer pages");
+
+                // Between two cursors.
+                if all.len() > 4 {
+                    let between = page(
+                        &reader,
+                        text,
+                        100,
+                        Some(cursor(&everything[0])),
+                        Some(cursor(&everything[3])),
+                    );
+                    let ids: Vec<i64> = between.iter().map(|e| e.id).collect();
+                    assert_eq!(ids, all[1..3], "{text} ({name}): between");
+                }
+            });
+        }
+    }
+}
+
+#[tokio::test]
+async fn counts_stop_at_the_cap() {
+    let (_dir, store) = many(60).await;
+    let reader = store.reader().unwrap();
+    for (name, tuning) in TUNINGS {
+        with_tuning(tuning, || {
+            let count = |text: &str, cap: u32| {
+                reader
+                    .count_matching(&parse(text, NOW_MS).unwrap(), None, cap)
+                    .unwrap()
+            };
+            assert_eq!(
+                count("", 10),
+                MatchCount {
+                    count: 10,
+                    capped: true
+                },
+                "{name}"
+            );
+            assert_eq!(
+                count("", 60),
+                MatchCount {
+                    count: 60,
+                    capped: false
+                },
+                "{name}"
+            );
+            assert_eq!(
+                count("gift", 100),
+                MatchCount {
+                    count: 15,
+                    capped: false
+                },
+                "{name}"
+            );
+            assert_eq!(
+                count("gift", 14),
+                MatchCount {
+                    count: 14,
+                    capped: true
+                },
+                "{name}"
+            );
+            assert_eq!(
+                count("type:push", 20),
+                MatchCount {
+                    count: 20,
+                    capped: false
+                },
+                "{name}"
+            );
+            assert_eq!(count("zeppelin", 5).count, 0, "{name}");
+        });
+    }
+}
+
+#[tokio::test]
+async fn the_endpoint_tab_narrows_every_query() {
+    let f = Fixture::new().await;
+    let reader = f.store.reader().unwrap();
+    for (name, tuning) in TUNINGS {
+        with_tuning(tuning, || {
+            let found = reader
+                .query(&PageQuery {
+                    limit: 10,
+                    endpoint_id: Some(f.github),
+                    query: parse("refund", NOW_MS).unwrap(),
+                    ..PageQuery::default()
+                })
+                .unwrap();
+            let ids: Vec<i64> = found.iter().map(|e| e.id).collect();
+            assert_eq!(f.names(&ids), ["push"], "{name}");
+            let count = reader
+                .count_matching(&Query::default(), Some(f.github), 10)
+                .unwrap();
+            assert_eq!(count.count, 1, "{name}");
+        });
+    }
+}
+
+#[tokio::test]
+async fn query_fields_offer_what_is_stored() {
+    let f = Fixture::new().await;
+    let fields = f
+        .store
+        .reader()
+        .unwrap()
+        .query_fields(&f.store.endpoints())
+        .unwrap();
+    let values = |name: &str| {
+        fields
+            .iter()
+            .find(|field| field.name == name)
+            .unwrap()
+            .values
+            .clone()
+    };
+    assert_eq!(
+        values("type"),
+        ["dispute.opened", "order.created", "order.refunded", "push"]
+    );
+    assert_eq!(values("method"), ["GET", "POST", "PUT"]);
+    let endpoints: Vec<String> = f.store.endpoints().iter().map(|e| e.name.clone()).collect();
+    assert_eq!(values("endpoint"), endpoints);
+    assert!(endpoints.contains(&"Kustom".to_owned()));
+    let providers = values("provider");
+    assert_eq!(providers[0], "kustom", "presets first");
+    assert!(providers.contains(&"github".to_owned()));
+    assert!(values("status").contains(&"unverified".to_owned()));
+    // Every field is there, described.
+    assert_eq!(fields.len(), crate::query::fields().len());
+}
+
+#[test]
+fn successors_bound_every_string_with_the_prefix() {
+    assert_eq!(successor("dispute.").as_deref(), Some("dispute/"));
+    assert_eq!(successor("a\u{10FFFF}").as_deref(), Some("b"));
+    assert_eq!(successor("\u{10FFFF}"), None);
+    assert_eq!(successor("\u{D7FF}").as_deref(), Some("\u{E000}"));
+}
+
+#[test]
+fn paths_become_globs_with_their_specials_literal() {
+    assert_eq!(path_glob("/a/*/b", false), "/a/*/b*");
+    assert_eq!(path_glob("/a*?[", true), "/a[*][?][[]*");
+}
+
+#[test]
+fn text_reaches_fts5_quoted() {
+    assert_eq!(fts_string(r#"a "b" OR c"#, false), r#""a ""b"" OR c""#);
+    assert_eq!(fts_string("checko", true), "\"checko\" *");
+}
+
+#[test]
+fn json_paths_quote_keys_and_index_arrays() {
+    assert_eq!(
+        json_path(&["metadata".into(), "checkoutId".into()]).as_deref(),
+        Some(r#"$."metadata"."checkoutId""#)
+    );
+    assert_eq!(
+        json_path(&["items".into(), "0".into(), "sku".into()]).as_deref(),
+        Some(r#"$."items"[0]."sku""#)
+    );
+    assert_eq!(json_path(&["a\"b".into()]), None);
+}

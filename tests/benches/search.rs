@@ -1,0 +1,1106 @@
+//! Search at a million events: p50/p95 of the first page (50 rows) for
+//! realistic queries, each run 30 times on the same store, in the core (no
+//! IPC); then capped counts and the query box's field values.
+//!
+//! The store is built once through `Store::insert` (the real writer, text
+//! index included) from the provider presets' kinds of events, and kept under
+//! `$CARGO_TARGET_DIR/../bench-data/` keyed by `DATA_VERSION`; later runs
+//! reuse it (newer migrations apply on open). `HOOKLENS_BENCH_EVENTS` sets a
+//! smaller size for a quick look.
+//!
+//! Prints figures; never asserts timing. Exits non-zero only when the setup
+//! breaks.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use hooklens_core::api::{EndpointSpec, MatchCount};
+use hooklens_core::query;
+use hooklens_core::signature::{Verdict, VerdictStatus};
+use hooklens_core::store::{Cursor, NewEvent, PageQuery, Reader, Store, StoredHeader};
+
+/// Bump when the generated events change, so stale caches are not reused.
+const DATA_VERSION: u32 = 2;
+const EVENTS: usize = 1_000_000;
+const RUNS: usize = 30;
+const PAGE: u32 = 50;
+const SMALL_CAP: u32 = 1_000;
+const COUNT_CAP: u32 = 10_000;
+/// The generated events span this long, ending when they were generated.
+const SPAN_NS: i64 = 30 * 24 * 3_600 * 1_000_000_000;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("search bench: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    let events = std::env::var("HOOKLENS_BENCH_EVENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(EVENTS);
+    let dir = data_dir(events);
+    let store = open_or_build(&dir, events)?;
+    let reader = store.reader().map_err(|e| format!("reader: {e}"))?;
+    let stored = reader.count().map_err(|e| e.to_string())?;
+    // Relative times count back from the newest event, so a cached store
+    // answers `after:1h` as it did when it was built.
+    let newest = reader
+        .page(1, None)
+        .map_err(|e| e.to_string())?
+        .events
+        .first()
+        .map_or(0, |e| e.received_at_ms);
+    let now_ms = newest + 1;
+    let sample = Sample::find(&reader)?;
+    println!(
+        "search at {} events ({}), first page of {PAGE}, {RUNS} runs each",
+        thousands(stored as usize),
+        dir.display()
+    );
+    println!(
+        "  {:<58}{:>9}{:>9}{:>7}  plan",
+        "query", "p50 ms", "p95 ms", "rows"
+    );
+    let queries = sample.queries();
+    let mut counts = Vec::new();
+    for text in &queries {
+        let query = query::parse(text, now_ms).map_err(|e| format!("{text}: {e}"))?;
+        let page = PageQuery {
+            limit: PAGE,
+            query: query.clone(),
+            ..PageQuery::default()
+        };
+        let plan = reader.query_plan(&page).map_err(|e| e.to_string())?;
+        let mut rows = 0;
+        let times = measure(RUNS, || {
+            // Parsing is part of what the window waits for.
+            let query = query::parse(text, now_ms).map_err(|e| e.to_string())?;
+            let page = PageQuery {
+                query,
+                ..page.clone()
+            };
+            rows = reader.query(&page).map_err(|e| e.to_string())?.len();
+            Ok(())
+        })?;
+        println!(
+            "  {:<58}{:>9.1}{:>9.1}{:>7}  {plan}",
+            text,
+            ms(percentile(&times, 50)),
+            ms(percentile(&times, 95)),
+            rows
+        );
+        counts.push((text.clone(), query));
+    }
+
+    // The next page of a common search, from the first page's last cursor.
+    let deep =
+        query::parse(&sample.common_text_and_filters(), now_ms).map_err(|e| e.to_string())?;
+    let mut cursor: Option<Cursor> = None;
+    let mut pages = 0;
+    let times = measure(RUNS, || {
+        let page = reader
+            .query(&PageQuery {
+                limit: PAGE,
+                before: cursor,
+                query: deep.clone(),
+                ..PageQuery::default()
+            })
+            .map_err(|e| e.to_string())?;
+        pages += 1;
+        cursor = page
+            .last()
+            .map(|e| e.cursor.parse())
+            .transpose()
+            .map_err(|e| format!("{e}"))?;
+        Ok(())
+    })?;
+    println!(
+        "  {:<58}{:>9.1}{:>9.1}",
+        format!("…its pages 1 to {pages}, each from the last cursor"),
+        ms(percentile(&times, 50)),
+        ms(percentile(&times, 95))
+    );
+
+    println!("count_matching, 5 runs each: p50 ms (max ms) count");
+    println!(
+        "  {:<58}{:>24}{:>24}",
+        "query",
+        format!("cap {SMALL_CAP}"),
+        format!("cap {COUNT_CAP}")
+    );
+    for (text, query) in &counts {
+        let mut line = format!("  {text:<58}");
+        for cap in [SMALL_CAP, COUNT_CAP] {
+            let mut found = MatchCount {
+                count: 0,
+                capped: false,
+            };
+            let times = measure(5, || {
+                found = reader
+                    .count_matching(query, None, cap)
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            })?;
+            line.push_str(&format!(
+                "{:>24}",
+                format!(
+                    "{:.1} ({:.1}) {}{}",
+                    ms(percentile(&times, 50)),
+                    ms(percentile(&times, 100)),
+                    found.count,
+                    if found.capped { "+" } else { "" }
+                )
+            ));
+        }
+        println!("{line}");
+    }
+
+    let endpoints = store.endpoints();
+    let mut values = 0;
+    let times = measure(RUNS, || {
+        let fields = reader.query_fields(&endpoints).map_err(|e| e.to_string())?;
+        values = fields.iter().map(|f| f.values.len()).sum();
+        Ok(())
+    })?;
+    println!(
+        "query_fields: p50 {:.2} ms, p95 {:.2} ms ({values} values)",
+        ms(percentile(&times, 50)),
+        ms(percentile(&times, 95))
+    );
+    Ok(())
+}
+
+/// Values that exist in the store, so queries for them find something.
+struct Sample {
+    event_id: String,
+    checkout_id: String,
+    merchant: String,
+}
+
+impl Sample {
+    fn find(reader: &Reader) -> Result<Sample, String> {
+        let pick = |text: &str| -> Result<hooklens_core::api::EventSummary, String> {
+            let query = query::parse(text, 0).map_err(|e| e.to_string())?;
+            reader
+                .query(&PageQuery {
+                    limit: 1,
+                    query,
+                    ..PageQuery::default()
+                })
+                .map_err(|e| e.to_string())?
+                .into_iter()
+                .next()
+                .ok_or_else(|| format!("no event for {text}: is the store complete?"))
+        };
+        let kustom = pick("provider:kustom dup:yes")?;
+        let checkout = pick("provider:checkout type:checkout.completed")?;
+        let body = reader
+            .body(checkout.id)
+            .map_err(|e| e.to_string())?
+            .unwrap_or_default();
+        let json: serde_json::Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+        Ok(Sample {
+            event_id: kustom.provider_event_id.unwrap_or_default(),
+            checkout_id: json["metadata"]["checkoutId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            merchant: kustom.merchant_id.unwrap_or_default(),
+        })
+    }
+
+    fn common_text_and_filters(&self) -> String {
+        "refund provider:kustom status:valid".to_owned()
+    }
+
+    fn queries(&self) -> Vec<String> {
+        [
+            // Free text alone: common, 1 in 100, 1 in 5 000, a phrase, a prefix.
+            "order",
+            "narwhal",
+            "zeppelin",
+            "\"payment failed\"",
+            "checko*",
+            // Free text and two filters.
+            &self.common_text_and_filters(),
+            "customer type:dispute.opened endpoint:Kustom",
+            "main provider:github method:POST",
+            "zeppelin status:valid provider:kustom",
+            "narwhal provider:checkout -status:invalid",
+            "\"card declined\" type:payment.failed after:1w",
+            // Negation.
+            "order -refunded -status:valid",
+            "-type:order.created provider:kustom",
+            // Filters alone.
+            "type:order.created provider:kustom",
+            "type:dispute.*",
+            "status:invalid",
+            "status:unverified endpoint:GitHub",
+            &format!("merchant:{} order", self.merchant),
+            &format!("id:{}", self.event_id),
+            "dup:yes provider:checkout",
+            "path:/github/* push",
+            // Inside bodies and headers.
+            &format!("json.metadata.checkoutId:{}", self.checkout_id),
+            "json.data.currency:SEK provider:kustom",
+            "header.x-github-event:push",
+            "header.user-agent:kustom refund",
+            // Recent.
+            "after:1h",
+            "order after:1h",
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    }
+}
+
+fn measure(
+    runs: usize,
+    mut f: impl FnMut() -> Result<(), String>,
+) -> Result<Vec<Duration>, String> {
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let started = Instant::now();
+        f()?;
+        times.push(started.elapsed());
+    }
+    times.sort();
+    Ok(times)
+}
+
+fn percentile(sorted: &[Duration], p: usize) -> Duration {
+    let i = (sorted.len() * p).div_ceil(100).clamp(1, sorted.len()) - 1;
+    sorted[i]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `$CARGO_TARGET_DIR/../bench-data/search-v<DATA_VERSION>-<events>`.
+fn data_dir(events: usize) -> PathBuf {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    // cargo resolves a relative CARGO_TARGET_DIR against its working directory.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace.join("target"), |dir| workspace.join(dir));
+    target
+        .join("..")
+        .join("bench-data")
+        .join(format!("search-v{DATA_VERSION}-{events}"))
+}
+
+/// Marks a store whose generation finished.
+const COMPLETE: &str = "complete";
+
+fn open_or_build(dir: &Path, events: usize) -> Result<Store, String> {
+    if dir.join(COMPLETE).exists() {
+        let started = Instant::now();
+        let store = Store::open(dir).map_err(|e| format!("open {}: {e}", dir.display()))?;
+        println!(
+            "reusing {} (opened and migrated in {:.1} s)",
+            dir.display(),
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(store);
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| format!("remove {}: {e}", dir.display()))?;
+    }
+    println!(
+        "building {} events in {} (once; later runs reuse it)",
+        thousands(events),
+        dir.display()
+    );
+    let store = Store::open(dir).map_err(|e| format!("open {}: {e}", dir.display()))?;
+    store
+        .set_setting("max_events", &(events * 2).to_string())
+        .map_err(|e| e.to_string())?;
+    for (name, prefix, preset) in [
+        ("Kustom", "/kustom", "kustom"),
+        ("Kustom IPP", "/kustom-ipp", "kustom-ipp"),
+        ("Checkout", "/checkout", "checkout"),
+        ("GitHub", "/github", "github"),
+        ("Stripe", "/stripe", "stripe"),
+    ] {
+        store
+            .add_endpoint(&EndpointSpec {
+                name: name.into(),
+                path_prefix: prefix.into(),
+                preset: Some(preset.into()),
+                response: Default::default(),
+                scheme: None,
+            })
+            .map_err(|e| format!("endpoint {name}: {e}"))?;
+    }
+    let endpoints: Vec<(String, i64)> = store
+        .endpoints()
+        .iter()
+        .map(|e| (e.path_prefix.clone(), e.id))
+        .collect();
+    let started = Instant::now();
+    let end_ns = hooklens_core::store::now_ns();
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    const TASKS: usize = 32;
+    runtime.block_on(async {
+        let tasks: Vec<_> = (0..TASKS)
+            .map(|task| {
+                let store = store.clone();
+                let endpoints = endpoints.clone();
+                tokio::spawn(async move {
+                    let mut generator = Generator::new(task as u64, &endpoints);
+                    for n in (task..events).step_by(TASKS) {
+                        let at = end_ns - SPAN_NS + (n as i64) * (SPAN_NS / events as i64);
+                        let event = generator.event(n, at);
+                        store.insert(event).await.map_err(|e| e.to_string())?;
+                        if task == 0 && n % 100_000 < TASKS {
+                            println!(
+                                "  {:>9} stored, {:.0} s",
+                                thousands(n),
+                                started.elapsed().as_secs_f64()
+                            );
+                        }
+                    }
+                    Ok::<(), String>(())
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.map_err(|e| e.to_string())??;
+        }
+        Ok::<(), String>(())
+    })?;
+    // Let the last text reach the full-text index before anything is timed.
+    drop(store);
+    std::thread::sleep(Duration::from_secs(1));
+    let store = Store::open(dir).map_err(|e| format!("reopen: {e}"))?;
+    std::fs::write(dir.join(COMPLETE), DATA_VERSION.to_string()).map_err(|e| e.to_string())?;
+    println!("built in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(store)
+}
+
+/// A small deterministic PRNG (SplitMix64): the same store on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    /// True with probability `p` percent.
+    fn percent(&mut self, p: f64) -> bool {
+        ((self.next() % 10_000) as f64) < p * 100.0
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    /// Zipf-like: low indexes far more often than high ones.
+    fn skewed<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        let r = (self.next() % 1_000_000) as f64 / 1_000_000.0;
+        let i = ((items.len() as f64).powf(r) - 1.0) as usize;
+        &items[i.min(items.len() - 1)]
+    }
+
+    fn hex(&mut self, len: usize) -> String {
+        let mut s = String::with_capacity(len);
+        while s.len() < len {
+            s.push_str(&format!("{:016x}", self.next()));
+        }
+        s.truncate(len);
+        s
+    }
+
+    /// `weights`: (item, weight) pairs.
+    fn weighted<'a, T>(&mut self, weights: &'a [(T, u32)]) -> &'a T {
+        let total: u32 = weights.iter().map(|w| w.1).sum();
+        let mut r = self.below(u64::from(total)) as u32;
+        for (item, w) in weights {
+            if r < *w {
+                return item;
+            }
+            r -= w;
+        }
+        &weights[0].0
+    }
+}
+
+/// Words for notes and descriptions, the first far more common than the last
+/// (see `Generator::note` for the rare ones).
+const WORDS: &[&str] = &[
+    "the",
+    "order",
+    "customer",
+    "payment",
+    "item",
+    "delivery",
+    "store",
+    "please",
+    "thanks",
+    "gift",
+    "wrap",
+    "express",
+    "shipping",
+    "address",
+    "updated",
+    "weekend",
+    "card",
+    "return",
+    "size",
+    "color",
+    "blue",
+    "red",
+    "green",
+    "large",
+    "small",
+    "medium",
+    "coffee",
+    "shoes",
+    "jacket",
+    "book",
+    "lamp",
+    "chair",
+    "table",
+    "phone",
+    "cable",
+    "charger",
+    "bottle",
+    "bag",
+    "morning",
+    "evening",
+    "office",
+    "home",
+    "door",
+    "code",
+    "ring",
+    "bell",
+    "leave",
+    "neighbour",
+    "fragile",
+    "glass",
+    "urgent",
+    "birthday",
+    "present",
+    "invoice",
+    "company",
+    "vat",
+    "receipt",
+    "discount",
+    "voucher",
+    "loyalty",
+    "points",
+    "member",
+    "subscription",
+    "monthly",
+    "annual",
+    "trial",
+    "upgrade",
+    "downgrade",
+    "cancel",
+    "pause",
+    "resume",
+    "bundle",
+    "kit",
+    "spare",
+    "warranty",
+    "repair",
+    "replacement",
+    "exchange",
+    "refund",
+    "partial",
+    "complete",
+    "pending",
+    "north",
+    "south",
+    "east",
+    "west",
+    "harbour",
+    "station",
+    "airport",
+    "hotel",
+    "reception",
+    "locker",
+    "pickup",
+    "drone",
+    "bicycle",
+    "courier",
+    "tram",
+    "ferry",
+    "island",
+    "mountain",
+    "forest",
+    "lake",
+    "river",
+    "valley",
+    "castle",
+    "museum",
+    "gallery",
+    "theatre",
+    "opera",
+    "violin",
+    "cello",
+    "trumpet",
+    "accordion",
+    "harp",
+    "zither",
+    "yodel",
+    "quokka",
+    "axolotl",
+    "pangolin",
+    "okapi",
+];
+
+const CURRENCIES: &[(&str, u32)] = &[
+    ("EUR", 60),
+    ("SEK", 15),
+    ("NOK", 10),
+    ("USD", 10),
+    ("GBP", 5),
+];
+
+const VERDICTS: &[(Option<VerdictStatus>, u32)] = &[
+    (Some(VerdictStatus::Valid), 7_500),
+    (Some(VerdictStatus::Invalid), 500),
+    (Some(VerdictStatus::Unsigned), 800),
+    (Some(VerdictStatus::NoSecret), 600),
+    (Some(VerdictStatus::Stale), 200),
+    (Some(VerdictStatus::Malformed), 50),
+    (None, 350),
+];
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Kustom,
+    KustomIpp,
+    Checkout,
+    GitHub,
+    Stripe,
+    Shopify,
+    Slack,
+    UsaEpay,
+    Other,
+}
+
+const KINDS: &[(Kind, u32)] = &[
+    (Kind::Kustom, 35),
+    (Kind::KustomIpp, 5),
+    (Kind::Checkout, 20),
+    (Kind::GitHub, 12),
+    (Kind::Stripe, 10),
+    (Kind::Shopify, 6),
+    (Kind::Slack, 3),
+    (Kind::UsaEpay, 4),
+    (Kind::Other, 5),
+];
+
+/// What a redelivery repeats of an earlier event.
+#[derive(Clone)]
+struct Sent {
+    provider: String,
+    id: String,
+    body: Vec<u8>,
+    headers: Vec<StoredHeader>,
+    event_type: Option<String>,
+    merchant: Option<String>,
+}
+
+struct Generator {
+    rng: Rng,
+    endpoints: Vec<(String, i64)>,
+    /// Recent events, some of which are delivered again.
+    recent: Vec<Sent>,
+}
+
+impl Generator {
+    fn new(seed: u64, endpoints: &[(String, i64)]) -> Generator {
+        Generator {
+            rng: Rng(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0x00C0_FFEE),
+            endpoints: endpoints.to_vec(),
+            recent: Vec::new(),
+        }
+    }
+
+    fn endpoint(&self, prefix: &str) -> i64 {
+        self.endpoints
+            .iter()
+            .find(|(p, _)| p == prefix)
+            .map_or(1, |(_, id)| *id)
+    }
+
+    fn note(&mut self, words: usize) -> String {
+        let mut note = Vec::with_capacity(words + 1);
+        for _ in 0..words {
+            note.push(*self.rng.skewed(WORDS));
+        }
+        // A word in 1 note of 100, and one in 1 of 5 000.
+        if self.rng.percent(1.0) {
+            note.push("narwhal");
+        }
+        if self.rng.percent(0.02) {
+            note.push("zeppelin");
+        }
+        note.join(" ")
+    }
+
+    fn verdict(&mut self, scheme: &str) -> Option<Verdict> {
+        let status = (*self.rng.weighted(VERDICTS))?;
+        Some(Verdict {
+            status,
+            scheme: Some(scheme.into()),
+            secret: (status == VerdictStatus::Valid).then(|| "primary".into()),
+            age_s: None,
+            diagnosis: None,
+            reason: None,
+            assumed: scheme == "standard-webhooks",
+        })
+    }
+
+    fn event(&mut self, n: usize, at: i64) -> NewEvent {
+        // Concurrent senders: arrival and commit order differ a little.
+        let at = at + self.rng.below(2_000_000_000) as i64 - 1_000_000_000;
+        let remote = format!(
+            "{}.{}.{}.{}:{}",
+            10 + self.rng.below(200),
+            self.rng.below(255),
+            self.rng.below(255),
+            self.rng.below(255),
+            1024 + self.rng.below(60_000)
+        );
+        if !self.recent.is_empty() && self.rng.percent(5.0) {
+            // A redelivery of an event this sender sent earlier.
+            let i = self.rng.below(self.recent.len() as u64) as usize;
+            let Sent {
+                provider,
+                id,
+                body,
+                headers,
+                event_type,
+                merchant,
+            } = self.recent[i].clone();
+            let (path, endpoint) = self.route(&provider);
+            return NewEvent {
+                received_at_ns: at,
+                endpoint_id: Some(endpoint),
+                method: "POST".into(),
+                path,
+                headers,
+                remote_addr: Some(remote),
+                body,
+                provider: Some(provider.clone()),
+                event_type,
+                provider_event_id: Some(id),
+                merchant_id: merchant,
+                verdict: self.verdict("standard-webhooks"),
+                ..NewEvent::default()
+            };
+        }
+        let kind = *self.rng.weighted(KINDS);
+        let mut e = match kind {
+            Kind::Kustom | Kind::KustomIpp => self.kustom(n, matches!(kind, Kind::KustomIpp)),
+            Kind::Checkout => self.checkout(n),
+            Kind::GitHub => self.github(),
+            Kind::Stripe => self.stripe(),
+            Kind::Shopify => self.shopify(),
+            Kind::Slack => self.slack(),
+            Kind::UsaEpay => self.usaepay(),
+            Kind::Other => self.other(),
+        };
+        e.received_at_ns = at;
+        e.remote_addr = Some(remote);
+        if let (Some(provider), Some(id)) = (&e.provider, &e.provider_event_id) {
+            if self.recent.len() >= 64 {
+                let i = self.rng.below(64) as usize;
+                self.recent.swap_remove(i);
+            }
+            self.recent.push(Sent {
+                provider: provider.clone(),
+                id: id.clone(),
+                body: e.body.clone(),
+                headers: e.headers.clone(),
+                event_type: e.event_type.clone(),
+                merchant: e.merchant_id.clone(),
+            });
+        }
+        e
+    }
+
+    fn route(&self, provider: &str) -> (String, i64) {
+        match provider {
+            "kustom" => ("/kustom/events".into(), self.endpoint("/kustom")),
+            "kustom-ipp" => ("/kustom-ipp/events".into(), self.endpoint("/kustom-ipp")),
+            "checkout" => ("/checkout/webhooks".into(), self.endpoint("/checkout")),
+            "github" => ("/github/hooks".into(), self.endpoint("/github")),
+            "stripe" => ("/stripe/webhook".into(), self.endpoint("/stripe")),
+            other => (format!("/hooks/{other}"), 1),
+        }
+    }
+
+    fn json_headers(&mut self, agent: &str) -> Vec<StoredHeader> {
+        vec![
+            StoredHeader::new("content-type", b"application/json"),
+            StoredHeader::new("user-agent", agent.as_bytes()),
+            StoredHeader::new("x-request-id", self.rng.hex(32).as_bytes()),
+        ]
+    }
+
+    fn kustom(&mut self, n: usize, ipp: bool) -> NewEvent {
+        let types: &[(&str, u32)] = if ipp {
+            &[
+                ("session.started", 40),
+                ("session.completed", 40),
+                ("session.failed", 15),
+                ("terminal.offline", 5),
+            ]
+        } else {
+            &[
+                ("order.created", 30),
+                ("order.captured", 25),
+                ("order.refunded", 8),
+                ("order.cancelled", 5),
+                ("payment.failed", 6),
+                ("order.updated", 20),
+                ("dispute.opened", 3),
+                ("dispute.closed", 2),
+                ("dispute.evidence_required", 1),
+            ]
+        };
+        let event_type = *self.rng.weighted(types);
+        let id = format!("kevt_{}", self.rng.hex(20));
+        let merchant = format!("m_{}", self.rng.skewed(&(1000..1500).collect::<Vec<_>>()));
+        let currency = *self.rng.weighted(CURRENCIES);
+        let words = 4 + self.rng.below(12) as usize;
+        let note = self.note(words);
+        let failure = if event_type.ends_with("failed") {
+            *self.rng.pick(&[
+                "card declined",
+                "insufficient funds",
+                "timeout",
+                "3ds failed",
+            ])
+        } else {
+            ""
+        };
+        let body = format!(
+            r#"{{"id":"{id}","type":"{event_type}","merchant_id":"{merchant}","created_at":"2026-11-{:02}T{:02}:{:02}:00Z","data":{{"order_id":"ord_{n}","session_id":"ses_{}","amount":{},"currency":"{currency}","status":"{}","failure_reason":"{failure}","customer":{{"email":"buyer{}@example.com","name":"Customer {}"}},"items":[{{"sku":"SKU-{}","qty":{}}}],"note":"{note}"}}}}"#,
+            1 + self.rng.below(28),
+            self.rng.below(24),
+            self.rng.below(60),
+            self.rng.hex(12),
+            100 + self.rng.below(100_000),
+            event_type.rsplit('.').next().unwrap_or_default(),
+            self.rng.below(50_000),
+            self.rng.below(50_000),
+            self.rng.below(5_000),
+            1 + self.rng.below(4),
+        );
+        let provider = if ipp { "kustom-ipp" } else { "kustom" };
+        let (path, endpoint) = self.route(provider);
+        let mut headers = self.json_headers("Kustom-Webhooks/2.1");
+        headers.push(StoredHeader::new("webhook-id", id.as_bytes()));
+        headers.push(StoredHeader::new(
+            "webhook-signature",
+            format!("v1,{}", self.rng.hex(44)).as_bytes(),
+        ));
+        NewEvent {
+            endpoint_id: Some(endpoint),
+            method: "POST".into(),
+            path,
+            headers,
+            body: body.into_bytes(),
+            provider: Some(provider.into()),
+            event_type: Some(event_type.into()),
+            provider_event_id: Some(id),
+            merchant_id: Some(merchant),
+            verdict: self.verdict("standard-webhooks"),
+            ..NewEvent::default()
+        }
+    }
+
+    fn checkout(&mut self, n: usize) -> NewEvent {
+        let event_type = *self.rng.weighted(&[
+            ("payment.succeeded", 40),
+            ("payment.failed", 10),
+            ("checkout.completed", 30),
+            ("checkout.expired", 15),
+            ("payment.refunded", 5),
+        ]);
+        let id = format!("msg_{}", self.rng.hex(24));
+        let words = 3 + self.rng.below(8) as usize;
+        let note = self.note(words);
+        let body = format!(
+            r#"{{"type":"{event_type}","id":"pay_{}","metadata":{{"checkoutId":"chk_{n}","cartId":"cart_{}"}},"data":{{"amount":{},"currency":"{}","description":"{note}"}}}}"#,
+            self.rng.hex(16),
+            self.rng.hex(10),
+            100 + self.rng.below(50_000),
+            self.rng.weighted(CURRENCIES),
+        );
+        let (path, endpoint) = self.route("checkout");
+        let mut headers = self.json_headers("Svix-Webhooks/1.40");
+        headers.push(StoredHeader::new("webhook-id", id.as_bytes()));
+        headers.push(StoredHeader::new(
+            "webhook-timestamp",
+            (1_790_000_000 + n).to_string().as_bytes(),
+        ));
+        NewEvent {
+            endpoint_id: Some(endpoint),
+            method: "POST".into(),
+            path,
+            headers,
+            body: body.into_bytes(),
+            provider: Some("checkout".into()),
+            event_type: Some(event_type.into()),
+            provider_event_id: Some(id),
+            verdict: self.verdict("standard-webhooks"),
+            ..NewEvent::default()
+        }
+    }
+
+    fn github(&mut self) -> NewEvent {
+        let event_type = *self.rng.weighted(&[
+            ("push", 50),
+            ("pull_request", 25),
+            ("issues", 10),
+            ("workflow_run", 14),
+            ("ping", 1),
+        ]);
+        let repo = format!(
+            "acme/{}",
+            self.rng.skewed(&[
+                "shop", "api", "web", "infra", "docs", "mobile", "billing", "search"
+            ])
+        );
+        let branch = *self
+            .rng
+            .weighted(&[("main", 60), ("develop", 25), ("release", 15)]);
+        let words = 5 + self.rng.below(10) as usize;
+        let message = self.note(words);
+        let body = format!(
+            r#"{{"ref":"refs/heads/{branch}","repository":{{"full_name":"{repo}","private":true}},"sender":{{"login":"dev{}"}},"head_commit":{{"id":"{}","message":"{message}"}}}}"#,
+            self.rng.below(40),
+            self.rng.hex(40)
+        );
+        let delivery = format!(
+            "{}-{}-{}-{}-{}",
+            self.rng.hex(8),
+            self.rng.hex(4),
+            self.rng.hex(4),
+            self.rng.hex(4),
+            self.rng.hex(12)
+        );
+        let (path, endpoint) = self.route("github");
+        let mut headers = self.json_headers("GitHub-Hookshot/8f3a2c1");
+        headers.push(StoredHeader::new("x-github-event", event_type.as_bytes()));
+        headers.push(StoredHeader::new("x-github-delivery", delivery.as_bytes()));
+        headers.push(StoredHeader::new(
+            "x-hub-signature-256",
+            format!("sha256={}", self.rng.hex(64)).as_bytes(),
+        ));
+        NewEvent {
+            endpoint_id: Some(endpoint),
+            method: "POST".into(),
+            path,
+            headers,
+            body: body.into_bytes(),
+            provider: Some("github".into()),
+            event_type: Some(event_type.into()),
+            provider_event_id: Some(delivery),
+            merchant_id: Some(repo),
+            verdict: self.verdict("github"),
+            ..NewEvent::default()
+        }
+    }
+
+    fn stripe(&mut self) -> NewEvent {
+        let event_type = *self.rng.weighted(&[
+            ("payment_intent.succeeded", 40),
+            ("charge.refunded", 10),
+            ("invoice.paid", 25),
+            ("customer.subscription.updated", 20),
+            ("charge.dispute.created", 5),
+        ]);
+        let id = format!("evt_{}", self.rng.hex(24));
+        let account = format!("acct_{}", self.rng.skewed(&(100..160).collect::<Vec<_>>()));
+        let body = format!(
+            r#"{{"id":"{id}","object":"event","type":"{event_type}","account":"{account}","livemode":false,"data":{{"object":{{"id":"pi_{}","amount":{},"currency":"{}","description":"{}"}}}}}}"#,
+            self.rng.hex(24),
+            100 + self.rng.below(90_000),
+            self.rng.weighted(CURRENCIES).to_lowercase(),
+            self.note(4),
+        );
+        let (path, endpoint) = self.route("stripe");
+        let mut headers = self.json_headers("Stripe/1.0 (+https://stripe.com/docs/webhooks)");
+        headers.push(StoredHeader::new(
+            "stripe-signature",
+            format!("t=1790000000,v1={}", self.rng.hex(64)).as_bytes(),
+        ));
+        NewEvent {
+            endpoint_id: Some(endpoint),
+            method: "POST".into(),
+            path,
+            headers,
+            body: body.into_bytes(),
+            provider: Some("stripe".into()),
+            event_type: Some(event_type.into()),
+            provider_event_id: Some(id),
+            merchant_id: Some(account),
+            verdict: self.verdict("stripe"),
+            ..NewEvent::default()
+        }
+    }
+
+    fn shopify(&mut self) -> NewEvent {
+        let topic = *self.rng.weighted(&[
+            ("orders/create", 40),
+            ("orders/paid", 30),
+            ("products/update", 20),
+            ("app/uninstalled", 1),
+            ("customers/create", 9),
+        ]);
+        let shop = format!("shop{}.myshopify.com", self.rng.below(80));
+        let id = self.rng.hex(32);
+        let body = format!(
+            r#"{{"id":{},"email":"buyer{}@example.com","total_price":"{}.{:02}","note":"{}"}}"#,
+            self.rng.below(10_000_000_000),
+            self.rng.below(50_000),
+            self.rng.below(500),
+            self.rng.below(100),
+            self.note(5)
+        );
+        let mut headers = self.json_headers("Shopify-Captain-Hook");
+        headers.push(StoredHeader::new("x-shopify-topic", topic.as_bytes()));
+        headers.push(StoredHeader::new("x-shopify-shop-domain", shop.as_bytes()));
+        headers.push(StoredHeader::new("x-shopify-webhook-id", id.as_bytes()));
+        NewEvent {
+            endpoint_id: Some(1),
+            method: "POST".into(),
+            path: "/hooks/shopify".into(),
+            headers,
+            body: body.into_bytes(),
+            provider: Some("shopify".into()),
+            event_type: Some(topic.into()),
+            provider_event_id: Some(id),
+            merchant_id: Some(shop),
+            verdict: self.verdict("shopify"),
+            ..NewEvent::default()
+        }
+    }
+
+    fn slack(&mut self) -> NewEvent {
+        let event_type = *self.rng.weighted(&[
+            ("message", 70),
+            ("app_mention", 25),
+            ("url_verification", 5),
+        ]);
+        let id = format!("Ev{}", self.rng.hex(10).to_uppercase());
+        let team = format!("T{}", self.rng.below(20));
+        let body = format!(
+            r#"{{"token":"x","team_id":"{team}","event":{{"type":"{event_type}","text":"{}"}},"event_id":"{id}"}}"#,
+            self.note(8)
+        );
+        let mut headers = self.json_headers("Slackbot 1.0 (+https://api.slack.com/robots)");
+        headers.push(StoredHeader::new(
+            "x-slack-signature",
+            format!("v0={}", self.rng.hex(64)).as_bytes(),
+        ));
+        NewEvent {
+            endpoint_id: Some(1),
+            method: "POST".into(),
+            path: "/hooks/slack".into(),
+            headers,
+            body: body.into_bytes(),
+            provider: Some("slack".into()),
+            event_type: Some(event_type.into()),
+            provider_event_id: Some(id),
+            merchant_id: Some(team),
+            verdict: self.verdict("slack"),
+            ..NewEvent::default()
+        }
+    }
+
+    fn usaepay(&mut self) -> NewEvent {
+        let event_type = *self.rng.weighted(&[
+            ("transaction.sale.success", 70),
+            ("transaction.sale.failed", 15),
+            ("transaction.refund.success", 15),
+        ]);
+        let id = self.rng.hex(8);
+        let merchant = self.rng.hex(15);
+        let body = format!(
+            r#"{{"type":"event","event_type":"{event_type}","event_body":{{"merchant":{{"merch_key":"{merchant}"}},"object":{{"type":"transaction","key":"{}"}}}},"event_id":"{id}"}}"#,
+            self.rng.hex(15)
+        );
+        NewEvent {
+            endpoint_id: Some(1),
+            method: "POST".into(),
+            path: "/hooks/usaepay".into(),
+            headers: self.json_headers("USAePay-Webhooks"),
+            body: body.into_bytes(),
+            provider: Some("usaepay".into()),
+            event_type: Some(event_type.into()),
+            provider_event_id: Some(id),
+            merchant_id: Some(merchant),
+            verdict: self.verdict("combined"),
+            ..NewEvent::default()
+        }
+    }
+
+    /// Unrecognised senders: form posts, plain text, GET pings.
+    fn other(&mut self) -> NewEvent {
+        let (method, content_type, body) = match self.rng.below(4) {
+            0 => (
+                "POST",
+                "application/x-www-form-urlencoded",
+                format!("status=ok&note={}", self.note(3).replace(' ', "+")),
+            ),
+            1 => ("POST", "text/plain", self.note(12)),
+            2 => ("GET", "text/plain", String::new()),
+            _ => (
+                "PUT",
+                "application/json",
+                format!(r#"{{"ping":"{}"}}"#, self.note(2)),
+            ),
+        };
+        NewEvent {
+            endpoint_id: Some(1),
+            method: method.into(),
+            path: format!(
+                "/hooks/{}",
+                self.rng.pick(&["ping", "test", "legacy", "cron"])
+            ),
+            headers: vec![
+                StoredHeader::new("content-type", content_type.as_bytes()),
+                StoredHeader::new("user-agent", b"curl/8.5.0"),
+            ],
+            body: body.into_bytes(),
+            verdict: self.verdict("hmac"),
+            ..NewEvent::default()
+        }
+    }
+}

@@ -3,10 +3,25 @@ fn main() {
     // capability must grant; nothing is reachable from the webview by default.
     let manifest = tauri_build::AppManifest::new().commands(&[
         "app_info",
-        "list_events",
+        "search_events",
+        "count_events",
+        "query_fields",
+        "get_event",
+        "curl_command",
+        "save_body",
+        "set_pinned",
         "subscribe_events",
         "list_endpoints",
         "endpoint_counts",
+        "list_presets",
+        "add_endpoint",
+        "update_endpoint",
+        "remove_endpoint",
+        "add_secret",
+        "remove_secret",
+        "reveal_secret",
+        "reverify",
+        "cancel_reverify",
         "listen_on",
     ]);
     if let Err(err) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))

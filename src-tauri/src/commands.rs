@@ -1,16 +1,21 @@
 //! Thin adapters from IPC commands onto the core.
 
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use hooklens_core::api::{
-    AppInfo, Endpoint, EndpointCount, ErrorKind, ErrorPayload, EventBatch, EventPage,
-    ListenerStatus,
+    AppInfo, Endpoint, EndpointCount, EndpointSpec, ErrorKind, ErrorPayload, EventBatch, EventPage,
+    EventView, ListenerStatus, MatchCount, PresetInfo, QueryField, ReverifyOutcome,
+    ReverifyProgress,
 };
 use hooklens_core::capture::{self, Listener};
-use hooklens_core::config;
-use hooklens_core::store::{Cursor, PageQuery};
-use tauri::State;
+use hooklens_core::query::{self, Query};
+use hooklens_core::store::{Cursor, PageQuery, Reader, now_ns};
+use hooklens_core::{config, inspect, providers};
 use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use crate::AppState;
@@ -18,6 +23,11 @@ use crate::AppState;
 /// Live updates are gathered this long before one message goes to the UI.
 const BATCH_WINDOW: Duration = Duration::from_millis(75);
 const MAX_PAGE: u32 = 500;
+/// Counting stops here: "1,000+ events" says enough, and an exact count of
+/// a million matches would cost more than the page it labels.
+const COUNT_CAP: u32 = 1_000;
+/// The UI redraws a progress bar no faster than this.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 
 fn reader_unavailable() -> ErrorPayload {
     ErrorPayload::new(ErrorKind::Internal, "the event reader is unavailable")
@@ -28,28 +38,262 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ErrorPayloa
     Ok(state.info().await)
 }
 
-/// A page of the timeline, newest first, older than `before` when given,
-/// only one endpoint's events when `endpoint_id` is given.
+fn locked(reader: &Mutex<Reader>) -> Result<MutexGuard<'_, Reader>, ErrorPayload> {
+    reader.lock().map_err(|_| reader_unavailable())
+}
+
+fn parse_query(text: &str) -> Result<Query, ErrorPayload> {
+    Ok(query::parse(text, now_ns() / 1_000_000)?)
+}
+
+/// A page of events matching `query` (the search language), newest first:
+/// older than `before`, or newer than `after`, and of one endpoint when
+/// `endpoint_id` is given.
 #[tauri::command(async)]
-pub fn list_events(
+pub fn search_events(
     state: State<'_, AppState>,
+    query: String,
     limit: u32,
     before: Option<String>,
+    after: Option<String>,
     endpoint_id: Option<i64>,
 ) -> Result<EventPage, ErrorPayload> {
+    let query = parse_query(&query)?;
     let before = before.map(|c| c.parse::<Cursor>()).transpose()?;
-    let reader = state.reader.lock().map_err(|_| reader_unavailable())?;
+    let after = after.map(|c| c.parse::<Cursor>()).transpose()?;
     let limit = limit.clamp(1, MAX_PAGE);
-    let events = reader.query(&PageQuery {
+    let events = locked(&state.reader)?.query(&PageQuery {
         limit,
         before,
+        after,
         endpoint_id,
-        ..PageQuery::default()
+        query,
     })?;
     Ok(EventPage {
         has_more: events.len() == limit as usize,
         events,
     })
+}
+
+/// How many events match; on a reader of its own so a slow count never
+/// holds up the pages the user scrolls through.
+#[tauri::command(async)]
+pub fn count_events(
+    state: State<'_, AppState>,
+    query: String,
+    endpoint_id: Option<i64>,
+) -> Result<MatchCount, ErrorPayload> {
+    let query = parse_query(&query)?;
+    Ok(locked(&state.counter)?.count_matching(&query, endpoint_id, COUNT_CAP)?)
+}
+
+#[tauri::command(async)]
+pub fn query_fields(state: State<'_, AppState>) -> Result<Vec<QueryField>, ErrorPayload> {
+    Ok(locked(&state.counter)?.query_fields(&state.store.endpoints())?)
+}
+
+#[tauri::command(async)]
+pub fn get_event(state: State<'_, AppState>, id: i64) -> Result<EventView, ErrorPayload> {
+    let reader = locked(&state.reader)?;
+    Ok(inspect::event_view(&reader, id)?)
+}
+
+#[tauri::command(async)]
+pub fn curl_command(state: State<'_, AppState>, id: i64) -> Result<String, ErrorPayload> {
+    let detail = locked(&state.reader)?.event(id)?;
+    Ok(inspect::curl_command(&detail, None))
+}
+
+/// Asks where to save event `id`'s body and writes its exact bytes there.
+/// The dialog runs here, not in the webview, so the UI needs no file access.
+#[tauri::command]
+pub async fn save_body(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<Option<String>, ErrorPayload> {
+    let detail = locked(&state.reader)?.event(id)?;
+    let name = format!(
+        "event-{id}.{}",
+        body_extension(detail.summary.content_type.as_deref())
+    );
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title("Save body")
+        .set_file_name(name)
+        .save_file(move |path| {
+            let _ = tx.send(path);
+        });
+    let Some(path) = rx.await.ok().flatten() else {
+        return Ok(None);
+    };
+    let path = path.into_path().map_err(|err| {
+        ErrorPayload::new(ErrorKind::Invalid, format!("cannot save there: {err}"))
+    })?;
+    let body = detail.body;
+    let target = path.clone();
+    tauri::async_runtime::spawn_blocking(move || std::fs::write(&target, body))
+        .await
+        .map_err(|err| ErrorPayload::new(ErrorKind::Internal, err.to_string()))?
+        .map_err(|err| {
+            ErrorPayload::new(
+                ErrorKind::Invalid,
+                format!("could not write {}: {err}", path.display()),
+            )
+        })?;
+    Ok(Some(path.display().to_string()))
+}
+
+fn body_extension(content_type: Option<&str>) -> &'static str {
+    let essence = content_type
+        .and_then(|c| c.split(';').next())
+        .map(|c| c.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    match essence.as_str() {
+        "application/json" => "json",
+        "application/x-www-form-urlencoded" => "txt",
+        "application/xml" | "text/xml" => "xml",
+        "text/plain" => "txt",
+        "text/html" => "html.txt",
+        _ if essence.ends_with("+json") => "json",
+        _ => "bin",
+    }
+}
+
+#[tauri::command(async)]
+pub fn set_pinned(
+    state: State<'_, AppState>,
+    ids: Vec<i64>,
+    pinned: bool,
+) -> Result<(), ErrorPayload> {
+    Ok(state.store.set_pinned_many(&ids, pinned)?)
+}
+
+#[tauri::command]
+pub fn list_presets() -> Vec<PresetInfo> {
+    providers::preset_infos()
+}
+
+#[tauri::command(async)]
+pub fn add_endpoint(
+    state: State<'_, AppState>,
+    spec: EndpointSpec,
+) -> Result<Endpoint, ErrorPayload> {
+    Ok(state.store.add_endpoint(&spec)?)
+}
+
+#[tauri::command(async)]
+pub fn update_endpoint(
+    state: State<'_, AppState>,
+    id: i64,
+    spec: EndpointSpec,
+) -> Result<Endpoint, ErrorPayload> {
+    Ok(state.store.update_endpoint(id, &spec)?)
+}
+
+#[tauri::command(async)]
+pub fn remove_endpoint(state: State<'_, AppState>, id: i64) -> Result<(), ErrorPayload> {
+    Ok(state.store.remove_endpoint(id)?)
+}
+
+fn endpoint(state: &AppState, id: i64) -> Result<Endpoint, ErrorPayload> {
+    state
+        .store
+        .endpoints()
+        .iter()
+        .find(|e| e.id == id)
+        .cloned()
+        .ok_or_else(|| ErrorPayload::new(ErrorKind::NotFound, format!("no endpoint {id}")))
+}
+
+#[tauri::command(async)]
+pub fn add_secret(
+    state: State<'_, AppState>,
+    endpoint_id: i64,
+    label: String,
+    value: String,
+) -> Result<Endpoint, ErrorPayload> {
+    state.store.set_secret(endpoint_id, &label, &value)?;
+    endpoint(&state, endpoint_id)
+}
+
+#[tauri::command(async)]
+pub fn remove_secret(
+    state: State<'_, AppState>,
+    endpoint_id: i64,
+    label: String,
+) -> Result<Endpoint, ErrorPayload> {
+    state.store.remove_secret(endpoint_id, &label)?;
+    endpoint(&state, endpoint_id)
+}
+
+#[tauri::command(async)]
+pub fn reveal_secret(
+    state: State<'_, AppState>,
+    endpoint_id: i64,
+    label: String,
+) -> Result<String, ErrorPayload> {
+    Ok(state.store.reveal_secret(endpoint_id, &label)?)
+}
+
+/// Re-verifies stored events (one endpoint's, or all) with the current
+/// configuration, reporting progress at most every PROGRESS_INTERVAL.
+#[tauri::command]
+pub async fn reverify(
+    state: State<'_, AppState>,
+    endpoint_id: Option<i64>,
+    on_progress: Channel<ReverifyProgress>,
+) -> Result<ReverifyOutcome, ErrorPayload> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let mut running = state.reverifying.lock().map_err(|_| reader_unavailable())?;
+        if running.is_some() {
+            return Err(ErrorPayload::new(
+                ErrorKind::Invalid,
+                "a re-verification is already running; wait for it or cancel it",
+            ));
+        }
+        *running = Some(cancel.clone());
+    }
+    let store = state.store.clone();
+    let outcome = tauri::async_runtime::spawn_blocking(move || {
+        let mut last_sent: Option<Instant> = None;
+        store.reverify(endpoint_id, &cancel, |progress| {
+            let due = last_sent.is_none_or(|at| at.elapsed() >= PROGRESS_INTERVAL);
+            if due || progress.done == progress.total {
+                last_sent = Some(Instant::now());
+                let _ = on_progress.send(progress);
+            }
+        })
+    })
+    .await;
+    if let Ok(mut running) = state.reverifying.lock() {
+        *running = None;
+    }
+    let outcome =
+        outcome.map_err(|err| ErrorPayload::new(ErrorKind::Internal, err.to_string()))??;
+    tracing::info!(
+        checked = outcome.checked,
+        changed = outcome.changed,
+        cancelled = outcome.cancelled,
+        "re-verified"
+    );
+    Ok(outcome)
+}
+
+/// Stops the running re-verification after its current batch.
+#[tauri::command]
+pub fn cancel_reverify(state: State<'_, AppState>) -> Result<(), ErrorPayload> {
+    if let Some(cancel) = state
+        .reverifying
+        .lock()
+        .map_err(|_| reader_unavailable())?
+        .as_ref()
+    {
+        cancel.store(true, Ordering::Relaxed);
+    }
+    Ok(())
 }
 
 #[tauri::command]
@@ -59,8 +303,7 @@ pub fn list_endpoints(state: State<'_, AppState>) -> Vec<Endpoint> {
 
 #[tauri::command(async)]
 pub fn endpoint_counts(state: State<'_, AppState>) -> Result<Vec<EndpointCount>, ErrorPayload> {
-    let reader = state.reader.lock().map_err(|_| reader_unavailable())?;
-    Ok(reader.endpoint_counts()?)
+    Ok(locked(&state.counter)?.endpoint_counts()?)
 }
 
 /// Moves the listener to `address` (e.g. the free port offered when the

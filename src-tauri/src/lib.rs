@@ -4,7 +4,8 @@
 mod commands;
 mod error;
 
-use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
 
 use hooklens_core::api::{AppInfo, ListenerState, ListenerStatus};
 use hooklens_core::capture::{self, Listener};
@@ -24,7 +25,12 @@ pub(crate) struct AppState {
     version: String,
     data_dir: String,
     store: Store,
+    /// Timeline pages and event details.
     reader: Mutex<Reader>,
+    /// Counts and autocomplete values, which may take longer than a page.
+    counter: Mutex<Reader>,
+    /// The cancel flag of the running re-verification (one at a time).
+    reverifying: Mutex<Option<Arc<AtomicBool>>>,
     listener: tokio::sync::Mutex<ListenerSlot>,
     /// None when another process already captures into this data directory.
     lock: Option<DataDirLock>,
@@ -92,6 +98,7 @@ fn start_core() -> Result<AppState, SetupError> {
         },
     )?;
     let reader = store.reader()?;
+    let counter = store.reader()?;
 
     let slot = match refusal {
         Some(status) => ListenerSlot {
@@ -118,6 +125,8 @@ fn start_core() -> Result<AppState, SetupError> {
         data_dir: config.data_dir.display().to_string(),
         store,
         reader: Mutex::new(reader),
+        counter: Mutex::new(counter),
+        reverifying: Mutex::new(None),
         listener: tokio::sync::Mutex::new(slot),
         lock,
     })
@@ -127,6 +136,7 @@ pub fn run() {
     init_tracing();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let state = start_core()?;
             tracing::info!(data_dir = %state.data_dir, "Hooklens started");
@@ -135,10 +145,25 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
-            commands::list_events,
+            commands::search_events,
+            commands::count_events,
+            commands::query_fields,
+            commands::get_event,
+            commands::curl_command,
+            commands::save_body,
+            commands::set_pinned,
             commands::subscribe_events,
             commands::list_endpoints,
             commands::endpoint_counts,
+            commands::list_presets,
+            commands::add_endpoint,
+            commands::update_endpoint,
+            commands::remove_endpoint,
+            commands::add_secret,
+            commands::remove_secret,
+            commands::reveal_secret,
+            commands::reverify,
+            commands::cancel_reverify,
             commands::listen_on,
         ])
         .run(tauri::generate_context!());

@@ -1,11 +1,29 @@
-import { useCallback, useEffect, useState } from "react";
-import { getAppInfo, IpcError, listEndpoints, listenOn, type AppInfo, type Endpoint } from "./ipc";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  getAppInfo,
+  listEndpoints,
+  listenOn,
+  listPresets,
+  queryFields,
+  type AppInfo,
+  type Endpoint,
+  type EventSummary,
+  type PresetInfo,
+  type QueryField,
+} from "./ipc";
 import { Header } from "./components/Header";
 import { Sidebar } from "./components/Sidebar";
 import { Timeline } from "./components/Timeline";
 import { DetailPane } from "./components/DetailPane";
-import { useEvents } from "./state/useEvents";
-import { countFor } from "./state/events";
+import { EndpointEditor } from "./components/endpoints/EndpointEditor";
+import { ReverifyBar } from "./components/endpoints/ReverifyBar";
+import { useReverify } from "./components/endpoints/useReverify";
+import { startOfDay } from "./lib/format";
+import { countFor, type EndpointFilter, unknownEndpointIds } from "./state/counts";
+import { errorMessage, useTimeline } from "./state/useTimeline";
+
+/** The search language's known values grow as events arrive: refresh them this often. */
+const FIELDS_REFRESH_MS = 3 * 60_000;
 
 function useNow(intervalMs: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -16,63 +34,168 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
-const errorText = (err: unknown) => (err instanceof IpcError || err instanceof Error ? err.message : String(err));
+type Opened = { id: number; summary: EventSummary | null };
+type EditorState = { endpoint: Endpoint | null };
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [infoError, setInfoError] = useState<string | null>(null);
   const [endpoints, setEndpoints] = useState<Endpoint[]>([]);
+  const [endpointsLoaded, setEndpointsLoaded] = useState(false);
+  const [presets, setPresets] = useState<PresetInfo[]>([]);
+  const [fields, setFields] = useState<QueryField[]>([]);
   const [actionError, setActionError] = useState<string | null>(null);
-  const [selectedId, setSelectedId] = useState<number | null>(null);
-  const { events, counts, setFilter } = useEvents();
+  const [queryText, setQueryText] = useState("");
+  const [opened, setOpened] = useState<Opened | null>(null);
+  const [editor, setEditor] = useState<EditorState | null>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const detailRef = useRef<HTMLDivElement>(null);
   const now = useNow(15_000);
+  const today = startOfDay(now);
+  const reverify = useReverify();
+  const timeline = useTimeline(setActionError);
+  const { state, rows, counts, setView, pin } = timeline;
+  const filter: EndpointFilter = state.requested.endpointId;
 
   useEffect(() => {
-    getAppInfo().then(setInfo, (err: unknown) => setInfoError(errorText(err)));
-    listEndpoints().then(setEndpoints, (err: unknown) => setInfoError(errorText(err)));
+    getAppInfo().then(setInfo, (err: unknown) => setInfoError(errorMessage(err)));
+    listEndpoints().then(
+      (list) => {
+        setEndpoints(list);
+        setEndpointsLoaded(true);
+      },
+      (err: unknown) => setInfoError(errorMessage(err)),
+    );
+    listPresets().then(setPresets, (err: unknown) => setActionError(`Could not load the provider presets: ${errorMessage(err)}`));
   }, []);
 
-  // An endpoint added elsewhere (hooklens-cli) shows up with its first event.
-  const unknownEndpoint = Object.keys(counts.byEndpoint).some(
-    (id) => id !== "none" && endpoints.length > 0 && !endpoints.some((e) => String(e.id) === id),
-  );
+  // Field values (endpoint names, event types, …) change with the endpoints and as events arrive.
+  const refreshFields = useCallback(() => {
+    queryFields().then(setFields, () => {}); // autocomplete is a help, not a requirement
+  }, []);
   useEffect(() => {
-    if (unknownEndpoint) listEndpoints().then(setEndpoints, (err: unknown) => setActionError(errorText(err)));
-  }, [unknownEndpoint]);
+    refreshFields();
+  }, [endpoints, refreshFields]);
+  useEffect(() => {
+    const id = window.setInterval(refreshFields, FIELDS_REFRESH_MS);
+    return () => window.clearInterval(id);
+  }, [refreshFields]);
+
+  // An endpoint added elsewhere (hooklens-cli) shows up with its first event.
+  const unknown = unknownEndpointIds(
+    counts,
+    endpoints.map((e) => e.id),
+  ).join(",");
+  useEffect(() => {
+    if (unknown !== "" && endpointsLoaded) {
+      listEndpoints().then(setEndpoints, (err: unknown) => setActionError(errorMessage(err)));
+    }
+  }, [unknown, endpointsLoaded]);
 
   const onListenOn = useCallback((address: string) => {
     setActionError(null);
     listenOn(address).then(
       (listener) => setInfo((current) => (current ? { ...current, listener } : current)),
-      (err: unknown) => setActionError(errorText(err)),
+      (err: unknown) => setActionError(errorMessage(err)),
     );
   }, []);
 
-  const selected = events.events.find((e) => e.id === selectedId) ?? null;
+  const onQueryCommit = useCallback((query: string) => setView(query.trim(), filter), [setView, filter]);
+  const onSelectEndpoint = useCallback(
+    (endpointId: EndpointFilter) => setView(state.requested.query, endpointId),
+    [setView, state.requested.query],
+  );
+  const onSearch = useCallback(
+    (query: string) => {
+      setQueryText(query);
+      setView(query.trim(), filter);
+    },
+    [setView, filter],
+  );
+
+  const byId = useMemo(() => new Map(rows.map((e) => [e.id, e])), [rows]);
+  // The opened event's summary: the held row when there is one (a re-verified verdict, a pin), else the last seen.
+  const openedSummary = opened ? (byId.get(opened.id) ?? opened.summary) : null;
+  useEffect(() => {
+    if (opened && openedSummary && openedSummary !== opened.summary) setOpened({ id: opened.id, summary: openedSummary });
+  }, [opened, openedSummary]);
+
+  const onOpen = useCallback((event: EventSummary, focus: boolean) => {
+    setOpened({ id: event.id, summary: event });
+    if (focus) detailRef.current?.focus();
+  }, []);
+  const onSelectEvent = useCallback((id: number) => setOpened({ id, summary: byId.get(id) ?? null }), [byId]);
+  const onPin = useCallback((id: number, pinned: boolean) => pin([id], pinned), [pin]);
+
+  const onSaved = useCallback((saved: Endpoint) => {
+    setEndpoints((list) => (list.some((e) => e.id === saved.id) ? list.map((e) => (e.id === saved.id ? saved : e)) : [...list, saved]));
+  }, []);
+  const onRemoved = useCallback(
+    (id: number) => {
+      setEndpoints((list) => list.filter((e) => e.id !== id));
+      setEditor(null);
+      if (filter === id) setView(state.requested.query, null);
+    },
+    [filter, setView, state.requested.query],
+  );
+
   const listener = info?.listener ?? null;
-  const filtered = endpoints.find((e) => e.id === events.filter);
+  const filtered = endpoints.find((e) => e.id === filter);
   const problem = infoError ? `Hooklens could not reach its core: ${infoError}` : actionError;
 
   return (
     <div className="app">
       <Header info={info} loadError={infoError} />
+      <ReverifyBar reverify={reverify} endpoints={endpoints} />
       {problem && (
         <p className="banner error" role="alert">
           {problem}
+          {!infoError && (
+            <button type="button" className="banner-dismiss" onClick={() => setActionError(null)} aria-label="Dismiss">
+              ×
+            </button>
+          )}
         </p>
       )}
       <main className="workspace">
-        <Sidebar endpoints={endpoints} counts={counts} selected={events.filter} onSelect={setFilter} />
-        <Timeline
-          state={events}
-          count={countFor(counts, events.filter)}
-          title={filtered ? filtered.name : "All events"}
-          listener={listener}
-          selectedId={selectedId}
-          onSelect={setSelectedId}
-          onListenOn={onListenOn}
+        <Sidebar
+          endpoints={endpoints}
+          counts={counts}
+          selected={filter}
+          onSelect={onSelectEndpoint}
+          onAdd={() => setEditor({ endpoint: null })}
+          onEdit={(endpoint) => setEditor({ endpoint })}
         />
-        <DetailPane event={selected} endpoints={endpoints} listener={listener} now={now} />
+        <Timeline
+          api={timeline}
+          title={filtered ? filtered.name : "All events"}
+          captured={countFor(counts, filter)}
+          listener={listener}
+          onListenOn={onListenOn}
+          presets={presets}
+          fields={fields}
+          queryText={queryText}
+          onQueryText={setQueryText}
+          onQueryCommit={onQueryCommit}
+          searchRef={searchRef}
+          openedId={opened?.id ?? null}
+          onOpen={onOpen}
+          today={today}
+          keyboard={editor === null}
+        />
+        <div className="detail-slot" ref={detailRef} tabIndex={-1} data-pane="detail">
+          <DetailPane
+            eventId={opened?.id ?? null}
+            summary={openedSummary}
+            endpoints={endpoints}
+            presets={presets}
+            listener={listener}
+            now={now}
+            onSelectEvent={onSelectEvent}
+            onSearch={onSearch}
+            onPin={onPin}
+          />
+        </div>
       </main>
       {info && (
         <footer className="status-bar" data-testid="status-bar">
@@ -81,6 +204,17 @@ export function App() {
             Data: <span data-testid="data-dir">{info.dataDir}</span>
           </span>
         </footer>
+      )}
+      {editor && (
+        <EndpointEditor
+          endpoint={editor.endpoint}
+          presets={presets}
+          reverify={reverify}
+          onClose={() => setEditor(null)}
+          onSaved={onSaved}
+          onRemoved={onRemoved}
+          listenUrl={listener?.url ?? null}
+        />
       )}
     </div>
   );

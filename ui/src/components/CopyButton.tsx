@@ -2,38 +2,70 @@ import { useEffect, useRef, useState } from "react";
 import { copyText } from "../ipc";
 
 type Props = {
-  text: string;
+  /** What to copy, or a function that fetches it when the button is pressed. */
+  text: string | (() => Promise<string>);
+  /** Names what is copied, for the tooltip and screen readers: "Copy <label>". */
   label: string;
+  /** The button's visible words while idle (default "Copy"). */
+  caption?: string;
   className?: string;
   testId?: string;
 };
 
-type Feedback = "idle" | "copied" | "failed";
+type Feedback = "idle" | "busy" | "copied" | "failed";
 
 /** Copies `text` and says so for a moment; `label` names what is copied. */
-export function CopyButton({ text, label, className, testId }: Props) {
+export function CopyButton({ text, label, caption, className, testId }: Props) {
   const [feedback, setFeedback] = useState<Feedback>("idle");
+  const [problem, setProblem] = useState<string | null>(null);
   const timer = useRef<number | undefined>(undefined);
+  const mounted = useRef(true);
 
-  useEffect(() => () => window.clearTimeout(timer.current), []);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+      window.clearTimeout(timer.current);
+    };
+  }, []);
 
-  const onClick = () => {
-    copyText(text).then(
-      () => setFeedback("copied"),
-      () => setFeedback("failed"),
-    );
+  const settle = (next: Feedback, why: string | null) => {
+    if (!mounted.current) return;
+    setFeedback(next);
+    setProblem(why);
     window.clearTimeout(timer.current);
-    timer.current = window.setTimeout(() => setFeedback("idle"), 1600);
+    timer.current = window.setTimeout(() => {
+      if (mounted.current) setFeedback("idle");
+    }, 1600);
   };
 
-  const caption = feedback === "copied" ? "Copied" : feedback === "failed" ? "Copy failed" : "Copy";
+  const onClick = () => {
+    if (feedback === "busy") return;
+    const source = typeof text === "string" ? Promise.resolve(text) : text();
+    if (typeof text !== "string") setFeedback("busy");
+    source.then(copyText).then(
+      () => settle("copied", null),
+      (err: unknown) => settle("failed", err instanceof Error ? err.message : String(err)),
+    );
+  };
+
+  const words =
+    feedback === "copied"
+      ? "Copied"
+      : feedback === "failed"
+        ? "Copy failed"
+        : feedback === "busy"
+          ? "Copying…"
+          : (caption ?? "Copy");
+  const title = feedback === "failed" && problem ? `Copy ${label} failed: ${problem}` : `Copy ${label}`;
   return (
     <button
       type="button"
       className={`copy-button ${feedback} ${className ?? ""}`.trim()}
       onClick={onClick}
+      aria-busy={feedback === "busy" || undefined}
       aria-label={`Copy ${label}`}
-      title={`Copy ${label}`}
+      title={title}
       data-testid={testId}
     >
       <svg viewBox="0 0 16 16" aria-hidden="true" className="copy-icon">
@@ -46,7 +78,7 @@ export function CopyButton({ text, label, className, testId }: Props) {
           </>
         )}
       </svg>
-      <span aria-live="polite">{caption}</span>
+      <span aria-live="polite">{words}</span>
     </button>
   );
 }

@@ -1,14 +1,15 @@
 import type { Endpoint } from "../ipc";
-import { countFor, type Counts, type EndpointFilter } from "../state/events";
+import { formatCount } from "../lib/format";
+import { countFor, type Counts, type EndpointFilter } from "../state/counts";
 
 type Props = {
   endpoints: Endpoint[];
   counts: Counts;
   selected: EndpointFilter;
   onSelect: (filter: EndpointFilter) => void;
+  onAdd: () => void;
+  onEdit: (endpoint: Endpoint) => void;
 };
-
-const countFormat = new Intl.NumberFormat();
 
 function Item({
   label,
@@ -17,6 +18,7 @@ function Item({
   selected,
   onClick,
   testId,
+  onEdit,
 }: {
   label: string;
   detail: string;
@@ -24,9 +26,10 @@ function Item({
   selected: boolean;
   onClick: () => void;
   testId: string;
+  onEdit?: { endpointId: number; run: () => void };
 }) {
   return (
-    <li>
+    <li className="endpoint-item">
       <button
         type="button"
         className={`endpoint${selected ? " selected" : ""}`}
@@ -39,9 +42,30 @@ function Item({
           <span className="endpoint-path">{detail}</span>
         </span>
         <span className="endpoint-count" data-testid={`${testId}-count`}>
-          {countFormat.format(count)}
+          {formatCount(count)}
         </span>
       </button>
+      {onEdit && (
+        <button
+          type="button"
+          className="icon-button endpoint-edit"
+          aria-label={`Edit endpoint ${label}`}
+          title={`Edit ${label}: path, provider, secrets, response`}
+          onClick={onEdit.run}
+          data-testid="edit-endpoint"
+          data-endpoint-id={onEdit.endpointId}
+        >
+          <svg viewBox="0 0 16 16" aria-hidden="true" width="14" height="14">
+            <path
+              d="M10.8 2.6l2.6 2.6-7.6 7.6-3.2.6.6-3.2zM9.6 3.8l2.6 2.6"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.4"
+              strokeLinejoin="round"
+            />
+          </svg>
+        </button>
+      )}
     </li>
   );
 }
@@ -52,8 +76,8 @@ function describe(e: Endpoint): string {
   return `${where}${status}`;
 }
 
-/** Endpoints with live counts; selecting one narrows the timeline. */
-export function Sidebar({ endpoints, counts, selected, onSelect }: Props) {
+/** Endpoints with live counts; selecting one narrows the timeline (together with the search). */
+export function Sidebar({ endpoints, counts, selected, onSelect, onAdd, onEdit }: Props) {
   return (
     <nav className="sidebar" aria-label="Endpoints" data-testid="sidebar">
       <h2 className="sidebar-title">Endpoints</h2>
@@ -75,9 +99,13 @@ export function Sidebar({ endpoints, counts, selected, onSelect }: Props) {
             selected={selected === e.id}
             onClick={() => onSelect(e.id)}
             testId={e.isDefault ? "endpoint-default" : `endpoint-${e.id}`}
+            onEdit={{ endpointId: e.id, run: () => onEdit(e) }}
           />
         ))}
       </ul>
+      <button type="button" className="add-endpoint" onClick={onAdd} data-testid="add-endpoint">
+        + Add endpoint
+      </button>
     </nav>
   );
 }

@@ -1,8 +1,9 @@
 import { render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import type { VerdictStatus } from "../ipc";
+import type { PresetInfo, VerdictStatus } from "../ipc";
 import { verdict } from "../test-fixtures";
 import { VerdictBadge } from "./VerdictBadge";
+import { providerName } from "./verdictText";
 
 describe("VerdictBadge", () => {
   const cases: [VerdictStatus, string][] = [
@@ -42,5 +43,16 @@ describe("VerdictBadge", () => {
   it("names the scheme and matched secret in its tooltip", () => {
     render(<VerdictBadge verdict={verdict("valid", { scheme: "github", secret: "production" })} provider="GitHub" />);
     expect(screen.getByTestId("verdict-badge").title).toBe("Signature valid · GitHub · secret “production”");
+  });
+});
+
+describe("providerName", () => {
+  const presets: PresetInfo[] = [{ id: "kustom-ipp", name: "Kustom In-Person Payments", scheme: null, assumed: true }];
+
+  it("uses the preset's display name from the core, else the id, else nothing", () => {
+    expect(providerName("kustom-ipp", presets)).toBe("Kustom In-Person Payments");
+    expect(providerName("acme", presets)).toBe("acme");
+    expect(providerName(null, presets)).toBeNull();
+    expect(providerName("kustom-ipp", [])).toBe("kustom-ipp");
   });
 });

@@ -116,7 +116,9 @@ describe("VerdictCard", () => {
     expect(screen.getByTestId("verdict-reason")).toHaveTextContent(
       "The request is signed, but no secret is configured to check it.",
     );
-    expect(screen.getByTestId("verdict-hint")).toHaveTextContent("Add a secret to this endpoint to verify it.");
+    expect(screen.getByTestId("verdict-hint")).toHaveTextContent(
+      "Add a secret to this endpoint to verify it: edit the endpoint in the sidebar.",
+    );
   });
 
   it("says an unsigned request has no signature header of a known scheme", () => {

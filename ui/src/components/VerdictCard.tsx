@@ -118,7 +118,7 @@ export function VerdictCard({ verdict, endpoint, provider }: Props) {
       <Explanation verdict={verdict} />
       {verdict.status === "no_secret" && (
         <p className="verdict-hint" data-testid="verdict-hint">
-          Add a secret to this endpoint to verify it.
+          Add a secret to this endpoint to verify it: edit the endpoint in the sidebar.
         </p>
       )}
       {verdict.assumed && (

@@ -1,4 +1,4 @@
-import type { Endpoint, Scheme, Verdict, VerdictStatus } from "../ipc";
+import type { Endpoint, PresetInfo, Scheme, Verdict, VerdictStatus } from "../ipc";
 
 /** The status a badge shows: the verdict's, or "unverified" when it has none. */
 export type BadgeStatus = VerdictStatus | "unverified";
@@ -55,24 +55,13 @@ export function schemeName(id: string): string {
   return schemeNames[id] ?? id;
 }
 
-const providerNames: Record<string, string> = {
-  kustom: "Kustom",
-  "kustom-ipp": "Kustom In-Person Payments",
-  checkout: "Checkout",
-  usaepay: "USAePay",
-  kulmipay: "Kulmi Pay",
-  stripe: "Stripe",
-  github: "GitHub",
-  shopify: "Shopify",
-  slack: "Slack",
-  "standard-webhooks": "Standard Webhooks",
-  generic: "Generic",
-};
-
-/** The display name of a provider preset id; null when there is none. */
-export function providerName(id: string | null | undefined): string | null {
+/**
+ * The display name of a provider preset id (as the core lists its presets),
+ * else the id as is; null when there is none.
+ */
+export function providerName(id: string | null | undefined, presets: readonly PresetInfo[]): string | null {
   if (!id) return null;
-  return providerNames[id] ?? id;
+  return presets.find((p) => p.id === id)?.name ?? id;
 }
 
 /** The badge tooltip for a verdict whose construction Hooklens assumed. */

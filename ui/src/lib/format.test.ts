@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { formatAge, formatSize, sampleCurl, shellQuote } from "./format";
+import {
+  formatAge,
+  formatCount,
+  formatEventCount,
+  formatRowTime,
+  formatSize,
+  sampleCurl,
+  shellQuote,
+  startOfDay,
+} from "./format";
 
 describe("format", () => {
   it("sizes read like a file manager's", () => {
@@ -26,5 +35,23 @@ describe("format", () => {
     expect(curl).toContain("-H 'Content-Type: application/json'");
     const body = /-d '(.*)'$/m.exec(curl)?.[1];
     expect(JSON.parse(body ?? "")).toMatchObject({ type: "hello.hooklens" });
+  });
+});
+
+describe("row times and counts", () => {
+  it("show today's times to the millisecond and other days with their date", () => {
+    const today = startOfDay(new Date(2024, 2, 13, 15, 0).getTime());
+    expect(formatRowTime(new Date(2024, 2, 13, 14, 3, 22, 123).getTime(), today)).toBe("14:03:22.123");
+    const other = formatRowTime(new Date(2024, 2, 3, 9, 5, 1).getTime(), today);
+    expect(other).toMatch(/3/);
+    expect(other).toMatch(/09:05$/);
+    expect(other).not.toMatch(/\./);
+  });
+
+  it("counts events in words", () => {
+    expect(formatEventCount(1)).toBe("1 event");
+    expect(formatEventCount(0)).toBe("0 events");
+    expect(formatEventCount(1234)).toBe(`${formatCount(1234)} events`);
+    expect(formatEventCount(10_000, true)).toBe(`${formatCount(10_000)}+ events`);
   });
 });

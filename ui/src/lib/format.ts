@@ -66,3 +66,37 @@ export function sampleCurl(listenUrl: string): string {
     `  -d ${shellQuote(body)}`,
   ].join(" \\\n");
 }
+
+const dayFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" });
+const hourMinuteFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hour12: false });
+
+/** Local midnight of the day `ms` falls in. */
+export function startOfDay(ms: number): number {
+  const d = new Date(ms);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+
+/**
+ * A timeline row's time: "14:03:22.123" today, "Mar 3 14:03" on another day
+ * (the full date and time go in the row's tooltip).
+ */
+export function formatRowTime(ms: number, today: number): string {
+  if (startOfDay(ms) === today) return formatTime(ms);
+  return `${dayFormat.format(new Date(ms))} ${hourMinuteFormat.format(new Date(ms))}`;
+}
+
+// The POSIX locale (LANG=C) groups no digits: "1000000" reads badly, so it
+// gets English grouping; any real locale is used as it is.
+const numberFormat = new Intl.NumberFormat(
+  /posix/i.test(new Intl.NumberFormat().resolvedOptions().locale) ? "en-US" : undefined,
+);
+
+/** 1234 → "1,234" (in the user's locale). */
+export function formatCount(n: number): string {
+  return numberFormat.format(n);
+}
+
+/** "1 event", "1,234 events"; "10,000+ events" when there are more than counted. */
+export function formatEventCount(n: number, capped = false): string {
+  return `${formatCount(n)}${capped ? "+" : ""} ${n === 1 && !capped ? "event" : "events"}`;
+}

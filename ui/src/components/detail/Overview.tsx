@@ -1,0 +1,187 @@
+import { Fragment } from "react";
+import type { Endpoint, EventSummary, EventView, PresetInfo } from "../../ipc";
+import { formatAge, formatDateTime, formatSize, formatTime } from "../../lib/format";
+import { CopyButton } from "../CopyButton";
+import { providerName } from "../verdictText";
+import { gapWords, ordinal, searchTerm } from "./body";
+
+type Props = {
+  view: EventView;
+  /** The freshest summary of the event (the timeline's, when it has it). */
+  summary: EventSummary;
+  url: string;
+  endpoints: Endpoint[];
+  presets: PresetInfo[];
+  now: number;
+  onSelectEvent: (id: number) => void;
+  onSearch: (query: string) => void;
+  onPin: (id: number, pinned: boolean) => void;
+};
+
+const count = new Intl.NumberFormat();
+
+/** Deliveries listed before "show all in timeline" takes over. */
+const MAX_DELIVERIES = 12;
+
+function Deliveries({
+  deliveries,
+  current,
+  onSelectEvent,
+}: {
+  deliveries: EventSummary[];
+  current: number;
+  onSelectEvent: (id: number) => void;
+}) {
+  const shown = deliveries.slice(0, MAX_DELIVERIES);
+  // Keep the current one visible even when it is past the cut.
+  const here = deliveries.findIndex((d) => d.id === current);
+  if (here >= MAX_DELIVERIES) shown.push(deliveries[here] as EventSummary);
+  return (
+    <ol className="deliveries" aria-label="Deliveries of this event" data-testid="deliveries">
+      {shown.map((d) => {
+        const index = deliveries.indexOf(d);
+        const prev = index > 0 ? deliveries[index - 1] : undefined;
+        const isCurrent = d.id === current;
+        return (
+          <li key={d.id} className={isCurrent ? "current" : undefined}>
+            <button
+              type="button"
+              className="link-button delivery-link"
+              data-testid="delivery-link"
+              data-event-id={d.id}
+              aria-current={isCurrent ? "true" : undefined}
+              disabled={isCurrent}
+              title={formatDateTime(d.receivedAtMs)}
+              onClick={() => onSelectEvent(d.id)}
+            >
+              <span className="delivery-n">{ordinal(index + 1)}</span> {formatTime(d.receivedAtMs)}
+            </button>
+            {prev && <span className="muted delivery-gap"> {gapWords(d.receivedAtMs - prev.receivedAtMs)}</span>}
+            {isCurrent && <span className="delivery-here"> ← this one</span>}
+          </li>
+        );
+      })}
+      {deliveries.length > shown.length && (
+        <li className="muted">…and {count.format(deliveries.length - shown.length)} more</li>
+      )}
+    </ol>
+  );
+}
+
+/** What arrived, from where, and what Hooklens recognised in it. */
+export function Overview({ view, summary, url, endpoints, presets, now, onSelectEvent, onSearch, onPin }: Props) {
+  const endpoint = endpoints.find((e) => e.id === summary.endpointId);
+  const provider = providerName(summary.provider, presets);
+  const deliveries = view.deliveries;
+  return (
+    <dl className="facts" data-testid="detail-facts">
+      <dt>Method</dt>
+      <dd>
+        <span className={`method method-${summary.method.toLowerCase()}`}>{summary.method}</span>
+      </dd>
+      <dt>URL</dt>
+      <dd className="fact-with-action">
+        <span className="mono break" data-testid="detail-url">
+          {url}
+        </span>
+        <CopyButton text={url} label="URL" testId="copy-url" className="compact" />
+      </dd>
+      <dt>Received</dt>
+      <dd>
+        {formatDateTime(summary.receivedAtMs)} <span className="muted">({formatAge(summary.receivedAtMs, now)})</span>
+      </dd>
+      <dt>Size</dt>
+      <dd>
+        {formatSize(summary.size)} <span className="muted">({count.format(summary.size)} bytes)</span>
+      </dd>
+      <dt>Content type</dt>
+      <dd className="mono break">{summary.contentType ?? "—"}</dd>
+      <dt>From</dt>
+      <dd className="mono">{summary.remoteAddr ?? "—"}</dd>
+      <dt>Endpoint</dt>
+      <dd>
+        {endpoint ? (
+          <>
+            {endpoint.name} <span className="muted mono">{endpoint.pathPrefix}</span>
+          </>
+        ) : (
+          <span className="muted">removed endpoint</span>
+        )}
+      </dd>
+      <dt>Provider</dt>
+      <dd data-testid="detail-provider">{provider ?? <span className="muted">not recognised</span>}</dd>
+      {summary.eventType && (
+        <>
+          <dt>Event type</dt>
+          <dd className="mono break">{summary.eventType}</dd>
+        </>
+      )}
+      {summary.providerEventId && (
+        <>
+          <dt>Event id</dt>
+          <dd className="delivery-facts">
+            <span className="mono break">{summary.providerEventId}</span>{" "}
+            <span className={summary.delivery > 1 ? "redelivery" : "muted"} data-testid="delivery">
+              {summary.delivery > 1 ? `${ordinal(summary.delivery)} delivery` : "first delivery"}
+            </span>
+            {deliveries.length > 1 && (
+              <div className="deliveries-box">
+                <span className="muted">{count.format(deliveries.length)} deliveries:</span>
+                <Deliveries deliveries={deliveries} current={summary.id} onSelectEvent={onSelectEvent} />
+              </div>
+            )}
+            <button
+              type="button"
+              className="link-button"
+              data-testid="deliveries-search"
+              onClick={() => onSearch(searchTerm("id", summary.providerEventId ?? ""))}
+            >
+              Show all in timeline
+            </button>
+          </dd>
+        </>
+      )}
+      {summary.merchantId && (
+        <>
+          <dt>Merchant</dt>
+          <dd>
+            <button
+              type="button"
+              className="link-button mono"
+              data-testid="merchant-search"
+              title="Show this merchant's events in the timeline"
+              onClick={() => onSearch(searchTerm("merchant", summary.merchantId ?? ""))}
+            >
+              {summary.merchantId}
+            </button>
+          </dd>
+        </>
+      )}
+      {view.refs.map((ref, i) => (
+        <Fragment key={`${i}-${ref.name}`}>
+          <dt className="ref-name">{ref.name}</dt>
+          <dd className="mono break" data-testid="detail-ref">
+            {ref.value}
+          </dd>
+        </Fragment>
+      ))}
+      <dt>Pinned</dt>
+      <dd className="fact-with-action">
+        <span data-testid="pinned-state">
+          {summary.pinned ? "Pinned: retention keeps it" : <span className="muted">Not pinned</span>}
+        </span>
+        <button
+          type="button"
+          className="secondary-button compact"
+          data-testid="pin-toggle"
+          aria-pressed={summary.pinned}
+          onClick={() => onPin(summary.id, !summary.pinned)}
+        >
+          {summary.pinned ? "Unpin" : "Pin"}
+        </button>
+      </dd>
+      <dt>Stored as</dt>
+      <dd className="mono">#{summary.id}</dd>
+    </dl>
+  );
+}

@@ -1,0 +1,580 @@
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from "react";
+import {
+  addEndpoint,
+  IpcError,
+  removeEndpoint,
+  updateEndpoint,
+  type Endpoint,
+  type PresetInfo,
+} from "../../ipc";
+import { schemeName } from "../verdictText";
+import { formFrom, headerRow, MAX_DELAY_MS, prefixFor, schemeInputs, specFrom, type EndpointForm, type Field, type FieldErrors } from "./form";
+import { ReverifyBar } from "./ReverifyBar";
+import { describeScheme, editedAsJson, hasTolerance, isSchemeKind, SCHEME_KINDS, sameScheme } from "./scheme";
+import { SecretsSection } from "./SecretsSection";
+import type { Reverify } from "./useReverify";
+import "../detail/controls.css";
+import "./endpoints.css";
+
+type Props = {
+  /** null: create a new endpoint. */
+  endpoint: Endpoint | null;
+  presets: PresetInfo[];
+  reverify: Reverify;
+  onClose: () => void;
+  /**
+   * The endpoint as now stored: after Save, and after each secret change.
+   * It does not mean "close": the editor calls onClose itself (after saving
+   * an existing endpoint; a new one stays open so its secrets can be added).
+   */
+  onSaved: (endpoint: Endpoint) => void;
+  onRemoved: (id: number) => void;
+  /** The listener's URL, to show the full capture URL (e.g. http://127.0.0.1:9494). */
+  listenUrl?: string | null;
+};
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/** A modal dialog: focus moves in and stays in, Esc closes, focus returns on close. */
+function Modal({
+  title,
+  onClose,
+  onEscape,
+  children,
+}: {
+  title: string;
+  onClose: () => void;
+  /** Return true when Esc was handled inside (e.g. a confirmation dismissed). */
+  onEscape: () => boolean;
+  children: ReactNode;
+}) {
+  const titleId = useId();
+  const box = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const before = document.activeElement;
+    const first = box.current?.querySelector<HTMLElement>("[data-autofocus]") ?? box.current?.querySelector<HTMLElement>(FOCUSABLE);
+    (first ?? box.current)?.focus();
+    return () => {
+      if (before instanceof HTMLElement && before.isConnected) before.focus();
+    };
+  }, []);
+
+  // Keys are handled on the document: focus can fall out of the dialog when
+  // the focused control goes away (e.g. a confirmation replacing a button).
+  const latest = useRef({ onClose, onEscape });
+  latest.current = { onClose, onEscape };
+  useEffect(() => {
+    const onKeyDown = (e: globalThis.KeyboardEvent) => {
+      const dialog = box.current;
+      if (!dialog) return;
+      if (e.key === "Escape") {
+        e.preventDefault();
+        e.stopPropagation();
+        if (!latest.current.onEscape()) latest.current.onClose();
+        return;
+      }
+      if (e.key !== "Tab") return;
+      const items = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)];
+      const first = items[0];
+      const last = items[items.length - 1];
+      if (!first || !last) {
+        e.preventDefault();
+        return;
+      }
+      const active = document.activeElement;
+      const inside = active instanceof Node && dialog.contains(active);
+      if (e.shiftKey && (active === first || !inside)) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && (active === last || !inside)) {
+        e.preventDefault();
+        first.focus();
+      }
+    };
+    document.addEventListener("keydown", onKeyDown);
+    return () => document.removeEventListener("keydown", onKeyDown);
+  }, []);
+
+  return (
+    <div className="modal-backdrop">
+      <div
+        className="modal endpoint-editor"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        data-testid="endpoint-editor"
+        tabIndex={-1}
+        ref={box}
+      >
+        <div className="modal-head">
+          <h2 id={titleId}>{title}</h2>
+          <button type="button" className="secondary-button compact" aria-label="Close" data-testid="endpoint-close" onClick={onClose}>
+            ✕
+          </button>
+        </div>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+function FieldError({ id, error, testId }: { id: string; error: string | undefined; testId: string }) {
+  if (!error) return null;
+  return (
+    <span className="field-error" id={id} data-testid={testId}>
+      {error}
+    </span>
+  );
+}
+
+/** Create or edit an endpoint: routing, provider, scheme, secrets, configured response. */
+export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, onRemoved, listenUrl }: Props) {
+  // The endpoint as stored: null until a new one is created.
+  const [current, setCurrent] = useState<Endpoint | null>(endpoint);
+  const [form, setForm] = useState<EndpointForm>(() => formFrom(endpoint, presets));
+  const [prefixTouched, setPrefixTouched] = useState(endpoint !== null);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [coreError, setCoreError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const uid = useId();
+
+  // The parent's copy changed (e.g. re-listed): take its secrets, keep the form.
+  useEffect(() => {
+    if (endpoint && endpoint.id === current?.id) setCurrent((c) => (c ? { ...c, secrets: endpoint.secrets } : c));
+  }, [endpoint]);
+
+  const isDefault = current?.isDefault ?? false;
+  const selectedPreset = presets.find((p) => p.id === form.preset);
+
+  const set = <K extends keyof EndpointForm>(key: K, value: EndpointForm[K]) => {
+    setForm((f) => ({ ...f, [key]: value }));
+    const field: Field | null =
+      key === "tolerance" || key === "header" || key === "schemeJson" || key === "schemeKind"
+        ? "scheme"
+        : key === "name" || key === "pathPrefix" || key === "status" || key === "delayMs" || key === "headers"
+          ? key
+          : null;
+    if (field) setErrors((e) => (e[field] ? { ...e, [field]: undefined } : e));
+  };
+
+  const onName = (name: string) => {
+    set("name", name);
+    if (!prefixTouched && !isDefault) set("pathPrefix", prefixFor(name));
+  };
+
+  const onSchemeKind = (value: string) => {
+    const kind = value === "" ? "" : isSchemeKind(value) ? value : "";
+    setForm((f) => ({ ...f, schemeKind: kind, ...schemeInputs(kind, current?.scheme ?? null, selectedPreset) }));
+    setErrors((e) => ({ ...e, scheme: undefined }));
+  };
+
+  const onSecretsChanged = (updated: Endpoint) => {
+    setCurrent((c) => (c ? { ...c, secrets: updated.secrets } : updated));
+    onSaved(updated);
+    reverify.start(updated.id);
+  };
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    if (saving) return;
+    setCoreError(null);
+    setNotice(null);
+    const built = specFrom(form, isDefault);
+    if ("errors" in built) {
+      setErrors(built.errors);
+      return;
+    }
+    setErrors({});
+    setSaving(true);
+    const { spec } = built;
+    const request = current ? updateEndpoint(current.id, spec) : addEndpoint(spec);
+    request.then(
+      (saved) => {
+        setSaving(false);
+        onSaved(saved);
+        if (current) {
+          if (current.preset !== saved.preset || !sameScheme(current.scheme, saved.scheme)) reverify.start(saved.id);
+          onClose();
+        } else {
+          setCurrent(saved);
+          setPrefixTouched(true);
+          setNotice(`Created “${saved.name}”. Add its signing secret below, or close.`);
+        }
+      },
+      (err: unknown) => {
+        setSaving(false);
+        setCoreError(
+          err instanceof IpcError && err.kind === "invalid" ? errorText(err) : `Could not save: ${errorText(err)}`,
+        );
+      },
+    );
+  };
+
+  const onRemove = () => {
+    if (!current) return;
+    setSaving(true);
+    removeEndpoint(current.id).then(
+      () => {
+        setSaving(false);
+        onRemoved(current.id);
+        onClose();
+      },
+      (err: unknown) => {
+        setSaving(false);
+        setConfirmRemove(false);
+        setCoreError(`Could not remove it: ${errorText(err)}`);
+      },
+    );
+  };
+
+  const onEscape = () => {
+    if (confirmRemove) {
+      setConfirmRemove(false);
+      return true;
+    }
+    return false;
+  };
+
+  const ids = (field: string) => ({ input: `${uid}-${field}`, error: `${uid}-${field}-error` });
+  const described = (field: Field) =>
+    errors[field] ? { "aria-invalid": true as const, "aria-describedby": ids(field).error } : {};
+
+  const prefix = form.pathPrefix.trim().replace(/\/+$/, "") || "/";
+  const captureUrl = `${(listenUrl ?? "").replace(/\/$/, "")}${isDefault ? "/" : prefix}`;
+  const presetScheme = selectedPreset?.scheme ?? null;
+  const presetSchemeWords = !form.preset
+    ? "detected from each request's headers"
+    : presetScheme
+      ? `${describeScheme(presetScheme)}${selectedPreset?.assumed ? ", assumed" : ""}`
+      : "none: the provider does not sign";
+  const job = reverify.job;
+  const jobHere = current !== null && job.status !== "idle" && job.endpointId === current.id;
+
+  return (
+    <Modal
+      title={current ? `Edit endpoint “${current.name}”` : "New endpoint"}
+      onClose={onClose}
+      onEscape={onEscape}
+    >
+      <form className="editor-form" onSubmit={onSubmit} noValidate>
+          <div className="modal-body">
+            {notice && (
+              <p className="notice" role="status" data-testid="endpoint-notice">
+                {notice}
+              </p>
+            )}
+            <section className="editor-section" aria-label="Routing">
+              <label className="field" htmlFor={ids("name").input}>
+                <span>Name</span>
+              </label>
+              <input
+                id={ids("name").input}
+                value={form.name}
+                onChange={(e) => onName(e.target.value)}
+                placeholder="Kustom"
+                data-testid="endpoint-name"
+                data-autofocus
+                {...described("name")}
+              />
+              <FieldError id={ids("name").error} error={errors.name} testId="endpoint-name-error" />
+
+              <label className="field" htmlFor={ids("prefix").input}>
+                <span>Path prefix</span>
+              </label>
+              <input
+                id={ids("prefix").input}
+                className="mono"
+                value={isDefault ? "/" : form.pathPrefix}
+                disabled={isDefault}
+                onChange={(e) => {
+                  setPrefixTouched(true);
+                  set("pathPrefix", e.target.value);
+                }}
+                placeholder="/kustom"
+                spellCheck={false}
+                data-testid="endpoint-prefix"
+                {...described("pathPrefix")}
+              />
+              <FieldError id={ids("pathPrefix").error} error={errors.pathPrefix} testId="endpoint-prefix-error" />
+              <p className="muted section-help" data-testid="endpoint-capture-url">
+                {isDefault
+                  ? "The default endpoint takes every path no other endpoint claims"
+                  : listenUrl
+                    ? "Give the provider this URL (paths below it land here too)"
+                    : "Takes requests to this path and the paths below it"}
+                : <span className="mono">{listenUrl ? captureUrl : prefix}</span>
+              </p>
+            </section>
+
+            <section className="editor-section" aria-label="Provider and signature">
+              <label className="field" htmlFor={ids("preset").input}>
+                <span>Provider preset</span>
+              </label>
+              <select
+                id={ids("preset").input}
+                value={form.preset}
+                onChange={(e) => set("preset", e.target.value)}
+                data-testid="endpoint-preset"
+              >
+                <option value="">Detect from headers</option>
+                {presets.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                    {p.assumed ? " (assumed signing)" : ""}
+                  </option>
+                ))}
+                {form.preset && !selectedPreset && <option value={form.preset}>{form.preset}</option>}
+              </select>
+              {selectedPreset?.assumed && (
+                <p className="section-help warn-text" data-testid="endpoint-preset-assumed">
+                  {selectedPreset.name} does not publish its signing construction; Hooklens assumes one. Check it
+                  against a known-good request, and choose the scheme below if it differs.
+                </p>
+              )}
+
+              <label className="field" htmlFor={ids("scheme").input}>
+                <span>Signature scheme</span>
+              </label>
+              <select
+                id={ids("scheme").input}
+                value={form.schemeKind}
+                onChange={(e) => onSchemeKind(e.target.value)}
+                data-testid="endpoint-scheme"
+                {...described("scheme")}
+              >
+                <option value="">Preset's scheme ({presetSchemeWords})</option>
+                {SCHEME_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {schemeName(k)}
+                  </option>
+                ))}
+              </select>
+              {form.schemeKind !== "" && hasTolerance(form.schemeKind) && (
+                <label className="field inline">
+                  <span>Timestamp tolerance</span>
+                  <input
+                    className="narrow"
+                    inputMode="numeric"
+                    value={form.tolerance}
+                    onChange={(e) => set("tolerance", e.target.value)}
+                    data-testid="endpoint-scheme-tolerance"
+                    {...described("scheme")}
+                  />
+                  <span className="muted">seconds, either way</span>
+                </label>
+              )}
+              {form.schemeKind === "shared-secret" && (
+                <label className="field inline">
+                  <span>Header</span>
+                  <input
+                    className="mono"
+                    value={form.header}
+                    onChange={(e) => set("header", e.target.value)}
+                    placeholder="X-Challenge"
+                    spellCheck={false}
+                    data-testid="endpoint-scheme-header"
+                    {...described("scheme")}
+                  />
+                  <span className="muted">holds the secret itself</span>
+                </label>
+              )}
+              {form.schemeKind !== "" && editedAsJson(form.schemeKind) && (
+                <>
+                  <p className="muted section-help">
+                    {form.schemeKind === "hmac"
+                      ? "Header, algorithm (sha1, sha256, sha512), the signed parts in order (body, timestamp, id, url, method, literal), encoding (hex_lower, hex_upper, base64, base64_url), prefix, secret encoding (utf8, base64, hex, whsec), timestamp and id headers, tolerance and separator:"
+                      : "Each listed scheme whose header is present must verify:"}
+                  </p>
+                  <textarea
+                    className="mono scheme-json"
+                    value={form.schemeJson}
+                    onChange={(e) => set("schemeJson", e.target.value)}
+                    rows={12}
+                    spellCheck={false}
+                    aria-label="Scheme as JSON"
+                    data-testid="endpoint-scheme-json"
+                    {...described("scheme")}
+                  />
+                </>
+              )}
+              <FieldError id={ids("scheme").error} error={errors.scheme} testId="endpoint-scheme-error" />
+            </section>
+
+            {current ? (
+              <SecretsSection endpoint={current} onChanged={onSecretsChanged} />
+            ) : (
+              <section className="editor-section" data-testid="secrets">
+                <h3>Signing secrets</h3>
+                <p className="muted">Create the endpoint first; then add its secrets here.</p>
+              </section>
+            )}
+
+            <section className="editor-section" aria-labelledby={`${uid}-response`}>
+              <h3 id={`${uid}-response`}>Configured response</h3>
+              <p className="muted section-help">
+                What Hooklens answers after storing a request: return a 500 or a delay to watch the provider retry.
+              </p>
+              <div className="field-row">
+                <label className="field">
+                  <span>Status</span>
+                  <input
+                    className="narrow"
+                    inputMode="numeric"
+                    value={form.status}
+                    onChange={(e) => set("status", e.target.value)}
+                    data-testid="endpoint-status"
+                    {...described("status")}
+                  />
+                </label>
+                <label className="field">
+                  <span>Delay (ms)</span>
+                  <input
+                    className="narrow"
+                    inputMode="numeric"
+                    value={form.delayMs}
+                    onChange={(e) => set("delayMs", e.target.value)}
+                    data-testid="endpoint-delay"
+                    title={`0 to ${MAX_DELAY_MS.toLocaleString()} ms`}
+                    {...described("delayMs")}
+                  />
+                </label>
+              </div>
+              <FieldError id={ids("status").error} error={errors.status} testId="endpoint-status-error" />
+              <FieldError id={ids("delayMs").error} error={errors.delayMs} testId="endpoint-delay-error" />
+
+              <fieldset className="headers-fieldset">
+                <legend>Headers</legend>
+                {form.headers.map((row, i) => (
+                  <div className="header-edit-row" key={row.key} data-testid="response-header-row">
+                    <input
+                      className="mono"
+                      value={row.name}
+                      placeholder="Name"
+                      aria-label={`Header ${i + 1} name`}
+                      spellCheck={false}
+                      data-testid="response-header-name"
+                      onChange={(e) =>
+                        set(
+                          "headers",
+                          form.headers.map((r) => (r.key === row.key ? { ...r, name: e.target.value } : r)),
+                        )
+                      }
+                    />
+                    <input
+                      className="mono"
+                      value={row.value}
+                      placeholder="Value"
+                      aria-label={`Header ${i + 1} value`}
+                      spellCheck={false}
+                      data-testid="response-header-value"
+                      onChange={(e) =>
+                        set(
+                          "headers",
+                          form.headers.map((r) => (r.key === row.key ? { ...r, value: e.target.value } : r)),
+                        )
+                      }
+                    />
+                    <button
+                      type="button"
+                      className="secondary-button compact"
+                      aria-label={`Remove header ${i + 1}`}
+                      data-testid="response-header-remove"
+                      onClick={() => set("headers", form.headers.filter((r) => r.key !== row.key))}
+                    >
+                      ✕
+                    </button>
+                  </div>
+                ))}
+                <button
+                  type="button"
+                  className="link-button"
+                  data-testid="response-header-add"
+                  onClick={() => set("headers", [...form.headers, headerRow()])}
+                >
+                  Add a header
+                </button>
+                <FieldError id={ids("headers").error} error={errors.headers} testId="endpoint-headers-error" />
+              </fieldset>
+
+              <label className="field" htmlFor={ids("body").input}>
+                <span>Body</span>
+              </label>
+              <textarea
+                id={ids("body").input}
+                className="mono"
+                rows={3}
+                value={form.body}
+                onChange={(e) => set("body", e.target.value)}
+                spellCheck={false}
+                data-testid="endpoint-body"
+              />
+            </section>
+
+            {jobHere && <ReverifyBar reverify={reverify} endpoints={[current]} />}
+          </div>
+
+          <div className="modal-foot">
+            {coreError && (
+              <p className="field-error foot-error" role="alert" data-testid="endpoint-error">
+                {coreError}
+              </p>
+            )}
+            {Object.values(errors).some(Boolean) && !coreError && (
+              <p className="field-error foot-error" role="alert" data-testid="endpoint-form-errors">
+                Some fields need attention.
+              </p>
+            )}
+            <div className="foot-actions">
+              {current && !isDefault && (
+                <span className="foot-left">
+                  {confirmRemove ? (
+                    <span className="confirm" role="group" aria-label="Remove this endpoint?">
+                      <span>Remove “{current.name}”? Its events stay.</span>
+                      <button
+                        type="button"
+                        className="danger-button solid"
+                        data-testid="endpoint-remove-confirm"
+                        disabled={saving}
+                        onClick={onRemove}
+                      >
+                        Remove
+                      </button>
+                      <button
+                        type="button"
+                        className="secondary-button compact"
+                        autoFocus
+                        onClick={() => setConfirmRemove(false)}
+                      >
+                        Keep
+                      </button>
+                    </span>
+                  ) : (
+                    <button
+                      type="button"
+                      className="danger-button"
+                      data-testid="endpoint-remove"
+                      onClick={() => setConfirmRemove(true)}
+                    >
+                      Remove endpoint
+                    </button>
+                  )}
+                </span>
+              )}
+              <button type="button" className="secondary-button" data-testid="endpoint-cancel" onClick={onClose}>
+                {notice ? "Close" : "Cancel"}
+              </button>
+              <button type="submit" className="primary-button" data-testid="endpoint-save" disabled={saving}>
+                {saving ? "Saving…" : current ? "Save" : "Create"}
+              </button>
+            </div>
+          </div>
+        </form>
+    </Modal>
+  );
+}

@@ -26,6 +26,11 @@ test: setup fmt-check ui clippy rust-test bindings-check ui-test e2e
 bench: setup ui
 	cargo bench -p hooklens-tests --bench ingest
 	cargo bench -p hooklens-tests --bench store
+	cargo bench -p hooklens-tests --bench search
+	cargo build --release -p hooklens --locked
+	HOOKLENS_APP=$(CARGO_TARGET_DIR)/release/hooklens \
+	  HOOKLENS_BENCH_DATA_DIR="$$(ls -d $(CARGO_TARGET_DIR)/../bench-data/search-v*-1000000 | sort -V | tail -1)" \
+	  tests/e2e/bench.sh
 
 setup:
 	@scripts/setup.sh

@@ -42,15 +42,16 @@ async function waitForDriver(port, driver, log) {
 }
 
 /**
- * Launches the app. `name` labels the artifacts of this run.
+ * Launches the app. `name` labels the artifacts of this run. A given
+ * `dataDir` is used as it is and kept; otherwise a fresh one is removed at stop.
  * Returns { browser, listenUrl, dataDir, stop, screenshot }.
  */
-export async function launchApp(name, { env = {}, listenPort } = {}) {
+export async function launchApp(name, { env = {}, listenPort, dataDir: givenDataDir } = {}) {
   const application = process.env.HOOKLENS_APP;
   if (!application) throw new Error("HOOKLENS_APP must point at the debug build of the app");
   mkdirSync(artifactsDir, { recursive: true });
 
-  const dataDir = mkdtempSync(join(tmpdir(), "hooklens-e2e-"));
+  const dataDir = givenDataDir ?? mkdtempSync(join(tmpdir(), "hooklens-e2e-"));
   listenPort ??= await freePort();
   const driverPort = await freePort();
   const nativePort = await freePort();
@@ -98,7 +99,7 @@ export async function launchApp(name, { env = {}, listenPort } = {}) {
     driver.kill();
     await new Promise((r) => (driver.exitCode !== null ? r() : driver.once("exit", r)));
     log.end();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!givenDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
 
   return { browser, listen, listenUrl: `http://${listen}`, dataDir, stop, screenshot };

@@ -1,0 +1,105 @@
+// The real app on a store of a million events: how long from process start
+// to the first rows painted, how many pages the timeline holds while it is
+// scrolled from the newest event to the oldest, and how much memory the UI
+// process uses meanwhile. Prints figures; never fails on timing.
+//
+// Usage (make bench does this): HOOKLENS_APP=… HOOKLENS_BENCH_DATA_DIR=<dir
+// with a hooklens.db> node bench/app-scale.mjs, under xvfb-run.
+import { readFileSync, readdirSync } from "node:fs";
+import { launchApp } from "../harness.mjs";
+
+const dataDir = process.env.HOOKLENS_BENCH_DATA_DIR;
+if (!dataDir) throw new Error("HOOKLENS_BENCH_DATA_DIR must name a data directory with a large store");
+const scrollBudgetMs = Number(process.env.HOOKLENS_BENCH_SCROLL_SECONDS ?? 900) * 1000;
+
+const ticksPerSecond = 100; // USER_HZ on Linux
+const bootEpochMs = Number(/^btime (\d+)$/m.exec(readFileSync("/proc/stat", "utf8"))[1]) * 1000;
+
+function processes() {
+  const out = [];
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const name = /\((.*)\)/.exec(stat)[1];
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      out.push({ pid: Number(pid), name, ppid: Number(fields[1]), startTicks: Number(fields[19]), rssKb });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** The app's process and the WebKit processes it spawned. */
+function appProcesses() {
+  const all = processes();
+  const app = all.filter((p) => p.name === "hooklens").sort((a, b) => b.startTicks - a.startTicks)[0];
+  if (!app) return { app: null, web: [] };
+  const web = all.filter((p) => p.ppid === app.pid && p.name.startsWith("WebKit"));
+  return { app, web };
+}
+
+const mb = (kb) => (kb / 1024).toFixed(1);
+
+const app = await launchApp("bench-app-scale", { dataDir });
+try {
+  const { browser } = app;
+  await browser.$('[data-testid="event-row"]').waitForExist({ timeout: 60_000 });
+  const { app: proc } = appProcesses();
+  const paintedEpochMs = await browser.execute(() => {
+    const mark = performance.getEntriesByName("hooklens:first-rows")[0];
+    return mark ? performance.timeOrigin + mark.startTime : null;
+  });
+  const startEpochMs = bootEpochMs + (proc.startTicks * 1000) / ticksPerSecond;
+  const total = await browser.$('[data-testid="event-count"]').getText();
+  console.log(`store: ${total}`);
+  if (paintedEpochMs === null) console.log("start to first rows painted: no hooklens:first-rows mark");
+  else console.log(`start to first rows painted: ${(paintedEpochMs - startEpochMs).toFixed(0)} ms (process start to the mark; ±10 ms)`);
+
+  // Scroll from the newest to the oldest event the way a wheel would:
+  // always to the bottom of what is there, letting the timeline page.
+  const scroller = browser.$('[data-testid="timeline-scroller"]');
+  let maxPages = 0;
+  let maxRows = 0;
+  let maxWebRssKb = 0;
+  let maxAppRssKb = 0;
+  let steps = 0;
+  const started = Date.now();
+  let atEnd = false;
+  while (!atEnd && Date.now() - started < scrollBudgetMs) {
+    const state = await browser.execute((el) => {
+      el.scrollTop = el.scrollHeight;
+      return {
+        pages: Number(el.dataset.pages),
+        rows: Number(el.dataset.rows),
+        atEnd: el.dataset.atEnd === "true",
+      };
+    }, await scroller);
+    maxPages = Math.max(maxPages, state.pages);
+    maxRows = Math.max(maxRows, state.rows);
+    atEnd = state.atEnd;
+    steps += 1;
+    if (steps % 25 === 0 || atEnd) {
+      const { app: a, web } = appProcesses();
+      maxAppRssKb = Math.max(maxAppRssKb, a?.rssKb ?? 0);
+      maxWebRssKb = Math.max(maxWebRssKb, web.reduce((sum, p) => sum + p.rssKb, 0));
+    }
+    await new Promise((r) => setTimeout(r, 16));
+  }
+  const seconds = (Date.now() - started) / 1000;
+  const oldest = await browser.execute(() => {
+    const rows = document.querySelectorAll('[data-testid="event-row"]');
+    return rows.length ? rows[rows.length - 1].getAttribute("data-event-id") : null;
+  });
+  console.log(
+    `scroll newest → oldest: ${atEnd ? "reached the oldest event" : "stopped by the time budget"} (last row #${oldest}) ` +
+      `in ${seconds.toFixed(0)} s, ${steps} scroll steps`,
+  );
+  console.log(`timeline held at most ${maxPages} pages / ${maxRows} rows at once`);
+  console.log(`memory peak: WebKit processes ${mb(maxWebRssKb)} MB RSS, app process ${mb(maxAppRssKb)} MB RSS`);
+  await app.screenshot("scrolled");
+} finally {
+  await app.stop();
+}

@@ -1,0 +1,256 @@
+// The inspector as a person uses it: requests arrive live with their verdict
+// badges, the search box narrows the timeline, a selected event shows its
+// headers and body, the keyboard drives the list, a secret added in the
+// endpoint editor re-verifies earlier events, and hostile payloads stay text.
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import { check, launchApp } from "../harness.mjs";
+
+const SECRET = "It's a Secret to Everybody";
+const githubSignature = (body) => `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
+
+// Markup and script in every place a request can carry it. If any of it were
+// rendered as HTML, an element would appear or a global would be set.
+const HOSTILE = [
+  "<script>window.__pwned = 'script'</script>",
+  '<img src=x onerror="window.__pwned = \'img\'">',
+  '<svg onload="window.__pwned = \'svg\'"><circle r="5"/></svg>',
+  "</textarea><textarea>",
+  '<a href="javascript:window.__pwned=\'link\'">click me</a>',
+  '<iframe src="javascript:parent.__pwned=\'iframe\'"></iframe>',
+];
+
+describe("inspector", () => {
+  let app;
+  let sent = 0;
+
+  before(async () => {
+    app = await launchApp("inspector");
+    await app.browser.$('[data-testid="app-header"]').waitForDisplayed({ timeout: 15_000 });
+  });
+
+  after(async () => {
+    await app?.stop();
+  });
+
+  const rows = () => app.browser.$$('[data-testid="event-row"]');
+  const waitForRows = (n, what) =>
+    app.browser.waitUntil(async () => (await rows().length) === n, {
+      timeout: 10_000,
+      timeoutMsg: `the timeline does not show ${n} rows ${what}`,
+    });
+
+  async function send(path, body, { method = "POST", headers = {} } = {}) {
+    const res = await fetch(`${app.listenUrl}${path}`, {
+      method,
+      headers: { "content-type": "application/json", ...headers },
+      body,
+    });
+    assert.equal(res.status, 200);
+    sent += 1;
+  }
+
+  async function search(text) {
+    const { browser } = app;
+    const input = browser.$('[data-testid="search-input"]');
+    await input.click();
+    await browser.keys(["Control", "a"]);
+    await browser.keys(["Backspace"]);
+    if (text) await input.setValue(text);
+    await browser.keys(["Enter"]);
+  }
+
+  async function selectRow(eventId) {
+    await app.browser.$(`[data-testid="event-row"][data-event-id="${eventId}"]`).click();
+    await app.browser.waitUntil(
+      async () => (await app.browser.$('[data-testid="detail-facts"]').getText()).includes(`#${eventId}`),
+      { timeout: 5_000, timeoutMsg: `the detail pane does not show event #${eventId}` },
+    );
+  }
+
+  it("shows requests live, newest first, with their verdict badges", async () => {
+    await check(app, "live badges", async () => {
+      await send("/orders", '{"type":"order.created","note":"zebra one"}');
+      await waitForRows(1, "after the first request");
+      const body = '{"action":"opened","note":"zebra two"}';
+      await send("/github", body, { headers: { "x-hub-signature-256": githubSignature(body) } });
+      await waitForRows(2, "after the signed request");
+      const badges = await app.browser.$$('[data-testid="event-row"] [data-testid="verdict-badge"]');
+      assert.equal(await badges[0].getAttribute("data-status"), "no_secret", "newest first: the signed one");
+      assert.equal(await badges[1].getAttribute("data-status"), "unsigned");
+    });
+  });
+
+  it("narrows the timeline with the search box and shows the count", async () => {
+    await check(app, "search", async () => {
+      await send("/orders", '{"type":"order.updated","note":"zebra three"}', { method: "PUT" });
+      await send("/orders", '{"type":"order.created","note":"giraffe"}');
+      await waitForRows(4, "before searching");
+      const { browser } = app;
+      const count = browser.$('[data-testid="result-count"]');
+
+      await search("zebra");
+      await waitForRows(3, "for the free text zebra");
+      await browser.waitUntil(async () => /\b3 events\b/.test(await count.getText()), {
+        timeout: 5_000,
+        timeoutMsg: `the count says ${JSON.stringify(await count.getText())}`,
+      });
+
+      await search("zebra method:put");
+      await waitForRows(1, "for zebra method:put");
+      assert.match(await count.getText(), /\b1 event\b/);
+
+      await search("zebra -three path:/orders");
+      await waitForRows(1, "for zebra -three path:/orders");
+
+      // A query that does not parse says why and keeps the previous results.
+      await search("zebra typo:x");
+      const error = browser.$('[data-testid="search-error"]');
+      await error.waitForDisplayed({ timeout: 5_000 });
+      assert.match(await error.getText(), /typo/);
+      assert.equal(await rows().length, 1, "the last good results stay on screen");
+
+      await search("");
+      await waitForRows(4, "after clearing the search");
+      await app.screenshot("searched");
+    });
+  });
+
+  it("shows the selected event's headers and body", async () => {
+    await check(app, "detail", async () => {
+      const body = '{"type":"payment.succeeded","amount":12345678901234567890,"metadata":{"checkoutId":"co_42"}}';
+      await send("/checkout?attempt=2", body, { headers: { "x-request-id": "req-77", "x-twice": "a" } });
+      await waitForRows(5, "with the checkout event");
+      const { browser } = app;
+      const first = rows()[0];
+      await selectRow(await first.getAttribute("data-event-id"));
+
+      const headers = await browser.$('[data-testid="headers-table"]').getText();
+      assert.match(headers, /x-request-id/i);
+      assert.match(headers, /req-77/);
+      const bodyView = browser.$('[data-testid="body-view"]');
+      await bodyView.waitForDisplayed({ timeout: 5_000 });
+      const shown = await bodyView.getText();
+      // Pretty-printed, and the 20-digit amount survives exactly.
+      assert.match(shown, /"checkoutId": "co_42"/);
+      assert.match(shown, /12345678901234567890/);
+      assert.match(await browser.$('[data-testid="query-params"]').getText(), /attempt[\s\S]*2/);
+
+      await browser.$('[data-testid="body-tab-raw"]').click();
+      await browser.waitUntil(async () => (await bodyView.getText()).includes(body), {
+        timeout: 5_000,
+        timeoutMsg: "the raw tab does not show the body exactly as received",
+      });
+      await app.screenshot("detail");
+    });
+  });
+
+  it("moves through the timeline with the keyboard", async () => {
+    await check(app, "keyboard", async () => {
+      const { browser } = app;
+      const ids = await rows().map((r) => r.getAttribute("data-event-id"));
+      await selectRow(ids[0]);
+      await browser.$(`[data-testid="event-row"][data-event-id="${ids[0]}"]`).click();
+      await browser.keys(["j"]);
+      await browser.keys(["j"]);
+      await browser.keys(["Enter"]);
+      await browser.waitUntil(
+        async () => (await browser.$('[data-testid="detail-facts"]').getText()).includes(`#${ids[2]}`),
+        { timeout: 5_000, timeoutMsg: "j j Enter did not open the third event" },
+      );
+      await browser.keys(["k"]);
+      const selected = await browser.$('[data-testid="event-row"][aria-selected="true"]');
+      assert.equal(await selected.getAttribute("data-event-id"), ids[1]);
+
+      // "/" jumps to the search box, Esc clears it again.
+      await browser.$('[data-testid="timeline-scroller"]').click();
+      await browser.keys(["/"]);
+      await browser.keys(["g", "i", "r"]);
+      assert.equal(await browser.$('[data-testid="search-input"]').getValue(), "gir");
+      await browser.keys(["Escape"]);
+      await browser.waitUntil(async () => (await browser.$('[data-testid="search-input"]').getValue()) === "", {
+        timeout: 5_000,
+        timeoutMsg: "Esc did not clear the search",
+      });
+      await waitForRows(sent, "after Esc");
+    });
+  });
+
+  it("re-verifies earlier events when a secret is added in the endpoint editor", async () => {
+    await check(app, "secret in editor", async () => {
+      const { browser } = app;
+      await browser.$('[data-testid="edit-endpoint"][data-endpoint-id="1"]').click();
+      const editor = browser.$('[data-testid="endpoint-editor"]');
+      await editor.waitForDisplayed({ timeout: 5_000 });
+      await browser.$('[data-testid="secret-label"]').setValue("production");
+      await browser.$('[data-testid="secret-value"]').setValue(SECRET);
+      await browser.$('[data-testid="secret-add"]').click();
+      await browser.$('[data-testid="secret-row"]').waitForDisplayed({ timeout: 5_000 });
+      const secrets = await browser.$('[data-testid="secrets"]').getText();
+      assert.ok(!secrets.includes(SECRET), "the secret is masked until revealed");
+      await app.screenshot("endpoint-editor");
+      await browser.keys(["Escape"]);
+
+      const github = browser.$(
+        '//*[@data-testid="event-row"][.//*[contains(., "/github")]]//*[@data-testid="verdict-badge"]',
+      );
+      await browser.waitUntil(async () => (await github.getAttribute("data-status")) === "valid", {
+        timeout: 10_000,
+        timeoutMsg: "the GitHub event did not turn valid after the secret was added",
+      });
+      // The bar outlives the editor and reports what changed.
+      const bar = browser.$('[data-testid="reverify-text"]');
+      await browser.waitUntil(async () => /Re-verified \d+ events? on Default: 1 verdict changed/.test(await bar.getProperty("textContent")), {
+        timeout: 10_000,
+        timeoutMsg: `the re-verification bar says ${JSON.stringify(await bar.getProperty("textContent"))}`,
+      });
+    });
+  });
+
+  it("renders markup and script in payloads as inert text", async () => {
+    await check(app, "hostile payloads", async () => {
+      const { browser } = app;
+      const body = JSON.stringify({ html: HOSTILE.join("\n"), link: "javascript:alert(1)" });
+      await send(`/evil/${encodeURIComponent("<img src=x onerror=alert(1)>")}?next=javascript:alert(1)`, body, {
+        headers: { "x-evil": HOSTILE[1], "content-type": "text/html" },
+      });
+      await send("/evil/raw", HOSTILE.join("\n"), { headers: { "content-type": "text/html" } });
+      await waitForRows(sent, "with the hostile requests");
+      for (const id of (await rows().map((r) => r.getAttribute("data-event-id"))).slice(0, 2)) {
+        await selectRow(id);
+        await browser.$('[data-testid="body-view"]').waitForDisplayed({ timeout: 5_000 });
+        const text = await browser.$('[data-testid="detail"]').getText();
+        assert.ok(text.includes("<script>") || text.includes("onerror"), "the markup shows as text");
+      }
+      await browser.$('[data-testid="body-tab-raw"]').click();
+      assert.match(await browser.$('[data-testid="body-view"]').getText(), /<svg onload=/);
+
+      const findings = await browser.execute(() => ({
+        pwned: window.__pwned ?? null,
+        handlers: [...document.querySelectorAll("*")].filter((el) =>
+          [...el.attributes].some((a) => a.name.startsWith("on")),
+        ).length,
+        frames: document.querySelectorAll("iframe, object, embed").length,
+        // CodeMirror places empty <img class="cm-widgetBuffer"> spacers; an
+        // image with a source or a handler could only come from a payload.
+        images: [...document.querySelectorAll("img")]
+          .filter((img) => img.hasAttribute("src") || img.hasAttribute("srcset"))
+          .map((img) => img.outerHTML),
+        scripts: [...document.querySelectorAll("script")].filter((s) => !s.src).length,
+        jsLinks: document.querySelectorAll('a[href^="javascript:" i]').length,
+        textareas: document.querySelectorAll("textarea").length,
+      }));
+      assert.deepEqual(findings, {
+        pwned: null,
+        handlers: 0,
+        frames: 0,
+        images: [],
+        scripts: 0,
+        jsLinks: 0,
+        textareas: 0,
+      });
+      await app.screenshot("hostile");
+    });
+  });
+});

@@ -48,23 +48,45 @@ try {
   const { browser } = app;
   await browser.$('[data-testid="event-row"]').waitForExist({ timeout: 60_000 });
   const { app: proc } = appProcesses();
-  const paintedEpochMs = await browser.execute(() => {
+  const { paintedEpochMs, originEpochMs, domReadyMs } = await browser.execute(() => {
     const mark = performance.getEntriesByName("hooklens:first-rows")[0];
-    return mark ? performance.timeOrigin + mark.startTime : null;
+    const nav = performance.getEntriesByType("navigation")[0];
+    return {
+      paintedEpochMs: mark ? performance.timeOrigin + mark.startTime : null,
+      originEpochMs: performance.timeOrigin,
+      domReadyMs: nav ? nav.domContentLoadedEventEnd : null,
+    };
   });
   const startEpochMs = bootEpochMs + (proc.startTicks * 1000) / ticksPerSecond;
-  const total = await browser.$('[data-testid="event-count"]').getText();
-  console.log(`store: ${total}`);
+  await browser.waitUntil(async () => /\d/.test(await browser.$('[data-testid="event-count"]').getText()), {
+    timeout: 30_000,
+  });
+  console.log(`store: ${await browser.$('[data-testid="event-count"]').getText()}`);
   if (paintedEpochMs === null) console.log("start to first rows painted: no hooklens:first-rows mark");
-  else console.log(`start to first rows painted: ${(paintedEpochMs - startEpochMs).toFixed(0)} ms (process start to the mark; ±10 ms)`);
+  else {
+    console.log(`start to first rows painted: ${(paintedEpochMs - startEpochMs).toFixed(0)} ms (process start to the mark; ±10 ms)`);
+    console.log(
+      `  of which: process start → page navigation ${(originEpochMs - startEpochMs).toFixed(0)} ms, ` +
+        `→ DOM ready ${domReadyMs?.toFixed(0)} ms, → first rows ${(paintedEpochMs - originEpochMs).toFixed(0)} ms`,
+    );
+  }
 
   // Scroll from the newest to the oldest event the way a wheel would:
   // always to the bottom of what is there, letting the timeline page.
   const scroller = browser.$('[data-testid="timeline-scroller"]');
   let maxPages = 0;
   let maxRows = 0;
-  let maxWebRssKb = 0;
-  let maxAppRssKb = 0;
+  // Per process name: RSS when the first rows were painted, and the peak.
+  const rss = new Map();
+  const sample = () => {
+    const { app: a, web } = appProcesses();
+    for (const p of a ? [a, ...web] : web) {
+      const seen = rss.get(p.name) ?? { first: p.rssKb, peak: 0 };
+      seen.peak = Math.max(seen.peak, p.rssKb);
+      rss.set(p.name, seen);
+    }
+  };
+  sample();
   let steps = 0;
   const started = Date.now();
   let atEnd = false;
@@ -81,11 +103,7 @@ try {
     maxRows = Math.max(maxRows, state.rows);
     atEnd = state.atEnd;
     steps += 1;
-    if (steps % 25 === 0 || atEnd) {
-      const { app: a, web } = appProcesses();
-      maxAppRssKb = Math.max(maxAppRssKb, a?.rssKb ?? 0);
-      maxWebRssKb = Math.max(maxWebRssKb, web.reduce((sum, p) => sum + p.rssKb, 0));
-    }
+    if (steps % 25 === 0 || atEnd) sample();
     await new Promise((r) => setTimeout(r, 16));
   }
   const seconds = (Date.now() - started) / 1000;
@@ -98,7 +116,21 @@ try {
       `in ${seconds.toFixed(0)} s, ${steps} scroll steps`,
   );
   console.log(`timeline held at most ${maxPages} pages / ${maxRows} rows at once`);
-  console.log(`memory peak: WebKit processes ${mb(maxWebRssKb)} MB RSS, app process ${mb(maxAppRssKb)} MB RSS`);
+  sample();
+  // What stays once the page has been idle a while (garbage collected).
+  await new Promise((r) => setTimeout(r, 10_000));
+  const idle = new Map(
+    (() => {
+      const { app: a, web } = appProcesses();
+      return (a ? [a, ...web] : web).map((p) => [p.name, p.rssKb]);
+    })(),
+  );
+  for (const [name, { first, peak }] of rss) {
+    console.log(
+      `memory ${name}: ${mb(first)} MB RSS at first rows, peak ${mb(peak)} MB while scrolling, ` +
+        `${mb(idle.get(name) ?? 0)} MB after 10 s idle`,
+    );
+  }
   await app.screenshot("scrolled");
 } finally {
   await app.stop();

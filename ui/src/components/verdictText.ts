@@ -1,3 +1,4 @@
+import { SCHEME_DEFAULTS } from "../ipc";
 import type { Endpoint, PresetInfo, Scheme, Verdict, VerdictStatus } from "../ipc";
 
 /** The status a badge shows: the verdict's, or "unverified" when it has none. */
@@ -93,9 +94,6 @@ export function ageWords(ageS: number): string {
     : `signed ${durationWords(ageS)} in the future (the sender's clock is ahead)`;
 }
 
-/** The core's default tolerance for the timestamped named schemes. */
-const DEFAULT_TOLERANCE_S = 300;
-
 function toleranceIn(scheme: Scheme, id: string): number | null | undefined {
   if (scheme.kind === "combined") {
     for (const inner of scheme.schemes) {
@@ -117,7 +115,9 @@ export function toleranceFor(id: string | null, endpoint: Endpoint | undefined):
   if (!id) return null;
   const configured = endpoint?.scheme ? toleranceIn(endpoint.scheme, id) : undefined;
   if (configured !== undefined) return configured;
-  return id === "standard-webhooks" || id === "stripe" || id === "slack" ? DEFAULT_TOLERANCE_S : null;
+  // The core's default for that kind, when the kind checks timestamps at all.
+  const defaults = SCHEME_DEFAULTS.find((s) => s.kind === id);
+  return defaults && "toleranceS" in defaults ? defaults.toleranceS : null;
 }
 
 /** Plain words from the core, as a sentence. */

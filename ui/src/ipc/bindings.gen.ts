@@ -285,3 +285,80 @@ cancelled: boolean, };
 export type ErrorKind = "config" | "store" | "capture" | "not_found" | "invalid" | "query" | "internal";
 
 export type ErrorPayload = { kind: ErrorKind, message: string, };
+
+/** Every scheme kind with its default configuration, in the core's order (`Scheme::IDS`). */
+export const SCHEME_DEFAULTS: readonly Scheme[] = [
+  {
+    "kind": "standard-webhooks",
+    "toleranceS": 300
+  },
+  {
+    "kind": "stripe",
+    "toleranceS": 300
+  },
+  {
+    "kind": "github"
+  },
+  {
+    "kind": "shopify"
+  },
+  {
+    "kind": "slack",
+    "toleranceS": 300
+  },
+  {
+    "kind": "twilio"
+  },
+  {
+    "kind": "shared-secret",
+    "header": "X-Webhook-Secret"
+  },
+  {
+    "kind": "basic-auth"
+  },
+  {
+    "kind": "hmac",
+    "header": "X-Signature",
+    "algorithm": "sha256",
+    "template": [
+      {
+        "part": "body"
+      }
+    ],
+    "encoding": "hex_lower",
+    "prefix": "",
+    "secretEncoding": "utf8",
+    "timestampHeader": null,
+    "idHeader": null,
+    "toleranceS": null,
+    "separator": null
+  },
+  {
+    "kind": "combined",
+    "schemes": [
+      {
+        "kind": "basic-auth"
+      },
+      {
+        "kind": "hmac",
+        "header": "X-Signature",
+        "algorithm": "sha256",
+        "template": [
+          {
+            "part": "body"
+          }
+        ],
+        "encoding": "hex_lower",
+        "prefix": "",
+        "secretEncoding": "utf8",
+        "timestampHeader": null,
+        "idHeader": null,
+        "toleranceS": null,
+        "separator": null
+      }
+    ]
+  }
+];
+
+/** How far a signed timestamp may be from the arrival time by default. */
+export const DEFAULT_TOLERANCE_S = 300;

@@ -21,6 +21,7 @@ import type {
 } from "./bindings.gen";
 
 export type * from "./bindings.gen";
+export { DEFAULT_TOLERANCE_S, SCHEME_DEFAULTS } from "./bindings.gen";
 
 /** A failed command, as the shell reports it: branch on `kind`. */
 export class IpcError extends Error {

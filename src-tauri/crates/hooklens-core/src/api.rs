@@ -362,6 +362,20 @@ pub fn typescript_bindings() -> String {
         out.push_str(&decl);
         out.push('\n');
     }
+    // The editor starts a scheme from the core's defaults; generated here so
+    // the two cannot drift apart.
+    let defaults: Vec<Scheme> = Scheme::IDS
+        .iter()
+        .filter_map(|id| Scheme::by_id(id))
+        .collect();
+    let json = serde_json::to_string_pretty(&defaults).unwrap_or_else(|_| "[]".to_owned());
+    out.push_str(&format!(
+        "\n/** Every scheme kind with its default configuration, in the core's order (`Scheme::IDS`). */\n\
+         export const SCHEME_DEFAULTS: readonly Scheme[] = {json};\n\n\
+         /** How far a signed timestamp may be from the arrival time by default. */\n\
+         export const DEFAULT_TOLERANCE_S = {};\n",
+        crate::signature::DEFAULT_TOLERANCE_S
+    ));
     out
 }
 

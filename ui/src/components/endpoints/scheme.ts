@@ -1,25 +1,15 @@
 // Signature schemes as the endpoint editor edits them: defaults per kind
 // (the core's `Scheme::by_id`), and a checker for schemes typed as JSON.
-import type { Algorithm, Encoding, HmacSpec, Part, PresetInfo, Scheme, SecretEncoding } from "../../ipc";
+import { DEFAULT_TOLERANCE_S, SCHEME_DEFAULTS } from "../../ipc";
+import type { Algorithm, Encoding, Part, PresetInfo, Scheme, SecretEncoding } from "../../ipc";
 import { schemeName } from "../verdictText";
 
 export type SchemeKind = Scheme["kind"];
 
 /** In the order the core lists them (`Scheme::IDS`). */
-export const SCHEME_KINDS: readonly SchemeKind[] = [
-  "standard-webhooks",
-  "stripe",
-  "github",
-  "shopify",
-  "slack",
-  "twilio",
-  "shared-secret",
-  "basic-auth",
-  "hmac",
-  "combined",
-];
+export const SCHEME_KINDS: readonly SchemeKind[] = SCHEME_DEFAULTS.map((s) => s.kind);
 
-export const DEFAULT_TOLERANCE_S = 300;
+export { DEFAULT_TOLERANCE_S };
 
 export function isSchemeKind(value: string): value is SchemeKind {
   return (SCHEME_KINDS as readonly string[]).includes(value);
@@ -35,35 +25,12 @@ export function editedAsJson(kind: SchemeKind): kind is "hmac" | "combined" {
   return kind === "hmac" || kind === "combined";
 }
 
-export const DEFAULT_HMAC: HmacSpec = {
-  header: "X-Signature",
-  algorithm: "sha256",
-  template: [{ part: "body" }],
-  encoding: "hex_lower",
-  prefix: "",
-  secretEncoding: "utf8",
-  timestampHeader: null,
-  idHeader: null,
-  toleranceS: null,
-  separator: null,
-};
-
-/** The core's default configuration of a kind. */
+/** The core's default configuration of a kind (generated from `Scheme::by_id`). */
 export function defaultScheme(kind: SchemeKind): Scheme {
-  switch (kind) {
-    case "standard-webhooks":
-    case "stripe":
-    case "slack":
-      return { kind, toleranceS: DEFAULT_TOLERANCE_S };
-    case "shared-secret":
-      return { kind, header: "X-Webhook-Secret" };
-    case "hmac":
-      return { kind: "hmac", ...DEFAULT_HMAC };
-    case "combined":
-      return { kind, schemes: [{ kind: "basic-auth" }, { kind: "hmac", ...DEFAULT_HMAC }] };
-    default:
-      return { kind };
-  }
+  const found = SCHEME_DEFAULTS.find((s) => s.kind === kind);
+  if (!found) throw new Error(`the core has no scheme kind ${kind}`);
+  // A copy: the editor may change it, the generated table must stay as it is.
+  return structuredClone(found);
 }
 
 /**

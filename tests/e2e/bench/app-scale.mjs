@@ -11,6 +11,9 @@ import { launchApp } from "../harness.mjs";
 const dataDir = process.env.HOOKLENS_BENCH_DATA_DIR;
 if (!dataDir) throw new Error("HOOKLENS_BENCH_DATA_DIR must name a data directory with a large store");
 const scrollBudgetMs = Number(process.env.HOOKLENS_BENCH_SCROLL_SECONDS ?? 900) * 1000;
+// Pause between scroll steps: 16 ms is flat out (a page per step, as fast as
+// pages load); larger values approach a person flinging the wheel.
+const pauseMs = Number(process.env.HOOKLENS_BENCH_SCROLL_PAUSE_MS ?? 16);
 
 const ticksPerSecond = 100; // USER_HZ on Linux
 const bootEpochMs = Number(/^btime (\d+)$/m.exec(readFileSync("/proc/stat", "utf8"))[1]) * 1000;
@@ -104,7 +107,7 @@ try {
     atEnd = state.atEnd;
     steps += 1;
     if (steps % 25 === 0 || atEnd) sample();
-    await new Promise((r) => setTimeout(r, 16));
+    await new Promise((r) => setTimeout(r, pauseMs));
   }
   const seconds = (Date.now() - started) / 1000;
   const oldest = await browser.execute(() => {
@@ -113,7 +116,7 @@ try {
   });
   console.log(
     `scroll newest → oldest: ${atEnd ? "reached the oldest event" : "stopped by the time budget"} (last row #${oldest}) ` +
-      `in ${seconds.toFixed(0)} s, ${steps} scroll steps`,
+      `in ${seconds.toFixed(0)} s, ${steps} scroll steps ${pauseMs} ms apart`,
   );
   console.log(`timeline held at most ${maxPages} pages / ${maxRows} rows at once`);
   sample();

@@ -11,5 +11,5 @@ export HOOKLENS_APP
 # No GPU under Xvfb: software rendering avoids WebKit's DMA-BUF renderer,
 # which paints nothing there.
 export WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1
-exec dbus-run-session -- xvfb-run --auto-servernum --server-args="-screen 0 1440x900x24" \
+exec dbus-run-session -- xvfb-run --auto-servernum --server-args="-screen 0 1920x1080x24" \
   node --test --test-concurrency=1 --test-reporter=spec specs/*.spec.mjs

@@ -14,7 +14,7 @@ use hooklens_core::query::{self, Query};
 use hooklens_core::store::{Cursor, PageQuery, Reader, now_ns};
 use hooklens_core::{config, inspect, providers};
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
@@ -38,6 +38,18 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ErrorPayloa
     Ok(state.info().await)
 }
 
+/// Runs `work` on the blocking pool. Database work can take a while (a
+/// count over a million rows), and the async workers it would otherwise
+/// occupy are the ones the capture listener answers requests on.
+async fn off_runtime<T: Send + 'static>(
+    app: AppHandle,
+    work: impl FnOnce(&AppState) -> Result<T, ErrorPayload> + Send + 'static,
+) -> Result<T, ErrorPayload> {
+    tauri::async_runtime::spawn_blocking(move || work(&app.state::<AppState>()))
+        .await
+        .map_err(|err| ErrorPayload::new(ErrorKind::Internal, err.to_string()))?
+}
+
 fn locked(reader: &Mutex<Reader>) -> Result<MutexGuard<'_, Reader>, ErrorPayload> {
     reader.lock().map_err(|_| reader_unavailable())
 }
@@ -49,59 +61,74 @@ fn parse_query(text: &str) -> Result<Query, ErrorPayload> {
 /// A page of events matching `query` (the search language), newest first:
 /// older than `before`, or newer than `after`, and of one endpoint when
 /// `endpoint_id` is given.
-#[tauri::command(async)]
-pub fn search_events(
-    state: State<'_, AppState>,
+#[tauri::command]
+pub async fn search_events(
+    app: AppHandle,
     query: String,
     limit: u32,
     before: Option<String>,
     after: Option<String>,
     endpoint_id: Option<i64>,
 ) -> Result<EventPage, ErrorPayload> {
-    let query = parse_query(&query)?;
-    let before = before.map(|c| c.parse::<Cursor>()).transpose()?;
-    let after = after.map(|c| c.parse::<Cursor>()).transpose()?;
-    let limit = limit.clamp(1, MAX_PAGE);
-    let events = locked(&state.reader)?.query(&PageQuery {
-        limit,
-        before,
-        after,
-        endpoint_id,
-        query,
-    })?;
-    Ok(EventPage {
-        has_more: events.len() == limit as usize,
-        events,
+    off_runtime(app, move |state| {
+        let query = parse_query(&query)?;
+        let before = before.map(|c| c.parse::<Cursor>()).transpose()?;
+        let after = after.map(|c| c.parse::<Cursor>()).transpose()?;
+        let limit = limit.clamp(1, MAX_PAGE);
+        let events = locked(&state.reader)?.query(&PageQuery {
+            limit,
+            before,
+            after,
+            endpoint_id,
+            query,
+        })?;
+        Ok(EventPage {
+            has_more: events.len() == limit as usize,
+            events,
+        })
     })
+    .await
 }
 
 /// How many events match; on a reader of its own so a slow count never
 /// holds up the pages the user scrolls through.
-#[tauri::command(async)]
-pub fn count_events(
-    state: State<'_, AppState>,
+#[tauri::command]
+pub async fn count_events(
+    app: AppHandle,
     query: String,
     endpoint_id: Option<i64>,
 ) -> Result<MatchCount, ErrorPayload> {
-    let query = parse_query(&query)?;
-    Ok(locked(&state.counter)?.count_matching(&query, endpoint_id, COUNT_CAP)?)
+    off_runtime(app, move |state| {
+        let query = parse_query(&query)?;
+        Ok(locked(&state.counter)?.count_matching(&query, endpoint_id, COUNT_CAP)?)
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn query_fields(state: State<'_, AppState>) -> Result<Vec<QueryField>, ErrorPayload> {
-    Ok(locked(&state.counter)?.query_fields(&state.store.endpoints())?)
+#[tauri::command]
+pub async fn query_fields(app: AppHandle) -> Result<Vec<QueryField>, ErrorPayload> {
+    off_runtime(app, move |state| {
+        Ok(locked(&state.counter)?.query_fields(&state.store.endpoints())?)
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn get_event(state: State<'_, AppState>, id: i64) -> Result<EventView, ErrorPayload> {
-    let reader = locked(&state.reader)?;
-    Ok(inspect::event_view(&reader, id)?)
+#[tauri::command]
+pub async fn get_event(app: AppHandle, id: i64) -> Result<EventView, ErrorPayload> {
+    off_runtime(app, move |state| {
+        let reader = locked(&state.reader)?;
+        Ok(inspect::event_view(&reader, id)?)
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn curl_command(state: State<'_, AppState>, id: i64) -> Result<String, ErrorPayload> {
-    let detail = locked(&state.reader)?.event(id)?;
-    Ok(inspect::curl_command(&detail, None))
+#[tauri::command]
+pub async fn curl_command(app: AppHandle, id: i64) -> Result<String, ErrorPayload> {
+    off_runtime(app, move |state| {
+        let detail = locked(&state.reader)?.event(id)?;
+        Ok(inspect::curl_command(&detail, None))
+    })
+    .await
 }
 
 /// Asks where to save event `id`'s body and writes its exact bytes there.
@@ -161,13 +188,12 @@ fn body_extension(content_type: Option<&str>) -> &'static str {
     }
 }
 
-#[tauri::command(async)]
-pub fn set_pinned(
-    state: State<'_, AppState>,
-    ids: Vec<i64>,
-    pinned: bool,
-) -> Result<(), ErrorPayload> {
-    Ok(state.store.set_pinned_many(&ids, pinned)?)
+#[tauri::command]
+pub async fn set_pinned(app: AppHandle, ids: Vec<i64>, pinned: bool) -> Result<(), ErrorPayload> {
+    off_runtime(app, move |state| {
+        Ok(state.store.set_pinned_many(&ids, pinned)?)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -175,26 +201,26 @@ pub fn list_presets() -> Vec<PresetInfo> {
     providers::preset_infos()
 }
 
-#[tauri::command(async)]
-pub fn add_endpoint(
-    state: State<'_, AppState>,
-    spec: EndpointSpec,
-) -> Result<Endpoint, ErrorPayload> {
-    Ok(state.store.add_endpoint(&spec)?)
+#[tauri::command]
+pub async fn add_endpoint(app: AppHandle, spec: EndpointSpec) -> Result<Endpoint, ErrorPayload> {
+    off_runtime(app, move |state| Ok(state.store.add_endpoint(&spec)?)).await
 }
 
-#[tauri::command(async)]
-pub fn update_endpoint(
-    state: State<'_, AppState>,
+#[tauri::command]
+pub async fn update_endpoint(
+    app: AppHandle,
     id: i64,
     spec: EndpointSpec,
 ) -> Result<Endpoint, ErrorPayload> {
-    Ok(state.store.update_endpoint(id, &spec)?)
+    off_runtime(app, move |state| {
+        Ok(state.store.update_endpoint(id, &spec)?)
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn remove_endpoint(state: State<'_, AppState>, id: i64) -> Result<(), ErrorPayload> {
-    Ok(state.store.remove_endpoint(id)?)
+#[tauri::command]
+pub async fn remove_endpoint(app: AppHandle, id: i64) -> Result<(), ErrorPayload> {
+    off_runtime(app, move |state| Ok(state.store.remove_endpoint(id)?)).await
 }
 
 fn endpoint(state: &AppState, id: i64) -> Result<Endpoint, ErrorPayload> {
@@ -207,25 +233,31 @@ fn endpoint(state: &AppState, id: i64) -> Result<Endpoint, ErrorPayload> {
         .ok_or_else(|| ErrorPayload::new(ErrorKind::NotFound, format!("no endpoint {id}")))
 }
 
-#[tauri::command(async)]
-pub fn add_secret(
-    state: State<'_, AppState>,
+#[tauri::command]
+pub async fn add_secret(
+    app: AppHandle,
     endpoint_id: i64,
     label: String,
     value: String,
 ) -> Result<Endpoint, ErrorPayload> {
-    state.store.set_secret(endpoint_id, &label, &value)?;
-    endpoint(&state, endpoint_id)
+    off_runtime(app, move |state| {
+        state.store.set_secret(endpoint_id, &label, &value)?;
+        endpoint(state, endpoint_id)
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn remove_secret(
-    state: State<'_, AppState>,
+#[tauri::command]
+pub async fn remove_secret(
+    app: AppHandle,
     endpoint_id: i64,
     label: String,
 ) -> Result<Endpoint, ErrorPayload> {
-    state.store.remove_secret(endpoint_id, &label)?;
-    endpoint(&state, endpoint_id)
+    off_runtime(app, move |state| {
+        state.store.remove_secret(endpoint_id, &label)?;
+        endpoint(state, endpoint_id)
+    })
+    .await
 }
 
 #[tauri::command(async)]
@@ -301,9 +333,12 @@ pub fn list_endpoints(state: State<'_, AppState>) -> Vec<Endpoint> {
     state.store.endpoints().to_vec()
 }
 
-#[tauri::command(async)]
-pub fn endpoint_counts(state: State<'_, AppState>) -> Result<Vec<EndpointCount>, ErrorPayload> {
-    Ok(locked(&state.counter)?.endpoint_counts()?)
+#[tauri::command]
+pub async fn endpoint_counts(app: AppHandle) -> Result<Vec<EndpointCount>, ErrorPayload> {
+    off_runtime(app, move |state| {
+        Ok(locked(&state.counter)?.endpoint_counts()?)
+    })
+    .await
 }
 
 /// Moves the listener to `address` (e.g. the free port offered when the

@@ -731,9 +731,9 @@ fn index_batch(conn: &mut Connection, batch: &[IndexText]) -> rusqlite::Result<(
     tx.commit()
 }
 
-/// Indexes the events a crash (or kill -9) left out of the full-text index:
-/// everything after the last recorded mark.
-fn index_missing(conn: &mut Connection) -> Result<(), StoreError> {
+/// The last event id the full-text index is known to hold (text is indexed
+/// in batches shortly after it is stored); None before the first batch.
+fn indexed_upto(conn: &Connection) -> Result<Option<i64>, StoreError> {
     let mark: Option<String> = conn
         .query_row(
             "SELECT value FROM settings WHERE key = ?1",
@@ -741,7 +741,13 @@ fn index_missing(conn: &mut Connection) -> Result<(), StoreError> {
             |r| r.get(0),
         )
         .optional()?;
-    let mut after: i64 = match mark.and_then(|m| m.parse().ok()) {
+    Ok(mark.and_then(|m| m.parse().ok()))
+}
+
+/// Indexes the events a crash (or kill -9) left out of the full-text index:
+/// everything after the last recorded mark.
+fn index_missing(conn: &mut Connection) -> Result<(), StoreError> {
+    let mut after: i64 = match indexed_upto(conn)? {
         Some(id) => id,
         None => conn.query_row("SELECT ifnull(max(rowid), 0) FROM events_fts", [], |r| {
             r.get(0)

@@ -25,10 +25,10 @@
 
 use std::collections::HashSet;
 
-use rusqlite::{Connection, OptionalExtension, params_from_iter, types::Value};
+use rusqlite::{Connection, params_from_iter, types::Value};
 
+use super::StoreError;
 use super::read::{Cursor, SUMMARY_COLUMNS, summary_from_row};
-use super::{INDEXED_UPTO_KEY, StoreError};
 use crate::api::{EventSummary, MatchCount};
 use crate::query::{Filter, Query, TypeMatch};
 use crate::signature::VerdictStatus;
@@ -1016,16 +1016,7 @@ fn placeholders(n: usize) -> String {
 /// The first id the full-text index may not hold yet (text is indexed in
 /// batches shortly after it is stored).
 fn unindexed_from(conn: &Connection) -> Result<i64, StoreError> {
-    let mark: Option<String> = conn
-        .query_row(
-            "SELECT value FROM settings WHERE key = ?1",
-            [INDEXED_UPTO_KEY],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(mark
-        .and_then(|m| m.parse::<i64>().ok())
-        .map_or(0, |m| m + 1))
+    Ok(super::indexed_upto(conn)?.map_or(0, |m| m + 1))
 }
 
 /// The smallest string greater than every string starting with `prefix`,

@@ -220,15 +220,7 @@ impl Fixture {
         let conn = rusqlite::Connection::open(self.store.path()).unwrap();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         loop {
-            let mark: Option<String> = conn
-                .query_row(
-                    "SELECT value FROM settings WHERE key = ?1",
-                    [INDEXED_UPTO_KEY],
-                    |r| r.get(0),
-                )
-                .optional()
-                .unwrap();
-            if mark.and_then(|m| m.parse::<i64>().ok()) >= Some(newest) {
+            if crate::store::indexed_upto(&conn).unwrap() >= Some(newest) {
                 return;
             }
             assert!(std::time::Instant::now() < deadline, "not indexed in 5 s");
@@ -508,17 +500,7 @@ async fn many(n: i64) -> (tempfile::TempDir, Store) {
     }
     let conn = rusqlite::Connection::open(store.path()).unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while conn
-        .query_row(
-            "SELECT value FROM settings WHERE key = ?1",
-            [INDEXED_UPTO_KEY],
-            |r| r.get::<_, String>(0),
-        )
-        .optional()
-        .unwrap()
-        .and_then(|v| v.parse::<i64>().ok())
-        < Some(n)
-    {
+    while crate::store::indexed_upto(&conn).unwrap() < Some(n) {
         assert!(std::time::Instant::now() < deadline, "not indexed in 5 s");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }

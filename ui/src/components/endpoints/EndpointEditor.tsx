@@ -9,6 +9,7 @@ import {
 } from "../../ipc";
 import { schemeName } from "../verdictText";
 import { formFrom, headerRow, MAX_DELAY_MS, prefixFor, schemeInputs, specFrom, type EndpointForm, type Field, type FieldErrors } from "./form";
+import { ConfirmRemove } from "./ConfirmRemove";
 import { ReverifyBar } from "./ReverifyBar";
 import { describeScheme, editedAsJson, hasTolerance, isSchemeKind, SCHEME_KINDS, sameScheme } from "./scheme";
 import { SecretsSection } from "./SecretsSection";
@@ -533,37 +534,18 @@ export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, 
             <div className="foot-actions">
               {current && !isDefault && (
                 <span className="foot-left">
-                  {confirmRemove ? (
-                    <span className="confirm" role="group" aria-label="Remove this endpoint?">
-                      <span>Remove “{current.name}”? Its events stay.</span>
-                      <button
-                        type="button"
-                        className="danger-button solid"
-                        data-testid="endpoint-remove-confirm"
-                        disabled={saving}
-                        onClick={onRemove}
-                      >
-                        Remove
-                      </button>
-                      <button
-                        type="button"
-                        className="secondary-button compact"
-                        autoFocus
-                        onClick={() => setConfirmRemove(false)}
-                      >
-                        Keep
-                      </button>
-                    </span>
-                  ) : (
-                    <button
-                      type="button"
-                      className="danger-button"
-                      data-testid="endpoint-remove"
-                      onClick={() => setConfirmRemove(true)}
-                    >
-                      Remove endpoint
-                    </button>
-                  )}
+                  <ConfirmRemove
+                    confirming={confirmRemove}
+                    onAsk={() => setConfirmRemove(true)}
+                    onKeep={() => setConfirmRemove(false)}
+                    onConfirm={onRemove}
+                    busy={saving}
+                    question={<>Remove “{current.name}”? Its events stay.</>}
+                    ariaLabel="Remove this endpoint?"
+                    testId="endpoint-remove"
+                  >
+                    Remove endpoint
+                  </ConfirmRemove>
                 </span>
               )}
               <button type="button" className="secondary-button" data-testid="endpoint-cancel" onClick={onClose}>

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { addSecret, removeSecret, revealSecret, type Endpoint, type SecretInfo } from "../../ipc";
 import { CopyButton } from "../CopyButton";
+import { ConfirmRemove } from "./ConfirmRemove";
 
 /** A revealed secret hides itself again after this long. */
 export const REVEAL_MS = 30_000;
@@ -101,32 +102,18 @@ function SecretRow({
             Hide
           </button>
         )}
-        {confirming ? (
-          <span className="confirm" role="group" aria-label={`Remove secret ${secret.label}?`}>
-            <span>Remove “{secret.label}”?</span>
-            <button
-              type="button"
-              className="danger-button solid"
-              data-testid="secret-remove-confirm"
-              disabled={busy}
-              onClick={onRemove}
-            >
-              Remove
-            </button>
-            <button type="button" className="secondary-button compact" autoFocus onClick={() => setConfirming(false)}>
-              Keep
-            </button>
-          </span>
-        ) : (
-          <button
-            type="button"
-            className="danger-button"
-            data-testid="secret-remove"
-            onClick={() => setConfirming(true)}
-          >
-            Remove
-          </button>
-        )}
+        <ConfirmRemove
+          confirming={confirming}
+          onAsk={() => setConfirming(true)}
+          onKeep={() => setConfirming(false)}
+          onConfirm={onRemove}
+          busy={busy}
+          question={<>Remove “{secret.label}”?</>}
+          ariaLabel={`Remove secret ${secret.label}?`}
+          testId="secret-remove"
+        >
+          Remove
+        </ConfirmRemove>
       </div>
       {error && (
         <p className="field-error" role="alert">

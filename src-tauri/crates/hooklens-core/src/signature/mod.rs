@@ -34,7 +34,7 @@ use crate::store::StoredHeader;
 
 pub use diagnose::verify_and_diagnose;
 pub use discover::discover;
-pub use sign::sign;
+pub use sign::{max_age_s, missign, sign, signature_headers, signs_id};
 pub use verify::{detect_scheme, verify};
 
 /// Default tolerance of timestamped schemes, as in the providers' own libraries.

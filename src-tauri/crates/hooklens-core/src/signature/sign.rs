@@ -18,6 +18,42 @@ pub fn sign(
     secret: &Secret,
     input: &SignInput,
 ) -> Result<Vec<(String, String)>, SignError> {
+    sign_as(scheme, secret, input, false)
+}
+
+/// Headers shaped exactly like [`sign`]'s whose signature is wrong: the MAC
+/// has a flipped bit, a shared secret or password a changed character. For
+/// testing that a handler rejects what it should.
+pub fn missign(
+    scheme: &Scheme,
+    secret: &Secret,
+    input: &SignInput,
+) -> Result<Vec<(String, String)>, SignError> {
+    sign_as(scheme, secret, input, true)
+}
+
+/// A different value of the same length and alphabet class.
+fn altered(value: &str) -> String {
+    let mut chars: Vec<char> = value.chars().collect();
+    if let Some(last) = chars.last_mut() {
+        *last = match *last {
+            'a' => 'b',
+            'A' => 'B',
+            '0' => '1',
+            _ if last.is_ascii_digit() => '0',
+            _ if last.is_ascii_uppercase() => 'A',
+            _ => 'a',
+        };
+    }
+    chars.into_iter().collect()
+}
+
+fn sign_as(
+    scheme: &Scheme,
+    secret: &Secret,
+    input: &SignInput,
+    tamper: bool,
+) -> Result<Vec<(String, String)>, SignError> {
     match scheme {
         Scheme::SharedSecret { header } => {
             if secret.value.chars().any(char::is_control) {
@@ -25,7 +61,12 @@ pub fn sign(
                     label: secret.label.clone(),
                 });
             }
-            Ok(vec![(header.clone(), secret.value.clone())])
+            let value = if tamper {
+                altered(&secret.value)
+            } else {
+                secret.value.clone()
+            };
+            Ok(vec![(header.clone(), value)])
         }
         Scheme::BasicAuth => {
             if !secret.value.contains(':') {
@@ -33,15 +74,20 @@ pub fn sign(
                     label: secret.label.clone(),
                 });
             }
+            let value = if tamper {
+                altered(&secret.value)
+            } else {
+                secret.value.clone()
+            };
             Ok(vec![(
                 "Authorization".to_owned(),
-                format!("Basic {}", codec::encode_base64(secret.value.as_bytes())),
+                format!("Basic {}", codec::encode_base64(value.as_bytes())),
             )])
         }
         Scheme::Combined { schemes } => {
             let mut out: Vec<(String, String)> = Vec::new();
             for member in schemes {
-                for (name, value) in sign(member, secret, input)? {
+                for (name, value) in sign_as(member, secret, input, tamper)? {
                     // A header two members share (say a timestamp) is sent once.
                     if !out.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
                         out.push((name, value));
@@ -51,7 +97,7 @@ pub fn sign(
             Ok(out)
         }
         _ => match Construction::of(scheme).first() {
-            Some(c) => sign_construction(c, scheme, secret, input),
+            Some(c) => sign_construction(c, scheme, secret, input, tamper),
             None => Ok(Vec::new()),
         },
     }
@@ -62,6 +108,7 @@ fn sign_construction(
     scheme: &Scheme,
     secret: &Secret,
     input: &SignInput,
+    tamper: bool,
 ) -> Result<Vec<(String, String)>, SignError> {
     let key = codec::decode_secret(&secret.value, c.secret_encoding).ok_or_else(|| {
         SignError::SecretEncoding {
@@ -93,7 +140,10 @@ fn sign_construction(
         .ok_or_else(|| SignError::MissingId {
             scheme: scheme.name(),
         })?;
-    let mac = codec::hmac(c.algorithm, &key, &message);
+    let mut mac = codec::hmac(c.algorithm, &key, &message);
+    if tamper && let Some(first) = mac.first_mut() {
+        *first ^= 0x01;
+    }
     let signature = format!("{}{}", c.prefix(), codec::encode(c.encoding, &mac));
 
     let mut headers = Vec::new();
@@ -116,4 +166,61 @@ fn sign_construction(
         },
     }
     Ok(headers)
+}
+
+/// Every header a scheme signs with, in any of its forms (e.g. both the
+/// `webhook-` and `svix-` names): what a re-signed request must not keep
+/// from the original.
+pub fn signature_headers(scheme: &Scheme) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |name: &str| {
+        if !out.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            out.push(name.to_owned());
+        }
+    };
+    match scheme {
+        Scheme::SharedSecret { header } => add(header),
+        Scheme::BasicAuth => add("Authorization"),
+        Scheme::Combined { schemes } => {
+            for member in schemes {
+                for name in signature_headers(member) {
+                    add(&name);
+                }
+            }
+        }
+        _ => {
+            for c in Construction::of(scheme) {
+                add(&c.header);
+                for name in [&c.timestamp_header, &c.id_header].into_iter().flatten() {
+                    add(name);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// How old a signed timestamp may be before the scheme calls it stale; None
+/// when the scheme signs no timestamp (or does not check its age).
+pub fn max_age_s(scheme: &Scheme) -> Option<u64> {
+    match scheme {
+        Scheme::Combined { schemes } => schemes.iter().filter_map(max_age_s).max(),
+        _ => Construction::of(scheme)
+            .first()
+            .and_then(|c| match c.tolerance {
+                super::construction::Tolerance::Both(s)
+                | super::construction::Tolerance::Past(s) => Some(s),
+                super::construction::Tolerance::None => None,
+            }),
+    }
+}
+
+/// The scheme signs a message id, which a resend must provide.
+pub fn signs_id(scheme: &Scheme) -> bool {
+    match scheme {
+        Scheme::Combined { schemes } => schemes.iter().any(signs_id),
+        _ => Construction::of(scheme)
+            .first()
+            .is_some_and(|c| c.template.contains(&Part::Id)),
+    }
 }

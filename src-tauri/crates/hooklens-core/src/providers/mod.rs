@@ -19,6 +19,8 @@ use crate::signature::{HmacSpec, Scheme};
 use crate::store::StoredHeader;
 
 pub use detect::detect;
+pub mod samples;
+pub mod schedules;
 
 /// Longest extracted value, in chars. Extracted values are indexed and shown
 /// in the timeline; without a cap a hostile body could bloat the index.

@@ -348,6 +348,7 @@ fn open_or_build(dir: &Path, events: usize) -> Result<Store, String> {
                 preset: Some(preset.into()),
                 response: Default::default(),
                 scheme: None,
+                forward: None,
             })
             .map_err(|e| format!("endpoint {name}: {e}"))?;
     }

@@ -1,6 +1,8 @@
 //! Helpers for the integration tests: a real listener on an ephemeral port
 //! over a real SQLite file in a temporary directory.
 
+pub mod handler;
+
 use hooklens_core::capture::Listener;
 use hooklens_core::store::{Store, StoreOptions};
 

@@ -76,7 +76,11 @@ scheme: Scheme | null,
  * Labels and masked values only: secret values never leave the core
  * unless explicitly revealed.
  */
-secrets: Array<SecretInfo>, };
+secrets: Array<SecretInfo>, 
+/**
+ * Pass each captured request on to a handler.
+ */
+forward: Forward | null, };
 
 export type SecretInfo = { label: string, 
 /**
@@ -268,7 +272,7 @@ export type EndpointSpec = { name: string, pathPrefix: string, preset: string | 
 /**
  * None: the preset's scheme, or the one each request's headers suggest.
  */
-scheme: Scheme | null, };
+scheme: Scheme | null, forward: Forward | null, };
 
 export type ReverifyProgress = { done: number, total: number, };
 
@@ -282,7 +286,140 @@ changed: number,
  */
 cancelled: boolean, };
 
-export type ErrorKind = "config" | "store" | "capture" | "not_found" | "invalid" | "query" | "internal";
+export type Forward = { 
+/**
+ * The handler's URL, e.g. `http://localhost:3000/webhooks`; the request
+ * goes to exactly this URL with its method, headers and body as received.
+ */
+url: string, mode: ForwardMode, };
+
+export type ForwardMode = "respond" | "relay";
+
+export type SignMode = "resign" | "keep" | "missign" | "stale";
+
+export type Signing = { mode: SignMode, 
+/**
+ * The endpoint whose scheme and secrets sign; None: the source event's.
+ */
+endpointId: number | null, 
+/**
+ * The secret to sign with; None: the endpoint's newest.
+ */
+secretLabel: string | null, };
+
+export type Pattern = { "kind": "once" } | { "kind": "times", count: number, } | { "kind": "schedule", provider: string, speed: number, };
+
+export type ResendSpec = { 
+/**
+ * The captured event it started from; None for a blank request.
+ */
+eventId: number | null, method: string, url: string, 
+/**
+ * In order, duplicates kept. Host, Content-Length, Transfer-Encoding and
+ * Connection are set by the transport.
+ */
+headers: Array<HeaderPair>, 
+/**
+ * The body as text (sent as its UTF-8 bytes)…
+ */
+bodyText: string | null, 
+/**
+ * …or as standard base64 for bodies that are not text.
+ */
+bodyBase64: string | null, signing: Signing, pattern: Pattern, };
+
+export type DeliveryErrorKind = "connection_refused" | "timeout" | "tls" | "dns" | "invalid" | "other";
+
+export type DeliveryError = { kind: DeliveryErrorKind, 
+/**
+ * In words, e.g. "connection refused by 127.0.0.1:3000: nothing is listening there".
+ */
+message: string, };
+
+export type DeliveryResponse = { status: number, headers: Array<HeaderView>, bodyText: string | null, bodyBase64: string | null, 
+/**
+ * The body was longer than what is kept (1 MiB).
+ */
+bodyTruncated: boolean, 
+/**
+ * For a redirect: where it pointed. Redirects are never followed.
+ */
+redirectTo: string | null, };
+
+export type DeliveryKind = "resend" | "forward" | "test";
+
+export type Delivery = { id: number, runId: number, 
+/**
+ * The captured event it was sent from, if any.
+ */
+eventId: number | null, kind: DeliveryKind, 
+/**
+ * 1 for the first attempt of its run.
+ */
+attempt: number, sentAtMs: number, method: string, url: string, 
+/**
+ * As sent, in order, including those the transport adds (Host,
+ * Content-Length).
+ */
+headers: Array<HeaderView>, bodyText: string | null, bodyBase64: string | null, 
+/**
+ * How it was signed, in words, e.g. "re-signed (standard-webhooks) with
+ * \"current\"" or "not re-signed: the endpoint has no secret".
+ */
+signing: string, response: DeliveryResponse | null, error: DeliveryError | null, 
+/**
+ * From sending the first byte to the end of the response body.
+ */
+durationMs: number, };
+
+export type DeliveryRun = { id: number, eventId: number | null, kind: DeliveryKind, target: string, 
+/**
+ * E.g. "once", "3 times", "checkout retry schedule at 600×".
+ */
+pattern: string, startedAtMs: number, 
+/**
+ * None while it is still running.
+ */
+finishedAtMs: number | null, 
+/**
+ * How it ended, in words: "answered 200 on attempt 3", "cancelled
+ * after 2 attempts", "no 2xx after 8 attempts".
+ */
+outcome: string | null, attempts: Array<Delivery>, };
+
+export type SendProgress = { "kind": "started", runId: number, 
+/**
+ * Attempts planned (a schedule may stop sooner).
+ */
+planned: number, } | { "kind": "attempt", delivery: Delivery, } | { "kind": "waiting", nextAttempt: number, atMs: number, } | { "kind": "finished", run: DeliveryRun, };
+
+export type SampleInfo = { preset: string, eventType: string, description: string, };
+
+export type ScheduleInfo = { preset: string, name: string, 
+/**
+ * Seconds before each retry (the first attempt is immediate).
+ */
+waitsS: Array<number>, 
+/**
+ * The provider does not publish the exact waits.
+ */
+assumed: boolean, 
+/**
+ * Where the schedule comes from, in one line.
+ */
+source: string, };
+
+export type TestEventSpec = { preset: string, eventType: string, 
+/**
+ * Whose scheme and newest secret sign it; None: sent unsigned.
+ */
+endpointId: number | null, 
+/**
+ * None: Hooklens's own listener, at the endpoint's path.
+ */
+url: string | null, };
+
+export type ErrorKind = "config" | "store" | "capture" | "not_found" | "invalid" | "send" | "query" | "internal";
 
 export type ErrorPayload = { kind: ErrorKind, message: string, };
 

@@ -122,6 +122,8 @@ pub struct Endpoint {
     /// Labels and masked values only: secret values never leave the core
     /// unless explicitly revealed.
     pub secrets: Vec<SecretInfo>,
+    /// Pass each captured request on to a handler.
+    pub forward: Option<Forward>,
 }
 
 /// A configured secret as shown: its label and a masked form of its value.
@@ -246,6 +248,8 @@ pub struct EndpointSpec {
     pub response: ConfiguredResponse,
     /// None: the preset's scheme, or the one each request's headers suggest.
     pub scheme: Option<Scheme>,
+    #[serde(default)]
+    pub forward: Option<Forward>,
 }
 
 /// How far a re-verification is.
@@ -271,6 +275,261 @@ pub struct ReverifyOutcome {
     pub cancelled: bool,
 }
 
+/// Where an endpoint passes each captured request on, as it arrives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Forward {
+    /// The handler's URL, e.g. `http://localhost:3000/webhooks`; the request
+    /// goes to exactly this URL with its method, headers and body as received.
+    pub url: String,
+    pub mode: ForwardMode,
+}
+
+/// What the sender of a forwarded request gets back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ForwardMode {
+    /// The endpoint's configured response, at once; the handler's reply is
+    /// only recorded.
+    #[default]
+    Respond,
+    /// The handler's own status, headers and body (502 when it cannot be
+    /// reached), so the provider sees what the handler said.
+    Relay,
+}
+
+/// How a resend treats signatures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignMode {
+    /// New signature headers, timestamp and message id, so the edited
+    /// request verifies at the handler.
+    #[default]
+    Resign,
+    /// The headers exactly as given, original signature included.
+    Keep,
+    /// Signed with the wrong key: a well-formed signature that must be
+    /// rejected.
+    Missign,
+    /// Signed correctly with a timestamp older than the scheme's tolerance:
+    /// replay protection must reject it.
+    Stale,
+}
+
+/// Which endpoint's scheme and secret sign a resend.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Signing {
+    pub mode: SignMode,
+    /// The endpoint whose scheme and secrets sign; None: the source event's.
+    #[ts(type = "number | null")]
+    pub endpoint_id: Option<i64>,
+    /// The secret to sign with; None: the endpoint's newest.
+    pub secret_label: Option<String>,
+}
+
+/// How many times, and when, a request is sent.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+#[serde(
+    tag = "kind",
+    rename_all = "kebab-case",
+    rename_all_fields = "camelCase"
+)]
+pub enum Pattern {
+    #[default]
+    Once,
+    /// The same request, with the same event and message id, `count` times
+    /// back to back: a duplicate delivery.
+    Times { count: u32 },
+    /// A provider's retry schedule with its waits divided by `speed`,
+    /// stopping at the first 2xx as the provider would.
+    Schedule { provider: String, speed: f64 },
+}
+
+/// A request to send, as the resend editor holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ResendSpec {
+    /// The captured event it started from; None for a blank request.
+    #[ts(type = "number | null")]
+    pub event_id: Option<i64>,
+    pub method: String,
+    pub url: String,
+    /// In order, duplicates kept. Host, Content-Length, Transfer-Encoding and
+    /// Connection are set by the transport.
+    pub headers: Vec<HeaderPair>,
+    /// The body as text (sent as its UTF-8 bytes)…
+    pub body_text: Option<String>,
+    /// …or as standard base64 for bodies that are not text.
+    pub body_base64: Option<String>,
+    pub signing: Signing,
+    pub pattern: Pattern,
+}
+
+/// Why a delivery got no response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryErrorKind {
+    ConnectionRefused,
+    Timeout,
+    Tls,
+    Dns,
+    /// The URL cannot be sent to (not http/https, no host, bad header).
+    Invalid,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryError {
+    pub kind: DeliveryErrorKind,
+    /// In words, e.g. "connection refused by 127.0.0.1:3000: nothing is listening there".
+    pub message: String,
+}
+
+/// What the handler answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryResponse {
+    pub status: u16,
+    pub headers: Vec<HeaderView>,
+    pub body_text: Option<String>,
+    pub body_base64: Option<String>,
+    /// The body was longer than what is kept (1 MiB).
+    pub body_truncated: bool,
+    /// For a redirect: where it pointed. Redirects are never followed.
+    pub redirect_to: Option<String>,
+}
+
+/// Who sent a delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryKind {
+    Resend,
+    Forward,
+    Test,
+}
+
+/// One request Hooklens sent, exactly as sent, and what came back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub run_id: i64,
+    /// The captured event it was sent from, if any.
+    #[ts(type = "number | null")]
+    pub event_id: Option<i64>,
+    pub kind: DeliveryKind,
+    /// 1 for the first attempt of its run.
+    pub attempt: u32,
+    #[ts(type = "number")]
+    pub sent_at_ms: i64,
+    pub method: String,
+    pub url: String,
+    /// As sent, in order, including those the transport adds (Host,
+    /// Content-Length).
+    pub headers: Vec<HeaderView>,
+    pub body_text: Option<String>,
+    pub body_base64: Option<String>,
+    /// How it was signed, in words, e.g. "re-signed (standard-webhooks) with
+    /// \"current\"" or "not re-signed: the endpoint has no secret".
+    pub signing: String,
+    pub response: Option<DeliveryResponse>,
+    pub error: Option<DeliveryError>,
+    /// From sending the first byte to the end of the response body.
+    pub duration_ms: f64,
+}
+
+/// One send action (once, N times, a schedule, a forward) and its attempts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryRun {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number | null")]
+    pub event_id: Option<i64>,
+    pub kind: DeliveryKind,
+    pub target: String,
+    /// E.g. "once", "3 times", "checkout retry schedule at 600×".
+    pub pattern: String,
+    #[ts(type = "number")]
+    pub started_at_ms: i64,
+    /// None while it is still running.
+    #[ts(type = "number | null")]
+    pub finished_at_ms: Option<i64>,
+    /// How it ended, in words: "answered 200 on attempt 3", "cancelled
+    /// after 2 attempts", "no 2xx after 8 attempts".
+    pub outcome: Option<String>,
+    pub attempts: Vec<Delivery>,
+}
+
+/// What a running send reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(
+    tag = "kind",
+    rename_all = "kebab-case",
+    rename_all_fields = "camelCase"
+)]
+pub enum SendProgress {
+    Started {
+        #[ts(type = "number")]
+        run_id: i64,
+        /// Attempts planned (a schedule may stop sooner).
+        planned: u32,
+    },
+    /// An attempt finished (answered or failed).
+    Attempt {
+        delivery: Delivery,
+    },
+    /// Waiting before the next attempt of a schedule.
+    Waiting {
+        next_attempt: u32,
+        #[ts(type = "number")]
+        at_ms: i64,
+    },
+    Finished {
+        run: DeliveryRun,
+    },
+}
+
+/// A sample a preset can send.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SampleInfo {
+    pub preset: String,
+    pub event_type: String,
+    pub description: String,
+}
+
+/// A provider's retry schedule, for choosing and previewing a replay.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleInfo {
+    pub preset: String,
+    pub name: String,
+    /// Seconds before each retry (the first attempt is immediate).
+    pub waits_s: Vec<f64>,
+    /// The provider does not publish the exact waits.
+    pub assumed: bool,
+    /// Where the schedule comes from, in one line.
+    pub source: String,
+}
+
+/// "Send test event": a fresh sample, signed with an endpoint's secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TestEventSpec {
+    pub preset: String,
+    pub event_type: String,
+    /// Whose scheme and newest secret sign it; None: sent unsigned.
+    #[ts(type = "number | null")]
+    pub endpoint_id: Option<i64>,
+    /// None: Hooklens's own listener, at the endpoint's path.
+    pub url: Option<String>,
+}
+
 /// What the UI branches on when a command fails; the message is for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -281,6 +540,8 @@ pub enum ErrorKind {
     NotFound,
     /// The request was refused because a value is not acceptable.
     Invalid,
+    /// A send could not be made (the target, the signing, the schedule).
+    Send,
     /// A search query that does not parse; the message says where and why.
     Query,
     Internal,
@@ -349,6 +610,22 @@ pub fn typescript_bindings() -> String {
         EndpointSpec::decl(&cfg),
         ReverifyProgress::decl(&cfg),
         ReverifyOutcome::decl(&cfg),
+        Forward::decl(&cfg),
+        ForwardMode::decl(&cfg),
+        SignMode::decl(&cfg),
+        Signing::decl(&cfg),
+        Pattern::decl(&cfg),
+        ResendSpec::decl(&cfg),
+        DeliveryErrorKind::decl(&cfg),
+        DeliveryError::decl(&cfg),
+        DeliveryResponse::decl(&cfg),
+        DeliveryKind::decl(&cfg),
+        Delivery::decl(&cfg),
+        DeliveryRun::decl(&cfg),
+        SendProgress::decl(&cfg),
+        SampleInfo::decl(&cfg),
+        ScheduleInfo::decl(&cfg),
+        TestEventSpec::decl(&cfg),
         ErrorKind::decl(&cfg),
         ErrorPayload::decl(&cfg),
     ];

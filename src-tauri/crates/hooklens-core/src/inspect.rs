@@ -16,13 +16,7 @@ pub fn event_view(reader: &Reader, id: i64) -> Result<EventView, StoreError> {
         None => Vec::new(),
     };
     let url = url_of(&detail);
-    let (body_text, body_base64) = match String::from_utf8(detail.body) {
-        Ok(text) => (Some(text), None),
-        Err(err) => (
-            None,
-            Some(base64::engine::general_purpose::STANDARD.encode(err.as_bytes())),
-        ),
-    };
+    let (body_text, body_base64) = body_parts(detail.body);
     Ok(EventView {
         url,
         headers: detail.headers.iter().map(header_view).collect(),
@@ -46,7 +40,18 @@ fn url_of(detail: &EventDetail) -> String {
     )
 }
 
-fn header_view(h: &StoredHeader) -> HeaderView {
+/// A body for the UI: exact text when it is UTF-8, else standard base64.
+pub(crate) fn body_parts(body: Vec<u8>) -> (Option<String>, Option<String>) {
+    match String::from_utf8(body) {
+        Ok(text) => (Some(text), None),
+        Err(err) => (
+            None,
+            Some(base64::engine::general_purpose::STANDARD.encode(err.as_bytes())),
+        ),
+    }
+}
+
+pub(crate) fn header_view(h: &StoredHeader) -> HeaderView {
     match &h.value {
         Some(text) => HeaderView {
             name: h.name.clone(),

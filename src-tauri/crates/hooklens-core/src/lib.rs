@@ -8,6 +8,7 @@ pub mod config;
 pub mod inspect;
 pub mod providers;
 pub mod query;
+pub mod resend;
 pub mod signature;
 pub mod store;
 pub mod verification;

@@ -13,8 +13,13 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::api::{ConfiguredResponse, ListenerState, ListenerStatus};
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+
+use crate::api::{ConfiguredResponse, Forward, ForwardMode, ListenerState, ListenerStatus};
 use crate::providers;
+use crate::resend::{self, Attempted, Sender};
 use crate::store::{NewEvent, Store, StoredHeader, now_ns, route};
 use crate::verification::{self, Subject};
 
@@ -87,6 +92,8 @@ pub fn suggest_free(addr: SocketAddr) -> Option<SocketAddr> {
 #[derive(Clone)]
 struct CaptureState {
     store: Store,
+    sender: Option<Sender>,
+    forwards: Arc<Semaphore>,
 }
 
 /// A running listener; dropping it leaves the server running until
@@ -106,9 +113,20 @@ impl Listener {
         let local_addr = tcp
             .local_addr()
             .map_err(|source| CaptureError::Bind { addr, source })?;
-        let app = Router::new()
-            .fallback(capture)
-            .with_state(CaptureState { store });
+        // Without an HTTP client capture still works; forwarding is then
+        // reported as failed, never silently skipped.
+        let sender = match Sender::new(store.clone()) {
+            Ok(sender) => Some(sender),
+            Err(err) => {
+                tracing::error!(error = %err, "forwarding is unavailable");
+                None
+            }
+        };
+        let app = Router::new().fallback(capture).with_state(CaptureState {
+            store,
+            sender,
+            forwards: Arc::new(Semaphore::new(MAX_CONCURRENT_FORWARDS)),
+        });
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let served = axum::serve(tcp, app.into_make_service_with_connect_info::<SocketAddr>())
@@ -239,9 +257,31 @@ async fn capture(
         verdict: Some(verdict),
     };
     let response = endpoint.map(|e| e.response.clone()).unwrap_or_default();
+    let forward = endpoint
+        .and_then(|e| e.forward.clone())
+        .filter(|_| !resend::was_forwarded(&event.headers))
+        .map(|f| (f, event.headers.clone(), event.method.clone(), body.clone()));
 
     match state.store.insert(event).await {
         Ok(saved) => {
+            if let Some((forward, headers, method, body)) = forward {
+                let job = ForwardJob {
+                    event_id: saved.id,
+                    method,
+                    headers,
+                    body,
+                    forward,
+                };
+                match job.forward.mode {
+                    ForwardMode::Relay => return relay(&state, job).await,
+                    ForwardMode::Respond => {
+                        let state = state.clone();
+                        tokio::spawn(async move {
+                            forward_in_background(&state, job).await;
+                        });
+                    }
+                }
+            }
             if response.delay_ms > 0 {
                 tokio::time::sleep(Duration::from_millis(u64::from(response.delay_ms))).await;
             }
@@ -255,6 +295,83 @@ async fn capture(
                 "Hooklens could not store this request; nothing was kept. Retry later.\n",
             )
         }
+    }
+}
+
+/// Forwards in flight at once; more wait their turn rather than opening
+/// hundreds of connections to a local handler during a burst.
+const MAX_CONCURRENT_FORWARDS: usize = 16;
+
+struct ForwardJob {
+    event_id: i64,
+    method: String,
+    headers: Vec<StoredHeader>,
+    body: axum::body::Bytes,
+    forward: Forward,
+}
+
+async fn send_forward(state: &CaptureState, job: &ForwardJob) -> Result<Attempted, String> {
+    let Some(sender) = &state.sender else {
+        return Err("Hooklens's HTTP client could not start".into());
+    };
+    let _permit = state.forwards.acquire().await.map_err(|e| e.to_string())?;
+    sender
+        .forward(
+            job.event_id,
+            &job.method,
+            &job.headers,
+            &job.body,
+            &job.forward,
+        )
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn forward_in_background(state: &CaptureState, job: ForwardJob) {
+    if let Err(err) = send_forward(state, &job).await {
+        tracing::warn!(event = job.event_id, error = %err, "forward not recorded");
+    }
+}
+
+/// The handler's answer goes back to the sender; when there is none, a 502
+/// that says the request is stored and why the handler gave nothing.
+async fn relay(state: &CaptureState, job: ForwardJob) -> Response {
+    let failed = |why: String| {
+        plain(
+            StatusCode::BAD_GATEWAY,
+            &format!(
+                "Hooklens stored this request as event {} but the handler gave no answer: {why}\n",
+                job.event_id
+            ),
+        )
+    };
+    let attempted = match send_forward(state, &job).await {
+        Ok(attempted) => attempted,
+        Err(err) => return failed(err),
+    };
+    match (attempted.response, attempted.error) {
+        (Some(reply), _) => {
+            let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::BAD_GATEWAY);
+            let mut out = (status, reply.body).into_response();
+            let headers = out.headers_mut();
+            for h in &reply.headers {
+                if resend::client::is_transport_header(&h.name) {
+                    continue;
+                }
+                if let (Ok(name), Ok(value)) = (
+                    HeaderName::from_bytes(h.name.as_bytes()),
+                    HeaderValue::from_bytes(h.bytes()),
+                ) {
+                    headers.append(name, value);
+                }
+            }
+            if let Ok(id) = HeaderValue::from_str(&job.event_id.to_string()) {
+                headers.insert("x-hooklens-event", id);
+            }
+            out
+        }
+        (None, Some(err)) => failed(err.message),
+        (None, None) => failed("no answer".into()),
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use super::StoreError;
 pub use crate::api::EndpointSpec;
-use crate::api::{ConfiguredResponse, Endpoint, HeaderPair, SecretInfo};
+use crate::api::{ConfiguredResponse, Endpoint, Forward, ForwardMode, HeaderPair, SecretInfo};
 use crate::signature::Secret;
 
 pub const DEFAULT_ENDPOINT_ID: i64 = 1;
@@ -23,6 +23,7 @@ impl From<&Endpoint> for EndpointSpec {
             preset: e.preset.clone(),
             response: e.response.clone(),
             scheme: e.scheme.clone(),
+            forward: e.forward.clone(),
         }
     }
 }
@@ -66,6 +67,10 @@ fn validate(spec: &EndpointSpec) -> Result<(), StoreError> {
             "unknown provider preset {preset:?}; known: {}",
             known.join(", ")
         )));
+    }
+    if let Some(url) = forward_url(spec) {
+        crate::resend::target_url(url)
+            .map_err(|e| StoreError::Invalid(format!("the forwarding URL cannot be used: {e}")))?;
     }
     validate_response(&spec.response)
 }
@@ -111,7 +116,7 @@ pub fn route<'a>(endpoints: &'a [Endpoint], path: &str) -> Option<&'a Endpoint> 
         .or_else(|| endpoints.iter().find(|e| e.is_default))
 }
 
-const COLUMNS: &str = "id, name, path_prefix, preset, response_status, response_headers, response_body, response_delay_ms, scheme";
+const COLUMNS: &str = "id, name, path_prefix, preset, response_status, response_headers, response_body, response_delay_ms, scheme, forward_url, forward_mode";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
     let id: i64 = row.get(0)?;
@@ -138,7 +143,25 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
             .get::<_, Option<String>>(8)?
             .and_then(|json| serde_json::from_str(&json).ok()),
         secrets: Vec::new(),
+        forward: row.get::<_, Option<String>>(9)?.map(|url| Forward {
+            url,
+            mode: match row.get::<_, String>(10).as_deref() {
+                Ok("relay") => ForwardMode::Relay,
+                _ => ForwardMode::Respond,
+            },
+        }),
     })
+}
+
+fn forward_url(spec: &EndpointSpec) -> Option<&str> {
+    spec.forward.as_ref().map(|f| f.url.trim())
+}
+
+fn forward_mode(spec: &EndpointSpec) -> &'static str {
+    match spec.forward.as_ref().map(|f| f.mode) {
+        Some(ForwardMode::Relay) => "relay",
+        _ => "respond",
+    }
 }
 
 pub(super) fn list(conn: &Connection) -> Result<Vec<Endpoint>, StoreError> {
@@ -318,8 +341,9 @@ pub(super) fn insert(
     validate(spec)?;
     conn.execute(
         "INSERT INTO endpoints (name, path_prefix, preset, response_status, response_headers,
-                                response_body, response_delay_ms, created_at, scheme)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                response_body, response_delay_ms, created_at, scheme,
+                                forward_url, forward_mode)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             spec.name.trim(),
             prefix,
@@ -329,7 +353,9 @@ pub(super) fn insert(
             spec.response.body,
             spec.response.delay_ms,
             now_ns,
-            scheme_json(spec)
+            scheme_json(spec),
+            forward_url(spec),
+            forward_mode(spec)
         ],
     )
     .map_err(|e| prefix_taken(e, &prefix))?;
@@ -351,7 +377,8 @@ pub(super) fn update(
     validate(spec)?;
     conn.execute(
         "UPDATE endpoints SET name = ?2, path_prefix = ?3, preset = ?4, response_status = ?5,
-                response_headers = ?6, response_body = ?7, response_delay_ms = ?8, scheme = ?9
+                response_headers = ?6, response_body = ?7, response_delay_ms = ?8, scheme = ?9,
+                forward_url = ?10, forward_mode = ?11
          WHERE id = ?1",
         params![
             id,
@@ -362,7 +389,9 @@ pub(super) fn update(
             headers_json(&spec.response),
             spec.response.body,
             spec.response.delay_ms,
-            scheme_json(spec)
+            scheme_json(spec),
+            forward_url(spec),
+            forward_mode(spec)
         ],
     )
     .map_err(|e| prefix_taken(e, &prefix))?;
@@ -397,6 +426,7 @@ mod tests {
             is_default: id == DEFAULT_ENDPOINT_ID,
             scheme: None,
             secrets: Vec::new(),
+            forward: None,
         }
     }
 

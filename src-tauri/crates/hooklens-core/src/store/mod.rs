@@ -2,6 +2,7 @@
 //! commits requests in groups; readers open their own connections, so reading
 //! the timeline never blocks ingestion (WAL).
 
+mod deliveries;
 mod endpoints;
 mod read;
 mod reverify;
@@ -14,6 +15,7 @@ use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Arc, LazyLock, RwLock, Weak};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+pub use deliveries::{MAX_RESPONSE_BODY, NewDelivery, NewResponse, NewRun};
 pub use endpoints::{
     DEFAULT_ENDPOINT_ID, EndpointSpec, MAX_DELAY_MS, mask, normalize_prefix, route,
 };
@@ -83,6 +85,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0001_events.sql")),
         M::up(include_str!("../../migrations/0002_signatures.sql")),
         M::up(include_str!("../../migrations/0003_search.sql")),
+        M::up(include_str!("../../migrations/0004_deliveries.sql")),
     ])
 });
 
@@ -229,6 +232,9 @@ struct Shared {
     secrets: RwLock<Arc<Secrets>>,
     /// Stored events changed in place, here or in another process.
     changed: broadcast::Sender<()>,
+    /// Records what Hooklens sends, beside the capture writer: a delivery is
+    /// written once per request sent, far below capture rates.
+    deliveries: std::sync::Mutex<Option<Connection>>,
 }
 
 /// Every endpoint's secrets by endpoint id, oldest first.
@@ -346,6 +352,7 @@ impl Store {
             endpoints: RwLock::new(endpoints),
             secrets: RwLock::new(secrets),
             changed: broadcast::channel(16).0,
+            deliveries: std::sync::Mutex::new(None),
         });
         let (jobs, rx) = mpsc::channel(WRITE_QUEUE);
         let (new_events, _) = broadcast::channel(4096);

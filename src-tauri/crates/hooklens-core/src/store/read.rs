@@ -113,7 +113,7 @@ fn json_decode_error(err: serde_json::Error) -> StoreError {
 
 /// A read-only connection.
 pub struct Reader {
-    conn: Connection,
+    pub(super) conn: Connection,
 }
 
 impl Reader {

@@ -239,6 +239,7 @@ fn endpoints_can_be_added_changed_and_removed_but_not_the_default() {
         path_prefix: "/kustom/".into(),
         preset: Some("kustom".into()),
         scheme: None,
+        forward: None,
         response: ConfiguredResponse {
             status: 503,
             delay_ms: 1500,
@@ -410,6 +411,7 @@ mod signatures {
                 path_prefix: "/gh".into(),
                 preset: Some("github".into()),
                 scheme: None,
+                forward: None,
                 response: ConfiguredResponse::default(),
             })
             .unwrap()

@@ -85,6 +85,7 @@ impl Fixture {
                     preset: Some(preset.into()),
                     response: Default::default(),
                     scheme: None,
+                    forward: None,
                 })
                 .unwrap()
                 .id

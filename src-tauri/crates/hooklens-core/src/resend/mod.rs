@@ -1,0 +1,69 @@
+//! Sending: resends of captured events (edited, re-signed, duplicated, on a
+//! provider's retry schedule, shuffled), forwarding as requests arrive, and
+//! test events. Every request sent is recorded with its reply.
+
+mod cancel;
+pub mod client;
+mod forward;
+mod prepare;
+mod run;
+
+use reqwest::Url;
+
+pub use cancel::Cancel;
+pub use client::{Attempted, Client, DEFAULT_TIMEOUT, Outgoing};
+pub use forward::{FORWARDED_HEADER, was_forwarded};
+pub use prepare::{Draft, fresh_id};
+pub use run::Sender;
+
+use crate::api::{ErrorKind, ErrorPayload};
+use crate::providers::samples::SampleError;
+use crate::store::StoreError;
+
+/// At most this many copies in one duplicate delivery.
+pub const MAX_TIMES: u32 = 100;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResendError {
+    #[error("{0}")]
+    Target(String),
+    #[error("{0}")]
+    Signing(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Sample(#[from] SampleError),
+    #[error("the HTTP client cannot start: {0}")]
+    Client(String),
+}
+
+impl From<ResendError> for ErrorPayload {
+    fn from(err: ResendError) -> Self {
+        match err {
+            ResendError::Store(e) => e.into(),
+            ResendError::Sample(e) => ErrorPayload::new(ErrorKind::NotFound, e.to_string()),
+            other => ErrorPayload::new(ErrorKind::Send, other.to_string()),
+        }
+    }
+}
+
+/// A URL requests can be sent to: http or https with a host.
+pub fn target_url(raw: &str) -> Result<Url, ResendError> {
+    let raw = raw.trim();
+    let url = Url::parse(raw).map_err(|e| {
+        ResendError::Target(format!(
+            "{raw:?} is not a URL ({e}); it looks like http://localhost:3000/webhooks"
+        ))
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(ResendError::Target(format!(
+            "{raw:?} is not an http or https URL"
+        )));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(ResendError::Target(format!("{raw:?} names no host")));
+    }
+    Ok(url)
+}

@@ -1,0 +1,276 @@
+//! From what the user wants sent to requests ready to go: which headers are
+//! kept, which scheme and secret sign, and a fresh signature per attempt.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use reqwest::{Method, Url};
+
+use super::client::{Outgoing, is_transport_header};
+use super::{ResendError, target_url};
+use crate::api::{Endpoint, ResendSpec, SignMode, Signing};
+use crate::signature::{self, Scheme, Secret, SignInput};
+use crate::store::{EventDetail, Store, StoredHeader};
+use crate::verification;
+
+/// A request as the user wants it sent, before signing.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub event_id: Option<i64>,
+    pub method: Method,
+    pub url: Url,
+    /// In order, duplicates kept; values as bytes, so a captured header that
+    /// is not UTF-8 goes out unchanged.
+    pub headers: Vec<(String, Vec<u8>)>,
+    pub body: Vec<u8>,
+}
+
+impl Draft {
+    /// The editor's request.
+    pub fn from_spec(spec: &ResendSpec) -> Result<Draft, ResendError> {
+        use base64::Engine as _;
+        let body = match (&spec.body_text, &spec.body_base64) {
+            (_, Some(b64)) => base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .map_err(|e| ResendError::Invalid(format!("the body is not valid base64: {e}")))?,
+            (Some(text), None) => text.clone().into_bytes(),
+            (None, None) => Vec::new(),
+        };
+        Ok(Draft {
+            event_id: spec.event_id,
+            method: method(&spec.method)?,
+            url: target_url(&spec.url)?,
+            headers: spec
+                .headers
+                .iter()
+                .map(|h| (h.name.clone(), h.value.clone().into_bytes()))
+                .collect(),
+            body,
+        })
+    }
+
+    /// A captured event as it arrived, addressed to `url`.
+    pub fn from_event(detail: &EventDetail, url: &str) -> Result<Draft, ResendError> {
+        Ok(Draft {
+            event_id: Some(detail.summary.id),
+            method: method(&detail.summary.method)?,
+            url: target_url(url)?,
+            headers: detail
+                .headers
+                .iter()
+                .map(|h| (h.name.clone(), h.bytes().to_vec()))
+                .collect(),
+            body: detail.body.clone(),
+        })
+    }
+}
+
+fn method(raw: &str) -> Result<Method, ResendError> {
+    Method::from_bytes(raw.trim().to_ascii_uppercase().as_bytes())
+        .map_err(|_| ResendError::Invalid(format!("{raw:?} is not an HTTP method")))
+}
+
+/// How each attempt is signed.
+#[derive(Debug, Clone)]
+pub(crate) struct Signer {
+    pub scheme: Scheme,
+    pub secret: Secret,
+    pub mode: SignMode,
+    /// One id for every attempt of a run: retries and duplicates of one
+    /// message carry the same id, as providers send them.
+    pub message_id: Option<String>,
+}
+
+/// A draft with its signing resolved.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    pub draft: Draft,
+    pub signer: Option<Signer>,
+    /// How it is signed, in words, recorded with each delivery.
+    pub note: String,
+}
+
+impl Plan {
+    /// Attempt at `now_s` (Unix seconds): a fresh timestamp and signature.
+    pub fn outgoing(&self, now_s: i64) -> Result<Outgoing, ResendError> {
+        let mut headers: Vec<(String, Vec<u8>)> = self
+            .draft
+            .headers
+            .iter()
+            .filter(|(name, _)| !is_transport_header(name))
+            .cloned()
+            .collect();
+        if let Some(s) = &self.signer {
+            let timestamp = match s.mode {
+                SignMode::Stale => now_s - stale_by(&s.scheme),
+                _ => now_s,
+            };
+            let input = SignInput {
+                body: &self.draft.body,
+                url: self.draft.url.as_str(),
+                id: s.message_id.as_deref(),
+                timestamp,
+            };
+            let signed = match s.mode {
+                SignMode::Missign => signature::missign(&s.scheme, &s.secret, &input),
+                _ => signature::sign(&s.scheme, &s.secret, &input),
+            }
+            .map_err(|e| ResendError::Signing(format!("cannot sign: {e}")))?;
+            headers.extend(signed.into_iter().map(|(n, v)| (n, v.into_bytes())));
+        }
+        Ok(Outgoing {
+            method: self.draft.method.clone(),
+            url: self.draft.url.clone(),
+            headers,
+            body: self.draft.body.clone(),
+        })
+    }
+}
+
+/// How far past its tolerance a stale timestamp is: an hour, so clock skew
+/// at the handler cannot make it pass.
+fn stale_by(scheme: &Scheme) -> i64 {
+    let max_age = signature::max_age_s(scheme).unwrap_or(0);
+    i64::try_from(max_age).unwrap_or(i64::MAX / 2) + 3600
+}
+
+/// Resolves `signing` for `draft`, which came from `event` if any.
+pub(crate) fn plan(
+    store: &Store,
+    draft: Draft,
+    event: Option<&EventDetail>,
+    provider: Option<&str>,
+    signing: &Signing,
+    message_id: Option<String>,
+) -> Result<Plan, ResendError> {
+    if signing.mode == SignMode::Keep {
+        return Ok(Plan {
+            draft,
+            signer: None,
+            note: "headers sent as given (not re-signed)".into(),
+        });
+    }
+    let endpoints = store.endpoints();
+    let endpoint_id = signing
+        .endpoint_id
+        .or_else(|| event.and_then(|e| e.summary.endpoint_id))
+        .ok_or_else(|| {
+            ResendError::Signing(
+                "choose the endpoint whose secret signs this request, or keep the headers as they are"
+                    .into(),
+            )
+        })?;
+    let endpoint = endpoints
+        .iter()
+        .find(|e| e.id == endpoint_id)
+        .ok_or_else(|| ResendError::Signing(format!("there is no endpoint {endpoint_id}")))?;
+    let provider = provider
+        .map(str::to_owned)
+        .or_else(|| event.and_then(|e| e.summary.provider.clone()))
+        .or_else(|| endpoint.preset.clone());
+    let stored: Vec<StoredHeader> = match event {
+        Some(e) => e.headers.clone(),
+        None => draft
+            .headers
+            .iter()
+            .map(|(n, v)| StoredHeader::new(n, v))
+            .collect(),
+    };
+    let (scheme, assumed) = verification::scheme_for(Some(endpoint), provider.as_deref(), &stored)
+        .ok_or_else(|| {
+            ResendError::Signing(format!(
+                "endpoint {:?} has no signature scheme to sign with; choose one in its settings, or keep the headers as they are",
+                endpoint.name
+            ))
+        })?;
+    let secret = choose_secret(store, endpoint, signing.secret_label.as_deref())?;
+    if signing.mode == SignMode::Stale && signature::max_age_s(&scheme).is_none() {
+        return Err(ResendError::Signing(format!(
+            "{} signs no timestamp that is checked for age, so a stale one cannot be tested",
+            scheme.name()
+        )));
+    }
+    let message_id =
+        signature::signs_id(&scheme).then(|| message_id.unwrap_or_else(|| fresh_id("msg_")));
+    let how = match signing.mode {
+        SignMode::Resign => "re-signed",
+        SignMode::Missign => "mis-signed on purpose",
+        SignMode::Stale => "signed with a stale timestamp",
+        SignMode::Keep => "not re-signed",
+    };
+    let mut note = format!(
+        "{how} ({}) with the secret {:?} of endpoint {:?}",
+        scheme.name(),
+        secret.label,
+        endpoint.name
+    );
+    if signing.mode == SignMode::Stale {
+        note.push_str(&format!(", {} s old", stale_by(&scheme)));
+    }
+    if assumed {
+        note.push_str("; the provider's construction is assumed");
+    }
+    // The original's signature, timestamp and id headers would contradict
+    // (or duplicate) the new ones.
+    let replaced = signature::signature_headers(&scheme);
+    let mut draft = draft;
+    draft
+        .headers
+        .retain(|(name, _)| !replaced.iter().any(|r| r.eq_ignore_ascii_case(name)));
+    Ok(Plan {
+        draft,
+        signer: Some(Signer {
+            scheme,
+            secret,
+            mode: signing.mode,
+            message_id,
+        }),
+        note,
+    })
+}
+
+/// The secret labelled `label`, else the endpoint's newest (during a
+/// rotation providers sign with the new one).
+fn choose_secret(
+    store: &Store,
+    endpoint: &Endpoint,
+    label: Option<&str>,
+) -> Result<Secret, ResendError> {
+    let secrets = store.secrets();
+    let list = secrets.get(&endpoint.id).map(Vec::as_slice).unwrap_or(&[]);
+    match label {
+        Some(label) => list.iter().find(|s| s.label == label).cloned().ok_or_else(|| {
+            ResendError::Signing(format!(
+                "endpoint {:?} has no secret labelled {label:?}",
+                endpoint.name
+            ))
+        }),
+        None => list.last().cloned().ok_or_else(|| {
+            ResendError::Signing(format!(
+                "endpoint {:?} has no secret to sign with; add one, or keep the headers as they are",
+                endpoint.name
+            ))
+        }),
+    }
+}
+
+/// A new random id such as `msg_2KWPBgLlAfxdpx2AI54pPJ85`: 24 base62 chars.
+pub fn fresh_id(prefix: &str) -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut bytes = [0u8; 24];
+    if getrandom::fill(&mut bytes).is_err() {
+        // No OS randomness: time and a counter still give distinct ids.
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let seed = crate::store::now_ns() as u64 ^ COUNTER.fetch_add(1, Ordering::Relaxed) << 48;
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = (seed.rotate_left((i as u32) * 7) as u8).wrapping_add(i as u8);
+        }
+    }
+    let mut id = String::with_capacity(prefix.len() + bytes.len());
+    id.push_str(prefix);
+    id.extend(
+        bytes
+            .iter()
+            .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char),
+    );
+    id
+}

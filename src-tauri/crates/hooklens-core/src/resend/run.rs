@@ -1,0 +1,405 @@
+//! Running a send: its attempts, waits and cancellation, each attempt
+//! recorded as it completes.
+
+use std::time::Duration;
+
+use super::cancel::Cancel;
+use super::client::{Attempted, Client, DEFAULT_TIMEOUT};
+use super::prepare::{self, Draft, Plan};
+use super::{MAX_TIMES, ResendError};
+use crate::api::{
+    DeliveryKind, DeliveryRun, Pattern, ResendSpec, SendProgress, SignMode, Signing, TestEventSpec,
+};
+use crate::providers::{samples, schedules};
+use crate::store::{NewDelivery, NewRun, Reader, Store, StoreError, now_ns};
+
+/// Sends and records. Cheap to clone.
+#[derive(Clone)]
+pub struct Sender {
+    pub(super) store: Store,
+    pub(super) client: Client,
+}
+
+/// When the attempts after the first go, and whether a 2xx ends the run.
+struct Timing {
+    waits: Vec<Duration>,
+    stop_at_success: bool,
+    words: String,
+}
+
+impl Sender {
+    pub fn new(store: Store) -> Result<Sender, ResendError> {
+        Sender::with_timeout(store, DEFAULT_TIMEOUT)
+    }
+
+    pub fn with_timeout(store: Store, timeout: Duration) -> Result<Sender, ResendError> {
+        Ok(Sender {
+            store,
+            client: Client::new(timeout)?,
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Sends the editor's request as `spec` says.
+    pub async fn resend(
+        &self,
+        spec: &ResendSpec,
+        progress: &mut (dyn FnMut(SendProgress) + Send),
+        cancel: &Cancel,
+    ) -> Result<DeliveryRun, ResendError> {
+        let draft = Draft::from_spec(spec)?;
+        self.resend_draft(draft, &spec.signing, &spec.pattern, progress, cancel)
+            .await
+    }
+
+    /// Sends `draft` (from an event or built by hand).
+    pub async fn resend_draft(
+        &self,
+        draft: Draft,
+        signing: &Signing,
+        pattern: &Pattern,
+        progress: &mut (dyn FnMut(SendProgress) + Send),
+        cancel: &Cancel,
+    ) -> Result<DeliveryRun, ResendError> {
+        let timing = timing(pattern)?;
+        let event = match draft.event_id {
+            Some(id) => Some(self.read(move |r| r.event(id)).await?),
+            None => None,
+        };
+        let plan = prepare::plan(&self.store, draft, event.as_ref(), None, signing, None)?;
+        self.execute(plan, DeliveryKind::Resend, timing, progress, cancel)
+            .await
+    }
+
+    /// Sends each of `event_ids` once, as captured, in a shuffled order: how
+    /// a handler copes with events that arrive out of order.
+    pub async fn resend_shuffled(
+        &self,
+        event_ids: &[i64],
+        url: &str,
+        signing: &Signing,
+        progress: &mut (dyn FnMut(SendProgress) + Send),
+        cancel: &Cancel,
+    ) -> Result<Vec<DeliveryRun>, ResendError> {
+        if event_ids.len() < 2 {
+            return Err(ResendError::Invalid(
+                "choose at least two events to send out of order".into(),
+            ));
+        }
+        let mut order = event_ids.to_vec();
+        shuffle(&mut order);
+        let mut runs = Vec::new();
+        let total = order.len();
+        for (i, id) in order.into_iter().enumerate() {
+            if cancel.is_cancelled() {
+                break;
+            }
+            let event = self.read(move |r| r.event(id)).await?;
+            let draft = Draft::from_event(&event, url)?;
+            let plan = prepare::plan(&self.store, draft, Some(&event), None, signing, None)?;
+            let timing = Timing {
+                waits: Vec::new(),
+                stop_at_success: false,
+                words: format!("{} of {total} in shuffled order", i + 1),
+            };
+            runs.push(
+                self.execute(plan, DeliveryKind::Resend, timing, progress, cancel)
+                    .await?,
+            );
+        }
+        Ok(runs)
+    }
+
+    /// A fresh sample of `spec.preset`'s `spec.event_type`, signed with the
+    /// newest secret of `spec.endpoint_id`, to `spec.url` or (by default) to
+    /// Hooklens's own listener at `listener_url`.
+    pub async fn send_test(
+        &self,
+        spec: &TestEventSpec,
+        listener_url: Option<&str>,
+        progress: &mut (dyn FnMut(SendProgress) + Send),
+        cancel: &Cancel,
+    ) -> Result<DeliveryRun, ResendError> {
+        let now_ms = now_ns() / 1_000_000;
+        let sample = samples::sample_event(&spec.preset, &spec.event_type, now_ms)?;
+        let endpoints = self.store.endpoints();
+        let endpoint = match spec.endpoint_id {
+            Some(id) => Some(
+                endpoints
+                    .iter()
+                    .find(|e| e.id == id)
+                    .ok_or_else(|| ResendError::Invalid(format!("there is no endpoint {id}")))?,
+            ),
+            None => None,
+        };
+        let url = match (&spec.url, listener_url) {
+            (Some(url), _) if !url.trim().is_empty() => url.trim().to_owned(),
+            (_, Some(base)) => {
+                let path = endpoint
+                    .map(|e| e.path_prefix.as_str())
+                    .filter(|p| *p != "/")
+                    .unwrap_or("");
+                format!("{}{path}", base.trim_end_matches('/'))
+            }
+            _ => {
+                return Err(ResendError::Target(
+                    "give the URL to send the test event to".into(),
+                ));
+            }
+        };
+        let draft = Draft {
+            event_id: None,
+            method: reqwest::Method::POST,
+            url: super::target_url(&url)?,
+            headers: sample
+                .headers
+                .iter()
+                .map(|(n, v)| (n.clone(), v.clone().into_bytes()))
+                .collect(),
+            body: sample.body.clone(),
+        };
+        let has_secret = endpoint.is_some_and(|e| !e.secrets.is_empty());
+        let plan = if has_secret {
+            prepare::plan(
+                &self.store,
+                draft,
+                None,
+                Some(&spec.preset),
+                &Signing {
+                    mode: SignMode::Resign,
+                    endpoint_id: spec.endpoint_id,
+                    secret_label: None,
+                },
+                Some(sample.event_id.clone()),
+            )?
+        } else {
+            Plan {
+                draft,
+                signer: None,
+                note: match endpoint {
+                    Some(e) => format!("unsigned: endpoint {:?} has no secret", e.name),
+                    None => "unsigned: no endpoint chosen to sign with".into(),
+                },
+            }
+        };
+        let timing = Timing {
+            waits: Vec::new(),
+            stop_at_success: false,
+            words: format!("test event {} ({})", sample.event_type, spec.preset),
+        };
+        self.execute(plan, DeliveryKind::Test, timing, progress, cancel)
+            .await
+    }
+
+    async fn execute(
+        &self,
+        plan: Plan,
+        kind: DeliveryKind,
+        timing: Timing,
+        progress: &mut (dyn FnMut(SendProgress) + Send),
+        cancel: &Cancel,
+    ) -> Result<DeliveryRun, ResendError> {
+        let planned = u32::try_from(timing.waits.len() + 1).unwrap_or(u32::MAX);
+        let target = plan.draft.url.to_string();
+        let event_id = plan.draft.event_id;
+        let words = timing.words.clone();
+        let run_id = self
+            .write(move |s| {
+                s.start_run(&NewRun {
+                    event_id,
+                    kind,
+                    target: &target,
+                    pattern: &words,
+                })
+            })
+            .await?;
+        progress(SendProgress::Started { run_id, planned });
+
+        let mut results: Vec<String> = Vec::new();
+        let mut succeeded_at = None;
+        let mut cancelled = false;
+        let mut failure = None;
+        for attempt in 1..=planned {
+            if attempt > 1 {
+                let wait = timing.waits[(attempt - 2) as usize];
+                if !wait.is_zero() {
+                    let at_ms = now_ns() / 1_000_000
+                        + i64::try_from(wait.as_millis()).unwrap_or(i64::MAX / 2);
+                    progress(SendProgress::Waiting {
+                        next_attempt: attempt,
+                        at_ms,
+                    });
+                }
+                if !cancel.sleep(wait).await {
+                    cancelled = true;
+                    break;
+                }
+            } else if cancel.is_cancelled() {
+                cancelled = true;
+                break;
+            }
+            let out = match plan.outgoing(now_ns() / 1_000_000_000) {
+                Ok(out) => out,
+                Err(err) => {
+                    failure = Some(err);
+                    break;
+                }
+            };
+            let attempted = self.client.send(&out).await;
+            let delivery = self
+                .record(run_id, attempt, &out, &plan.note, &attempted)
+                .await?;
+            progress(SendProgress::Attempt { delivery });
+            results.push(attempted.short());
+            if timing.stop_at_success && attempted.succeeded() {
+                succeeded_at = Some(attempt);
+                break;
+            }
+        }
+
+        let sent = u32::try_from(results.len()).unwrap_or(u32::MAX);
+        let list = results.join(", ");
+        let outcome = if let Some(err) = &failure {
+            format!("stopped: {err}")
+        } else if cancelled {
+            if sent == 0 {
+                "cancelled before the first attempt".to_owned()
+            } else {
+                format!("cancelled after {sent} of {planned} attempts: {list}")
+            }
+        } else if timing.stop_at_success {
+            match succeeded_at {
+                Some(n) => format!(
+                    "answered {} on attempt {n} of {planned}; the provider stops here",
+                    results.last().map_or("", String::as_str)
+                ),
+                None => format!("no 2xx in {planned} attempts ({list}); the provider gives up"),
+            }
+        } else if planned == 1 {
+            match results.first() {
+                Some(r) if r.chars().all(|c| c.is_ascii_digit()) => format!("answered {r}"),
+                Some(r) => format!("failed: {r}"),
+                None => "not sent".to_owned(),
+            }
+        } else {
+            format!("sent {sent} times: {list}")
+        };
+        let finished = outcome.clone();
+        self.write(move |s| s.finish_run(run_id, &finished)).await?;
+        if let Some(err) = failure {
+            return Err(err);
+        }
+        let run = self.read(move |r| r.run(run_id)).await?;
+        progress(SendProgress::Finished { run: run.clone() });
+        Ok(run)
+    }
+
+    pub(super) async fn record(
+        &self,
+        run_id: i64,
+        attempt: u32,
+        out: &super::Outgoing,
+        note: &str,
+        attempted: &Attempted,
+    ) -> Result<crate::api::Delivery, ResendError> {
+        let delivery = NewDelivery {
+            attempt,
+            sent_at_ns: attempted.sent_at_ns,
+            method: out.method.to_string(),
+            url: out.url.to_string(),
+            headers: attempted.headers.clone(),
+            body: out.body.clone(),
+            signing: note.to_owned(),
+            response: attempted.response.clone(),
+            error: attempted.error.clone(),
+            duration_us: attempted.duration_us,
+        };
+        self.write(move |s| s.record_delivery(run_id, &delivery))
+            .await
+    }
+
+    /// A store write off the async workers: SQLite blocks.
+    pub(super) async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, ResendError> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || f(&store))
+            .await
+            .map_err(|e| ResendError::Invalid(format!("the store task failed: {e}")))?
+            .map_err(ResendError::from)
+    }
+
+    pub(super) async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Reader) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, ResendError> {
+        self.write(move |s| f(&s.reader()?)).await
+    }
+}
+
+fn timing(pattern: &Pattern) -> Result<Timing, ResendError> {
+    Ok(match pattern {
+        Pattern::Once => Timing {
+            waits: Vec::new(),
+            stop_at_success: false,
+            words: "once".into(),
+        },
+        Pattern::Times { count } => {
+            if *count == 0 || *count > MAX_TIMES {
+                return Err(ResendError::Invalid(format!(
+                    "send 1 to {MAX_TIMES} times, not {count}"
+                )));
+            }
+            Timing {
+                waits: vec![Duration::ZERO; (*count - 1) as usize],
+                stop_at_success: false,
+                words: format!("{count} times, one event id"),
+            }
+        }
+        Pattern::Schedule { provider, speed } => {
+            if !speed.is_finite() || *speed < 1.0 || *speed > 1_000_000.0 {
+                return Err(ResendError::Invalid(format!(
+                    "speed {speed} is not between 1 (real time) and 1000000"
+                )));
+            }
+            let schedule = schedules::retry_schedule(provider).ok_or_else(|| {
+                ResendError::Invalid(format!(
+                    "{provider:?} has no retry schedule; these do: {}",
+                    schedules::presets_with_schedules().join(", ")
+                ))
+            })?;
+            Timing {
+                waits: schedule.waits.iter().map(|w| w.div_f64(*speed)).collect(),
+                stop_at_success: true,
+                words: format!(
+                    "{} retry schedule at {speed}× ({} attempts{})",
+                    provider.to_ascii_lowercase(),
+                    schedule.attempts(),
+                    if schedule.assumed {
+                        ", assumed waits"
+                    } else {
+                        ""
+                    }
+                ),
+            }
+        }
+    })
+}
+
+/// Fisher–Yates with OS randomness.
+fn shuffle(items: &mut [i64]) {
+    for i in (1..items.len()).rev() {
+        let mut b = [0u8; 8];
+        let r = if getrandom::fill(&mut b).is_ok() {
+            u64::from_le_bytes(b)
+        } else {
+            now_ns() as u64
+        };
+        let j = (r % (i as u64 + 1)) as usize;
+        items.swap(i, j);
+    }
+}

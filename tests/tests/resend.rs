@@ -1,0 +1,619 @@
+//! Resend, duplicates, retry schedules, forwarding and test events against a
+//! real handler process that checks signatures with its own implementation
+//! of each scheme (tests/src/bin/test-handler.rs).
+
+use std::time::Duration;
+
+use hooklens_core::api::{
+    ConfiguredResponse, DeliveryErrorKind, DeliveryKind, EndpointSpec, Forward, ForwardMode,
+    HeaderPair, Pattern, ResendSpec, SendProgress, SignMode, Signing, TestEventSpec,
+};
+use hooklens_core::providers::{self, samples};
+use hooklens_core::resend::{Cancel, Sender};
+use hooklens_core::signature::{self, Scheme, Secret, SignInput};
+use hooklens_core::store::now_ns;
+use hooklens_tests::Harness;
+use hooklens_tests::handler::{Replies, TestHandler};
+
+const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const HANDLER: &str = env!("CARGO_BIN_EXE_hooklens-test-handler");
+
+fn endpoint(name: &str, prefix: &str, preset: Option<&str>) -> EndpointSpec {
+    EndpointSpec {
+        name: name.into(),
+        path_prefix: prefix.into(),
+        preset: preset.map(str::to_owned),
+        response: ConfiguredResponse::default(),
+        scheme: None,
+        forward: None,
+    }
+}
+
+/// A Kustom event captured by the listener, signed as Kustom (assumed
+/// Standard Webhooks) would sign it.
+async fn capture_kustom(h: &Harness) -> (i64, i64) {
+    let ep = h
+        .store
+        .add_endpoint(&endpoint("Kustom", "/kustom", Some("kustom")))
+        .unwrap();
+    h.store.add_secret(ep.id, "current", WHSEC).unwrap();
+    let body = br#"{"id":"kevt_754uIatTW0hmi10Gggqe2H","merchant_id":"DM11917000","type":"order.created","data":{"order_id":"o-1","amount":1000}}"#;
+    let now = now_ns() / 1_000_000_000;
+    let headers = signature::sign(
+        &Scheme::by_id("standard-webhooks").unwrap(),
+        &Secret::new("current", WHSEC),
+        &SignInput {
+            body,
+            url: "",
+            id: Some("msg_original"),
+            timestamp: now,
+        },
+    )
+    .unwrap();
+    let mut request = reqwest::Client::new()
+        .post(format!("{}/kustom/orders", h.url))
+        .header("content-type", "application/json")
+        .body(body.to_vec());
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let id = response.headers()["x-hooklens-event"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    (ep.id, id)
+}
+
+/// The editor's request for stored event `id`, with `edit` applied to its body.
+fn spec_for(h: &Harness, id: i64, url: String, edit: impl Fn(&str) -> String) -> ResendSpec {
+    let detail = h.store.reader().unwrap().event(id).unwrap();
+    ResendSpec {
+        event_id: Some(id),
+        method: detail.summary.method.clone(),
+        url,
+        headers: detail
+            .headers
+            .iter()
+            .map(|hd| HeaderPair {
+                name: hd.name.clone(),
+                value: String::from_utf8_lossy(hd.bytes()).into_owned(),
+            })
+            .collect(),
+        body_text: Some(edit(std::str::from_utf8(&detail.body).unwrap())),
+        body_base64: None,
+        signing: Signing::default(),
+        pattern: Pattern::Once,
+    }
+}
+
+fn no_progress() -> impl FnMut(SendProgress) + Send {
+    |_| {}
+}
+
+#[tokio::test]
+async fn an_edited_body_resent_with_re_signing_verifies_and_without_it_fails() {
+    let h = Harness::start().await;
+    let handler = TestHandler::spawn(HANDLER, &[("standard-webhooks", WHSEC)]).await;
+    let (_, id) = capture_kustom(&h).await;
+    let sender = Sender::new(h.store.clone()).unwrap();
+    let url = format!("{}/standard-webhooks/hooks", handler.url());
+    let edited = |b: &str| b.replace("\"amount\":1000", "\"amount\":2500");
+
+    let mut spec = spec_for(&h, id, url.clone(), edited);
+    let run = sender
+        .resend(&spec, &mut no_progress(), &Cancel::new())
+        .await
+        .unwrap();
+    assert_eq!(run.attempts.len(), 1);
+    let d = &run.attempts[0];
+    assert_eq!(d.response.as_ref().map(|r| r.status), Some(200), "{d:?}");
+    assert!(d.signing.starts_with("re-signed"), "{}", d.signing);
+    assert_eq!(run.outcome.as_deref(), Some("answered 200"));
+
+    spec.signing.mode = SignMode::Keep;
+    let run = sender
+        .resend(&spec, &mut no_progress(), &Cancel::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        run.attempts[0].response.as_ref().map(|r| r.status),
+        Some(401)
+    );
+
+    spec.signing.mode = SignMode::Missign;
+    let run = sender
+        .resend(&spec, &mut no_progress(), &Cancel::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        run.attempts[0].response.as_ref().map(|r| r.status),
+        Some(401)
+    );
+
+    spec.signing.mode = SignMode::Stale;
+    let run = sender
+        .resend(&spec, &mut no_progress(), &Cancel::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        run.attempts[0].response.as_ref().map(|r| r.status),
+        Some(401)
+    );
+
+    let got = handler.requests().await;
+    assert_eq!(got.len(), 4);
+    assert_eq!(got[0].verified, Some(true));
+    assert!(got[0].body_text().contains("\"amount\":2500"));
+    // One signature header, the new one: the original's was replaced.
+    assert_eq!(
+        got[0]
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("webhook-signature"))
+            .count(),
+        1
+    );
+    assert_ne!(got[0].header("webhook-id"), Some("msg_original"));
+    assert_eq!(got[1].verified, Some(false));
+    assert_eq!(got[1].header("webhook-id"), Some("msg_original"));
+    assert_eq!(got[2].verified, Some(false));
+    assert_eq!(got[3].verified, Some(false));
+    assert!(
+        got[3].reason.as_deref().unwrap_or("").contains("timestamp"),
+        "{:?}",
+        got[3].reason
+    );
+
+    // Every send is recorded under its event, newest first, exactly as sent.
+    let runs = h.store.reader().unwrap().runs_of_event(id, 10).unwrap();
+    assert_eq!(runs.len(), 4);
+    assert!(runs.iter().all(|r| r.kind == DeliveryKind::Resend));
+    let first = &runs[3].attempts[0];
+    assert_eq!(
+        first.body_text.as_deref(),
+        Some(got[0].body_text().as_str())
+    );
+    let sent_sig = first
+        .headers
+        .iter()
+        .find(|hd| hd.name.eq_ignore_ascii_case("webhook-signature"))
+        .map(|hd| hd.value.clone());
+    assert_eq!(sent_sig.as_deref(), got[0].header("webhook-signature"));
+    let recent = h.store.reader().unwrap().recent_targets(5).unwrap();
+    assert_eq!(recent, [url]);
+}
+
+#[tokio::test]
+async fn duplicates_arrive_n_times_with_one_event_id() {
+    let h = Harness::start().await;
+    let handler = TestHandler::spawn(HANDLER, &[("standard-webhooks", WHSEC)]).await;
+    let (_, id) = capture_kustom(&h).await;
+    let sender = Sender::new(h.store.clone()).unwrap();
+    let mut spec = spec_for(
+        &h,
+        id,
+        format!("{}/standard-webhooks", handler.url()),
+        |b| b.to_owned(),
+    );
+    spec.pattern = Pattern::Times { count: 3 };
+    let mut attempts = 0;
+    let run = sender
+        .resend(
+            &spec,
+            &mut |p| {
+                if matches!(p, SendProgress::Attempt { .. }) {
+                    attempts += 1;
+                }
+            },
+            &Cancel::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(attempts, 3);
+    assert_eq!(run.attempts.len(), 3);
+    let got = handler.requests().await;
+    assert_eq!(got.len(), 3);
+    assert!(got.iter().all(|r| r.verified == Some(true)));
+    let ids: Vec<_> = got.iter().map(|r| r.header("webhook-id")).collect();
+    assert!(
+        ids[0].is_some() && ids.iter().all(|i| *i == ids[0]),
+        "{ids:?}"
+    );
+    assert!(
+        got.iter()
+            .all(|r| r.body_text().contains("kevt_754uIatTW0hmi10Gggqe2H"))
+    );
+    assert_eq!(run.outcome.as_deref(), Some("sent 3 times: 200, 200, 200"));
+}
+
+#[tokio::test]
+async fn a_compressed_schedule_stops_at_the_first_2xx_and_records_each_attempt() {
+    let h = Harness::start().await;
+    let handler = TestHandler::spawn(HANDLER, &[("standard-webhooks", WHSEC)]).await;
+    handler
+        .set_replies(Replies {
+            statuses: vec![500, 503, 200, 500],
+            ..Replies::default()
+        })
+        .await;
+    let (_, id) = capture_kustom(&h).await;
+    let sender = Sender::new(h.store.clone()).unwrap();
+    let mut spec = spec_for(
+        &h,
+        id,
+        format!("{}/standard-webhooks", handler.url()),
+        |b| b.to_owned(),
+    );
+    // The checkout schedule (37.5 h in all) at 100 000×: about 1.4 s.
+    spec.pattern = Pattern::Schedule {
+        provider: "checkout".into(),
+        speed: 100_000.0,
+    };
+    let mut waits = Vec::new();
+    let run = sender
+        .resend(
+            &spec,
+            &mut |p| {
+                if let SendProgress::Waiting { next_attempt, .. } = p {
+                    waits.push(next_attempt);
+                }
+            },
+            &Cancel::new(),
+        )
+        .await
+        .unwrap();
+    let statuses: Vec<_> = run
+        .attempts
+        .iter()
+        .map(|d| d.response.as_ref().map(|r| r.status))
+        .collect();
+    assert_eq!(statuses, [Some(500), Some(503), Some(200)]);
+    assert_eq!(waits, [2, 3]);
+    assert_eq!(handler.requests().await.len(), 3);
+    let outcome = run.outcome.unwrap();
+    assert!(outcome.contains("attempt 3 of 8"), "{outcome}");
+    // Each attempt is signed afresh, all with the message's one id.
+    let got = handler.requests().await;
+    assert!(got.iter().all(|r| r.verified == Some(true)));
+    assert!(
+        got.windows(2)
+            .all(|w| w[0].header("webhook-id") == w[1].header("webhook-id"))
+    );
+}
+
+#[tokio::test]
+async fn a_schedule_can_be_cancelled_while_it_waits() {
+    let h = Harness::start().await;
+    let handler = TestHandler::spawn(HANDLER, &[]).await;
+    handler
+        .set_replies(Replies {
+            statuses: vec![500; 10],
+            ..Replies::default()
+        })
+        .await;
+    let (_, id) = capture_kustom(&h).await;
+    let sender = Sender::new(h.store.clone()).unwrap();
+    let mut spec = spec_for(&h, id, format!("{}/open", handler.url()), |b| b.to_owned());
+    spec.signing.mode = SignMode::Keep;
+    // Real time: the second attempt would come 5 s later.
+    spec.pattern = Pattern::Schedule {
+        provider: "checkout".into(),
+        speed: 1.0,
+    };
+    let cancel = Cancel::new();
+    let canceller = cancel.clone();
+    let run = sender
+        .resend(
+            &spec,
+            &mut move |p| {
+                if matches!(p, SendProgress::Waiting { .. }) {
+                    canceller.cancel();
+                }
+            },
+            &cancel,
+        )
+        .await
+        .unwrap();
+    assert_eq!(run.attempts.len(), 1);
+    let outcome = run.outcome.unwrap();
+    assert!(outcome.starts_with("cancelled after 1 of 8"), "{outcome}");
+    assert!(run.finished_at_ms.is_some());
+}
+
+#[tokio::test]
+async fn refused_connections_timeouts_and_redirects_are_recorded_in_words() {
+    let h = Harness::start().await;
+    let (_, id) = capture_kustom(&h).await;
+
+    // Nothing listens on a port that was just free.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let sender = Sender::with_timeout(h.store.clone(), Duration::from_secs(1)).unwrap();
+    let mut spec = spec_for(&h, id, format!("http://127.0.0.1:{port}/hook"), |b| {
+        b.to_owned()
+    });
+    spec.signing.mode = SignMode::Keep;
+    let run = sender
+        .resend(&spec, &mut no_progress(), &Cancel::new())
+        .await
+        .unwrap();
+    let err = run.attempts[0].error.clone().unwrap();
+    assert_eq!(err.kind, DeliveryErrorKind::ConnectionRefused);
+    assert!(
+        err.message.contains("connection refused"),
+        "{}",
+        err.message
+    );
+    assert!(run.outcome.unwrap().starts_with("failed"));
+
+    let handler = TestHandler::spawn(HANDLER, &[]).await;
+    handler
+        .set_replies(Replies {
+            delay_ms: 3_000,
+            ..Replies::default()
+        })
+        .await;
+    spec.url = format!("{}/open", handler.url());
+    let run = sender
+        .resend(&spec, &mut no_progress(), &Cancel::new())
+        .await
+        .unwrap();
+    let err = run.attempts[0].error.clone().unwrap();
+    assert_eq!(err.kind, DeliveryErrorKind::Timeout, "{}", err.message);
+    assert!(
+        err.message.contains("did not answer within"),
+        "{}",
+        err.message
+    );
+
+    handler
+        .set_replies(Replies {
+            statuses: vec![302],
+            headers: vec![("Location".into(), "http://example.invalid/elsewhere".into())],
+            ..Replies::default()
+        })
+        .await;
+    handler.reset().await;
+    let run = sender
+        .resend(&spec, &mut no_progress(), &Cancel::new())
+        .await
+        .unwrap();
+    let response = run.attempts[0].response.clone().unwrap();
+    assert_eq!(response.status, 302);
+    assert_eq!(
+        response.redirect_to.as_deref(),
+        Some("http://example.invalid/elsewhere")
+    );
+    assert_eq!(
+        handler.requests().await.len(),
+        1,
+        "the redirect was not followed"
+    );
+}
+
+async fn forwarding_endpoint(h: &Harness, url: String, mode: ForwardMode) -> i64 {
+    let mut spec = endpoint("Fwd", "/fwd", None);
+    spec.response.status = 202;
+    spec.forward = Some(Forward { url, mode });
+    h.store.add_endpoint(&spec).unwrap().id
+}
+
+#[tokio::test]
+async fn forwarding_answers_at_once_and_records_the_handler_reply() {
+    let h = Harness::start().await;
+    let handler = TestHandler::spawn(HANDLER, &[]).await;
+    handler
+        .set_replies(Replies {
+            statuses: vec![201],
+            body: Some("handled".into()),
+            ..Replies::default()
+        })
+        .await;
+    forwarding_endpoint(
+        &h,
+        format!("{}/open/in", handler.url()),
+        ForwardMode::Respond,
+    )
+    .await;
+    let body = b"{\"n\":1}\xff".to_vec();
+    let response = reqwest::Client::new()
+        .post(format!("{}/fwd/x", h.url))
+        .header("x-custom", "kept")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 202, "the configured response, at once");
+    let id: i64 = response.headers()["x-hooklens-event"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let got = handler.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(got[0].body, body, "forwarded byte for byte");
+    assert_eq!(got[0].header("x-custom"), Some("kept"));
+    assert_eq!(
+        got[0].header("x-hooklens-forwarded"),
+        Some(id.to_string().as_str())
+    );
+
+    // The reply is recorded once the handler answered.
+    let mut runs = Vec::new();
+    for _ in 0..100 {
+        runs = h.store.reader().unwrap().runs_of_event(id, 5).unwrap();
+        if runs.first().is_some_and(|r| r.finished_at_ms.is_some()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].kind, DeliveryKind::Forward);
+    let reply = runs[0].attempts[0].response.clone().unwrap();
+    assert_eq!(reply.status, 201);
+    assert_eq!(reply.body_text.as_deref(), Some("handled"));
+}
+
+#[tokio::test]
+async fn relayed_forwarding_gives_the_sender_the_handler_reply() {
+    let h = Harness::start().await;
+    let handler = TestHandler::spawn(HANDLER, &[]).await;
+    handler
+        .set_replies(Replies {
+            statuses: vec![418],
+            body: Some("short and stout".into()),
+            headers: vec![("x-handler".into(), "yes".into())],
+            ..Replies::default()
+        })
+        .await;
+    forwarding_endpoint(&h, format!("{}/open", handler.url()), ForwardMode::Relay).await;
+    let response = reqwest::Client::new()
+        .post(format!("{}/fwd", h.url))
+        .body("hi")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 418);
+    assert_eq!(response.headers()["x-handler"], "yes");
+    let id: i64 = response.headers()["x-hooklens-event"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(response.text().await.unwrap(), "short and stout");
+    let runs = h.store.reader().unwrap().runs_of_event(id, 5).unwrap();
+    assert_eq!(runs[0].attempts[0].response.as_ref().unwrap().status, 418);
+
+    // No handler: the sender learns the request is stored and why it got no
+    // answer.
+    drop(handler);
+    let response = reqwest::Client::new()
+        .post(format!("{}/fwd", h.url))
+        .body("again")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 502);
+    let text = response.text().await.unwrap();
+    assert!(text.contains("stored this request"), "{text}");
+    assert!(text.contains("connection refused"), "{text}");
+    assert_eq!(h.store.reader().unwrap().count().unwrap(), 2);
+}
+
+/// Which handler path checks a preset's scheme, and the secret the endpoint
+/// and the handler share.
+fn handler_scheme(preset: &str) -> Option<(&'static str, &'static str)> {
+    Some(match preset {
+        "kustom" | "kustom-ipp" | "checkout" | "standard-webhooks" => ("standard-webhooks", WHSEC),
+        "stripe" => ("stripe", "whsec_stripe_test_secret"),
+        "github" => ("github", "It's a Secret to Everybody"),
+        "shopify" => ("shopify", "shpss_test_secret"),
+        "slack" => ("slack", "8f742231b10e8888abcd99yyyzzz85a5"),
+        "kulmipay" => ("shared-secret", "kulmi-challenge-secret"),
+        "usaepay" => ("usaepay", "merchant:sig-key"),
+        _ => return None,
+    })
+}
+
+#[tokio::test]
+async fn every_preset_test_event_verifies_at_an_independent_handler() {
+    let h = Harness::start().await;
+    let mut secrets: Vec<(&str, &str)> = providers::presets()
+        .iter()
+        .filter_map(|p| handler_scheme(p.id))
+        .collect();
+    secrets.push(("basic-auth", "merchant:sig-key"));
+    secrets.dedup();
+    let handler = TestHandler::spawn(HANDLER, &secrets).await;
+    let sender = Sender::new(h.store.clone()).unwrap();
+    let mut sent = 0;
+    for preset in providers::presets() {
+        let Some((path, secret)) = handler_scheme(preset.id) else {
+            assert!(
+                samples::sample_types(preset.id).unwrap().is_empty() || preset.scheme.is_none()
+            );
+            continue;
+        };
+        let ep = h
+            .store
+            .add_endpoint(&endpoint(
+                preset.name,
+                &format!("/{}", preset.id),
+                Some(preset.id),
+            ))
+            .unwrap();
+        h.store.add_secret(ep.id, "main", secret).unwrap();
+        for sample in samples::sample_types(preset.id).unwrap() {
+            let run = sender
+                .send_test(
+                    &TestEventSpec {
+                        preset: preset.id.into(),
+                        event_type: sample.event_type.into(),
+                        endpoint_id: Some(ep.id),
+                        url: Some(format!("{}/{path}/{}", handler.url(), preset.id)),
+                    },
+                    None,
+                    &mut no_progress(),
+                    &Cancel::new(),
+                )
+                .await
+                .unwrap();
+            let d = &run.attempts[0];
+            assert_eq!(run.kind, DeliveryKind::Test);
+            assert_eq!(
+                d.response.as_ref().map(|r| r.status),
+                Some(200),
+                "{} {}: {:?} {:?}",
+                preset.id,
+                sample.event_type,
+                d.response.as_ref().and_then(|r| r.body_text.clone()),
+                d.error
+            );
+            sent += 1;
+        }
+    }
+    let got = handler.requests().await;
+    assert_eq!(got.len(), sent);
+    assert!(sent >= 40, "only {sent} samples");
+    assert!(got.iter().all(|r| r.verified == Some(true)));
+}
+
+#[tokio::test]
+async fn a_test_event_sent_to_our_own_listener_lands_in_the_timeline_as_valid() {
+    let h = Harness::start().await;
+    let ep = h
+        .store
+        .add_endpoint(&endpoint("GitHub", "/github", Some("github")))
+        .unwrap();
+    h.store
+        .add_secret(ep.id, "hook", "It's a Secret to Everybody")
+        .unwrap();
+    let sender = Sender::new(h.store.clone()).unwrap();
+    let run = sender
+        .send_test(
+            &TestEventSpec {
+                preset: "github".into(),
+                event_type: "push".into(),
+                endpoint_id: Some(ep.id),
+                url: None,
+            },
+            Some(&h.url),
+            &mut no_progress(),
+            &Cancel::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(run.target, format!("{}/github", h.url));
+    assert_eq!(run.attempts[0].response.as_ref().unwrap().status, 200);
+    let page = h.store.reader().unwrap().page(5, None).unwrap();
+    let event = &page.events[0];
+    assert_eq!(event.provider.as_deref(), Some("github"));
+    assert_eq!(event.event_type.as_deref(), Some("push"));
+    let verdict = event.verdict.as_ref().unwrap();
+    assert_eq!(verdict.status.as_str(), "valid", "{verdict:?}");
+}

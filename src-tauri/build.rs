@@ -23,6 +23,14 @@ fn main() {
         "reverify",
         "cancel_reverify",
         "listen_on",
+        "resend",
+        "resend_shuffled",
+        "send_test_event",
+        "cancel_send",
+        "list_runs",
+        "recent_targets",
+        "list_samples",
+        "list_schedules",
     ]);
     if let Err(err) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
     {

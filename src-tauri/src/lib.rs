@@ -31,6 +31,10 @@ pub(crate) struct AppState {
     counter: Mutex<Reader>,
     /// The cancel flag of the running re-verification (one at a time).
     reverifying: Mutex<Option<Arc<AtomicBool>>>,
+    /// Resends, test events; None when the HTTP client could not start.
+    sender: Option<hooklens_core::resend::Sender>,
+    /// Sends in progress by the UI's token, to cancel them.
+    sends: Mutex<std::collections::HashMap<u32, hooklens_core::resend::Cancel>>,
     listener: tokio::sync::Mutex<ListenerSlot>,
     /// None when another process already captures into this data directory.
     lock: Option<DataDirLock>,
@@ -99,6 +103,16 @@ fn start_core() -> Result<AppState, SetupError> {
     )?;
     let reader = store.reader()?;
     let counter = store.reader()?;
+    if lock.is_some() {
+        store.close_interrupted_runs()?;
+    }
+    let sender = match hooklens_core::resend::Sender::new(store.clone()) {
+        Ok(sender) => Some(sender),
+        Err(err) => {
+            tracing::error!(error = %err, "sending is unavailable");
+            None
+        }
+    };
 
     let slot = match refusal {
         Some(status) => ListenerSlot {
@@ -127,6 +141,8 @@ fn start_core() -> Result<AppState, SetupError> {
         reader: Mutex::new(reader),
         counter: Mutex::new(counter),
         reverifying: Mutex::new(None),
+        sender,
+        sends: Mutex::new(std::collections::HashMap::new()),
         listener: tokio::sync::Mutex::new(slot),
         lock,
     })
@@ -165,6 +181,14 @@ pub fn run() {
             commands::reverify,
             commands::cancel_reverify,
             commands::listen_on,
+            commands::resend,
+            commands::resend_shuffled,
+            commands::send_test_event,
+            commands::cancel_send,
+            commands::list_runs,
+            commands::recent_targets,
+            commands::list_samples,
+            commands::list_schedules,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

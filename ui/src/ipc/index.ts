@@ -4,6 +4,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { writeText } from "@tauri-apps/plugin-clipboard-manager";
 import type {
   AppInfo,
+  DeliveryRun,
   Endpoint,
   EndpointCount,
   ErrorKind,
@@ -16,8 +17,14 @@ import type {
   MatchCount,
   PresetInfo,
   QueryField,
+  ResendSpec,
   ReverifyOutcome,
   ReverifyProgress,
+  SampleInfo,
+  ScheduleInfo,
+  SendProgress,
+  Signing,
+  TestEventSpec,
 } from "./bindings.gen";
 
 export type * from "./bindings.gen";
@@ -160,6 +167,76 @@ export async function reverify(
 /** Stops the running re-verification after its current batch. */
 export function cancelReverify(): Promise<void> {
   return call<void>("cancel_reverify");
+}
+
+let nextSendToken = 1;
+
+/**
+ * A send in progress: `done` settles with the result; `cancel()` stops it (a
+ * schedule stops while waiting; an attempt in flight finishes and is
+ * recorded).
+ */
+export interface RunningSend<T> {
+  done: Promise<T>;
+  cancel: () => Promise<void>;
+}
+
+function startSend<T>(
+  command: string,
+  args: Record<string, unknown>,
+  onProgress: (progress: SendProgress) => void,
+): RunningSend<T> {
+  const token = nextSendToken++;
+  const channel = new Channel<SendProgress>();
+  channel.onmessage = onProgress;
+  return {
+    done: call<T>(command, { ...args, token, onProgress: channel }),
+    cancel: () => call<void>("cancel_send", { token }),
+  };
+}
+
+/** Sends the resend editor's request as `spec.pattern` says. */
+export function resend(
+  spec: ResendSpec,
+  onProgress: (progress: SendProgress) => void,
+): RunningSend<DeliveryRun> {
+  return startSend<DeliveryRun>("resend", { spec }, onProgress);
+}
+
+/** Sends each event once, as captured, in a shuffled order. */
+export function resendShuffled(
+  eventIds: number[],
+  url: string,
+  signing: Signing,
+  onProgress: (progress: SendProgress) => void,
+): RunningSend<DeliveryRun[]> {
+  return startSend<DeliveryRun[]>("resend_shuffled", { eventIds, url, signing }, onProgress);
+}
+
+/** Sends a fresh, signed sample event (by default to Hooklens's own listener). */
+export function sendTestEvent(
+  spec: TestEventSpec,
+  onProgress: (progress: SendProgress) => void,
+): RunningSend<DeliveryRun> {
+  return startSend<DeliveryRun>("send_test_event", { spec }, onProgress);
+}
+
+/** Sends from one event (newest first), or with null the newest sends of any kind. */
+export function listRuns(eventId: number | null): Promise<DeliveryRun[]> {
+  return call<DeliveryRun[]>("list_runs", { eventId });
+}
+
+/** URLs requests were recently sent to, most recent first. */
+export function recentTargets(): Promise<string[]> {
+  return call<string[]>("recent_targets");
+}
+
+export function listSamples(): Promise<SampleInfo[]> {
+  return call<SampleInfo[]>("list_samples");
+}
+
+export function listSchedules(): Promise<ScheduleInfo[]> {
+  return call<ScheduleInfo[]>("list_schedules");
 }
 
 export function listEndpoints(): Promise<Endpoint[]> {

@@ -182,6 +182,20 @@ async fn an_edited_body_resent_with_re_signing_verifies_and_without_it_fails() {
         .find(|hd| hd.name.eq_ignore_ascii_case("webhook-signature"))
         .map(|hd| hd.value.clone());
     assert_eq!(sent_sig.as_deref(), got[0].header("webhook-signature"));
+    // The recorded headers are the ones the handler got, transport's included.
+    let mut recorded: Vec<(String, String)> = first
+        .headers
+        .iter()
+        .map(|hd| (hd.name.to_ascii_lowercase(), hd.value.clone()))
+        .collect();
+    let mut received: Vec<(String, String)> = got[0]
+        .headers
+        .iter()
+        .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
+        .collect();
+    recorded.sort();
+    received.sort();
+    assert_eq!(recorded, received);
     let recent = h.store.reader().unwrap().recent_targets(5).unwrap();
     assert_eq!(recent, [url]);
 }

@@ -631,3 +631,94 @@ async fn a_test_event_sent_to_our_own_listener_lands_in_the_timeline_as_valid() 
     let verdict = event.verdict.as_ref().unwrap();
     assert_eq!(verdict.status.as_str(), "valid", "{verdict:?}");
 }
+
+#[tokio::test]
+async fn a_secret_sent_as_a_header_is_masked_in_the_delivery_record() {
+    let h = Harness::start().await;
+    let secret = "kulmi-challenge-secret";
+    let handler = TestHandler::spawn(HANDLER, &[("shared-secret", secret)]).await;
+    let ep = h
+        .store
+        .add_endpoint(&endpoint("Kulmi Pay", "/kulmi", Some("kulmipay")))
+        .unwrap();
+    h.store.add_secret(ep.id, "challenge", secret).unwrap();
+    let sender = Sender::new(h.store.clone()).unwrap();
+    let run = sender
+        .send_test(
+            &TestEventSpec {
+                preset: "kulmipay".into(),
+                event_type: "collection_event".into(),
+                endpoint_id: Some(ep.id),
+                url: Some(format!("{}/shared-secret", handler.url())),
+            },
+            None,
+            &mut no_progress(),
+            &Cancel::new(),
+        )
+        .await
+        .unwrap();
+    let got = handler.requests().await;
+    assert_eq!(
+        got[0].verified,
+        Some(true),
+        "the handler got the real secret"
+    );
+    assert!(
+        run.attempts[0].signing.starts_with("signed (Shared secret"),
+        "{}",
+        run.attempts[0].signing
+    );
+    let stored = h.store.reader().unwrap().run(run.id).unwrap();
+    let challenge = stored.attempts[0]
+        .headers
+        .iter()
+        .find(|hd| hd.name.eq_ignore_ascii_case("x-challenge"))
+        .map(|hd| hd.value.clone())
+        .unwrap();
+    assert_eq!(challenge, "•••• (secret \"challenge\")");
+}
+
+#[tokio::test]
+async fn an_endpoint_chosen_to_sign_signs_as_its_own_provider() {
+    let h = Harness::start().await;
+    let handler = TestHandler::spawn(HANDLER, &[("standard-webhooks", WHSEC)]).await;
+    // A GitHub delivery captured on the default endpoint…
+    let response = reqwest::Client::new()
+        .post(format!("{}/gh", h.url))
+        .header("x-github-event", "ping")
+        .header("x-hub-signature-256", "sha256=00")
+        .body("{\"zen\":\"Keep it logically awesome.\"}")
+        .send()
+        .await
+        .unwrap();
+    let id: i64 = response.headers()["x-hooklens-event"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // …sent to a Svix handler, signed by the Svix endpoint.
+    let svix = h
+        .store
+        .add_endpoint(&endpoint("Svix", "/svix", Some("standard-webhooks")))
+        .unwrap();
+    h.store.add_secret(svix.id, "main", WHSEC).unwrap();
+    let mut spec = spec_for(
+        &h,
+        id,
+        format!("{}/standard-webhooks", handler.url()),
+        |b| b.to_owned(),
+    );
+    spec.signing.endpoint_id = Some(svix.id);
+    let run = Sender::new(h.store.clone())
+        .unwrap()
+        .resend(&spec, &mut no_progress(), &Cancel::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        run.attempts[0].response.as_ref().unwrap().status,
+        200,
+        "{:?}",
+        run.attempts[0].signing
+    );
+    assert_eq!(handler.requests().await[0].verified, Some(true));
+}

@@ -51,8 +51,8 @@ pub struct SampleEvent {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SampleError {
-    #[error("there is no provider preset \"{0}\"")]
-    UnknownPreset(String),
+    #[error("there is no provider preset \"{0}\"; presets with samples: {1}")]
+    UnknownPreset(String, String),
     #[error("{preset} has no sample of \"{event_type}\"; it has: {known}")]
     UnknownType {
         preset: String,
@@ -61,10 +61,20 @@ pub enum SampleError {
     },
 }
 
+/// The presets that have samples, for error messages.
+fn with_samples() -> String {
+    super::presets()
+        .iter()
+        .filter(|p| sample_types(p.id).is_ok_and(|t| !t.is_empty()))
+        .map(|p| p.id)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The sample types of a preset (by preset id, case-insensitive), in a sensible display order; empty for `generic`.
 pub fn sample_types(preset_id: &str) -> Result<&'static [SampleType], SampleError> {
-    let preset =
-        super::preset(preset_id).ok_or_else(|| SampleError::UnknownPreset(preset_id.to_owned()))?;
+    let preset = super::preset(preset_id)
+        .ok_or_else(|| SampleError::UnknownPreset(preset_id.to_owned(), with_samples()))?;
     Ok(catalog(preset.id).map_or(&[][..], |(types, _)| types))
 }
 
@@ -74,8 +84,8 @@ pub fn sample_event(
     event_type: &str,
     now_ms: i64,
 ) -> Result<SampleEvent, SampleError> {
-    let preset =
-        super::preset(preset_id).ok_or_else(|| SampleError::UnknownPreset(preset_id.to_owned()))?;
+    let preset = super::preset(preset_id)
+        .ok_or_else(|| SampleError::UnknownPreset(preset_id.to_owned(), with_samples()))?;
     let (types, build): (&[SampleType], Build) = catalog(preset.id).unwrap_or((&[], no_samples));
     let unknown = || SampleError::UnknownType {
         preset: preset.id.to_owned(),

@@ -13,7 +13,7 @@ use reqwest::Url;
 pub use cancel::Cancel;
 pub use client::{Attempted, Client, DEFAULT_TIMEOUT, Outgoing};
 pub use forward::{FORWARDED_HEADER, was_forwarded};
-pub use prepare::{Draft, fresh_id};
+pub use prepare::{Draft, default_sign_mode, fresh_id, signing_scheme};
 pub use run::Sender;
 
 use crate::api::{ErrorKind, ErrorPayload};

@@ -149,39 +149,9 @@ pub(crate) fn plan(
             note: "headers sent as given (not re-signed)".into(),
         });
     }
-    let endpoints = store.endpoints();
-    let endpoint_id = signing
-        .endpoint_id
-        .or_else(|| event.and_then(|e| e.summary.endpoint_id))
-        .ok_or_else(|| {
-            ResendError::Signing(
-                "choose the endpoint whose secret signs this request, or keep the headers as they are"
-                    .into(),
-            )
-        })?;
-    let endpoint = endpoints
-        .iter()
-        .find(|e| e.id == endpoint_id)
-        .ok_or_else(|| ResendError::Signing(format!("there is no endpoint {endpoint_id}")))?;
-    let provider = provider
-        .map(str::to_owned)
-        .or_else(|| event.and_then(|e| e.summary.provider.clone()))
-        .or_else(|| endpoint.preset.clone());
-    let stored: Vec<StoredHeader> = match event {
-        Some(e) => e.headers.clone(),
-        None => draft
-            .headers
-            .iter()
-            .map(|(n, v)| StoredHeader::new(n, v))
-            .collect(),
-    };
-    let (scheme, assumed) = verification::scheme_for(Some(endpoint), provider.as_deref(), &stored)
-        .ok_or_else(|| {
-            ResendError::Signing(format!(
-                "endpoint {:?} has no signature scheme to sign with; choose one in its settings, or keep the headers as they are",
-                endpoint.name
-            ))
-        })?;
+    let (endpoint, scheme, assumed) =
+        signing_scheme(store, event, provider, signing.endpoint_id, &draft.headers)?;
+    let endpoint = &endpoint;
     let secret = choose_secret(store, endpoint, signing.secret_label.as_deref())?;
     if signing.mode == SignMode::Stale && signature::max_age_s(&scheme).is_none() {
         return Err(ResendError::Signing(format!(
@@ -226,6 +196,71 @@ pub(crate) fn plan(
         }),
         note,
     })
+}
+
+/// The endpoint that signs a resend and its scheme (with whether the
+/// construction is assumed): `endpoint_id` when given, with its own scheme or
+/// preset's; else the event's endpoint, with the scheme its verdict used.
+pub fn signing_scheme(
+    store: &Store,
+    event: Option<&EventDetail>,
+    provider: Option<&str>,
+    endpoint_id: Option<i64>,
+    headers: &[(String, Vec<u8>)],
+) -> Result<(Endpoint, Scheme, bool), ResendError> {
+    let endpoints = store.endpoints();
+    let chosen = endpoint_id;
+    let endpoint_id = chosen
+        .or_else(|| event.and_then(|e| e.summary.endpoint_id))
+        .ok_or_else(|| {
+            ResendError::Signing(
+                "choose the endpoint whose secret signs this request, or keep the headers as they are"
+                    .into(),
+            )
+        })?;
+    let endpoint = endpoints
+        .iter()
+        .find(|e| e.id == endpoint_id)
+        .ok_or_else(|| ResendError::Signing(format!("there is no endpoint {endpoint_id}")))?;
+    // An endpoint chosen to sign signs as its own provider; otherwise the
+    // event's (detected) provider decides, as it did for the verdict.
+    let event_provider = event.and_then(|e| e.summary.provider.clone());
+    let provider = match (provider, chosen) {
+        (Some(p), _) => Some(p.to_owned()),
+        (None, Some(_)) => endpoint.preset.clone().or(event_provider),
+        (None, None) => event_provider.or_else(|| endpoint.preset.clone()),
+    };
+    let stored: Vec<StoredHeader> = match event {
+        Some(e) => e.headers.clone(),
+        None => headers
+            .iter()
+            .map(|(n, v)| StoredHeader::new(n, v))
+            .collect(),
+    };
+    let (scheme, assumed) = verification::scheme_for(Some(endpoint), provider.as_deref(), &stored)
+        .ok_or_else(|| {
+            ResendError::Signing(format!(
+                "endpoint {:?} has no signature scheme to sign with; choose one in its settings, or keep the headers as they are",
+                endpoint.name
+            ))
+        })?;
+    Ok((endpoint.clone(), scheme, assumed))
+}
+
+/// Re-sign when the signing endpoint has a scheme and a secret, else send
+/// the headers as they are; the reason says why not, in words.
+pub fn default_sign_mode(
+    store: &Store,
+    event: Option<&EventDetail>,
+    endpoint_id: Option<i64>,
+) -> (SignMode, Option<String>) {
+    let headers: Vec<(String, Vec<u8>)> = Vec::new();
+    match signing_scheme(store, event, None, endpoint_id, &headers)
+        .and_then(|(endpoint, _, _)| choose_secret(store, &endpoint, None))
+    {
+        Ok(_) => (SignMode::Resign, None),
+        Err(err) => (SignMode::Keep, Some(err.to_string())),
+    }
 }
 
 /// The secret labelled `label`, else the endpoint's newest (during a

@@ -163,7 +163,7 @@ impl Sender {
         };
         let has_secret = endpoint.is_some_and(|e| !e.secrets.is_empty());
         let plan = if has_secret {
-            prepare::plan(
+            let mut plan = prepare::plan(
                 &self.store,
                 draft,
                 None,
@@ -174,7 +174,10 @@ impl Sender {
                     secret_label: None,
                 },
                 Some(sample.event_id.clone()),
-            )?
+            )?;
+            // A fresh sample is signed, not re-signed.
+            plan.note = plan.note.replacen("re-signed", "signed", 1);
+            plan
         } else {
             Plan {
                 draft,
@@ -248,7 +251,8 @@ impl Sender {
                     break;
                 }
             };
-            let attempted = self.client.send(&out).await;
+            let mut attempted = self.client.send(&out).await;
+            mask_secret(&mut attempted, &plan);
             let delivery = self
                 .record(run_id, attempt, &out, &plan.note, &attempted)
                 .await?;
@@ -338,6 +342,28 @@ impl Sender {
         f: impl FnOnce(&Reader) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, ResendError> {
         self.write(move |s| f(&s.reader()?)).await
+    }
+}
+
+/// A scheme that sends the secret itself (a shared-secret header, Basic
+/// auth) would put it in the delivery record, which the window and exports
+/// show: the recorded value says which secret it was instead.
+fn mask_secret(attempted: &mut Attempted, plan: &Plan) {
+    use base64::Engine as _;
+    let Some(signer) = &plan.signer else {
+        return;
+    };
+    let secret = signer.secret.value.as_bytes();
+    let basic = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(secret)
+    );
+    let masked = format!("•••• (secret \"{}\")", signer.secret.label);
+    for h in &mut attempted.headers {
+        let value = h.bytes();
+        if value == secret || value == basic.as_bytes() {
+            *h = crate::store::StoredHeader::new(&h.name, masked.as_bytes());
+        }
     }
 }
 

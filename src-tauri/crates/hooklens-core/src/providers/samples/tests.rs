@@ -266,13 +266,19 @@ fn generic_has_no_samples() {
 
 #[test]
 fn an_unknown_preset_is_an_error() {
-    let err = SampleError::UnknownPreset("paypal".into());
-    assert_eq!(sample_types("paypal"), Err(err.clone()));
+    let err = sample_types("paypal").unwrap_err();
+    assert!(matches!(&err, SampleError::UnknownPreset(id, _) if id == "paypal"));
     assert_eq!(
         sample_event("paypal", "payment.succeeded", NOW_MS),
         Err(err.clone())
     );
-    assert_eq!(err.to_string(), "there is no provider preset \"paypal\"");
+    let message = err.to_string();
+    assert!(
+        message
+            .starts_with("there is no provider preset \"paypal\"; presets with samples: kustom, "),
+        "{message}"
+    );
+    assert!(!message.contains("generic"), "{message}");
 }
 
 #[test]

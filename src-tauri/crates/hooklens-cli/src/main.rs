@@ -2,6 +2,7 @@
 
 mod reverify;
 mod secret_input;
+mod send;
 mod signing;
 mod verdicts;
 
@@ -27,12 +28,18 @@ malformed) from its endpoint's scheme and secrets. `events status:invalid` lists
 `show ID` and `verify ID` explain them, `discover ID` finds an unknown provider's construction,
 `sign` produces headers for test requests, `secrets` manages an endpoint's secrets.
 
+Sending: `send ID --to URL` resends a captured event to your handler (re-signed, edited,
+duplicated, mis-signed, on a provider's retry schedule); `trigger PROVIDER TYPE --to URL` sends a
+fresh signed sample. Every attempt is recorded with the handler's reply.
+
 Secret values: pass them through HOOKLENS_SECRET or stdin (`--secret -`, or `secrets add` without
 --value), not as arguments, which show in `ps` and shell history. No output shows a secret value
 except `secrets list --reveal` (and `sign` for shared-secret and basic-auth, whose headers are the secret).
 
-Exit status: 0 success (`verify`: the signature is valid); 1 `verify`: not valid, `discover`: no
-match; 2 an error or a usage mistake; 130 a re-verification stopped by Ctrl-C.";
+Exit status: 0 success (`verify`: the signature is valid; `send`, `trigger`: the handler answered
+2xx); 1 `verify`: not valid, `discover`: no match, `send`, `trigger`: the handler answered otherwise
+or could not be reached; 2 an error or a usage mistake; 130 a re-verification or a send stopped by
+Ctrl-C.";
 
 #[derive(Parser)]
 #[command(
@@ -183,6 +190,12 @@ carries the body."
         #[arg(long)]
         json: bool,
     },
+    /// Send a stored event to a handler: re-signed, edited, duplicated, on a retry schedule
+    #[command(long_about = SEND_ABOUT, after_help = SEND_HELP)]
+    Send(send::SendArgs),
+    /// Send a provider's sample event, freshly made and signed, to a handler; or list the samples
+    #[command(long_about = TRIGGER_ABOUT, after_help = TRIGGER_HELP)]
+    Trigger(send::TriggerArgs),
     /// List, add or remove an endpoint's signing secrets
     #[command(subcommand)]
     Secrets(SecretsCommand),
@@ -341,6 +354,15 @@ enum CliError {
     Output(#[from] std::io::Error),
     #[error("cannot encode output: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("cannot read {path}: {source}")]
+    ReadFile {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Send(#[from] hooklens_core::resend::ResendError),
+    #[error(transparent)]
+    Sample(#[from] providers::samples::SampleError),
     #[error("{0}")]
     Usage(String),
     #[error("{}", query_error(.text, .error))]
@@ -407,6 +429,52 @@ Examples:
   hooklens-cli events 'refund provider:kustom -status:valid'
   hooklens-cli events --json 'type:dispute.* after:1w'
   hooklens-cli events -- '-status:valid endpoint:Kustom'   (a query starting with - goes after --)";
+
+const SEND_ABOUT: &str = "\
+Send stored event ID to the handler at --to URL: method, headers and body exactly as captured, \
+except for what the options change. Each attempt prints as it completes, with the handler's status, \
+headers and body (the first 4 KiB), and is recorded with the reply.
+
+Signing: by default the request is re-signed with the scheme and newest secret of the event's \
+endpoint (--endpoint: another endpoint's; --secret: another of its secrets): a fresh signature, \
+timestamp and message id, so an edited body verifies at the handler. When that endpoint has no \
+secret, the captured headers go as they are and a note on stderr says why. --keep-signature always \
+sends them as captured; --missign and --stale test the handler's rejection paths.
+
+Edits: --body-file replaces the body with a file's exact bytes; --header 'Name: value' replaces \
+every header Name, --header 'Name:' removes it. Host and Content-Length follow the URL and body.
+
+Repeats: --times N sends the same request N times with one event id and message id (a duplicate \
+delivery); --schedule PROVIDER replays that provider's retry schedule, stopping at the first 2xx as \
+the provider would, with its waits divided by --speed. Ctrl-C stops before the next attempt and \
+records the run as cancelled.
+
+Exit status: 0 the last attempt was answered 2xx; 1 it was answered otherwise, or the handler could \
+not be reached; 2 an error or a usage mistake; 130 stopped by Ctrl-C.";
+
+const SEND_HELP: &str = "\
+Examples:
+  hooklens-cli send 42 --to http://localhost:3000/webhooks
+  hooklens-cli show 42 --raw | jq -c '.data.amount = 2500' \\
+    | hooklens-cli send 42 --to http://localhost:3000/webhooks --body-file -
+  hooklens-cli send 42 --to http://localhost:3000/webhooks --schedule checkout --speed 3600
+  hooklens-cli send 42 --to http://localhost:3000/webhooks --missign --header 'User-Agent:'";
+
+const TRIGGER_ABOUT: &str = "\
+Send a fresh sample of PROVIDER's event TYPE (new ids, the current time) to the handler at \
+--to URL, signed as the provider signs: with the scheme and newest secret of --endpoint, else of \
+the first endpoint with PROVIDER's preset and a secret, else unsigned (a note on stderr says so). \
+Without TYPE (or with --list), list PROVIDER's sample types. The send is recorded and printed as \
+`send`'s are.
+
+Exit status: 0 the handler answered 2xx; 1 it answered otherwise, or could not be reached; 2 an \
+error (an unknown provider or type too) or a usage mistake; 130 stopped by Ctrl-C.";
+
+const TRIGGER_HELP: &str = "\
+Examples:
+  hooklens-cli trigger kustom
+  hooklens-cli trigger kustom capture.created --to http://localhost:3000/webhooks
+  hooklens-cli trigger github push --to http://localhost:3000/gh --endpoint GitHub --json";
 
 /// Exit status of every error (clap's usage errors are 2 as well).
 const ERROR: u8 = 2;
@@ -527,6 +595,15 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             return signing::discover(&store, args, &mut out);
         }
         Command::Secrets(command) => return secrets(&store, command, &mut out),
+        // Both print as each attempt completes, from the core's callback.
+        Command::Send(args) => {
+            drop(out);
+            return send::send(&store, args);
+        }
+        Command::Trigger(args) => {
+            drop(out);
+            return send::trigger(&store, args);
+        }
         Command::Reverify { endpoint } => {
             let endpoints = store.endpoints();
             let endpoint = endpoint
@@ -760,6 +837,7 @@ fn endpoints(
                 preset: None,
                 response: ConfiguredResponse::default(),
                 scheme: None,
+                forward: None,
             };
             apply(options, &mut spec)?;
             let e = store.add_endpoint(&spec)?;

@@ -11,7 +11,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use hooklens_core::api::{ConfiguredResponse, Endpoint, EventSummary, HeaderPair};
+use hooklens_core::api::{
+    ConfiguredResponse, Endpoint, EventSummary, Forward, ForwardMode, HeaderPair,
+};
 use hooklens_core::capture::Listener;
 use hooklens_core::config::Config;
 use hooklens_core::providers;
@@ -338,6 +340,22 @@ struct EndpointOptions {
     /// Wait this long after storing before answering (at most 60000)
     #[arg(long, value_name = "MS")]
     delay_ms: Option<u32>,
+    /// Pass each request on to this URL after it is stored (`off` stops forwarding); the
+    /// handler's reply is recorded as a delivery
+    #[arg(long, value_name = "URL|off")]
+    forward: Option<String>,
+    /// With --forward: `respond` answers the sender with the configured response at once;
+    /// `relay` answers with the handler's own reply (502 when it cannot be reached)
+    #[arg(long, value_name = "respond|relay", value_parser = parse_forward_mode)]
+    forward_mode: Option<ForwardMode>,
+}
+
+fn parse_forward_mode(raw: &str) -> Result<ForwardMode, String> {
+    match raw {
+        "respond" => Ok(ForwardMode::Respond),
+        "relay" => Ok(ForwardMode::Relay),
+        other => Err(format!("{other:?} is not respond or relay")),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -730,6 +748,29 @@ fn apply(options: EndpointOptions, spec: &mut EndpointSpec) -> Result<(), CliErr
     if let Some(delay) = options.delay_ms {
         spec.response.delay_ms = delay;
     }
+    match (
+        options.forward.as_deref().map(str::trim),
+        options.forward_mode,
+    ) {
+        (Some("off"), _) => spec.forward = None,
+        (Some(url), mode) => {
+            spec.forward = Some(Forward {
+                url: url.to_owned(),
+                mode: mode
+                    .or(spec.forward.as_ref().map(|f| f.mode))
+                    .unwrap_or_default(),
+            });
+        }
+        (None, Some(mode)) => match &mut spec.forward {
+            Some(forward) => forward.mode = mode,
+            None => {
+                return Err(CliError::Usage(
+                    "--forward-mode needs --forward URL: this endpoint does not forward".into(),
+                ));
+            }
+        },
+        (None, None) => {}
+    }
     Ok(())
 }
 
@@ -823,6 +864,13 @@ fn endpoints(
                             secrets.join(", ")
                         }
                     )?;
+                    if let Some(f) = &e.forward {
+                        let mode = match f.mode {
+                            ForwardMode::Respond => "sender answered at once",
+                            ForwardMode::Relay => "handler's reply relayed",
+                        };
+                        writeln!(out, "      forward  {} ({mode})", f.url)?;
+                    }
                 }
             }
         }

@@ -290,6 +290,44 @@ fn endpoints_are_managed_from_the_command_line_and_apply_to_a_running_serve() {
     let listed = stdout(&cli(dir.path(), &["endpoints", "list"]));
     assert!(listed.contains("/kulmi"), "{listed}");
     assert!(listed.contains("202"), "{listed}");
+
+    // Forwarding: set, shown, its mode changed, refused when not a URL, off.
+    stdout(&cli(
+        dir.path(),
+        &[
+            "endpoints",
+            "edit",
+            "/kulmi",
+            "--forward",
+            "http://localhost:3000/hooks",
+        ],
+    ));
+    let listed = stdout(&cli(dir.path(), &["endpoints", "list"]));
+    assert!(
+        listed.contains("forward  http://localhost:3000/hooks (sender answered at once)"),
+        "{listed}"
+    );
+    stdout(&cli(
+        dir.path(),
+        &["endpoints", "edit", "/kulmi", "--forward-mode", "relay"],
+    ));
+    let listed = stdout(&cli(dir.path(), &["endpoints", "list"]));
+    assert!(listed.contains("(handler's reply relayed)"), "{listed}");
+    let bad = cli(
+        dir.path(),
+        &["endpoints", "edit", "/kulmi", "--forward", "ftp://x"],
+    );
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("forwarding URL"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    stdout(&cli(
+        dir.path(),
+        &["endpoints", "edit", "/kulmi", "--forward", "off"],
+    ));
+    assert!(!stdout(&cli(dir.path(), &["endpoints", "list"])).contains("forward "));
     let refused = cli(dir.path(), &["endpoints", "remove", "/"]);
     assert!(String::from_utf8_lossy(&refused.stderr).contains("cannot be removed"));
     stdout(&cli(dir.path(), &["endpoints", "remove", "Kulmi"]));

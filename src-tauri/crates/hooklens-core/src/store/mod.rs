@@ -481,6 +481,29 @@ impl Store {
         Ok(settings)
     }
 
+    /// A preference of an application over the store (e.g. the desktop
+    /// app's notification rules), kept beside the settings; None when unset.
+    pub fn preference(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let conn = open_connection(&self.shared.path)?;
+        Ok(conn
+            .query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                [format!("{PREFERENCE_PREFIX}{key}")],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn set_preference(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        let conn = open_connection(&self.shared.path)?;
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![format!("{PREFERENCE_PREFIX}{key}"), value],
+        )?;
+        Ok(())
+    }
+
     /// The current endpoints, default first; cheap (a shared snapshot).
     pub fn endpoints(&self) -> Arc<[Endpoint]> {
         self.shared
@@ -740,6 +763,10 @@ fn index_batch(conn: &mut Connection, batch: &[IndexText]) -> rusqlite::Result<(
 
 /// The last event id the full-text index is known to hold (text is indexed
 /// in batches shortly after it is stored); None before the first batch.
+/// Preferences share the settings table; the prefix keeps them apart from
+/// the store's own keys.
+const PREFERENCE_PREFIX: &str = "pref.";
+
 fn indexed_upto(conn: &Connection) -> Result<Option<i64>, StoreError> {
     let mark: Option<String> = conn
         .query_row(

@@ -169,6 +169,29 @@ impl Reader {
         search::count(&self.conn, query, endpoint_id, cap)
     }
 
+    /// Whether event `id` matches `query`; None while the event is not yet in
+    /// the full-text index and the query has free text (ask again shortly).
+    pub fn event_matches(&self, query: &Query, id: i64) -> Result<Option<bool>, StoreError> {
+        let has_text = query
+            .terms
+            .iter()
+            .any(|t| matches!(t.filter, crate::query::Filter::Text { .. }));
+        if has_text && super::indexed_upto(&self.conn)?.is_none_or(|upto| upto < id) {
+            return Ok(None);
+        }
+        let mut one = query.clone();
+        one.terms.push(crate::query::Term {
+            negated: false,
+            filter: crate::query::Filter::Id {
+                value: format!("#{id}"),
+                own: Some(id),
+            },
+            start: 0,
+            end: 0,
+        });
+        Ok(Some(search::count(&self.conn, &one, None, 1)?.count > 0))
+    }
+
     /// How [`Reader::query`] would find `q`'s page, in words: for benchmarks
     /// and for debugging a slow search.
     pub fn query_plan(&self, q: &PageQuery) -> Result<String, StoreError> {

@@ -652,3 +652,81 @@ async fn a_window_hears_when_another_process_changes_stored_events() {
         .expect("no change signal within 5 s")
         .unwrap();
 }
+
+#[tokio::test]
+async fn one_event_is_matched_against_a_query_once_its_text_is_indexed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let refund = store
+        .insert(NewEvent {
+            event_type: Some("refund.created".into()),
+            ..event(1, b"{\"note\":\"walrus\"}")
+        })
+        .await
+        .unwrap();
+    let order = store
+        .insert(NewEvent {
+            event_type: Some("order.created".into()),
+            ..event(2, b"{\"note\":\"walrus\"}")
+        })
+        .await
+        .unwrap();
+    let reader = store.reader().unwrap();
+    let q = |text: &str| crate::query::parse(text, 0).unwrap();
+    assert_eq!(
+        reader
+            .event_matches(&q("type:refund.*"), refund.id)
+            .unwrap(),
+        Some(true)
+    );
+    assert_eq!(
+        reader.event_matches(&q("type:refund.*"), order.id).unwrap(),
+        Some(false)
+    );
+    assert_eq!(
+        reader
+            .event_matches(&q("-type:refund.*"), order.id)
+            .unwrap(),
+        Some(true)
+    );
+    assert_eq!(reader.event_matches(&q(""), order.id).unwrap(), Some(true));
+    // Free text is answered once the index has the event, never guessed.
+    wait_until(|| {
+        reader
+            .event_matches(&q("walrus"), order.id)
+            .unwrap()
+            .is_some()
+    });
+    assert_eq!(
+        reader
+            .event_matches(&q("walrus type:order.created"), order.id)
+            .unwrap(),
+        Some(true)
+    );
+    assert_eq!(
+        reader.event_matches(&q("narwhal"), order.id).unwrap(),
+        Some(false)
+    );
+}
+
+#[test]
+fn preferences_are_kept_apart_from_settings_and_survive_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.preference("notifications").unwrap(), None);
+        store
+            .set_preference("notifications", "{\"paused\":true}")
+            .unwrap();
+        store
+            .set_preference("notifications", "{\"paused\":false}")
+            .unwrap();
+        // Not a setting: `settings` does not know it.
+        assert!(store.set_setting("pref.notifications", "x").is_err());
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(
+        store.preference("notifications").unwrap().as_deref(),
+        Some("{\"paused\":false}")
+    );
+}

@@ -10,7 +10,7 @@ SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/hooklens/target
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 APP_DEBUG := $(CARGO_TARGET_DIR)/debug/hooklens
-BINDINGS := ui/src/ipc/bindings.gen.ts
+BINDINGS := ui/src/ipc/bindings.gen.ts ui/src/ipc/shell.gen.ts
 
 .PHONY: run test bench setup ui fmt-check clippy rust-test bindings-check ui-test e2e icons
 
@@ -44,15 +44,15 @@ fmt-check:
 clippy:
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 
-# The whole workspace, the Tauri shell included; the core's tests also
-# regenerate the TypeScript bindings.
+# The whole workspace, the Tauri shell included; the core's and the shell's
+# tests also regenerate the TypeScript bindings.
 rust-test:
 	cargo test --workspace --locked
 
 bindings-check:
-	@git ls-files --error-unmatch $(BINDINGS) >/dev/null 2>&1 || { echo "$(BINDINGS) is not committed" >&2; exit 1; }
-	@git diff --quiet -- $(BINDINGS) || { git --no-pager diff -- $(BINDINGS); echo "$(BINDINGS) drifted from the Rust types: commit the regenerated file" >&2; exit 1; }
-	@echo "bindings: $(BINDINGS) matches the Rust transport types"
+	@for f in $(BINDINGS); do git ls-files --error-unmatch $$f >/dev/null 2>&1 || { echo "$$f is not committed" >&2; exit 1; }; done
+	@git diff --quiet -- $(BINDINGS) || { git --no-pager diff -- $(BINDINGS); echo "the TypeScript bindings drifted from the Rust types: commit the regenerated files" >&2; exit 1; }
+	@echo "bindings: $(BINDINGS) match the Rust transport types"
 
 ui-test:
 	cd ui && npm run --silent typecheck && npm run --silent test

@@ -31,6 +31,10 @@ fn main() {
         "recent_targets",
         "list_samples",
         "list_schedules",
+        "notify_state",
+        "set_notify_settings",
+        "set_view_context",
+        "subscribe_opens",
     ]);
     if let Err(err) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
     {

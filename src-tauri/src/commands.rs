@@ -21,6 +21,7 @@ use tauri_plugin_dialog::DialogExt;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use crate::AppState;
+use crate::notify::{NotifyError, NotifySettings, NotifyState, ViewContext};
 
 /// Live updates are gathered this long before one message goes to the UI.
 const BATCH_WINDOW: Duration = Duration::from_millis(75);
@@ -608,4 +609,39 @@ pub fn list_samples() -> Vec<SampleInfo> {
 #[tauri::command]
 pub fn list_schedules() -> Vec<ScheduleInfo> {
     providers::schedules::schedule_infos()
+}
+
+/// Notification rules and whether notifications can be shown here.
+#[tauri::command]
+pub fn notify_state(state: State<'_, AppState>) -> NotifyState {
+    state.notifier.state()
+}
+
+#[tauri::command]
+pub async fn set_notify_settings(
+    app: AppHandle,
+    settings: NotifySettings,
+) -> Result<NotifyState, ErrorPayload> {
+    off_runtime(app, move |state| {
+        state
+            .notifier
+            .set(&state.store, settings)
+            .map_err(|err| match err {
+                NotifyError::Query(message) => ErrorPayload::new(ErrorKind::Query, message),
+                NotifyError::Store(err) => err.into(),
+            })
+    })
+    .await
+}
+
+/// What the timeline shows now, so events already in view do not notify.
+#[tauri::command]
+pub fn set_view_context(state: State<'_, AppState>, view: ViewContext) {
+    state.notifier.set_view(view);
+}
+
+/// A click on a notification sends the event to open on this channel.
+#[tauri::command]
+pub fn subscribe_opens(state: State<'_, AppState>, on_open: Channel<i64>) {
+    state.notifier.set_opens(on_open);
 }

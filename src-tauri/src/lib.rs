@@ -3,6 +3,7 @@
 
 mod commands;
 mod error;
+mod notify;
 
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
@@ -36,6 +37,7 @@ pub(crate) struct AppState {
     /// Sends in progress by the UI's token, to cancel them.
     sends: Mutex<std::collections::HashMap<u32, hooklens_core::resend::Cancel>>,
     listener: tokio::sync::Mutex<ListenerSlot>,
+    notifier: Arc<notify::Notifier>,
     /// None when another process already captures into this data directory.
     lock: Option<DataDirLock>,
 }
@@ -134,6 +136,7 @@ fn start_core() -> Result<AppState, SetupError> {
             }
         },
     };
+    let notifier = notify::Notifier::load(&store);
     Ok(AppState {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         data_dir: config.data_dir.display().to_string(),
@@ -143,6 +146,7 @@ fn start_core() -> Result<AppState, SetupError> {
         reverifying: Mutex::new(None),
         sender,
         sends: Mutex::new(std::collections::HashMap::new()),
+        notifier,
         listener: tokio::sync::Mutex::new(slot),
         lock,
     })
@@ -156,6 +160,15 @@ pub fn run() {
         .setup(|app| {
             let state = start_core()?;
             tracing::info!(data_dir = %state.data_dir, "Hooklens started");
+            // Only the process that captures notifies: a second window on
+            // the same data would repeat every notification.
+            if state.lock.is_some() {
+                notify::start(
+                    app.handle().clone(),
+                    state.store.clone(),
+                    state.notifier.clone(),
+                );
+            }
             app.manage(state);
             Ok(())
         })
@@ -189,6 +202,10 @@ pub fn run() {
             commands::recent_targets,
             commands::list_samples,
             commands::list_schedules,
+            commands::notify_state,
+            commands::set_notify_settings,
+            commands::set_view_context,
+            commands::subscribe_opens,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

@@ -26,6 +26,7 @@ import type {
   Signing,
   TestEventSpec,
 } from "./bindings.gen";
+import type { NotifySettings, NotifyState, ViewContext } from "./shell.gen";
 
 export type * from "./bindings.gen";
 export { DEFAULT_TOLERANCE_S, SCHEME_DEFAULTS } from "./bindings.gen";
@@ -274,4 +275,28 @@ export async function copyText(text: string): Promise<void> {
   } catch (err: unknown) {
     throw new IpcError({ kind: "internal", message: `Could not copy: ${String(err)}` });
   }
+}
+
+export type * from "./shell.gen";
+
+/** Notification rules, and whether this desktop can show notifications. */
+export function notifyState(): Promise<NotifyState> {
+  return call<NotifyState>("notify_state");
+}
+
+/** Stores new rules; a query rule whose query does not parse fails with kind "query". */
+export function setNotifySettings(settings: NotifySettings): Promise<NotifyState> {
+  return call<NotifyState>("set_notify_settings", { settings });
+}
+
+/** Tells the shell what the timeline shows, so events already in view do not notify. */
+export function setViewContext(view: ViewContext): Promise<void> {
+  return call<void>("set_view_context", { view });
+}
+
+/** Calls `onOpen` with the event a clicked notification should open. */
+export async function subscribeOpens(onOpen: (eventId: number) => void): Promise<void> {
+  const channel = new Channel<number>();
+  channel.onmessage = onOpen;
+  await call<void>("subscribe_opens", { onOpen: channel });
 }

@@ -87,6 +87,7 @@ vi.mock("./components/endpoints/EndpointEditor", () => ({
             isDefault: false,
             scheme: null,
             secrets: [],
+            forward: null,
           })
         }
       >

@@ -1,6 +1,9 @@
-import type { Endpoint } from "../ipc";
+import { useState } from "react";
+import type { Endpoint, Forward, PresetInfo } from "../ipc";
 import { formatCount } from "../lib/format";
 import { countFor, type Counts, type EndpointFilter } from "../state/counts";
+import { TestEventDialog } from "./testevents/TestEventDialog";
+import "./sidebar.css";
 
 type Props = {
   endpoints: Endpoint[];
@@ -9,6 +12,9 @@ type Props = {
   onSelect: (filter: EndpointFilter) => void;
   onAdd: () => void;
   onEdit: (endpoint: Endpoint) => void;
+  presets: PresetInfo[];
+  /** The capture listener's URL, where test events go by default. */
+  listenUrl: string | null;
 };
 
 function Item({
@@ -19,6 +25,7 @@ function Item({
   onClick,
   testId,
   onEdit,
+  forward,
 }: {
   label: string;
   detail: string;
@@ -27,6 +34,7 @@ function Item({
   onClick: () => void;
   testId: string;
   onEdit?: { endpointId: number; run: () => void };
+  forward?: Forward | null;
 }) {
   return (
     <li className="endpoint-item">
@@ -39,7 +47,14 @@ function Item({
       >
         <span className="endpoint-main">
           <span className="endpoint-name">{label}</span>
-          <span className="endpoint-path">{detail}</span>
+          <span className="endpoint-detail">
+            <span className="endpoint-path">{detail}</span>
+            {forward && (
+              <span className="forward-marker" title={forwardTitle(forward)} data-testid="endpoint-forward-marker">
+                → forwards
+              </span>
+            )}
+          </span>
         </span>
         <span className="endpoint-count" data-testid={`${testId}-count`}>
           {formatCount(count)}
@@ -70,6 +85,13 @@ function Item({
   );
 }
 
+/** The marker's tooltip: where each request goes on to, and who answers the sender. */
+function forwardTitle(forward: Forward): string {
+  const who =
+    forward.mode === "relay" ? "the sender gets the handler's reply" : "the sender gets the configured response at once";
+  return `Forwards each request to ${forward.url}: ${who}`;
+}
+
 function describe(e: Endpoint): string {
   const where = e.isDefault ? "unmatched paths" : e.pathPrefix;
   const status = e.response.status === 200 ? "" : ` · answers ${e.response.status}`;
@@ -77,7 +99,9 @@ function describe(e: Endpoint): string {
 }
 
 /** Endpoints with live counts; selecting one narrows the timeline (together with the search). */
-export function Sidebar({ endpoints, counts, selected, onSelect, onAdd, onEdit }: Props) {
+export function Sidebar({ endpoints, counts, selected, onSelect, onAdd, onEdit, presets, listenUrl }: Props) {
+  const [testing, setTesting] = useState(false);
+  const selectedPreset = endpoints.find((e) => e.id === selected)?.preset ?? null;
   return (
     <nav className="sidebar" aria-label="Endpoints" data-testid="sidebar">
       <h2 className="sidebar-title">Endpoints</h2>
@@ -100,12 +124,36 @@ export function Sidebar({ endpoints, counts, selected, onSelect, onAdd, onEdit }
             onClick={() => onSelect(e.id)}
             testId={e.isDefault ? "endpoint-default" : `endpoint-${e.id}`}
             onEdit={{ endpointId: e.id, run: () => onEdit(e) }}
+            forward={e.forward}
           />
         ))}
       </ul>
       <button type="button" className="add-endpoint" onClick={onAdd} data-testid="add-endpoint">
         + Add endpoint
       </button>
+      <div className="sidebar-foot">
+        <button
+          type="button"
+          className="test-event-open"
+          onClick={() => setTesting(true)}
+          title="Send a signed sample event of a provider, to Hooklens itself or to your handler"
+          data-testid="test-event-open"
+        >
+          <svg viewBox="0 0 16 16" aria-hidden="true" width="14" height="14">
+            <path d="M2 8l11-5-4 11-2-4.5z M7 9.5L13 3" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinejoin="round" />
+          </svg>
+          Send test event…
+        </button>
+      </div>
+      {testing && (
+        <TestEventDialog
+          endpoints={endpoints}
+          presets={presets}
+          listenUrl={listenUrl}
+          initialPreset={selectedPreset}
+          onClose={() => setTesting(false)}
+        />
+      )}
     </nav>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useId, useState, type FormEvent } from "react";
 import {
   addEndpoint,
   IpcError,
@@ -8,8 +8,21 @@ import {
   type PresetInfo,
 } from "../../ipc";
 import { schemeName } from "../verdictText";
-import { formFrom, headerRow, MAX_DELAY_MS, prefixFor, schemeInputs, specFrom, type EndpointForm, type Field, type FieldErrors } from "./form";
+import {
+  formFrom,
+  forwardFrom,
+  headerRow,
+  MAX_DELAY_MS,
+  prefixFor,
+  schemeInputs,
+  specFrom,
+  type EndpointForm,
+  type Field,
+  type FieldErrors,
+} from "./form";
+import { ForwardSection } from "./ForwardSection";
 import { ConfirmRemove } from "./ConfirmRemove";
+import { Modal } from "../Modal";
 import { ReverifyBar } from "./ReverifyBar";
 import { describeScheme, editedAsJson, hasTolerance, isSchemeKind, SCHEME_KINDS, sameScheme } from "./scheme";
 import { SecretsSection } from "./SecretsSection";
@@ -35,93 +48,6 @@ type Props = {
 };
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-const FOCUSABLE =
-  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
-
-/** A modal dialog: focus moves in and stays in, Esc closes, focus returns on close. */
-function Modal({
-  title,
-  onClose,
-  onEscape,
-  children,
-}: {
-  title: string;
-  onClose: () => void;
-  /** Return true when Esc was handled inside (e.g. a confirmation dismissed). */
-  onEscape: () => boolean;
-  children: ReactNode;
-}) {
-  const titleId = useId();
-  const box = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    const before = document.activeElement;
-    const first = box.current?.querySelector<HTMLElement>("[data-autofocus]") ?? box.current?.querySelector<HTMLElement>(FOCUSABLE);
-    (first ?? box.current)?.focus();
-    return () => {
-      if (before instanceof HTMLElement && before.isConnected) before.focus();
-    };
-  }, []);
-
-  // Keys are handled on the document: focus can fall out of the dialog when
-  // the focused control goes away (e.g. a confirmation replacing a button).
-  const latest = useRef({ onClose, onEscape });
-  latest.current = { onClose, onEscape };
-  useEffect(() => {
-    const onKeyDown = (e: globalThis.KeyboardEvent) => {
-      const dialog = box.current;
-      if (!dialog) return;
-      if (e.key === "Escape") {
-        e.preventDefault();
-        e.stopPropagation();
-        if (!latest.current.onEscape()) latest.current.onClose();
-        return;
-      }
-      if (e.key !== "Tab") return;
-      const items = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)];
-      const first = items[0];
-      const last = items[items.length - 1];
-      if (!first || !last) {
-        e.preventDefault();
-        return;
-      }
-      const active = document.activeElement;
-      const inside = active instanceof Node && dialog.contains(active);
-      if (e.shiftKey && (active === first || !inside)) {
-        e.preventDefault();
-        last.focus();
-      } else if (!e.shiftKey && (active === last || !inside)) {
-        e.preventDefault();
-        first.focus();
-      }
-    };
-    document.addEventListener("keydown", onKeyDown);
-    return () => document.removeEventListener("keydown", onKeyDown);
-  }, []);
-
-  return (
-    <div className="modal-backdrop">
-      <div
-        className="modal endpoint-editor"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        data-testid="endpoint-editor"
-        tabIndex={-1}
-        ref={box}
-      >
-        <div className="modal-head">
-          <h2 id={titleId}>{title}</h2>
-          <button type="button" className="secondary-button compact" aria-label="Close" data-testid="endpoint-close" onClick={onClose}>
-            ✕
-          </button>
-        </div>
-        {children}
-      </div>
-    </div>
-  );
-}
 
 function FieldError({ id, error, testId }: { id: string; error: string | undefined; testId: string }) {
   if (!error) return null;
@@ -160,7 +86,9 @@ export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, 
         ? "scheme"
         : key === "name" || key === "pathPrefix" || key === "status" || key === "delayMs" || key === "headers"
           ? key
-          : null;
+          : key === "forwardUrl"
+            ? "forward"
+            : null;
     if (field) setErrors((e) => (e[field] ? { ...e, [field]: undefined } : e));
   };
 
@@ -242,6 +170,12 @@ export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, 
     return false;
   };
 
+  const checkForward = () => {
+    const forward = forwardFrom(form);
+    setErrors((e) => ({ ...e, forward: "error" in forward ? forward.error : undefined }));
+  };
+  const relays = form.forwardUrl.trim() !== "" && form.forwardMode === "relay";
+
   const ids = (field: string) => ({ input: `${uid}-${field}`, error: `${uid}-${field}-error` });
   const described = (field: Field) =>
     errors[field] ? { "aria-invalid": true as const, "aria-describedby": ids(field).error } : {};
@@ -262,6 +196,9 @@ export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, 
       title={current ? `Edit endpoint “${current.name}”` : "New endpoint"}
       onClose={onClose}
       onEscape={onEscape}
+      className="endpoint-editor"
+      testId="endpoint-editor"
+      closeTestId="endpoint-close"
     >
       <form className="editor-form" onSubmit={onSubmit} noValidate>
           <div className="modal-body">
@@ -421,6 +358,11 @@ export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, 
               <p className="muted section-help">
                 What Hooklens answers after storing a request: return a 500 or a delay to watch the provider retry.
               </p>
+              {relays && (
+                <p className="section-help relay-note" data-testid="response-relay-note">
+                  Not used in relay mode: the sender gets the handler's own reply instead (see Forwarding below).
+                </p>
+              )}
               <div className="field-row">
                 <label className="field">
                   <span>Status</span>
@@ -516,6 +458,15 @@ export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, 
                 data-testid="endpoint-body"
               />
             </section>
+
+            <ForwardSection
+              url={form.forwardUrl}
+              mode={form.forwardMode}
+              error={errors.forward}
+              onUrl={(url) => set("forwardUrl", url)}
+              onMode={(mode) => set("forwardMode", mode)}
+              onCheck={checkForward}
+            />
 
             {jobHere && <ReverifyBar reverify={reverify} endpoints={[current]} />}
           </div>

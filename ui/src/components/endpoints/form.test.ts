@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PresetInfo } from "../../ipc";
 import { endpoint } from "../../test-fixtures";
-import { formFrom, prefixFor, schemeInputs, specFrom } from "./form";
+import { formFrom, forwardFrom, prefixFor, schemeInputs, specFrom } from "./form";
 import { defaultScheme, parseScheme, sameScheme, SCHEME_KINDS } from "./scheme";
 
 const presets: PresetInfo[] = [
@@ -22,6 +22,7 @@ describe("endpoint form", () => {
         preset: "usaepay",
         response: ep.response,
         scheme: { kind: "slack", toleranceS: 120 },
+        forward: null,
       },
     });
   });
@@ -83,5 +84,27 @@ describe("schemes", () => {
     expect(sameScheme({ kind: "stripe", toleranceS: 300 }, { kind: "stripe", toleranceS: 301 })).toBe(false);
     expect(sameScheme(null, null)).toBe(true);
     expect(sameScheme(null, { kind: "github" })).toBe(false);
+  });
+
+  it("builds the forwarding target, or says what is wrong with its URL", () => {
+    const at = (forwardUrl: string, forwardMode: "respond" | "relay" = "respond") => forwardFrom({ forwardUrl, forwardMode });
+    expect(at("")).toEqual({ forward: null });
+    expect(at("   ")).toEqual({ forward: null });
+    expect(at(" http://localhost:3000/webhooks ", "relay")).toEqual({
+      forward: { url: "http://localhost:3000/webhooks", mode: "relay" },
+    });
+    expect(at("https://example.com/hook")).toEqual({ forward: { url: "https://example.com/hook", mode: "respond" } });
+    expect(at("localhost:3000/hooks")).toEqual({ error: "Start with http:// or https://, e.g. http://localhost:3000/hooks" });
+    expect(at("not a url")).toEqual({ error: "“not a url” is not a URL; it looks like http://localhost:3000/webhooks." });
+    expect(at("mailto:someone")).toEqual({ error: expect.stringContaining("is not a URL") });
+    expect(at("ftp://example.com/")).toEqual({ error: "Forward to an http:// or https:// URL." });
+    const form = formFrom(endpoint(4, "G", "/g"), presets);
+    expect(specFrom({ ...form, forwardUrl: "ftp://x" }, false)).toEqual({
+      errors: { forward: "Forward to an http:// or https:// URL." },
+    });
+    expect(formFrom(endpoint(4, "G", "/g", { forward: { url: "http://h/", mode: "relay" } }), presets)).toMatchObject({
+      forwardUrl: "http://h/",
+      forwardMode: "relay",
+    });
   });
 });

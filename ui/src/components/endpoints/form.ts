@@ -1,6 +1,6 @@
 // The endpoint editor's form: what the inputs hold (strings, as typed) and
 // the EndpointSpec built from them, or why it cannot be built.
-import type { Endpoint, EndpointSpec, HeaderPair, PresetInfo, Scheme } from "../../ipc";
+import type { Endpoint, EndpointSpec, Forward, ForwardMode, HeaderPair, PresetInfo, Scheme } from "../../ipc";
 import {
   DEFAULT_TOLERANCE_S,
   editedAsJson,
@@ -27,9 +27,12 @@ export type EndpointForm = {
   delayMs: string;
   body: string;
   headers: HeaderRow[];
+  /** "" = no forwarding. */
+  forwardUrl: string;
+  forwardMode: ForwardMode;
 };
 
-export type Field = "name" | "pathPrefix" | "scheme" | "status" | "delayMs" | "headers";
+export type Field = "name" | "pathPrefix" | "scheme" | "status" | "delayMs" | "headers" | "forward";
 export type FieldErrors = { [K in Field]?: string | undefined };
 
 /** The core's maximum response delay. */
@@ -66,7 +69,39 @@ export function formFrom(endpoint: Endpoint | null, presets: readonly PresetInfo
     delayMs: String(endpoint?.response.delayMs ?? 0),
     body: endpoint?.response.body ?? "",
     headers: (endpoint?.response.headers ?? []).map((h) => headerRow(h.name, h.value)),
+    forwardUrl: endpoint?.forward?.url ?? "",
+    forwardMode: endpoint?.forward?.mode ?? "respond",
   };
+}
+
+/**
+ * Why `text` (trimmed, not empty) is not an http(s) URL with a host, or null.
+ * `to` starts the sentence that asks for http(s): "Forward to", "Send to".
+ */
+export function httpUrlProblem(text: string, to: string): string | null {
+  const url = text.trim();
+  const notUrl = `“${url}” is not a URL; it looks like http://localhost:3000/webhooks.`;
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    // localhost:3000/hooks parses as a URL of scheme "localhost:": say what is missing.
+    return /^[\w.-]+(:\d+)?(\/\S*)?$/.test(url) ? `Start with http:// or https://, e.g. http://${url}` : notUrl;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return notUrl;
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return `${to} an http:// or https:// URL.`;
+  if (parsed.hostname === "") return "The URL names no host.";
+  return null;
+}
+
+/** The forwarding target, or why it cannot be one (null: not forwarding). */
+export function forwardFrom(form: Pick<EndpointForm, "forwardUrl" | "forwardMode">): { forward: Forward | null } | { error: string } {
+  const url = form.forwardUrl.trim();
+  if (url === "") return { forward: null };
+  const problem = httpUrlProblem(url, "Forward to");
+  return problem ? { error: problem } : { forward: { url, mode: form.forwardMode } };
 }
 
 /** `/kustom` for "Kustom", `/kulmi-pay` for "Kulmi Pay". */
@@ -146,7 +181,9 @@ export function specFrom(form: EndpointForm, isDefault: boolean): { spec: Endpoi
     }
     headers.push({ name, value: row.value });
   }
-  if (Object.keys(errors).length > 0 || "error" in scheme || status === null || delayMs === null) return { errors };
+  const forward = forwardFrom(form);
+  if ("error" in forward) errors.forward = forward.error;
+  if (Object.keys(errors).length > 0 || "error" in scheme || "error" in forward || status === null || delayMs === null) return { errors };
   return {
     spec: {
       name: form.name.trim(),
@@ -154,6 +191,7 @@ export function specFrom(form: EndpointForm, isDefault: boolean): { spec: Endpoi
       preset: form.preset === "" ? null : form.preset,
       response: { status, headers, body: form.body, delayMs },
       scheme: scheme.scheme,
+      forward: forward.forward,
     },
   };
 }

@@ -16,6 +16,7 @@ import { Sidebar } from "./components/Sidebar";
 import { Timeline } from "./components/Timeline";
 import { DetailPane } from "./components/DetailPane";
 import { EndpointEditor } from "./components/endpoints/EndpointEditor";
+import { ResendEditor } from "./components/resend/ResendEditor";
 import { ReverifyBar } from "./components/endpoints/ReverifyBar";
 import { useReverify } from "./components/endpoints/useReverify";
 import { startOfDay } from "./lib/format";
@@ -48,6 +49,7 @@ export function App() {
   const [queryText, setQueryText] = useState("");
   const [opened, setOpened] = useState<Opened | null>(null);
   const [editor, setEditor] = useState<EditorState | null>(null);
+  const [newRequest, setNewRequest] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
   const detailRef = useRef<HTMLDivElement>(null);
   const now = useNow(15_000);
@@ -165,6 +167,8 @@ export function App() {
           onSelect={onSelectEndpoint}
           onAdd={() => setEditor({ endpoint: null })}
           onEdit={(endpoint) => setEditor({ endpoint })}
+          presets={presets}
+          listenUrl={listener?.url ?? null}
         />
         <Timeline
           api={timeline}
@@ -181,7 +185,8 @@ export function App() {
           openedId={opened?.id ?? null}
           onOpen={onOpen}
           today={today}
-          keyboard={editor === null}
+          keyboard={editor === null && !newRequest}
+          onNewRequest={() => setNewRequest(true)}
         />
         <div className="detail-slot" ref={detailRef} tabIndex={-1} data-pane="detail">
           <DetailPane
@@ -205,6 +210,7 @@ export function App() {
           </span>
         </footer>
       )}
+      {newRequest && <ResendEditor source={null} endpoints={endpoints} presets={presets} onClose={() => setNewRequest(false)} />}
       {editor && (
         <EndpointEditor
           endpoint={editor.endpoint}

@@ -1,7 +1,7 @@
 import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { EventSummary, EventView, HeaderView, PresetInfo } from "../ipc";
+import type { DeliveryRun, EventSummary, EventView, HeaderView, PresetInfo, ScheduleInfo } from "../ipc";
 import { endpoint, ev } from "../test-fixtures";
 import { editorIn } from "./detail/CodeView";
 
@@ -10,6 +10,9 @@ const ipc = vi.hoisted(() => ({
   curlCommand: vi.fn<(id: number) => Promise<string>>(),
   saveBody: vi.fn<(id: number) => Promise<string | null>>(),
   copyText: vi.fn<(text: string) => Promise<void>>(),
+  listRuns: vi.fn<(eventId: number | null) => Promise<DeliveryRun[]>>(),
+  recentTargets: vi.fn<() => Promise<string[]>>(),
+  listSchedules: vi.fn<() => Promise<ScheduleInfo[]>>(),
 }));
 
 vi.mock("../ipc", async (importOriginal) => ({ ...(await importOriginal<object>()), ...ipc }));
@@ -87,6 +90,9 @@ const docOf = (testId: string) => {
 beforeEach(() => {
   for (const fn of Object.values(ipc)) fn.mockReset();
   ipc.copyText.mockResolvedValue();
+  ipc.listRuns.mockResolvedValue([]);
+  ipc.recentTargets.mockResolvedValue([]);
+  ipc.listSchedules.mockResolvedValue([]);
 });
 
 describe("DetailPane", () => {
@@ -349,8 +355,8 @@ describe("DetailPane", () => {
     expect(screen.getByTestId("detail-facts")).toHaveTextContent("3 deliveries:");
     expect(links.map((l) => l.textContent?.slice(0, 3))).toEqual(["1st", "2nd", "3rd"]);
     expect(links[1]).toHaveAttribute("aria-current", "true");
-    expect(screen.getByTestId("deliveries")).toHaveTextContent("← this one");
-    expect(screen.getByTestId("deliveries")).toHaveTextContent("+5 min");
+    expect(screen.getByTestId("redeliveries")).toHaveTextContent("← this one");
+    expect(screen.getByTestId("redeliveries")).toHaveTextContent("+5 min");
     expect(screen.getByTestId("delivery")).toHaveTextContent("2nd delivery");
     await userEvent.click(links[2] as HTMLElement);
     expect(on.onSelectEvent).toHaveBeenCalledWith(12);
@@ -361,6 +367,20 @@ describe("DetailPane", () => {
     expect(on.onSearch).toHaveBeenCalledWith("id:kevt_1");
     await userEvent.click(screen.getByTestId("merchant-search"));
     expect(on.onSearch).toHaveBeenLastCalledWith('merchant:"M 1"');
+  });
+
+  it("opens the resend editor on the event, and lists what was sent from it", async () => {
+    ipc.getEvent.mockResolvedValue(view(4));
+    renderPane(4);
+    expect(await screen.findByTestId("deliveries-empty")).toHaveTextContent("Nothing sent from this event yet.");
+    expect(ipc.listRuns).toHaveBeenCalledWith(4);
+    await userEvent.click(screen.getByTestId("resend-open"));
+    const editor = screen.getByTestId("resend-editor");
+    expect(editor).toHaveTextContent("Resend POST /hook/4");
+    // Over the whole window, not inside the pane.
+    expect(screen.getByTestId("detail").contains(editor)).toBe(false);
+    await userEvent.click(screen.getByTestId("resend-close"));
+    expect(screen.queryByTestId("resend-editor")).not.toBeInTheDocument();
   });
 
   it("pins and unpins", async () => {

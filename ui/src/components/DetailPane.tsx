@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from "react";
+import { createPortal } from "react-dom";
 import {
   curlCommand,
   saveBody,
@@ -17,6 +18,8 @@ import { HeadersTable } from "./detail/HeadersTable";
 import { Overview } from "./detail/Overview";
 import { ParamsTable } from "./detail/ParamsTable";
 import { useEventView } from "./detail/useEventView";
+import { Deliveries } from "./detail/Deliveries";
+import { ResendEditor } from "./resend/ResendEditor";
 import "./detail/controls.css";
 import "./detail/detail.css";
 
@@ -37,7 +40,7 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
 
 type SaveState = { state: "idle" } | { state: "saving" } | { state: "saved"; path: string } | { state: "failed"; message: string };
 
-function Actions({ eventId }: { eventId: number }) {
+function Actions({ eventId, onResend }: { eventId: number; onResend: () => void }) {
   const [save, setSave] = useState<SaveState>({ state: "idle" });
   useEffect(() => setSave({ state: "idle" }), [eventId]);
 
@@ -51,6 +54,9 @@ function Actions({ eventId }: { eventId: number }) {
 
   return (
     <div className="detail-actions">
+      <button type="button" className="secondary-button" data-testid="resend-open" onClick={onResend}>
+        Resend…
+      </button>
       <CopyButton
         text={() => curlCommand(eventId)}
         label="a curl command that sends this request again"
@@ -102,6 +108,8 @@ export function DetailPane({
 }: Props) {
   const { view, loading, error } = useEventView(eventId, summary);
   const [tab, setTab] = useState<BodyTab | null>(null);
+  // The event the resend editor was opened from (a snapshot: edits start from it).
+  const [resending, setResending] = useState<EventView | null>(null);
 
   if (eventId === null) {
     return (
@@ -131,22 +139,30 @@ export function DetailPane({
     );
   }
   return (
-    <Detail
-      view={view}
-      summary={summary}
-      switching={view.summary.id !== eventId}
-      loading={loading}
-      refreshError={error && error.id === view.summary.id ? error.message : null}
-      endpoints={endpoints}
-      presets={presets}
-      listener={listener}
-      now={now}
-      tab={tab}
-      onTab={setTab}
-      onSelectEvent={onSelectEvent}
-      onSearch={onSearch}
-      onPin={onPin}
-    />
+    <>
+      <Detail
+        view={view}
+        summary={summary}
+        switching={view.summary.id !== eventId}
+        loading={loading}
+        refreshError={error && error.id === view.summary.id ? error.message : null}
+        endpoints={endpoints}
+        presets={presets}
+        listener={listener}
+        now={now}
+        tab={tab}
+        onTab={setTab}
+        onSelectEvent={onSelectEvent}
+        onSearch={onSearch}
+        onPin={onPin}
+        onResend={() => setResending(view)}
+      />
+      {resending &&
+        createPortal(
+          <ResendEditor source={resending} endpoints={endpoints} presets={presets} onClose={() => setResending(null)} />,
+          document.body,
+        )}
+    </>
   );
 }
 
@@ -166,9 +182,10 @@ type DetailProps = {
   onSelectEvent: (id: number) => void;
   onSearch: (query: string) => void;
   onPin: (id: number, pinned: boolean) => void;
+  onResend: () => void;
 };
 
-function Detail({ view, summary, switching, loading, refreshError, endpoints, presets, listener, now, tab, onTab, ...on }: DetailProps) {
+function Detail({ view, summary, switching, loading, refreshError, endpoints, presets, listener, now, tab, onTab, onResend, ...on }: DetailProps) {
   // The timeline's copy is the freshest (pins and verdicts update it first).
   const s = summary && summary.id === view.summary.id ? summary : view.summary;
   const endpoint = endpoints.find((e) => e.id === s.endpointId);
@@ -200,7 +217,7 @@ function Detail({ view, summary, switching, loading, refreshError, endpoints, pr
             Could not refresh this event: {refreshError}
           </p>
         )}
-        <Actions eventId={s.id} />
+        <Actions eventId={s.id} onResend={onResend} />
         <VerdictCard verdict={s.verdict} endpoint={endpoint} provider={providerName(s.provider ?? endpoint?.preset, presets)} />
         <Overview view={view} summary={s} url={url} endpoints={endpoints} presets={presets} now={now} {...on} />
         {/* The body is what people open an event for: it comes before the headers. */}
@@ -216,6 +233,7 @@ function Detail({ view, summary, switching, loading, refreshError, endpoints, pr
             <ParamsTable params={params} label="Query parameters" testId="query-params" rowTestId="query-param" />
           </section>
         )}
+        <Deliveries eventId={s.id} />
       </div>
     </aside>
   );

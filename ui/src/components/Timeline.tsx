@@ -38,6 +38,8 @@ type Props = {
   today: number;
   /** False while a dialog is open: the shortcuts stay out of its way. */
   keyboard: boolean;
+  /** Opens the resend editor with a new, blank request. */
+  onNewRequest?: () => void;
 };
 
 /** Typing in a field, or anywhere in an editor: shortcuts are for the text. */
@@ -78,6 +80,7 @@ export function Timeline({
   onOpen,
   today,
   keyboard,
+  onNewRequest,
 }: Props) {
   // The hook's functions are stable; the api object itself is new each render.
   const { state, rows, match, loadOlder, loadNewer, jumpToNewest: toNewest, pin, setAtTop } = api;
@@ -392,6 +395,17 @@ export function Timeline({
         <span className="pane-count" data-testid="event-count">
           {state.viewSeq === 0 && state.status === "loading" ? "Loading…" : `${formatCount(captured)} captured`}
         </span>
+        {onNewRequest && (
+          <button
+            type="button"
+            className="bar-button new-request"
+            onClick={onNewRequest}
+            title="Write a request from scratch and send it to your handler"
+            data-testid="new-request"
+          >
+            New request…
+          </button>
+        )}
       </div>
       <div className="timeline-toolbar">
         <QueryBox
@@ -428,6 +442,11 @@ export function Timeline({
         {multi.size > 0 && (
           <SelectionBar
             count={multi.size}
+            ids={[...multi]}
+            describe={(id) => {
+              const row = rows[rowIndex.get(id) ?? -1];
+              return row ? `${row.method} ${row.path} (#${id})` : `#${id}`;
+            }}
             onPin={() => pin([...multi], true)}
             onUnpin={() => pin([...multi], false)}
             onClear={clearMulti}

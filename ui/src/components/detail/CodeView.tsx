@@ -9,7 +9,7 @@ import "./codemirror.css";
 
 // Token classes, coloured in detail.css for the light and the dark theme
 // (prefers-color-scheme), so no colour lives in JavaScript.
-const highlighter = tagHighlighter([
+export const jsonHighlighter = tagHighlighter([
   { tag: tags.propertyName, class: "hl-key" },
   { tag: tags.string, class: "hl-string" },
   { tag: tags.number, class: "hl-number" },
@@ -44,7 +44,7 @@ function extensions(isJson: boolean, label: string, wrapping: Compartment, wrap:
     highlightSpecialChars(),
     wrapping.of(wrap ? EditorView.lineWrapping : []),
     keymap.of([...foldKeymap, ...defaultKeymap]),
-    ...(isJson ? [json(), foldGutter(), bracketMatching(), syntaxHighlighting(highlighter)] : []),
+    ...(isJson ? [json(), foldGutter(), bracketMatching(), syntaxHighlighting(jsonHighlighter)] : []),
   ];
 }
 

@@ -37,7 +37,7 @@ function Deliveries({
   const here = deliveries.findIndex((d) => d.id === current);
   if (here >= MAX_DELIVERIES) shown.push(deliveries[here] as EventSummary);
   return (
-    <ol className="deliveries" aria-label="Deliveries of this event" data-testid="deliveries">
+    <ol className="deliveries" aria-label="Deliveries of this event" data-testid="redeliveries">
       {shown.map((d) => {
         const index = deliveries.indexOf(d);
         const prev = index > 0 ? deliveries[index - 1] : undefined;

@@ -1,14 +1,23 @@
+import { useState } from "react";
+import { createPortal } from "react-dom";
 import { formatCount } from "../../lib/format";
+import { ShuffleDialog } from "../resend/ShuffleDialog";
 
 type Props = {
   count: number;
+  /** The selected events' ids, in timeline order. */
+  ids: readonly number[];
+  /** How to name a selected event, e.g. "POST /orders". */
+  describe: (id: number) => string;
   onPin: () => void;
   onUnpin: () => void;
   onClear: () => void;
 };
 
 /** Bulk actions on the multi-selection; more actions plug in here. */
-export function SelectionBar({ count, onPin, onUnpin, onClear }: Props) {
+export function SelectionBar({ count, ids, describe, onPin, onUnpin, onClear }: Props) {
+  // A snapshot of the selection: the dialog sends what was selected when it opened.
+  const [shuffling, setShuffling] = useState<readonly number[] | null>(null);
   return (
     <div className="selection-bar" role="toolbar" aria-label="Selected events" data-testid="selection-bar">
       <span className="selection-count" data-testid="selection-count">
@@ -20,9 +29,23 @@ export function SelectionBar({ count, onPin, onUnpin, onClear }: Props) {
       <button type="button" className="bar-button" onClick={onUnpin} data-testid="selection-unpin">
         Unpin
       </button>
+      {ids.length >= 2 && (
+        <button
+          type="button"
+          className="bar-button"
+          onClick={() => setShuffling([...ids])}
+          title="Send each selected event once, in a random order"
+          data-testid="selection-shuffle"
+        >
+          Send out of order…
+        </button>
+      )}
       <button type="button" className="bar-button subtle" onClick={onClear} title="Clear the selection (Esc)" data-testid="selection-clear">
         Clear
       </button>
+      {/* The bar is transformed (and the timeline a size container): the dialog goes to the body so it covers the window. */}
+      {shuffling &&
+        createPortal(<ShuffleDialog eventIds={shuffling} describe={describe} onClose={() => setShuffling(null)} />, document.body)}
     </div>
   );
 }

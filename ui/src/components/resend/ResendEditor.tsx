@@ -1,0 +1,782 @@
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import {
+  listSchedules,
+  recentTargets,
+  resend,
+  type Endpoint,
+  type EventView,
+  type PresetInfo,
+  type ScheduleInfo,
+  type SignMode,
+} from "../../ipc";
+import { formatSize } from "../../lib/format";
+import { prettyJson } from "../detail/body";
+import { Modal } from "../Modal";
+import { schemeName } from "../verdictText";
+import { BodyDiff } from "./BodyDiff";
+import { BodyEditor } from "./BodyEditor";
+import {
+  base64Size,
+  defaultSigning,
+  expectsJson,
+  filledHeaders,
+  formFrom,
+  headerDiff,
+  headerValue,
+  jsonStatus,
+  jsonStatusWords,
+  MAX_TIMES,
+  METHODS,
+  newestSecret,
+  originalOf,
+  pickSchedule,
+  signatureHeaders,
+  signContext,
+  signingProblem,
+  signingScheme,
+  SPEED_PRESETS,
+  specFrom,
+  urlProblem,
+  type Field,
+  type FieldErrors,
+  type PatternKind,
+  type ResendForm,
+} from "./form";
+import { HeaderDiffTable } from "./HeaderDiffTable";
+import { HeadersEditor } from "./HeadersEditor";
+import { SendProgressView } from "./SendProgressView";
+import { useSend } from "./useSend";
+import { schedulePreview, speedWords } from "./words";
+import "../detail/controls.css";
+import "../detail/detail.css";
+import "../endpoints/endpoints.css";
+import "./resend.css";
+
+type Props = {
+  /** The captured event to start from; null for a new, blank request. */
+  source: EventView | null;
+  endpoints: readonly Endpoint[];
+  presets: readonly PresetInfo[];
+  onClose: () => void;
+};
+
+/** Bodies above this size are checked as JSON after typing pauses, not on every key. */
+const CHECK_NOW_LIMIT = 256 * 1024;
+
+function useSettled<T>(value: T, delayMs: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    if (delayMs === 0) {
+      setSettled(value);
+      return;
+    }
+    const id = window.setTimeout(() => setSettled(value), delayMs);
+    return () => window.clearTimeout(id);
+  }, [value, delayMs]);
+  return delayMs === 0 ? value : settled;
+}
+
+const SIGN_OPTIONS: { mode: SignMode; label: string; help: string }[] = [
+  { mode: "resign", label: "Re-sign", help: "Fresh signature, timestamp and id for this body." },
+  { mode: "keep", label: "Keep original headers", help: "Sent as in the table: an edited body fails the check." },
+  { mode: "missign", label: "Mis-sign", help: "A wrong signature, to test the rejection path." },
+  { mode: "stale", label: "Stale timestamp", help: "Signed, but an hour past the timestamp tolerance." },
+];
+
+/** For a new request there are no original headers: "keep" sends the rows as typed. */
+const BLANK_KEEP = { mode: "keep" as const, label: "Headers as typed", help: "Sent exactly as in the table, not signed." };
+
+const signWords: Record<SignMode, string> = {
+  resign: "re-signed",
+  keep: "headers kept",
+  missign: "mis-signed",
+  stale: "stale timestamp",
+};
+
+type Tab = "request" | "changes";
+
+function FieldError({ id, error, testId }: { id: string; error: string | undefined; testId: string }) {
+  if (!error) return null;
+  return (
+    <span className="field-error" id={id} data-testid={testId}>
+      {error}
+    </span>
+  );
+}
+
+function Section({ title, aside, children, testId }: { title: string; aside?: ReactNode; children: ReactNode; testId?: string }) {
+  return (
+    <section className="resend-section" aria-label={title} data-testid={testId}>
+      <div className="section-head">
+        <h3>{title}</h3>
+        {aside}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+/**
+ * Edit a captured request (or write a new one) and send it to a handler:
+ * method, URL, headers, body, how it is signed and how often it is sent.
+ * It stays open after a send, so the user can tweak and send again.
+ */
+export function ResendEditor({ source, endpoints, presets, onClose }: Props) {
+  const [form, setForm] = useState<ResendForm>(() => formFrom(source, { endpoints, presets, recentTargets: [] }));
+  const original = useMemo(() => originalOf(source), [source]);
+  const [recent, setRecent] = useState<string[]>([]);
+  const [schedules, setSchedules] = useState<ScheduleInfo[] | null>(null);
+  const [methodOther, setMethodOther] = useState(() => !(METHODS as readonly string[]).includes(form.method));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [urlChecked, setUrlChecked] = useState(false);
+  const [tab, setTab] = useState<Tab>("request");
+  const [dirty, setDirty] = useState(false);
+  const [confirmClose, setConfirmClose] = useState(false);
+  const signChosen = useRef(false);
+  const urlTyped = useRef(false);
+  const progressRef = useRef<HTMLDivElement>(null);
+  const keepEditingRef = useRef<HTMLButtonElement>(null);
+  const { state: send, start, cancel } = useSend();
+  const running = send.status === "running";
+  const uid = useId();
+  const ids = (f: string) => ({ input: `${uid}-${f}`, error: `${uid}-${f}-error` });
+
+  const ctx = useMemo(() => signContext(source, endpoints, presets), [source, endpoints, presets]);
+  const provider = source?.summary.provider ?? null;
+
+  const loadTargets = () =>
+    recentTargets().then(
+      (list) => {
+        setRecent(list);
+        // The last target is the likeliest next one, until the user types.
+        setForm((f) => (urlTyped.current || f.url !== "" || !list[0] ? f : { ...f, url: list[0] }));
+      },
+      () => {}, // suggestions are a help, not a requirement
+    );
+
+  useEffect(() => {
+    void loadTargets();
+    listSchedules().then(
+      (list) => {
+        setSchedules(list);
+        setForm((f) => ({ ...f, scheduleProvider: pickSchedule(list, provider, f.scheduleProvider) }));
+      },
+      () => setSchedules([]),
+    );
+  }, []);
+
+  // The question replaces the buttons: focus goes to the safe answer.
+  useEffect(() => {
+    if (confirmClose) keepEditingRef.current?.focus();
+  }, [confirmClose]);
+
+  // Keep what was sent in view as attempts land.
+  useEffect(() => {
+    if (send.status !== "idle") progressRef.current?.scrollIntoView?.({ block: "nearest" });
+  }, [send.status, send.attempts.length, send.waiting]);
+
+  // A send records its URL: offer it next time.
+  useEffect(() => {
+    if (send.status === "finished") void loadTargets();
+  }, [send.status]);
+
+  const edit = (change: Partial<ResendForm>, field?: Field) => {
+    setForm((f) => ({ ...f, ...change }));
+    setDirty(true);
+    setConfirmClose(false);
+    if (field) setErrors((e) => (e[field] ? { ...e, [field]: undefined } : e));
+  };
+
+  // Signing
+  const signEndpoint = endpoints.find((e) => e.id === form.signEndpointId);
+  const scheme = signingScheme(signEndpoint, ctx);
+  const defaultChoice = defaultSigning(signEndpoint, scheme);
+  const problem = signingProblem(form.signMode, signEndpoint, scheme);
+  const signatureNames = scheme ? signatureHeaders(scheme.scheme).map((n) => n.toLowerCase()) : [];
+  const replacing = form.signMode !== "keep";
+
+  const onSignEndpoint = (value: string) => {
+    const id = value === "" ? null : Number(value);
+    const endpoint = endpoints.find((e) => e.id === id);
+    const mode = signChosen.current ? form.signMode : defaultSigning(endpoint, signingScheme(endpoint, ctx)).mode;
+    setForm((f) => ({ ...f, signEndpointId: id, secretLabel: newestSecret(endpoint), signMode: mode }));
+    setErrors((e) => ({ ...e, signing: undefined }));
+  };
+
+  // Body
+  const contentType = headerValue(form.headers, "content-type");
+  const text = form.bodyText;
+  const isJson = text !== null && expectsJson(contentType, original.bodyText, text);
+  const settledText = useSettled(text ?? "", (text?.length ?? 0) > CHECK_NOW_LIMIT ? 400 : 0);
+  const status = useMemo(() => (isJson ? jsonStatus(settledText) : null), [isJson, settledText]);
+  const bodyChanged = text !== original.bodyText;
+
+  const onFormat = () => {
+    if (text === null) return;
+    const pretty = prettyJson(text);
+    if (pretty.ok) edit({ bodyText: pretty.text });
+  };
+
+  // Changes
+  const headerRows = useMemo(() => headerDiff(original.headers, filledHeaders(form.headers)), [original.headers, form.headers]);
+  const changeCount = headerRows.filter((r) => r.kind !== "same").length + (bodyChanged ? 1 : 0);
+
+  // Pattern
+  const schedule = schedules?.find((s) => s.preset === form.scheduleProvider);
+  const speed = Number(form.speed.trim().replace(/[x×]$/i, ""));
+  const preview = schedule ? schedulePreview(schedule, speed) : null;
+
+  const onSend = () => {
+    if (running) return;
+    const built = specFrom(form);
+    setUrlChecked(true);
+    if ("errors" in built) {
+      setErrors(built.errors);
+      return;
+    }
+    setErrors({});
+    setDirty(false);
+    setConfirmClose(false);
+    const eventId = form.eventId;
+    start(
+      (onProgress) => resend(built.spec, onProgress),
+      (run) => run.outcome ?? "Finished.",
+      () => [eventId],
+    );
+  };
+
+  const requestClose = () => {
+    if (dirty && !confirmClose) setConfirmClose(true);
+    else onClose();
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      onSend();
+    }
+  };
+
+  // Checked live once the field was left (or a send tried); an empty field only complains on Send.
+  const urlError = errors.url ?? (urlChecked && form.url.trim() !== "" ? (urlProblem(form.url) ?? undefined) : undefined);
+  const hasErrors = Object.values(errors).some((v) => v !== undefined);
+  const title = source ? `Resend ${source.summary.method} ${source.summary.path}` : "New request";
+  const secrets = signEndpoint?.secrets ?? [];
+
+  return (
+    <Modal
+      title={title}
+      className="resend-editor"
+      testId="resend-editor"
+      closeTestId="resend-close"
+      onClose={requestClose}
+      onEscape={() => {
+        if (dirty && !confirmClose) {
+          setConfirmClose(true);
+          return true;
+        }
+        return false;
+      }}
+    >
+      <div className="resend-layout" onKeyDown={onKeyDown}>
+        <div className="resend-main">
+          <div className="request-line">
+            <label className="field method-field">
+              Method
+              <select
+                value={methodOther ? "" : form.method}
+                data-testid="resend-method"
+                aria-invalid={errors.method ? true : undefined}
+                onChange={(e) => {
+                  if (e.target.value === "") setMethodOther(true);
+                  else {
+                    setMethodOther(false);
+                    edit({ method: e.target.value }, "method");
+                  }
+                }}
+              >
+                {METHODS.map((m) => (
+                  <option key={m} value={m}>
+                    {m}
+                  </option>
+                ))}
+                <option value="">Other…</option>
+              </select>
+            </label>
+            {methodOther && (
+              <label className="field method-other">
+                Other method
+                <input
+                  className="mono"
+                  value={form.method}
+                  spellCheck={false}
+                  autoComplete="off"
+                  data-testid="resend-method-other"
+                  aria-invalid={errors.method ? true : undefined}
+                  aria-describedby={errors.method ? ids("method").error : undefined}
+                  onChange={(e) => edit({ method: e.target.value }, "method")}
+                />
+              </label>
+            )}
+            <label className="field grow">
+              Target URL
+              <input
+                id={ids("url").input}
+                className="mono"
+                type="text"
+                inputMode="url"
+                list={`${uid}-targets`}
+                value={form.url}
+                placeholder="http://localhost:3000/webhooks"
+                spellCheck={false}
+                autoComplete="off"
+                data-autofocus
+                data-testid="resend-url"
+                aria-invalid={urlError ? true : undefined}
+                aria-describedby={urlError ? ids("url").error : undefined}
+                onChange={(e) => {
+                  urlTyped.current = true;
+                  edit({ url: e.target.value }, "url");
+                }}
+                onBlur={() => setUrlChecked(true)}
+              />
+              <datalist id={`${uid}-targets`}>
+                {recent.map((t) => (
+                  <option key={t} value={t} />
+                ))}
+              </datalist>
+            </label>
+          </div>
+          <FieldError id={ids("method").error} error={errors.method} testId="resend-method-error" />
+          <FieldError id={ids("url").error} error={urlError} testId="resend-url-error" />
+
+          {source && (
+            <div
+              className="tabs"
+              role="tablist"
+              aria-label="Request views"
+              onKeyDown={(e) => {
+                if (e.key !== "ArrowLeft" && e.key !== "ArrowRight" && e.key !== "Home" && e.key !== "End") return;
+                e.preventDefault();
+                const next: Tab = e.key === "Home" ? "request" : e.key === "End" ? "changes" : tab === "request" ? "changes" : "request";
+                setTab(next);
+                document.getElementById(`${uid}-tab-${next}`)?.focus();
+              }}
+            >
+              <button
+                type="button"
+                role="tab"
+                id={`${uid}-tab-request`}
+                tabIndex={tab === "request" ? 0 : -1}
+                aria-selected={tab === "request"}
+                aria-controls={`${uid}-panel`}
+                className={tab === "request" ? "tab selected" : "tab"}
+                data-testid="resend-edit-tab"
+                onClick={() => setTab("request")}
+              >
+                Request
+              </button>
+              <button
+                type="button"
+                role="tab"
+                id={`${uid}-tab-changes`}
+                tabIndex={tab === "changes" ? 0 : -1}
+                aria-selected={tab === "changes"}
+                aria-controls={`${uid}-panel`}
+                className={tab === "changes" ? "tab selected" : "tab"}
+                data-testid="resend-diff"
+                onClick={() => setTab("changes")}
+              >
+                Changes{" "}
+                <span className={changeCount > 0 ? "tab-count active" : "tab-count"} data-testid="resend-change-count">
+                  {changeCount === 0 ? "none" : changeCount}
+                </span>
+              </button>
+            </div>
+          )}
+
+          <div
+            className={source ? "resend-panel" : "resend-panel untabbed"}
+            {...(source ? { role: "tabpanel", id: `${uid}-panel`, "aria-labelledby": `${uid}-tab-${tab}` } : {})}
+          >
+            {tab === "request" || !source ? (
+              <>
+                <Section
+                  title="Body"
+                  aside={
+                    text !== null && (
+                      <div className="body-tools">
+                        {source && text !== original.bodyText && original.bodyText !== null && (
+                          <button
+                            type="button"
+                            className="secondary-button compact"
+                            data-testid="resend-body-restore"
+                            onClick={() => edit({ bodyText: original.bodyText })}
+                          >
+                            Restore original
+                          </button>
+                        )}
+                        {isJson && (
+                          <button
+                            type="button"
+                            className="secondary-button compact"
+                            data-testid="resend-format"
+                            disabled={status?.state !== "valid"}
+                            title="Pretty-print the JSON: only whitespace changes, but the bytes sent do"
+                            onClick={onFormat}
+                          >
+                            Format
+                          </button>
+                        )}
+                      </div>
+                    )
+                  }
+                >
+                  {text === null ? (
+                    <p className="body-note" data-testid="resend-body-binary">
+                      Binary body, {formatSize(base64Size(form.bodyBase64 ?? ""))} ({base64Size(form.bodyBase64 ?? "").toLocaleString()} bytes),
+                      sent unchanged: it is not text, so it cannot be edited here.
+                    </p>
+                  ) : (
+                    <>
+                      <p
+                        className={`json-status ${status?.state === "invalid" ? "warn" : status?.state === "valid" ? "ok" : "plain"}`}
+                        data-testid="resend-json-status"
+                        data-state={status?.state ?? "text"}
+                        aria-live="polite"
+                      >
+                        {status ? jsonStatusWords(status) : "Text body: sent exactly as typed"}
+                      </p>
+                      <BodyEditor
+                        value={text}
+                        onChange={(next) => edit({ bodyText: next })}
+                        json={isJson}
+                        label="Request body"
+                        testId="resend-body"
+                      />
+                    </>
+                  )}
+                </Section>
+                <Section title={`Headers (${filledHeaders(form.headers).length})`}>
+                  <HeadersEditor
+                    rows={form.headers}
+                    onChange={(rows) => edit({ headers: rows }, "headers")}
+                    signatureNames={signatureNames}
+                    replacing={replacing}
+                    error={errors.headers}
+                    errorId={ids("headers").error}
+                  />
+                </Section>
+              </>
+            ) : (
+              <div data-testid="resend-diff-view">
+                <Section title="Body">
+                  {text === null ? (
+                    <p className="muted">Binary body: sent unchanged.</p>
+                  ) : !bodyChanged ? (
+                    <p className="muted" data-testid="resend-body-unchanged">
+                      The body is unchanged.
+                    </p>
+                  ) : (
+                    <BodyDiff original={original.bodyText ?? ""} edited={text} json={isJson} />
+                  )}
+                </Section>
+                <Section title="Headers">
+                  {replacing && signatureNames.length > 0 && (
+                    <p className="muted small">
+                      Rows marked “re-signed” are written again for every attempt, whatever they say here.
+                    </p>
+                  )}
+                  <HeaderDiffTable rows={headerRows} replaced={replacing ? signatureNames : []} />
+                </Section>
+              </div>
+            )}
+          </div>
+        </div>
+
+        <div className="resend-side">
+          <fieldset className="resend-fieldset" data-testid="resend-signing">
+            <legend>Signing</legend>
+            <div className="field-row">
+              <label className="field grow">
+                Endpoint
+                <select
+                  value={form.signEndpointId ?? ""}
+                  data-testid="resend-sign-endpoint"
+                  onChange={(e) => onSignEndpoint(e.target.value)}
+                >
+                  {form.signEndpointId === null && <option value="">None chosen</option>}
+                  {endpoints.map((e) => (
+                    <option key={e.id} value={e.id}>
+                      {e.name}
+                      {source && e.id === source.summary.endpointId ? " (event's)" : ""}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label className="field grow">
+                Secret
+                <select
+                  value={form.secretLabel ?? ""}
+                  disabled={secrets.length === 0}
+                  data-testid="resend-sign-secret"
+                  onChange={(e) => setForm((f) => ({ ...f, secretLabel: e.target.value || null }))}
+                >
+                  {secrets.length === 0 && <option value="">No secret</option>}
+                  {secrets.map((s, i) => (
+                    <option key={s.label} value={s.label}>
+                      {s.label}
+                      {i === secrets.length - 1 && secrets.length > 1 ? " (newest)" : ""}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </div>
+            <p className="muted small scheme-line" data-testid="resend-scheme">
+              {scheme
+                ? `Scheme: ${schemeName(scheme.scheme.kind)}${scheme.assumed ? " (assumed construction)" : ""}${
+                    scheme.source === "detected" ? ", as the captured headers suggest" : ""
+                  }`
+                : "No signature scheme for this endpoint."}
+            </p>
+            <div className="choice-list" role="radiogroup" aria-label="How to sign">
+              {(source ? SIGN_OPTIONS : SIGN_OPTIONS.map((o) => (o.mode === "keep" ? BLANK_KEEP : o))).map((o) => (
+                <label key={o.mode} className={form.signMode === o.mode ? "choice selected" : "choice"}>
+                  <input
+                    type="radio"
+                    name={`${uid}-sign`}
+                    value={o.mode}
+                    checked={form.signMode === o.mode}
+                    data-testid={`sign-${o.mode}`}
+                    onChange={() => {
+                      signChosen.current = true;
+                      edit({ signMode: o.mode }, "signing");
+                    }}
+                  />
+                  <span className="choice-text">
+                    <span className="choice-label">{o.label}</span>
+                    <span className="choice-help">{o.help}</span>
+                  </span>
+                </label>
+              ))}
+            </div>
+            {form.signMode === "keep" && defaultChoice.reason && (
+              <p className="muted small" data-testid="resend-sign-reason">
+                {defaultChoice.reason}
+              </p>
+            )}
+            {form.signMode === "keep" && bodyChanged && signatureNames.some((n) => form.headers.some((h) => h.name.toLowerCase() === n)) && (
+              <p className="small warn-text" data-testid="resend-keep-warning">
+                The body was edited: the original signature no longer matches it.
+              </p>
+            )}
+            {(errors.signing ?? problem) && (
+              <p className="small warn-text" data-testid="resend-sign-problem">
+                {errors.signing ?? problem}
+              </p>
+            )}
+          </fieldset>
+
+          <fieldset className="resend-fieldset" data-testid="resend-pattern">
+            <legend>Delivery</legend>
+            <div className="choice-list" role="radiogroup" aria-label="How often to send">
+              <PatternChoice kind="once" form={form} uid={uid} onPick={(pattern) => edit({ pattern })} label="Once" />
+              <PatternChoice
+                kind="times"
+                form={form}
+                uid={uid}
+                onPick={(pattern) => edit({ pattern })}
+                label="Same event id, N times"
+                help="Duplicate delivery: one message id, back to back."
+              >
+                <label className="field inline">
+                  Times
+                  <input
+                    className="narrow"
+                    type="number"
+                    min={1}
+                    max={MAX_TIMES}
+                    value={form.count}
+                    data-testid="pattern-count"
+                    aria-invalid={errors.count ? true : undefined}
+                    aria-describedby={errors.count ? ids("count").error : undefined}
+                    onFocus={() => form.pattern !== "times" && edit({ pattern: "times" })}
+                    onChange={(e) => edit({ count: e.target.value, pattern: "times" }, "count")}
+                  />
+                </label>
+                <FieldError id={ids("count").error} error={errors.count} testId="pattern-count-error" />
+              </PatternChoice>
+              <PatternChoice
+                kind="schedule"
+                form={form}
+                uid={uid}
+                onPick={(pattern) => edit({ pattern })}
+                label="A provider's retry schedule"
+                help="Time compressed; stops at the first 2xx."
+              >
+                {schedules === null ? (
+                  <p className="muted small">Loading schedules…</p>
+                ) : schedules.length === 0 ? (
+                  <p className="muted small">No retry schedules are known.</p>
+                ) : (
+                  <>
+                    <div className="schedule-controls">
+                      <label className="field inline">
+                        Provider
+                        <select
+                          value={form.scheduleProvider}
+                          data-testid="pattern-provider"
+                          onChange={(e) => edit({ scheduleProvider: e.target.value, pattern: "schedule" }, "schedule")}
+                        >
+                          {schedules.map((s) => (
+                            <option key={s.preset} value={s.preset}>
+                              {s.name}
+                            </option>
+                          ))}
+                        </select>
+                      </label>
+                      <label className="field inline">
+                        Speed
+                        <input
+                          className="narrow"
+                          inputMode="decimal"
+                          value={form.speed}
+                          data-testid="pattern-speed"
+                          aria-invalid={errors.speed ? true : undefined}
+                          aria-describedby={errors.speed ? ids("speed").error : undefined}
+                          onChange={(e) => edit({ speed: e.target.value, pattern: "schedule" }, "speed")}
+                        />
+                        ×
+                      </label>
+                    </div>
+                    <div className="speed-presets" role="group" aria-label="Speed presets">
+                      {SPEED_PRESETS.map((p) => (
+                        <button
+                          key={p}
+                          type="button"
+                          className={speed === p ? "secondary-button compact pressed" : "secondary-button compact"}
+                          aria-pressed={speed === p}
+                          data-testid={`pattern-speed-${p}`}
+                          onClick={() => edit({ speed: String(p), pattern: "schedule" }, "speed")}
+                        >
+                          {speedWords(p)}
+                        </button>
+                      ))}
+                    </div>
+                    <FieldError id={ids("speed").error} error={errors.speed} testId="pattern-speed-error" />
+                    <FieldError id={ids("schedule").error} error={errors.schedule} testId="pattern-schedule-error" />
+                    {preview && schedule && (
+                      <div className="schedule-preview" data-testid="pattern-preview">
+                        <p>{preview.summary}</p>
+                        <p className="muted small">Waits: {preview.waits.join(", ")}</p>
+                        {schedule.assumed && (
+                          <p className="small">
+                            <span className="tag warn" data-testid="pattern-assumed">
+                              assumed waits
+                            </span>{" "}
+                            <span className="muted">{schedule.source}</span>
+                          </p>
+                        )}
+                      </div>
+                    )}
+                  </>
+                )}
+              </PatternChoice>
+            </div>
+          </fieldset>
+
+          <section className="resend-section send-section" aria-label="Sent" ref={progressRef} data-testid="resend-progress">
+            <h3>Sent</h3>
+            <SendProgressView state={send} idleText="Nothing sent yet. Each send is also listed under the event." />
+          </section>
+        </div>
+      </div>
+
+      <div className="modal-foot">
+        {confirmClose ? (
+          <div className="foot-actions" role="alertdialog" aria-label="Discard edits">
+            <span className="foot-left warn-text">Close and discard the edits you have not sent?</span>
+            <button type="button" className="secondary-button" ref={keepEditingRef} data-testid="resend-keep-editing" onClick={() => setConfirmClose(false)}>
+              Keep editing
+            </button>
+            <button type="button" className="danger-button" data-testid="resend-discard" onClick={onClose}>
+              Discard and close
+            </button>
+          </div>
+        ) : (
+          <div className="foot-actions">
+            <span className="foot-left small muted send-summary">
+              {hasErrors ? (
+                <span className="error-text" role="alert">
+                  Fix what is marked above to send.
+                </span>
+              ) : running ? (
+                "Closing keeps it going: every attempt is listed under the event."
+              ) : (
+                <>
+                  {form.method.trim() || "?"} → <span className="mono">{form.url.trim() || "…"}</span> ·{" "}
+                  {!source && form.signMode === "keep" ? "unsigned" : signWords[form.signMode]} ·{" "}
+                  {form.pattern === "once" ? "once" : form.pattern === "times" ? `${form.count.trim()} times` : `${schedule?.name ?? "retry"} schedule`}
+                </>
+              )}
+            </span>
+            {running && (
+              <button type="button" className="secondary-button" data-testid="resend-cancel" disabled={send.cancelling} onClick={cancel}>
+                {send.cancelling ? "Cancelling…" : "Cancel"}
+              </button>
+            )}
+            <button
+              type="button"
+              className="primary-button"
+              data-testid="resend-send"
+              disabled={running}
+              title="Send (Ctrl+Enter)"
+              onClick={onSend}
+            >
+              {running ? "Sending…" : send.status === "idle" ? "Send" : "Send again"}
+            </button>
+          </div>
+        )}
+      </div>
+    </Modal>
+  );
+}
+
+function PatternChoice({
+  kind,
+  form,
+  uid,
+  onPick,
+  label,
+  help,
+  children,
+}: {
+  kind: PatternKind;
+  form: ResendForm;
+  uid: string;
+  onPick: (kind: PatternKind) => void;
+  label: string;
+  help?: string;
+  children?: ReactNode;
+}) {
+  const selected = form.pattern === kind;
+  return (
+    <div className={selected ? "choice selected" : "choice"}>
+      <label className="choice-main">
+        <input
+          type="radio"
+          name={`${uid}-pattern`}
+          value={kind}
+          checked={selected}
+          data-testid={`pattern-${kind}`}
+          onChange={() => onPick(kind)}
+        />
+        <span className="choice-text">
+          <span className="choice-label">{label}</span>
+          {help && <span className="choice-help">{help}</span>}
+        </span>
+      </label>
+      {children && selected && <div className="choice-extra">{children}</div>}
+    </div>
+  );
+}

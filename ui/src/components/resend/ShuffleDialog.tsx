@@ -1,0 +1,151 @@
+import { useEffect, useId, useState, type FormEvent } from "react";
+import { recentTargets, resendShuffled, type Delivery, type SignMode } from "../../ipc";
+import { Modal } from "../Modal";
+import { urlProblem } from "./form";
+import { SendProgressView } from "./SendProgressView";
+import { useSend } from "./useSend";
+import "../detail/controls.css";
+import "../detail/detail.css";
+import "../endpoints/endpoints.css";
+import "./resend.css";
+
+type Props = {
+  /** The selected events, at least two. */
+  eventIds: readonly number[];
+  /** How to name an event in the list of what was sent (e.g. "POST /orders"). */
+  describe: (eventId: number) => string;
+  onClose: () => void;
+};
+
+const MODES: { mode: SignMode; label: string; help: string }[] = [
+  { mode: "keep", label: "As captured", help: "Each request exactly as it arrived, original signature headers included." },
+  { mode: "resign", label: "Re-sign", help: "Fresh signatures with each event's endpoint and its newest secret." },
+  { mode: "missign", label: "Mis-sign", help: "Wrong signatures on purpose." },
+  { mode: "stale", label: "Stale timestamp", help: "Signed with a timestamp past the tolerance." },
+];
+
+/** Sends the selected events once each, in a shuffled order, and lists the order they went in. */
+export function ShuffleDialog({ eventIds, describe, onClose }: Props) {
+  const [url, setUrl] = useState("");
+  const [recent, setRecent] = useState<string[]>([]);
+  const [mode, setMode] = useState<SignMode>("keep");
+  const [urlError, setUrlError] = useState<string | null>(null);
+  const { state, start, cancel } = useSend();
+  const running = state.status === "running";
+  const uid = useId();
+
+  useEffect(() => {
+    recentTargets().then(
+      (list) => {
+        setRecent(list);
+        setUrl((u) => (u === "" ? (list[0] ?? "") : u));
+      },
+      () => {},
+    );
+  }, []);
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    if (running) return;
+    const problem = urlProblem(url);
+    setUrlError(problem);
+    if (problem) return;
+    start(
+      (onProgress) => resendShuffled([...eventIds], url.trim(), { mode, endpointId: null, secretLabel: null }, onProgress),
+      (runs) => {
+        const ok = runs.filter((r) => r.attempts.some((a) => a.response && a.response.status >= 200 && a.response.status < 300)).length;
+        return runs.length < eventIds.length
+          ? `Stopped after ${runs.length} of ${eventIds.length} events; ${ok} answered 2xx.`
+          : `Sent ${runs.length} events in shuffled order; ${ok} of ${runs.length} answered 2xx.`;
+      },
+      (p) => (p.kind === "attempt" ? [p.delivery.eventId] : p.kind === "finished" ? [p.run.eventId] : []),
+    );
+  };
+
+  const labelOf = (d: Delivery, i: number) => `${i + 1}. ${d.eventId === null ? "?" : describe(d.eventId)}`;
+
+  return (
+    <Modal
+      title={`Send ${eventIds.length} events out of order`}
+      className="shuffle-dialog"
+      testId="shuffle-dialog"
+      closeTestId="shuffle-close"
+      onClose={onClose}
+    >
+      <form className="editor-form" onSubmit={onSubmit} noValidate>
+        <div className="modal-body">
+          <p className="muted small">
+            Each selected event is sent once, as captured, in a random order: does your handler cope when a later event
+            arrives first?
+          </p>
+          <label className="field">
+            Target URL
+            <input
+              className="mono"
+              list={`${uid}-targets`}
+              value={url}
+              placeholder="http://localhost:3000/webhooks"
+              spellCheck={false}
+              autoComplete="off"
+              data-autofocus
+              data-testid="shuffle-url"
+              aria-invalid={urlError ? true : undefined}
+              aria-describedby={urlError ? `${uid}-url-error` : undefined}
+              onChange={(e) => {
+                setUrl(e.target.value);
+                setUrlError(null);
+              }}
+            />
+            <datalist id={`${uid}-targets`}>
+              {recent.map((t) => (
+                <option key={t} value={t} />
+              ))}
+            </datalist>
+          </label>
+          {urlError && (
+            <span className="field-error" id={`${uid}-url-error`} data-testid="shuffle-url-error">
+              {urlError}
+            </span>
+          )}
+          <fieldset className="resend-fieldset">
+            <legend>Signing</legend>
+            <div className="choice-list" role="radiogroup" aria-label="How to sign">
+              {MODES.map((o) => (
+                <label key={o.mode} className={mode === o.mode ? "choice selected" : "choice"}>
+                  <input
+                    type="radio"
+                    name={`${uid}-sign`}
+                    value={o.mode}
+                    checked={mode === o.mode}
+                    data-testid={`shuffle-sign-${o.mode}`}
+                    onChange={() => setMode(o.mode)}
+                  />
+                  <span className="choice-text">
+                    <span className="choice-label">{o.label}</span>
+                    <span className="choice-help">{o.help}</span>
+                  </span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <section className="resend-section send-section" aria-label="Sent order" data-testid="shuffle-progress">
+            <h3>Order sent</h3>
+            <SendProgressView state={state} labelOf={labelOf} idleText="Nothing sent yet." />
+          </section>
+        </div>
+        <div className="modal-foot">
+          <div className="foot-actions">
+            {running && (
+              <button type="button" className="secondary-button" data-testid="shuffle-cancel" disabled={state.cancelling} onClick={cancel}>
+                {state.cancelling ? "Cancelling…" : "Cancel"}
+              </button>
+            )}
+            <button type="submit" className="primary-button" data-testid="shuffle-send" disabled={running}>
+              {running ? "Sending…" : state.status === "idle" ? "Send in shuffled order" : "Shuffle and send again"}
+            </button>
+          </div>
+        </div>
+      </form>
+    </Modal>
+  );
+}

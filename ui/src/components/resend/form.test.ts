@@ -1,0 +1,274 @@
+import { describe, expect, it } from "vitest";
+import type { EventView, PresetInfo } from "../../ipc";
+import { endpoint, ev, verdict } from "../../test-fixtures";
+import {
+  base64Size,
+  defaultSigning,
+  expectsJson,
+  formFrom,
+  headerDiff,
+  headerRow,
+  jsonStatus,
+  jsonStatusWords,
+  lineColumn,
+  originalOf,
+  pickSchedule,
+  signatureHeaders,
+  signContext,
+  signingProblem,
+  signingScheme,
+  signsTimestamp,
+  specFrom,
+  urlProblem,
+  type ResendForm,
+} from "./form";
+
+const presets: PresetInfo[] = [
+  { id: "kustom", name: "Kustom", scheme: { kind: "standard-webhooks", toleranceS: 300 }, assumed: true },
+  { id: "github", name: "GitHub", scheme: { kind: "github" }, assumed: false },
+];
+
+const secret = (label: string) => ({ label, masked: "…", createdAtMs: 1 });
+
+function view(over: Partial<EventView> = {}, summary: Parameters<typeof ev>[1] = {}): EventView {
+  const s = ev(7, summary);
+  return {
+    summary: s,
+    url: `http://127.0.0.1:9494${s.path}`,
+    headers: [
+      { name: "Content-Type", value: "application/json", binary: false },
+      { name: "X-Hub-Signature-256", value: "sha256=abc", binary: false },
+    ],
+    bodyText: '{"action":"opened"}',
+    bodyBase64: null,
+    refs: [],
+    deliveries: [],
+    ...over,
+  };
+}
+
+const signed = endpoint(1, "Default", "/", { secrets: [secret("old"), secret("new")] });
+const bare = endpoint(2, "Bare", "/bare");
+const kustom = endpoint(3, "Kustom", "/kustom", { preset: "kustom", secrets: [secret("production")] });
+
+describe("signing", () => {
+  it("takes the endpoint's own scheme, else the event's provider preset, else the endpoint's preset", () => {
+    const own = endpoint(4, "Own", "/own", { scheme: { kind: "stripe", toleranceS: 300 } });
+    const ctx = { endpoints: [], presets, provider: "github", verdictScheme: null };
+    expect(signingScheme(own, ctx)).toEqual({ scheme: { kind: "stripe", toleranceS: 300 }, source: "endpoint", assumed: false });
+    expect(signingScheme(signed, ctx)).toEqual({ scheme: { kind: "github" }, source: "preset", assumed: false });
+    expect(signingScheme(kustom, { ...ctx, provider: null })).toMatchObject({ source: "preset", assumed: true });
+    expect(signingScheme(signed, { ...ctx, provider: null, verdictScheme: "shopify" })).toEqual({
+      scheme: { kind: "shopify" },
+      source: "detected",
+      assumed: false,
+    });
+    expect(signingScheme(bare, { ...ctx, provider: null })).toBeNull();
+  });
+
+  it("re-signs by default only with a scheme and a secret, and says why not otherwise", () => {
+    const github = { scheme: { kind: "github" as const }, source: "preset" as const, assumed: false };
+    expect(defaultSigning(signed, github)).toEqual({ mode: "resign", reason: null });
+    expect(defaultSigning(bare, github)).toEqual({ mode: "keep", reason: "Endpoint “Bare” has no secret, so the headers are sent as they are." });
+    expect(defaultSigning(signed, null).reason).toMatch(/no signature scheme/);
+    expect(defaultSigning(undefined, null).reason).toMatch(/No endpoint chosen/);
+  });
+
+  it("names the headers each scheme writes", () => {
+    expect(signatureHeaders({ kind: "github" })).toEqual(["X-Hub-Signature-256", "X-Hub-Signature"]);
+    expect(signatureHeaders({ kind: "standard-webhooks", toleranceS: 300 })).toEqual([
+      "webhook-signature",
+      "webhook-timestamp",
+      "webhook-id",
+      "svix-signature",
+      "svix-timestamp",
+      "svix-id",
+    ]);
+    expect(
+      signatureHeaders({ kind: "combined", schemes: [{ kind: "basic-auth" }, { kind: "shared-secret", header: "X-Challenge" }] }),
+    ).toEqual(["Authorization", "X-Challenge"]);
+  });
+
+  it("knows which schemes can be sent with a stale timestamp", () => {
+    expect(signsTimestamp({ kind: "stripe", toleranceS: 300 })).toBe(true);
+    expect(signsTimestamp({ kind: "github" })).toBe(false);
+    const scheme = { scheme: { kind: "github" as const }, source: "preset" as const, assumed: false };
+    expect(signingProblem("stale", signed, scheme)).toMatch(/signs no timestamp/);
+    expect(signingProblem("missign", bare, scheme)).toMatch(/no secret/);
+    expect(signingProblem("keep", undefined, null)).toBeNull();
+    expect(signingProblem("resign", signed, scheme)).toBeNull();
+  });
+});
+
+describe("form and spec", () => {
+  it("starts from the event: its method, headers, body, endpoint, newest secret, the last target", () => {
+    const v = view({}, { provider: "github", verdict: verdict("valid", { scheme: "github" }) });
+    const form = formFrom(v, { endpoints: [signed], presets, recentTargets: ["http://localhost:3000/hooks", "http://x"] });
+    expect(form).toMatchObject({
+      eventId: 7,
+      method: "POST",
+      url: "http://localhost:3000/hooks",
+      bodyText: '{"action":"opened"}',
+      bodyBase64: null,
+      signMode: "resign",
+      signEndpointId: 1,
+      secretLabel: "new",
+      pattern: "once",
+    });
+    expect(form.headers.map((h) => [h.name, h.value])).toEqual([
+      ["Content-Type", "application/json"],
+      ["X-Hub-Signature-256", "sha256=abc"],
+    ]);
+  });
+
+  it("keeps the headers by default when the endpoint cannot sign, and for a new request", () => {
+    expect(formFrom(view({}, { endpointId: 2 }), { endpoints: [bare], presets, recentTargets: [] }).signMode).toBe("keep");
+    const blank = formFrom(null, { endpoints: [signed], presets, recentTargets: [] });
+    expect(blank).toMatchObject({ eventId: null, method: "POST", url: "", bodyText: "", signMode: "keep", signEndpointId: null });
+    expect(blank.headers.map((h) => h.name)).toEqual(["Content-Type"]);
+  });
+
+  it("keeps a binary body as base64", () => {
+    const v = view({ bodyText: null, bodyBase64: "AAEC/w==" });
+    const form = formFrom(v, { endpoints: [], presets, recentTargets: [] });
+    expect(form.bodyText).toBeNull();
+    expect(form.bodyBase64).toBe("AAEC/w==");
+    const built = specFrom({ ...form, url: "http://localhost:3000" });
+    expect("spec" in built && built.spec).toMatchObject({ bodyText: null, bodyBase64: "AAEC/w==" });
+    expect(base64Size("AAEC/w==")).toBe(4);
+    expect(originalOf(v)).toEqual({ headers: expect.any(Array), bodyText: null, bodyBase64: "AAEC/w==" });
+  });
+
+  it("builds the spec from the edits: order and duplicates kept, empty rows dropped", () => {
+    const form: ResendForm = {
+      ...formFrom(view({}, { provider: "github" }), { endpoints: [signed], presets, recentTargets: [] }),
+      method: " put ",
+      url: " https://handler.test/hook ",
+      headers: [headerRow("X-A", "1"), headerRow("", ""), headerRow("X-A", "2"), headerRow(" Content-Type ", "text/plain")],
+      bodyText: "not json",
+      secretLabel: "old",
+      pattern: "times",
+      count: "3",
+    };
+    expect(specFrom(form)).toEqual({
+      spec: {
+        eventId: 7,
+        method: "put",
+        url: "https://handler.test/hook",
+        headers: [
+          { name: "X-A", value: "1" },
+          { name: "X-A", value: "2" },
+          { name: "Content-Type", value: "text/plain" },
+        ],
+        bodyText: "not json",
+        bodyBase64: null,
+        signing: { mode: "resign", endpointId: 1, secretLabel: "old" },
+        pattern: { kind: "times", count: 3 },
+      },
+    });
+  });
+
+  it("builds a schedule pattern and checks its bounds", () => {
+    const base = formFrom(view(), { endpoints: [signed], presets, recentTargets: ["http://localhost:1"] });
+    expect(specFrom({ ...base, pattern: "schedule", scheduleProvider: "checkout", speed: "3600×" })).toMatchObject({
+      spec: { pattern: { kind: "schedule", provider: "checkout", speed: 3600 } },
+    });
+    expect(specFrom({ ...base, pattern: "schedule", scheduleProvider: "checkout", speed: "0.5" })).toMatchObject({
+      errors: { speed: expect.stringMatching(/from 1/) },
+    });
+    expect(specFrom({ ...base, pattern: "times", count: "101" })).toMatchObject({ errors: { count: "Send 1 to 100 times." } });
+    expect(specFrom({ ...base, pattern: "times", count: "2.5" })).toMatchObject({ errors: { count: expect.any(String) } });
+  });
+
+  it("refuses what the core would refuse, and says why", () => {
+    const base = formFrom(null, { endpoints: [], presets, recentTargets: [] });
+    const built = specFrom({ ...base, method: "BAD METHOD", url: "ftp://x", headers: [headerRow("", "orphan")], signMode: "resign" });
+    expect(built).toEqual({
+      errors: {
+        method: "“BAD METHOD” is not an HTTP method.",
+        url: "Only http:// and https:// URLs can be sent to.",
+        headers: "A header has a value but no name.",
+        signing: expect.stringMatching(/Choose the endpoint/),
+      },
+    });
+    expect(urlProblem("")).toMatch(/Enter the URL/);
+    expect(urlProblem("localhost:3000")).toMatch(/Only http/);
+    expect(urlProblem("not a url")).toMatch(/Not a URL/);
+    expect(urlProblem("http://localhost:3000/webhooks")).toBeNull();
+    expect(specFrom({ ...base, url: "http://x", headers: [headerRow("Bad Name", "v")] })).toMatchObject({
+      errors: { headers: "“Bad Name” is not a valid header name." },
+    });
+  });
+
+  it("sends no secret label when the headers are kept", () => {
+    const base = formFrom(view(), { endpoints: [signed], presets, recentTargets: ["http://x"] });
+    expect(specFrom({ ...base, signMode: "keep" })).toMatchObject({ spec: { signing: { mode: "keep", endpointId: 1, secretLabel: null } } });
+  });
+
+  it("offers the event's provider's schedule first", () => {
+    const schedules = [
+      { preset: "checkout", name: "Checkout", waitsS: [5], assumed: false, source: "" },
+      { preset: "kustom", name: "Kustom", waitsS: [60], assumed: true, source: "" },
+    ];
+    expect(pickSchedule(schedules, "kustom")).toBe("kustom");
+    expect(pickSchedule(schedules, "github")).toBe("checkout");
+    expect(pickSchedule(schedules, "kustom", "checkout")).toBe("checkout");
+    expect(pickSchedule([], null)).toBe("");
+  });
+
+  it("reads the sign context from the event", () => {
+    const v = view({}, { provider: "github", verdict: verdict("no_secret", { scheme: "github" }) });
+    expect(signContext(v, [], presets)).toMatchObject({ provider: "github", verdictScheme: "github" });
+  });
+});
+
+describe("header diff", () => {
+  const h = (name: string, value: string) => ({ name, value });
+
+  it("marks changed, added and removed rows in order", () => {
+    const before = [h("Content-Type", "application/json"), h("X-Sig", "a"), h("X-Old", "1"), h("Accept", "*/*")];
+    const after = [h("content-type", "application/json"), h("X-Sig", "b"), h("Accept", "*/*"), h("X-New", "2")];
+    expect(headerDiff(before, after)).toEqual([
+      { kind: "same", name: "content-type", before: "application/json", after: "application/json" },
+      { kind: "changed", name: "X-Sig", before: "a", after: "b" },
+      { kind: "removed", name: "X-Old", before: "1", after: null },
+      { kind: "same", name: "Accept", before: "*/*", after: "*/*" },
+      { kind: "added", name: "X-New", before: null, after: "2" },
+    ]);
+  });
+
+  it("pairs duplicates in order", () => {
+    const rows = headerDiff([h("X-A", "1"), h("X-A", "2")], [h("X-A", "1"), h("X-A", "3"), h("X-A", "4")]);
+    expect(rows.map((r) => r.kind)).toEqual(["same", "changed", "added"]);
+    expect(rows[1]).toMatchObject({ before: "2", after: "3" });
+  });
+
+  it("is empty for no headers and all-same for no edits", () => {
+    expect(headerDiff([], [])).toEqual([]);
+    expect(headerDiff([h("A", "1")], [h("A", "1")]).every((r) => r.kind === "same")).toBe(true);
+  });
+});
+
+describe("JSON status", () => {
+  it("says valid, or where it breaks as line and column", () => {
+    expect(jsonStatus('{"a": 1}')).toEqual({ state: "valid", duplicateKeys: false });
+    expect(jsonStatus('{"a": 1, "a": 2}')).toEqual({ state: "valid", duplicateKeys: true });
+    expect(jsonStatus("  \n")).toEqual({ state: "empty" });
+    const bad = jsonStatus('{\n  "a": 1,\n  "b": x\n}');
+    expect(bad).toMatchObject({ state: "invalid", line: 3, column: 8 });
+    expect(jsonStatusWords(bad)).toMatch(/^Not valid JSON: line 3 col 8: .+ — it can still be sent as raw text$/);
+    expect(jsonStatusWords(jsonStatus("[1, 2]"))).toBe("Valid JSON");
+  });
+
+  it("converts string positions to lines and columns", () => {
+    expect(lineColumn("abc", 0)).toEqual({ line: 1, column: 1 });
+    expect(lineColumn("ab\ncd", 4)).toEqual({ line: 2, column: 2 });
+    expect(lineColumn("ab\n", 3)).toEqual({ line: 2, column: 1 });
+  });
+
+  it("checks a body as JSON when its type says so or it looks like JSON", () => {
+    expect(expectsJson("application/json; charset=utf-8", null, "oops")).toBe(true);
+    expect(expectsJson(null, '{"a":1}', "edited")).toBe(true);
+    expect(expectsJson("text/plain", "a=1&b=2", "a=1")).toBe(false);
+  });
+});

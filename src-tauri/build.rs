@@ -31,6 +31,7 @@ fn main() {
         "recent_targets",
         "list_samples",
         "list_schedules",
+        "signing_info",
         "notify_state",
         "set_notify_settings",
         "set_view_context",

@@ -8,11 +8,11 @@ use hooklens_core::api::{
     AppInfo, DeliveryRun, Endpoint, EndpointCount, EndpointSpec, ErrorKind, ErrorPayload,
     EventBatch, EventPage, EventView, ListenerState, ListenerStatus, MatchCount, PresetInfo,
     QueryField, ResendSpec, ReverifyOutcome, ReverifyProgress, SampleInfo, ScheduleInfo,
-    SendProgress, Signing, TestEventSpec,
+    SendProgress, Signing, SigningInfo, TestEventSpec,
 };
 use hooklens_core::capture::{self, Listener};
 use hooklens_core::query::{self, Query};
-use hooklens_core::resend::{Cancel, Sender};
+use hooklens_core::resend::{self, Cancel, Sender};
 use hooklens_core::store::{Cursor, PageQuery, Reader, now_ns};
 use hooklens_core::{config, inspect, providers};
 use tauri::ipc::Channel;
@@ -644,4 +644,26 @@ pub fn set_view_context(state: State<'_, AppState>, view: ViewContext) {
 #[tauri::command]
 pub fn subscribe_opens(state: State<'_, AppState>, on_open: Channel<i64>) {
     state.notifier.set_opens(on_open);
+}
+
+/// How a resend of `event_id` (None: a new request) would be signed by
+/// `endpoint_id` (None: the event's endpoint).
+#[tauri::command]
+pub async fn signing_info(
+    app: AppHandle,
+    event_id: Option<i64>,
+    endpoint_id: Option<i64>,
+) -> Result<SigningInfo, ErrorPayload> {
+    off_runtime(app, move |state| {
+        let event = match event_id {
+            Some(id) => Some(locked(&state.counter)?.event(id)?),
+            None => None,
+        };
+        Ok(resend::signing_info(
+            &state.store,
+            event.as_ref(),
+            endpoint_id,
+        ))
+    })
+    .await
 }

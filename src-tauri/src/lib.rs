@@ -202,6 +202,7 @@ pub fn run() {
             commands::recent_targets,
             commands::list_samples,
             commands::list_schedules,
+            commands::signing_info,
             commands::notify_state,
             commands::set_notify_settings,
             commands::set_view_context,

@@ -722,3 +722,45 @@ async fn an_endpoint_chosen_to_sign_signs_as_its_own_provider() {
     );
     assert_eq!(handler.requests().await[0].verified, Some(true));
 }
+
+#[tokio::test]
+async fn the_editor_learns_how_a_resend_would_be_signed() {
+    let h = Harness::start().await;
+    let (kustom, id) = capture_kustom(&h).await;
+    let event = h.store.reader().unwrap().event(id).unwrap();
+    let info = hooklens_core::resend::signing_info(&h.store, Some(&event), None);
+    assert_eq!(info.endpoint_id, Some(kustom));
+    assert_eq!(
+        info.scheme.as_ref().map(Scheme::id),
+        Some("standard-webhooks")
+    );
+    assert!(info.assumed, "Kustom's construction is assumed");
+    assert!(info.signs_timestamp);
+    for name in [
+        "webhook-signature",
+        "webhook-timestamp",
+        "webhook-id",
+        "svix-signature",
+    ] {
+        assert!(
+            info.headers.iter().any(|h| h == name),
+            "{name} in {:?}",
+            info.headers
+        );
+    }
+    assert_eq!(info.secret_labels, ["current"]);
+    assert_eq!(info.default_mode, SignMode::Resign);
+    assert_eq!(info.problem, None);
+
+    // Signed by an endpoint without a secret: sent as it is, and why.
+    let bare = h
+        .store
+        .add_endpoint(&endpoint("GitHub", "/gh", Some("github")))
+        .unwrap();
+    let info = hooklens_core::resend::signing_info(&h.store, Some(&event), Some(bare.id));
+    assert_eq!(info.scheme.as_ref().map(Scheme::id), Some("github"));
+    assert_eq!(info.headers, ["X-Hub-Signature-256", "X-Hub-Signature"]);
+    assert!(!info.signs_timestamp);
+    assert_eq!(info.default_mode, SignMode::Keep);
+    assert!(info.problem.unwrap().contains("no secret"));
+}

@@ -328,6 +328,37 @@ bodyText: string | null,
  */
 bodyBase64: string | null, signing: Signing, pattern: Pattern, };
 
+export type SigningInfo = { 
+/**
+ * The endpoint that signs (the one asked for, else the event's).
+ */
+endpointId: number | null, scheme: Scheme | null, 
+/**
+ * The provider does not publish the construction.
+ */
+assumed: boolean, 
+/**
+ * Headers signing writes; the original's of these names are replaced.
+ */
+headers: Array<string>, 
+/**
+ * The scheme signs a timestamp whose age is checked (a stale one can
+ * be tested).
+ */
+signsTimestamp: boolean, 
+/**
+ * Secret labels, oldest first; the newest signs unless one is chosen.
+ */
+secretLabels: Array<string>, 
+/**
+ * Re-sign when it can, else send the headers as they are.
+ */
+defaultMode: SignMode, 
+/**
+ * Why it cannot re-sign, in words; None when it can.
+ */
+problem: string | null, };
+
 export type DeliveryErrorKind = "connection_refused" | "timeout" | "tls" | "dns" | "invalid" | "other";
 
 export type DeliveryError = { kind: DeliveryErrorKind, 
@@ -499,3 +530,13 @@ export const SCHEME_DEFAULTS: readonly Scheme[] = [
 
 /** How far a signed timestamp may be from the arrival time by default. */
 export const DEFAULT_TOLERANCE_S = 300;
+
+/** Headers the HTTP client sets from the URL and body; typed values are not sent. */
+export const TRANSPORT_HEADERS: readonly string[] = ["host","content-length","transfer-encoding","connection","keep-alive","expect","upgrade"];
+
+/** The most copies one duplicate delivery sends. */
+export const MAX_TIMES = 100;
+
+/** The speed factors a compressed retry schedule accepts. */
+export const MIN_SPEED = 1;
+export const MAX_SPEED = 1000000;

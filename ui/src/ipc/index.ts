@@ -24,12 +24,13 @@ import type {
   ScheduleInfo,
   SendProgress,
   Signing,
+  SigningInfo,
   TestEventSpec,
 } from "./bindings.gen";
 import type { NotifySettings, NotifyState, ViewContext } from "./shell.gen";
 
 export type * from "./bindings.gen";
-export { DEFAULT_TOLERANCE_S, SCHEME_DEFAULTS } from "./bindings.gen";
+export { DEFAULT_TOLERANCE_S, MAX_SPEED, MAX_TIMES, MIN_SPEED, SCHEME_DEFAULTS, TRANSPORT_HEADERS } from "./bindings.gen";
 
 /** A failed command, as the shell reports it: branch on `kind`. */
 export class IpcError extends Error {
@@ -225,6 +226,15 @@ export function sendTestEvent(
 /** Sends from one event (newest first), or with null the newest sends of any kind. */
 export function listRuns(eventId: number | null): Promise<DeliveryRun[]> {
   return call<DeliveryRun[]>("list_runs", { eventId });
+}
+
+/**
+ * How a resend of `eventId` (null: a new request) would be signed by
+ * `endpointId` (null: the event's endpoint): the core's answer, so the editor
+ * never guesses differently from what the core will do.
+ */
+export function signingInfo(eventId: number | null, endpointId: number | null): Promise<SigningInfo> {
+  return call<SigningInfo>("signing_info", { eventId, endpointId });
 }
 
 /** URLs requests were recently sent to, most recent first. */

@@ -366,6 +366,30 @@ pub struct ResendSpec {
     pub pattern: Pattern,
 }
 
+/// How a resend would be signed with an endpoint, for the editor to show
+/// and to choose its default from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SigningInfo {
+    /// The endpoint that signs (the one asked for, else the event's).
+    #[ts(type = "number | null")]
+    pub endpoint_id: Option<i64>,
+    pub scheme: Option<Scheme>,
+    /// The provider does not publish the construction.
+    pub assumed: bool,
+    /// Headers signing writes; the original's of these names are replaced.
+    pub headers: Vec<String>,
+    /// The scheme signs a timestamp whose age is checked (a stale one can
+    /// be tested).
+    pub signs_timestamp: bool,
+    /// Secret labels, oldest first; the newest signs unless one is chosen.
+    pub secret_labels: Vec<String>,
+    /// Re-sign when it can, else send the headers as they are.
+    pub default_mode: SignMode,
+    /// Why it cannot re-sign, in words; None when it can.
+    pub problem: Option<String>,
+}
+
 /// Why a delivery got no response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -616,6 +640,7 @@ pub fn typescript_bindings() -> String {
         Signing::decl(&cfg),
         Pattern::decl(&cfg),
         ResendSpec::decl(&cfg),
+        SigningInfo::decl(&cfg),
         DeliveryErrorKind::decl(&cfg),
         DeliveryError::decl(&cfg),
         DeliveryResponse::decl(&cfg),
@@ -652,6 +677,20 @@ pub fn typescript_bindings() -> String {
          /** How far a signed timestamp may be from the arrival time by default. */\n\
          export const DEFAULT_TOLERANCE_S = {};\n",
         crate::signature::DEFAULT_TOLERANCE_S
+    ));
+    let transport = serde_json::to_string(&crate::resend::client::TRANSPORT_HEADERS)
+        .unwrap_or_else(|_| "[]".to_owned());
+    out.push_str(&format!(
+        "\n/** Headers the HTTP client sets from the URL and body; typed values are not sent. */\n\
+         export const TRANSPORT_HEADERS: readonly string[] = {transport};\n\n\
+         /** The most copies one duplicate delivery sends. */\n\
+         export const MAX_TIMES = {};\n\n\
+         /** The speed factors a compressed retry schedule accepts. */\n\
+         export const MIN_SPEED = {};\n\
+         export const MAX_SPEED = {};\n",
+        crate::resend::MAX_TIMES,
+        crate::resend::MIN_SPEED,
+        crate::resend::MAX_SPEED,
     ));
     out
 }

@@ -13,7 +13,7 @@ use reqwest::Url;
 pub use cancel::Cancel;
 pub use client::{Attempted, Client, DEFAULT_TIMEOUT, Outgoing};
 pub use forward::{FORWARDED_HEADER, was_forwarded};
-pub use prepare::{Draft, default_sign_mode, fresh_id, signing_scheme};
+pub use prepare::{Draft, default_sign_mode, fresh_id, signing_info, signing_scheme};
 pub use run::Sender;
 
 use crate::api::{ErrorKind, ErrorPayload};
@@ -22,6 +22,9 @@ use crate::store::StoreError;
 
 /// At most this many copies in one duplicate delivery.
 pub const MAX_TIMES: u32 = 100;
+/// A compressed schedule runs between real time and a million times faster.
+pub const MIN_SPEED: f64 = 1.0;
+pub const MAX_SPEED: f64 = 1_000_000.0;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ResendError {

@@ -247,6 +247,46 @@ pub fn signing_scheme(
     Ok((endpoint.clone(), scheme, assumed))
 }
 
+/// How a resend of `event` (or a new request) would be signed by
+/// `endpoint_id` (None: the event's endpoint).
+pub fn signing_info(
+    store: &Store,
+    event: Option<&EventDetail>,
+    endpoint_id: Option<i64>,
+) -> crate::api::SigningInfo {
+    let (mode, problem) = default_sign_mode(store, event, endpoint_id);
+    let resolved = signing_scheme(store, event, None, endpoint_id, &[]).ok();
+    let endpoint_id = endpoint_id.or_else(|| event.and_then(|e| e.summary.endpoint_id));
+    let secret_labels = endpoint_id
+        .and_then(|id| store.secrets().get(&id).cloned())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| s.label)
+        .collect();
+    match resolved {
+        Some((endpoint, scheme, assumed)) => crate::api::SigningInfo {
+            endpoint_id: Some(endpoint.id),
+            headers: signature::signature_headers(&scheme),
+            signs_timestamp: signature::max_age_s(&scheme).is_some(),
+            scheme: Some(scheme),
+            assumed,
+            secret_labels,
+            default_mode: mode,
+            problem,
+        },
+        None => crate::api::SigningInfo {
+            endpoint_id,
+            scheme: None,
+            assumed: false,
+            headers: Vec::new(),
+            signs_timestamp: false,
+            secret_labels,
+            default_mode: mode,
+            problem,
+        },
+    }
+}
+
 /// Re-sign when the signing endpoint has a scheme and a secret, else send
 /// the headers as they are; the reason says why not, in words.
 pub fn default_sign_mode(

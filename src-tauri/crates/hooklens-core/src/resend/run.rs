@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::cancel::Cancel;
 use super::client::{Attempted, Client, DEFAULT_TIMEOUT};
 use super::prepare::{self, Draft, Plan};
-use super::{MAX_TIMES, ResendError};
+use super::{MAX_SPEED, MAX_TIMES, MIN_SPEED, ResendError};
 use crate::api::{
     DeliveryKind, DeliveryRun, Pattern, ResendSpec, SendProgress, SignMode, Signing, TestEventSpec,
 };
@@ -387,9 +387,9 @@ fn timing(pattern: &Pattern) -> Result<Timing, ResendError> {
             }
         }
         Pattern::Schedule { provider, speed } => {
-            if !speed.is_finite() || *speed < 1.0 || *speed > 1_000_000.0 {
+            if !speed.is_finite() || *speed < MIN_SPEED || *speed > MAX_SPEED {
                 return Err(ResendError::Invalid(format!(
-                    "speed {speed} is not between 1 (real time) and 1000000"
+                    "speed {speed} is not between {MIN_SPEED} (real time) and {MAX_SPEED}"
                 )));
             }
             let schedule = schedules::retry_schedule(provider).ok_or_else(|| {

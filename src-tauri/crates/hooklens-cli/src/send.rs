@@ -179,17 +179,51 @@ pub fn send(store: &Store, args: SendArgs) -> Result<u8, CliError> {
         },
         (None, None) => Pattern::Once,
     };
-    let sender = Sender::with_timeout(store.clone(), args.timeout.unwrap_or(DEFAULT_TIMEOUT))?;
+    execute(
+        store,
+        Job::Resend {
+            draft,
+            signing,
+            pattern,
+        },
+        args.timeout,
+        args.json,
+    )
+}
+
+/// What `send` and `trigger` ask the core to do.
+enum Job {
+    Resend {
+        draft: Draft,
+        signing: Signing,
+        pattern: Pattern,
+    },
+    Test(TestEventSpec),
+}
+
+/// Runs `job`, printing attempts as they complete; Ctrl-C cancels it.
+fn execute(store: &Store, job: Job, timeout: Option<Duration>, json: bool) -> Result<u8, CliError> {
+    let sender = Sender::with_timeout(store.clone(), timeout.unwrap_or(DEFAULT_TIMEOUT))?;
     let runtime = tokio::runtime::Runtime::new()?;
     let cancel = Cancel::new();
-    let mut printer = Printer::new(args.json);
+    let mut printer = Printer::new(json);
     let result = runtime.block_on(async {
         let mut progress = |p: SendProgress| printer.on(&p);
-        until_ctrl_c(
-            sender.resend_draft(draft, &signing, &pattern, &mut progress, &cancel),
-            &cancel,
-        )
-        .await
+        let work = async {
+            match job {
+                Job::Resend {
+                    draft,
+                    signing,
+                    pattern,
+                } => {
+                    sender
+                        .resend_draft(draft, &signing, &pattern, &mut progress, &cancel)
+                        .await
+                }
+                Job::Test(spec) => sender.send_test(&spec, None, &mut progress, &cancel).await,
+            }
+        };
+        until_ctrl_c(work, &cancel).await
     });
     finish(store, result, printer, &cancel)
 }
@@ -245,19 +279,7 @@ sent unsigned (--endpoint NAME signs with that endpoint's scheme and newest secr
         endpoint_id: endpoint.map(|e| e.id),
         url: Some(to),
     };
-    let sender = Sender::with_timeout(store.clone(), args.timeout.unwrap_or(DEFAULT_TIMEOUT))?;
-    let runtime = tokio::runtime::Runtime::new()?;
-    let cancel = Cancel::new();
-    let mut printer = Printer::new(args.json);
-    let result = runtime.block_on(async {
-        let mut progress = |p: SendProgress| printer.on(&p);
-        until_ctrl_c(
-            sender.send_test(&spec, None, &mut progress, &cancel),
-            &cancel,
-        )
-        .await
-    });
-    finish(store, result, printer, &cancel)
+    execute(store, Job::Test(spec), args.timeout, args.json)
 }
 
 fn list_types(preset: &str, types: &[samples::SampleType], json: bool) -> Result<u8, CliError> {

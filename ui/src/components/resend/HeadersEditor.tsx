@@ -3,7 +3,7 @@ import { headerRow, isTransportHeader, type HeaderRow } from "./form";
 type Props = {
   rows: HeaderRow[];
   onChange: (rows: HeaderRow[]) => void;
-  /** The headers the signing scheme writes (lower case). */
+  /** The headers signing writes, as the core says (signingInfo), in lower case. */
   signatureNames: readonly string[];
   /** Re-signing, mis-signing or a stale timestamp: those headers are replaced. */
   replacing: boolean;
@@ -15,7 +15,8 @@ type Props = {
 export function HeadersEditor({ rows, onChange, signatureNames, replacing, error, errorId }: Props) {
   const update = (key: number, change: Partial<HeaderRow>) =>
     onChange(rows.map((r) => (r.key === key ? { ...r, ...change } : r)));
-  const transportShown = rows.some((r) => isTransportHeader(r.name));
+  // The transport headers in the table, each name once, as typed.
+  const transportNames = [...new Map(rows.filter((r) => isTransportHeader(r.name)).map((r) => [r.name.trim().toLowerCase(), r.name.trim()])).values()];
   return (
     <div className="headers-editor" data-testid="resend-headers">
       {rows.length === 0 ? (
@@ -98,9 +99,9 @@ export function HeadersEditor({ rows, onChange, signatureNames, replacing, error
         <button type="button" className="secondary-button" data-testid="resend-header-add" onClick={() => onChange([...rows, headerRow()])}>
           + Add header
         </button>
-        {transportShown && (
-          <span className="muted small">
-            Host, Content-Length, Transfer-Encoding and Connection are set by the transport from the URL and the body.
+        {transportNames.length > 0 && (
+          <span className="muted small" data-testid="resend-transport-note">
+            {transportNames.join(", ")} {transportNames.length === 1 ? "is" : "are"} set by the transport from the URL and the body.
           </span>
         )}
       </div>

@@ -1,7 +1,17 @@
 import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { Delivery, DeliveryRun, Endpoint, EventView, PresetInfo, ResendSpec, RunningSend, ScheduleInfo, SendProgress } from "../../ipc";
+import type {
+  Delivery,
+  DeliveryRun,
+  Endpoint,
+  EventView,
+  ResendSpec,
+  RunningSend,
+  ScheduleInfo,
+  SendProgress,
+  SigningInfo,
+} from "../../ipc";
 import { endpoint, ev, verdict } from "../../test-fixtures";
 import { editorIn } from "../detail/CodeView";
 
@@ -9,20 +19,45 @@ const ipc = vi.hoisted(() => ({
   resend: vi.fn<(spec: ResendSpec, onProgress: (p: SendProgress) => void) => RunningSend<DeliveryRun>>(),
   recentTargets: vi.fn<() => Promise<string[]>>(),
   listSchedules: vi.fn<() => Promise<ScheduleInfo[]>>(),
+  signingInfo: vi.fn<(eventId: number | null, endpointId: number | null) => Promise<SigningInfo>>(),
 }));
 
 vi.mock("../../ipc", async (importOriginal) => ({ ...(await importOriginal<object>()), ...ipc }));
 
 import { ResendEditor } from "./ResendEditor";
 
-const presets: PresetInfo[] = [
-  { id: "github", name: "GitHub", scheme: { kind: "github" }, assumed: false },
-  { id: "kustom", name: "Kustom", scheme: { kind: "standard-webhooks", toleranceS: 300 }, assumed: true },
-];
-
 const secret = (label: string) => ({ label, masked: "…", createdAtMs: 1 });
 const withSecret = endpoint(1, "Default", "/", { secrets: [secret("old"), secret("production")] });
-const noSecret = endpoint(1, "Default", "/");
+const stripeEndpoint = endpoint(2, "Stripe", "/stripe", { preset: "stripe", secrets: [secret("whsec")] });
+
+/** How the core says the event's GitHub endpoint signs: re-signs with its newest secret. */
+function githubSigning(over: Partial<SigningInfo> = {}): SigningInfo {
+  return {
+    endpointId: 1,
+    scheme: { kind: "github" },
+    assumed: false,
+    headers: ["X-Hub-Signature-256", "X-Hub-Signature"],
+    signsTimestamp: false,
+    secretLabels: ["old", "production"],
+    defaultMode: "resign",
+    problem: null,
+    ...over,
+  };
+}
+
+const NO_SECRET = 'endpoint "Default" has no secret to sign with; add one, or keep the headers as they are';
+const NO_ENDPOINT = "choose the endpoint whose secret signs this request, or keep the headers as they are";
+
+/** A promise resolved (or rejected) when the test says. */
+function deferred<T>() {
+  let resolve: (value: T) => void = () => {};
+  let reject: (err: unknown) => void = () => {};
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
 
 const schedules: ScheduleInfo[] = [
   { preset: "checkout", name: "Checkout", waitsS: [5, 300, 1800, 7200, 18000, 36000, 36000], assumed: false, source: "documented" },
@@ -66,6 +101,7 @@ beforeEach(() => {
   for (const fn of Object.values(ipc)) fn.mockReset();
   ipc.recentTargets.mockResolvedValue(["http://localhost:3000/webhooks", "http://localhost:4000/old"]);
   ipc.listSchedules.mockResolvedValue(schedules);
+  ipc.signingInfo.mockResolvedValue(githubSigning());
   ipc.resend.mockImplementation((spec, progress) => {
     const cancel = vi.fn<() => Promise<void>>().mockResolvedValue();
     let resolve: (run: DeliveryRun) => void = () => {};
@@ -79,10 +115,17 @@ beforeEach(() => {
   });
 });
 
-function open(source: EventView | null, endpoints: Endpoint[] = [withSecret]) {
+function render_(source: EventView | null, endpoints: Endpoint[]) {
   const onClose = vi.fn();
-  const utils = render(<ResendEditor source={source} endpoints={endpoints} presets={presets} onClose={onClose} />);
+  const utils = render(<ResendEditor source={source} endpoints={endpoints} onClose={onClose} />);
   return { ...utils, onClose };
+}
+
+/** Opens the editor and waits for the core's answer on signing. */
+async function open(source: EventView | null, endpoints: Endpoint[] = [withSecret]) {
+  const utils = render_(source, endpoints);
+  await screen.findByTestId("resend-scheme");
+  return utils;
 }
 
 const editor = () => {
@@ -135,8 +178,11 @@ const url = () => screen.getByTestId("resend-url") as HTMLInputElement;
 
 describe("ResendEditor", () => {
   it("starts from the event and sends the edited request: re-signed by default, last target, headers in order", async () => {
-    open(githubEvent());
+    await open(githubEvent());
     await waitFor(() => expect(url().value).toBe("http://localhost:3000/webhooks"));
+    // The core was asked how the event's own endpoint signs.
+    expect(ipc.signingInfo).toHaveBeenCalledTimes(1);
+    expect(ipc.signingInfo).toHaveBeenCalledWith(7, null);
     expect(screen.getByTestId("resend-editor")).toHaveTextContent("Resend POST /github");
     expect(screen.getByTestId("sign-resign")).toBeChecked();
     expect(screen.getByTestId("resend-sign-secret")).toHaveValue("production");
@@ -169,23 +215,142 @@ describe("ResendEditor", () => {
       ],
       bodyText: '{"action":"closed","number":1}',
       bodyBase64: null,
-      signing: { mode: "resign", endpointId: 1, secretLabel: "production" },
+      signing: { mode: "resign", endpointId: null, secretLabel: "production" },
       pattern: { kind: "once" },
     });
   });
 
-  it("keeps the original headers by default when the endpoint has no secret, and says why", async () => {
-    open(githubEvent(), [noSecret]);
+  it("keeps the original headers by default when the core says it cannot re-sign, in the core's words", async () => {
+    // The endpoints list has secrets: the editor believes the core, not its own reading of them.
+    ipc.signingInfo.mockResolvedValue(githubSigning({ secretLabels: [], defaultMode: "keep", problem: NO_SECRET }));
+    await open(githubEvent());
     expect(screen.getByTestId("sign-keep")).toBeChecked();
-    expect(screen.getByTestId("resend-sign-reason")).toHaveTextContent("Endpoint “Default” has no secret");
+    expect(screen.getByTestId("resend-sign-reason")).toHaveTextContent(`Not re-signed: ${NO_SECRET}.`);
+    expect(screen.getByTestId("resend-sign-secret")).toBeDisabled();
+    expect(screen.getByTestId("resend-sign-secret")).toHaveTextContent("No secret");
     expect(screen.queryByTestId("header-replaced")).not.toBeInTheDocument();
-    // Choosing to re-sign anyway says what is missing.
+    expect(screen.queryByTestId("resend-sign-problem")).not.toBeInTheDocument();
+    // Re-signing, mis-signing or a stale timestamp anyway: each warns with the core's reason.
+    for (const mode of ["resign", "missign", "stale"]) {
+      await userEvent.click(screen.getByTestId(`sign-${mode}`));
+      expect(screen.getByTestId("resend-sign-problem")).toHaveTextContent(`Cannot sign: ${NO_SECRET}.`);
+      expect(screen.queryByTestId("resend-sign-reason")).not.toBeInTheDocument();
+    }
+  });
+
+  it("marks the headers the core says signing writes, whatever their case", async () => {
+    ipc.signingInfo.mockResolvedValue(githubSigning({ headers: ["content-type"] }));
+    await open(githubEvent());
+    const rows = screen.getAllByTestId("resend-header-row");
+    expect(within(rows[1] as HTMLElement).getByTestId("header-replaced")).toBeInTheDocument();
+    expect(within(rows[2] as HTMLElement).queryByTestId("header-replaced")).not.toBeInTheDocument();
+    // Kept headers are not replaced: the mark goes.
+    await userEvent.click(screen.getByTestId("sign-keep"));
+    expect(screen.queryByTestId("header-replaced")).not.toBeInTheDocument();
     await userEvent.click(screen.getByTestId("sign-resign"));
-    expect(screen.getByTestId("resend-sign-problem")).toHaveTextContent("no secret");
+    await userEvent.click(screen.getByTestId("resend-diff"));
+    const diffRows = within(screen.getByTestId("resend-diff-view")).getAllByTestId("header-diff-row");
+    expect(diffRows[1]).toHaveTextContent("re-signed");
+    expect(diffRows[2]).not.toHaveTextContent("re-signed");
+  });
+
+  it("names the core's scheme, says when its construction is assumed, and warns when a stale timestamp cannot be tested", async () => {
+    ipc.signingInfo.mockResolvedValue(githubSigning());
+    const first = await open(githubEvent());
+    expect(screen.getByTestId("resend-scheme")).toHaveTextContent(/^Scheme: GitHub$/);
+    expect(screen.getByTestId("sign-stale-warning")).toHaveTextContent("signs no timestamp whose age is checked");
+    first.unmount();
+
+    ipc.signingInfo.mockResolvedValue(
+      githubSigning({ scheme: { kind: "standard-webhooks", toleranceS: 300 }, assumed: true, signsTimestamp: true }),
+    );
+    await open(githubEvent());
+    expect(screen.getByTestId("resend-scheme")).toHaveTextContent("(assumed construction)");
+    expect(screen.queryByTestId("sign-stale-warning")).not.toBeInTheDocument();
+  });
+
+  it("waits for the core before it can send, and re-asks when the signing endpoint changes", async () => {
+    const own = deferred<SigningInfo>();
+    const other = deferred<SigningInfo>();
+    ipc.signingInfo.mockImplementation((_eventId, endpointId) => (endpointId === 2 ? other.promise : own.promise));
+    render_(githubEvent(), [withSecret, stripeEndpoint]);
+    await waitFor(() => expect(url().value).not.toBe(""));
+    expect(screen.getByTestId("resend-sign-loading")).toHaveTextContent("Checking how it would be signed");
+    expect(screen.queryByTestId("sign-resign")).not.toBeInTheDocument();
+    expect(screen.getByTestId("resend-send")).toBeDisabled();
+    expect(screen.getByTestId("resend-sign-endpoint")).toHaveValue("1");
+
+    await act(async () => own.resolve(githubSigning()));
+    expect(screen.getByTestId("sign-resign")).toBeChecked();
+    expect(screen.getByTestId("resend-send")).toBeEnabled();
+
+    // Another endpoint: asked again, loading meanwhile; the core's answer for it is shown.
+    await userEvent.selectOptions(screen.getByTestId("resend-sign-endpoint"), "2");
+    expect(ipc.signingInfo).toHaveBeenLastCalledWith(7, 2);
+    expect(screen.getByTestId("resend-sign-loading")).toBeInTheDocument();
+    expect(screen.getByTestId("resend-send")).toBeDisabled();
+    await act(async () =>
+      other.resolve({
+        endpointId: 2,
+        scheme: { kind: "stripe", toleranceS: 300 },
+        assumed: false,
+        headers: ["Stripe-Signature"],
+        signsTimestamp: true,
+        secretLabels: ["whsec"],
+        defaultMode: "resign",
+        problem: null,
+      }),
+    );
+    expect(screen.getByTestId("resend-scheme")).toHaveTextContent(/^Scheme: Stripe$/);
+    expect(screen.getByTestId("resend-sign-secret")).toHaveValue("whsec");
+    expect(screen.queryByTestId("sign-stale-warning")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("header-replaced")).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByTestId("resend-send"));
+    expect(lastSent().spec.signing).toEqual({ mode: "resign", endpointId: 2, secretLabel: "whsec" });
+
+    // Back to the event's own endpoint: that is null again.
+    await userEvent.selectOptions(screen.getByTestId("resend-sign-endpoint"), "1");
+    expect(ipc.signingInfo).toHaveBeenLastCalledWith(7, null);
+    expect(await screen.findByTestId("resend-scheme")).toHaveTextContent("GitHub");
+    expect(screen.getByTestId("resend-sign-secret")).toHaveValue("production");
+  });
+
+  it("uses the core's default mode only until the user picks one", async () => {
+    ipc.signingInfo.mockImplementation(async (_eventId, endpointId) =>
+      endpointId === 2 ? githubSigning({ endpointId: 2, defaultMode: "keep", problem: NO_SECRET }) : githubSigning(),
+    );
+    await open(githubEvent(), [withSecret, stripeEndpoint]);
+    expect(screen.getByTestId("sign-resign")).toBeChecked();
+    // Not picked yet: the new endpoint's default applies.
+    await userEvent.selectOptions(screen.getByTestId("resend-sign-endpoint"), "2");
+    await waitFor(() => expect(screen.getByTestId("sign-keep")).toBeChecked());
+    await userEvent.selectOptions(screen.getByTestId("resend-sign-endpoint"), "1");
+    await waitFor(() => expect(screen.getByTestId("sign-resign")).toBeChecked());
+    // Picked: it stays, whatever the core's default for the next endpoint.
+    await userEvent.click(screen.getByTestId("sign-missign"));
+    await userEvent.selectOptions(screen.getByTestId("resend-sign-endpoint"), "2");
+    expect(await screen.findByTestId("resend-sign-problem")).toHaveTextContent(NO_SECRET);
+    expect(screen.getByTestId("sign-missign")).toBeChecked();
+  });
+
+  it("says when the core cannot be asked, and still sends the headers as they are", async () => {
+    const { IpcError } = await import("../../ipc");
+    ipc.signingInfo.mockRejectedValue(new IpcError({ kind: "not_found", message: "there is no event 7" }));
+    await open(githubEvent());
+    expect(screen.getByTestId("resend-sign-error")).toHaveTextContent(
+      "Could not check how it would be signed: there is no event 7. The headers can still be sent as they are.",
+    );
+    expect(screen.getByTestId("sign-keep")).toBeChecked();
+    expect(screen.getByTestId("sign-keep")).toBeEnabled();
+    for (const mode of ["resign", "missign", "stale"]) expect(screen.getByTestId(`sign-${mode}`)).toBeDisabled();
+    await waitFor(() => expect(url().value).not.toBe(""));
+    await userEvent.click(screen.getByTestId("resend-send"));
+    expect(lastSent().spec.signing).toEqual({ mode: "keep", endpointId: null, secretLabel: null });
   });
 
   it("warns about invalid JSON but still sends it as raw text", async () => {
-    open(githubEvent());
+    await open(githubEvent());
     await waitFor(() => expect(url().value).not.toBe(""));
     typeBody('{"action": closed}');
     const status = screen.getByTestId("resend-json-status");
@@ -199,7 +364,7 @@ describe("ResendEditor", () => {
   });
 
   it("formats only when asked, keeping every token", async () => {
-    open(githubEvent({ bodyText: '{"n":12345678901234567890}' }));
+    await open(githubEvent({ bodyText: '{"n":12345678901234567890}' }));
     expect(editor().state.doc.toString()).toBe('{"n":12345678901234567890}');
     await userEvent.click(screen.getByTestId("resend-format"));
     expect(editor().state.doc.toString()).toBe('{\n  "n": 12345678901234567890\n}');
@@ -207,7 +372,7 @@ describe("ResendEditor", () => {
 
   it("shows each attempt as it arrives, the wait before the next, and the outcome", async () => {
     vi.spyOn(Date, "now").mockReturnValue(1_000_000);
-    open(githubEvent());
+    await open(githubEvent());
     await waitFor(() => expect(url().value).not.toBe(""));
     await userEvent.click(screen.getByTestId("pattern-schedule"));
     await waitFor(() => expect(screen.getByTestId("pattern-provider")).toHaveValue("checkout"));
@@ -248,7 +413,7 @@ describe("ResendEditor", () => {
   });
 
   it("cancels a running send", async () => {
-    open(githubEvent());
+    await open(githubEvent());
     await waitFor(() => expect(url().value).not.toBe(""));
     await userEvent.click(screen.getByTestId("pattern-times"));
     await userEvent.clear(screen.getByTestId("pattern-count"));
@@ -265,7 +430,7 @@ describe("ResendEditor", () => {
 
   it("says why a send failed", async () => {
     const { IpcError } = await import("../../ipc");
-    open(githubEvent());
+    await open(githubEvent());
     await waitFor(() => expect(url().value).not.toBe(""));
     await userEvent.click(screen.getByTestId("resend-send"));
     await act(async () => lastSent().reject(new IpcError({ kind: "send", message: 'endpoint "Default" has no secret to sign with' })));
@@ -274,7 +439,7 @@ describe("ResendEditor", () => {
 
   it("checks the URL inline and does not send to a bad one", async () => {
     ipc.recentTargets.mockResolvedValue([]);
-    open(null);
+    await open(null);
     expect(url()).toHaveAttribute("placeholder", "http://localhost:3000/webhooks");
     await userEvent.click(screen.getByTestId("resend-send"));
     expect(screen.getByTestId("resend-url-error")).toHaveTextContent("Enter the URL");
@@ -288,12 +453,23 @@ describe("ResendEditor", () => {
   });
 
   it("writes a new request from scratch, unsigned until an endpoint is chosen", async () => {
-    open(null);
+    const noScheme = 'endpoint "Default" has no signature scheme to sign with; choose one in its settings, or keep the headers as they are';
+    ipc.signingInfo.mockImplementation(async (_eventId, endpointId) => ({
+      ...githubSigning({ endpointId, scheme: null, headers: [], secretLabels: endpointId === null ? [] : ["production"] }),
+      defaultMode: "keep",
+      problem: endpointId === null ? NO_ENDPOINT : noScheme,
+    }));
+    await open(null);
+    expect(ipc.signingInfo).toHaveBeenCalledWith(null, null);
     expect(screen.getByTestId("resend-editor")).toHaveTextContent("New request");
     expect(screen.getByTestId("sign-keep")).toBeChecked();
-    expect(screen.getByTestId("resend-sign-reason")).toHaveTextContent("No endpoint chosen");
+    expect(screen.getByTestId("resend-scheme")).toHaveTextContent("No endpoint chosen");
+    expect(screen.getByTestId("resend-sign-reason")).toHaveTextContent(NO_ENDPOINT);
     await userEvent.selectOptions(screen.getByTestId("resend-sign-endpoint"), "1");
-    // The endpoint's preset decides nothing here (none), so it still cannot re-sign.
+    expect(ipc.signingInfo).toHaveBeenLastCalledWith(null, 1);
+    // The core finds no scheme for it, so it still cannot re-sign.
+    expect(await screen.findByTestId("resend-sign-reason")).toHaveTextContent(noScheme);
+    expect(screen.getByTestId("resend-scheme")).toHaveTextContent("No signature scheme for this endpoint.");
     expect(screen.getByTestId("sign-keep")).toBeChecked();
     await waitFor(() => expect(url().value).toBe("http://localhost:3000/webhooks"));
     typeBody('{"hello":"world"}');
@@ -308,7 +484,7 @@ describe("ResendEditor", () => {
   });
 
   it("keeps a binary body unchanged", async () => {
-    open(githubEvent({ bodyText: null, bodyBase64: "AAEC/w==" }));
+    await open(githubEvent({ bodyText: null, bodyBase64: "AAEC/w==" }));
     await waitFor(() => expect(url().value).not.toBe(""));
     expect(screen.getByTestId("resend-body-binary")).toHaveTextContent("Binary body, 4 B (4 bytes), sent unchanged");
     expect(screen.queryByTestId("resend-body")).not.toBeInTheDocument();
@@ -317,7 +493,7 @@ describe("ResendEditor", () => {
   });
 
   it("shows the changes: the body side by side and the header rows that differ", async () => {
-    open(githubEvent());
+    await open(githubEvent());
     expect(screen.getByTestId("resend-change-count")).toHaveTextContent("none");
     typeBody('{"action":"closed","number":1}');
     const values = screen.getAllByTestId("resend-header-value");
@@ -341,7 +517,7 @@ describe("ResendEditor", () => {
   });
 
   it("sends with Ctrl+Enter, from the body too, without adding a line to it", async () => {
-    open(githubEvent());
+    await open(githubEvent());
     await waitFor(() => expect(url().value).not.toBe(""));
     const content = screen.getByTestId("resend-body").querySelector(".cm-content");
     if (!(content instanceof HTMLElement)) throw new Error("no editor content");
@@ -352,14 +528,14 @@ describe("ResendEditor", () => {
   });
 
   it("has no original to compare for a new request", async () => {
-    open(null);
+    await open(null);
     expect(screen.queryByTestId("resend-diff")).not.toBeInTheDocument();
     expect(screen.queryByTestId("resend-body-restore")).not.toBeInTheDocument();
     expect(screen.getByTestId("sign-keep").closest("label")).toHaveTextContent("Headers as typed");
   });
 
   it("asks before discarding unsent edits, and closes at once otherwise", async () => {
-    const { onClose } = open(githubEvent());
+    const { onClose } = await open(githubEvent());
     await userEvent.keyboard("{Escape}");
     expect(onClose).toHaveBeenCalledTimes(1);
     onClose.mockReset();

@@ -1,12 +1,15 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import {
   listSchedules,
+  MAX_TIMES,
   recentTargets,
   resend,
+  signingInfo,
   type Endpoint,
   type EventView,
   type PresetInfo,
   type ScheduleInfo,
+  type SigningInfo,
   type SignMode,
 } from "../../ipc";
 import { formatSize } from "../../lib/format";
@@ -17,7 +20,6 @@ import { BodyDiff } from "./BodyDiff";
 import { BodyEditor } from "./BodyEditor";
 import {
   base64Size,
-  defaultSigning,
   expectsJson,
   filledHeaders,
   formFrom,
@@ -25,15 +27,9 @@ import {
   headerValue,
   jsonStatus,
   jsonStatusWords,
-  MAX_TIMES,
   METHODS,
-  newestSecret,
   originalOf,
   pickSchedule,
-  signatureHeaders,
-  signContext,
-  signingProblem,
-  signingScheme,
   SPEED_PRESETS,
   specFrom,
   urlProblem,
@@ -56,9 +52,13 @@ type Props = {
   /** The captured event to start from; null for a new, blank request. */
   source: EventView | null;
   endpoints: readonly Endpoint[];
-  presets: readonly PresetInfo[];
+  /** @deprecated Unused: the core says how a resend is signed (signingInfo). */
+  presets?: readonly PresetInfo[];
   onClose: () => void;
 };
+
+/** The core's answer on how the chosen endpoint signs, for the endpoint it was asked about. */
+type SignAnswer = { endpointId: number | null } & ({ info: SigningInfo; error?: never } | { info?: never; error: string });
 
 /** Bodies above this size are checked as JSON after typing pauses, not on every key. */
 const CHECK_NOW_LIMIT = 256 * 1024;
@@ -95,6 +95,9 @@ const signWords: Record<SignMode, string> = {
 
 type Tab = "request" | "changes";
 
+/** A message from the core ("endpoint … has no secret") ended as a sentence. */
+const ended = (text: string) => (/[.!?…]$/.test(text) ? text : `${text}.`);
+
 function FieldError({ id, error, testId }: { id: string; error: string | undefined; testId: string }) {
   if (!error) return null;
   return (
@@ -121,8 +124,8 @@ function Section({ title, aside, children, testId }: { title: string; aside?: Re
  * method, URL, headers, body, how it is signed and how often it is sent.
  * It stays open after a send, so the user can tweak and send again.
  */
-export function ResendEditor({ source, endpoints, presets, onClose }: Props) {
-  const [form, setForm] = useState<ResendForm>(() => formFrom(source, { endpoints, presets, recentTargets: [] }));
+export function ResendEditor({ source, endpoints, onClose }: Props) {
+  const [form, setForm] = useState<ResendForm>(() => formFrom(source, { recentTargets: [] }));
   const original = useMemo(() => originalOf(source), [source]);
   const [recent, setRecent] = useState<string[]>([]);
   const [schedules, setSchedules] = useState<ScheduleInfo[] | null>(null);
@@ -132,6 +135,7 @@ export function ResendEditor({ source, endpoints, presets, onClose }: Props) {
   const [tab, setTab] = useState<Tab>("request");
   const [dirty, setDirty] = useState(false);
   const [confirmClose, setConfirmClose] = useState(false);
+  const [signAnswer, setSignAnswer] = useState<SignAnswer | null>(null);
   const signChosen = useRef(false);
   const urlTyped = useRef(false);
   const progressRef = useRef<HTMLDivElement>(null);
@@ -141,7 +145,6 @@ export function ResendEditor({ source, endpoints, presets, onClose }: Props) {
   const uid = useId();
   const ids = (f: string) => ({ input: `${uid}-${f}`, error: `${uid}-${f}-error` });
 
-  const ctx = useMemo(() => signContext(source, endpoints, presets), [source, endpoints, presets]);
   const provider = source?.summary.provider ?? null;
 
   const loadTargets = () =>
@@ -165,6 +168,34 @@ export function ResendEditor({ source, endpoints, presets, onClose }: Props) {
     );
   }, []);
 
+  // How the chosen endpoint (null: the event's own) signs: asked of the core on
+  // opening and whenever the endpoint changes. Its default mode holds until
+  // the user picks one; its newest secret is offered first.
+  useEffect(() => {
+    let live = true;
+    const endpointId = form.signEndpointId;
+    signingInfo(form.eventId, endpointId).then(
+      (info) => {
+        if (!live) return;
+        setSignAnswer({ endpointId, info });
+        setForm((f) => ({
+          ...f,
+          signMode: signChosen.current ? f.signMode : info.defaultMode,
+          secretLabel: info.secretLabels[info.secretLabels.length - 1] ?? null,
+        }));
+      },
+      (err: unknown) => {
+        if (!live) return;
+        setSignAnswer({ endpointId, error: err instanceof Error ? err.message : String(err) });
+        // Nothing is known about signing: only the headers as they are can be sent.
+        setForm((f) => ({ ...f, signMode: "keep", secretLabel: null }));
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [form.eventId, form.signEndpointId]);
+
   // The question replaces the buttons: focus goes to the safe answer.
   useEffect(() => {
     if (confirmClose) keepEditingRef.current?.focus();
@@ -187,20 +218,23 @@ export function ResendEditor({ source, endpoints, presets, onClose }: Props) {
     if (field) setErrors((e) => (e[field] ? { ...e, [field]: undefined } : e));
   };
 
-  // Signing
-  const signEndpoint = endpoints.find((e) => e.id === form.signEndpointId);
-  const scheme = signingScheme(signEndpoint, ctx);
-  const defaultChoice = defaultSigning(signEndpoint, scheme);
-  const problem = signingProblem(form.signMode, signEndpoint, scheme);
-  const signatureNames = scheme ? signatureHeaders(scheme.scheme).map((n) => n.toLowerCase()) : [];
+  // Signing: what the core answered for the endpoint chosen now (an older answer is not shown).
+  const answer = signAnswer?.endpointId === form.signEndpointId ? signAnswer : null;
+  const info = answer?.info ?? null;
+  const signError = answer?.error ?? null;
+  const signLoading = answer === null;
+  const signatureNames = useMemo(() => (info?.headers ?? []).map((n) => n.toLowerCase()), [info]);
   const replacing = form.signMode !== "keep";
+  const eventEndpointId = source?.summary.endpointId ?? null;
+  const eventEndpoint = endpoints.find((e) => e.id === eventEndpointId);
+  // null signs with the event's own endpoint: the select shows it.
+  const shownEndpointId = form.signEndpointId ?? eventEndpoint?.id ?? null;
 
   const onSignEndpoint = (value: string) => {
-    const id = value === "" ? null : Number(value);
-    const endpoint = endpoints.find((e) => e.id === id);
-    const mode = signChosen.current ? form.signMode : defaultSigning(endpoint, signingScheme(endpoint, ctx)).mode;
-    setForm((f) => ({ ...f, signEndpointId: id, secretLabel: newestSecret(endpoint), signMode: mode }));
-    setErrors((e) => ({ ...e, signing: undefined }));
+    const picked = value === "" ? null : Number(value);
+    // Back to the event's own endpoint is "the event's" again, as it opened.
+    const id = picked !== null && picked === eventEndpoint?.id ? null : picked;
+    setForm((f) => (f.signEndpointId === id ? f : { ...f, signEndpointId: id, secretLabel: null }));
   };
 
   // Body
@@ -227,7 +261,7 @@ export function ResendEditor({ source, endpoints, presets, onClose }: Props) {
   const preview = schedule ? schedulePreview(schedule, speed) : null;
 
   const onSend = () => {
-    if (running) return;
+    if (running || signLoading) return;
     const built = specFrom(form);
     setUrlChecked(true);
     if ("errors" in built) {
@@ -261,7 +295,8 @@ export function ResendEditor({ source, endpoints, presets, onClose }: Props) {
   const urlError = errors.url ?? (urlChecked && form.url.trim() !== "" ? (urlProblem(form.url) ?? undefined) : undefined);
   const hasErrors = Object.values(errors).some((v) => v !== undefined);
   const title = source ? `Resend ${source.summary.method} ${source.summary.path}` : "New request";
-  const secrets = signEndpoint?.secrets ?? [];
+  const secrets = info?.secretLabels ?? [];
+  const signOptions = source ? SIGN_OPTIONS : SIGN_OPTIONS.map((o) => (o.mode === "keep" ? BLANK_KEEP : o));
 
   return (
     <Modal
@@ -495,21 +530,21 @@ export function ResendEditor({ source, endpoints, presets, onClose }: Props) {
         </div>
 
         <div className="resend-side">
-          <fieldset className="resend-fieldset" data-testid="resend-signing">
+          <fieldset className="resend-fieldset" data-testid="resend-signing" aria-busy={signLoading || undefined}>
             <legend>Signing</legend>
             <div className="field-row">
               <label className="field grow">
                 Endpoint
                 <select
-                  value={form.signEndpointId ?? ""}
+                  value={shownEndpointId ?? ""}
                   data-testid="resend-sign-endpoint"
                   onChange={(e) => onSignEndpoint(e.target.value)}
                 >
-                  {form.signEndpointId === null && <option value="">None chosen</option>}
+                  {shownEndpointId === null && <option value="">None chosen</option>}
                   {endpoints.map((e) => (
                     <option key={e.id} value={e.id}>
                       {e.name}
-                      {source && e.id === source.summary.endpointId ? " (event's)" : ""}
+                      {e.id === eventEndpointId ? " (event's)" : ""}
                     </option>
                   ))}
                 </select>
@@ -522,57 +557,78 @@ export function ResendEditor({ source, endpoints, presets, onClose }: Props) {
                   data-testid="resend-sign-secret"
                   onChange={(e) => setForm((f) => ({ ...f, secretLabel: e.target.value || null }))}
                 >
-                  {secrets.length === 0 && <option value="">No secret</option>}
-                  {secrets.map((s, i) => (
-                    <option key={s.label} value={s.label}>
-                      {s.label}
+                  {secrets.length === 0 && <option value="">{signLoading ? "…" : "No secret"}</option>}
+                  {secrets.map((label, i) => (
+                    <option key={label} value={label}>
+                      {label}
                       {i === secrets.length - 1 && secrets.length > 1 ? " (newest)" : ""}
                     </option>
                   ))}
                 </select>
               </label>
             </div>
-            <p className="muted small scheme-line" data-testid="resend-scheme">
-              {scheme
-                ? `Scheme: ${schemeName(scheme.scheme.kind)}${scheme.assumed ? " (assumed construction)" : ""}${
-                    scheme.source === "detected" ? ", as the captured headers suggest" : ""
-                  }`
-                : "No signature scheme for this endpoint."}
-            </p>
-            <div className="choice-list" role="radiogroup" aria-label="How to sign">
-              {(source ? SIGN_OPTIONS : SIGN_OPTIONS.map((o) => (o.mode === "keep" ? BLANK_KEEP : o))).map((o) => (
-                <label key={o.mode} className={form.signMode === o.mode ? "choice selected" : "choice"}>
-                  <input
-                    type="radio"
-                    name={`${uid}-sign`}
-                    value={o.mode}
-                    checked={form.signMode === o.mode}
-                    data-testid={`sign-${o.mode}`}
-                    onChange={() => {
-                      signChosen.current = true;
-                      edit({ signMode: o.mode }, "signing");
-                    }}
-                  />
-                  <span className="choice-text">
-                    <span className="choice-label">{o.label}</span>
-                    <span className="choice-help">{o.help}</span>
-                  </span>
-                </label>
-              ))}
-            </div>
-            {form.signMode === "keep" && defaultChoice.reason && (
-              <p className="muted small" data-testid="resend-sign-reason">
-                {defaultChoice.reason}
+            {signLoading ? (
+              <p className="muted small scheme-line" data-testid="resend-sign-loading" role="status">
+                Checking how it would be signed…
               </p>
+            ) : (
+              <>
+                <p className="muted small scheme-line" data-testid="resend-scheme">
+                  {info?.scheme
+                    ? `Scheme: ${schemeName(info.scheme.kind)}${info.assumed ? " (assumed construction)" : ""}`
+                    : signError
+                      ? "Signing is unknown."
+                      : shownEndpointId === null
+                        ? "No endpoint chosen to sign with."
+                        : "No signature scheme for this endpoint."}
+                </p>
+                {signError && (
+                  <p className="small warn-text" data-testid="resend-sign-error" role="alert">
+                    Could not check how it would be signed: {ended(signError)} The headers can still be sent as they are.
+                  </p>
+                )}
+                <div className="choice-list" role="radiogroup" aria-label="How to sign">
+                  {signOptions.map((o) => (
+                    <label key={o.mode} className={form.signMode === o.mode ? "choice selected" : "choice"}>
+                      <input
+                        type="radio"
+                        name={`${uid}-sign`}
+                        value={o.mode}
+                        checked={form.signMode === o.mode}
+                        disabled={signError !== null && o.mode !== "keep"}
+                        data-testid={`sign-${o.mode}`}
+                        onChange={() => {
+                          signChosen.current = true;
+                          edit({ signMode: o.mode });
+                        }}
+                      />
+                      <span className="choice-text">
+                        <span className="choice-label">{o.label}</span>
+                        <span className="choice-help">{o.help}</span>
+                        {o.mode === "stale" && info?.scheme && !info.signsTimestamp && (
+                          <span className="choice-help warn-text" data-testid="sign-stale-warning">
+                            {schemeName(info.scheme.kind)} signs no timestamp whose age is checked, so a stale one cannot be tested.
+                          </span>
+                        )}
+                      </span>
+                    </label>
+                  ))}
+                </div>
+                {form.signMode === "keep" && info?.problem && (
+                  <p className="muted small" data-testid="resend-sign-reason">
+                    Not re-signed: {ended(info.problem)}
+                  </p>
+                )}
+                {form.signMode !== "keep" && info?.problem && (
+                  <p className="small warn-text" data-testid="resend-sign-problem">
+                    Cannot sign: {ended(info.problem)}
+                  </p>
+                )}
+              </>
             )}
-            {form.signMode === "keep" && bodyChanged && signatureNames.some((n) => form.headers.some((h) => h.name.toLowerCase() === n)) && (
+            {form.signMode === "keep" && bodyChanged && signatureNames.some((n) => form.headers.some((h) => h.name.trim().toLowerCase() === n)) && (
               <p className="small warn-text" data-testid="resend-keep-warning">
                 The body was edited: the original signature no longer matches it.
-              </p>
-            )}
-            {(errors.signing ?? problem) && (
-              <p className="small warn-text" data-testid="resend-sign-problem">
-                {errors.signing ?? problem}
               </p>
             )}
           </fieldset>
@@ -712,6 +768,8 @@ export function ResendEditor({ source, endpoints, presets, onClose }: Props) {
                 </span>
               ) : running ? (
                 "Closing keeps it going: every attempt is listed under the event."
+              ) : signLoading ? (
+                "Checking how it would be signed…"
               ) : (
                 <>
                   {form.method.trim() || "?"} → <span className="mono">{form.url.trim() || "…"}</span> ·{" "}
@@ -729,7 +787,7 @@ export function ResendEditor({ source, endpoints, presets, onClose }: Props) {
               type="button"
               className="primary-button"
               data-testid="resend-send"
-              disabled={running}
+              disabled={running || signLoading}
               title="Send (Ctrl+Enter)"
               onClick={onSend}
             >

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type FormEvent } from "react";
-import { recentTargets, resendShuffled, type Delivery, type SignMode } from "../../ipc";
+import { recentTargets, resendShuffled, signingInfo, type Delivery, type SigningInfo, type SignMode } from "../../ipc";
 import { Modal } from "../Modal";
 import { urlProblem } from "./form";
 import { SendProgressView } from "./SendProgressView";
@@ -24,12 +24,31 @@ const MODES: { mode: SignMode; label: string; help: string }[] = [
   { mode: "stale", label: "Stale timestamp", help: "Signed with a timestamp past the tolerance." },
 ];
 
+/** What the core answered, per event, on how its own endpoint would sign it. */
+type Answers = PromiseSettledResult<SigningInfo>[];
+
+/** The events that cannot be signed with `mode`, grouped by the core's reason, in words. */
+function signingWarnings(answers: Answers, mode: SignMode): string[] {
+  const total = answers.length;
+  const counts = new Map<string, number>();
+  const add = (why: string) => counts.set(why, (counts.get(why) ?? 0) + 1);
+  for (const a of answers) {
+    if (a.status === "rejected") add(`could not be checked: ${a.reason instanceof Error ? a.reason.message : String(a.reason)}`);
+    else if (a.value.problem) add(a.value.problem);
+    else if (mode === "stale" && !a.value.signsTimestamp) add("its scheme signs no timestamp whose age is checked, so a stale one cannot be tested");
+  }
+  return [...counts].map(([why, n]) => `${n} of ${total} event${total === 1 ? "" : "s"}: ${why}`);
+}
+
 /** Sends the selected events once each, in a shuffled order, and lists the order they went in. */
 export function ShuffleDialog({ eventIds, describe, onClose }: Props) {
   const [url, setUrl] = useState("");
   const [recent, setRecent] = useState<string[]>([]);
   const [mode, setMode] = useState<SignMode>("keep");
   const [urlError, setUrlError] = useState<string | null>(null);
+  /** Asked of the core once a signing mode is picked; null until it answers. */
+  const [answers, setAnswers] = useState<Answers | null>(null);
+  const signs = mode !== "keep";
   const { state, start, cancel } = useSend();
   const running = state.status === "running";
   const uid = useId();
@@ -43,6 +62,21 @@ export function ShuffleDialog({ eventIds, describe, onClose }: Props) {
       () => {},
     );
   }, []);
+
+  // Each event signs with its own endpoint (and newest secret): ask the core
+  // which of them cannot, before anything is sent.
+  useEffect(() => {
+    if (!signs || answers !== null) return;
+    let live = true;
+    void Promise.allSettled(eventIds.map((id) => signingInfo(id, null))).then((list) => {
+      if (live) setAnswers(list);
+    });
+    return () => {
+      live = false;
+    };
+  }, [signs, answers, eventIds]);
+
+  const warnings = signs && answers ? signingWarnings(answers, mode) : [];
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -127,6 +161,21 @@ export function ShuffleDialog({ eventIds, describe, onClose }: Props) {
                 </label>
               ))}
             </div>
+            {signs && answers === null && (
+              <p className="muted small" data-testid="shuffle-sign-loading" role="status">
+                Checking how each event would be signed…
+              </p>
+            )}
+            {warnings.length > 0 && (
+              <div className="small warn-text sign-problems" data-testid="shuffle-sign-problem">
+                <p>Some events cannot be signed this way: the send stops when it reaches one of them.</p>
+                <ul>
+                  {warnings.map((w) => (
+                    <li key={w}>{w}</li>
+                  ))}
+                </ul>
+              </div>
+            )}
           </fieldset>
           <section className="resend-section send-section" aria-label="Sent order" data-testid="shuffle-progress">
             <h3>Order sent</h3>

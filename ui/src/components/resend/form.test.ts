@@ -1,34 +1,22 @@
 import { describe, expect, it } from "vitest";
-import type { EventView, PresetInfo } from "../../ipc";
-import { endpoint, ev, verdict } from "../../test-fixtures";
+import { MAX_SPEED, MAX_TIMES, TRANSPORT_HEADERS, type EventView } from "../../ipc";
+import { ev } from "../../test-fixtures";
 import {
   base64Size,
-  defaultSigning,
   expectsJson,
   formFrom,
   headerDiff,
   headerRow,
+  isTransportHeader,
   jsonStatus,
   jsonStatusWords,
   lineColumn,
   originalOf,
   pickSchedule,
-  signatureHeaders,
-  signContext,
-  signingProblem,
-  signingScheme,
-  signsTimestamp,
   specFrom,
   urlProblem,
   type ResendForm,
 } from "./form";
-
-const presets: PresetInfo[] = [
-  { id: "kustom", name: "Kustom", scheme: { kind: "standard-webhooks", toleranceS: 300 }, assumed: true },
-  { id: "github", name: "GitHub", scheme: { kind: "github" }, assumed: false },
-];
-
-const secret = (label: string) => ({ label, masked: "…", createdAtMs: 1 });
 
 function view(over: Partial<EventView> = {}, summary: Parameters<typeof ev>[1] = {}): EventView {
   const s = ev(7, summary);
@@ -47,72 +35,19 @@ function view(over: Partial<EventView> = {}, summary: Parameters<typeof ev>[1] =
   };
 }
 
-const signed = endpoint(1, "Default", "/", { secrets: [secret("old"), secret("new")] });
-const bare = endpoint(2, "Bare", "/bare");
-const kustom = endpoint(3, "Kustom", "/kustom", { preset: "kustom", secrets: [secret("production")] });
-
-describe("signing", () => {
-  it("takes the endpoint's own scheme, else the event's provider preset, else the endpoint's preset", () => {
-    const own = endpoint(4, "Own", "/own", { scheme: { kind: "stripe", toleranceS: 300 } });
-    const ctx = { endpoints: [], presets, provider: "github", verdictScheme: null };
-    expect(signingScheme(own, ctx)).toEqual({ scheme: { kind: "stripe", toleranceS: 300 }, source: "endpoint", assumed: false });
-    expect(signingScheme(signed, ctx)).toEqual({ scheme: { kind: "github" }, source: "preset", assumed: false });
-    expect(signingScheme(kustom, { ...ctx, provider: null })).toMatchObject({ source: "preset", assumed: true });
-    expect(signingScheme(signed, { ...ctx, provider: null, verdictScheme: "shopify" })).toEqual({
-      scheme: { kind: "shopify" },
-      source: "detected",
-      assumed: false,
-    });
-    expect(signingScheme(bare, { ...ctx, provider: null })).toBeNull();
-  });
-
-  it("re-signs by default only with a scheme and a secret, and says why not otherwise", () => {
-    const github = { scheme: { kind: "github" as const }, source: "preset" as const, assumed: false };
-    expect(defaultSigning(signed, github)).toEqual({ mode: "resign", reason: null });
-    expect(defaultSigning(bare, github)).toEqual({ mode: "keep", reason: "Endpoint “Bare” has no secret, so the headers are sent as they are." });
-    expect(defaultSigning(signed, null).reason).toMatch(/no signature scheme/);
-    expect(defaultSigning(undefined, null).reason).toMatch(/No endpoint chosen/);
-  });
-
-  it("names the headers each scheme writes", () => {
-    expect(signatureHeaders({ kind: "github" })).toEqual(["X-Hub-Signature-256", "X-Hub-Signature"]);
-    expect(signatureHeaders({ kind: "standard-webhooks", toleranceS: 300 })).toEqual([
-      "webhook-signature",
-      "webhook-timestamp",
-      "webhook-id",
-      "svix-signature",
-      "svix-timestamp",
-      "svix-id",
-    ]);
-    expect(
-      signatureHeaders({ kind: "combined", schemes: [{ kind: "basic-auth" }, { kind: "shared-secret", header: "X-Challenge" }] }),
-    ).toEqual(["Authorization", "X-Challenge"]);
-  });
-
-  it("knows which schemes can be sent with a stale timestamp", () => {
-    expect(signsTimestamp({ kind: "stripe", toleranceS: 300 })).toBe(true);
-    expect(signsTimestamp({ kind: "github" })).toBe(false);
-    const scheme = { scheme: { kind: "github" as const }, source: "preset" as const, assumed: false };
-    expect(signingProblem("stale", signed, scheme)).toMatch(/signs no timestamp/);
-    expect(signingProblem("missign", bare, scheme)).toMatch(/no secret/);
-    expect(signingProblem("keep", undefined, null)).toBeNull();
-    expect(signingProblem("resign", signed, scheme)).toBeNull();
-  });
-});
-
 describe("form and spec", () => {
-  it("starts from the event: its method, headers, body, endpoint, newest secret, the last target", () => {
-    const v = view({}, { provider: "github", verdict: verdict("valid", { scheme: "github" }) });
-    const form = formFrom(v, { endpoints: [signed], presets, recentTargets: ["http://localhost:3000/hooks", "http://x"] });
+  it("starts from the event: its method, headers, body, the last target; signed by the event's own endpoint", () => {
+    const form = formFrom(view(), { recentTargets: ["http://localhost:3000/hooks", "http://x"] });
     expect(form).toMatchObject({
       eventId: 7,
       method: "POST",
       url: "http://localhost:3000/hooks",
       bodyText: '{"action":"opened"}',
       bodyBase64: null,
-      signMode: "resign",
-      signEndpointId: 1,
-      secretLabel: "new",
+      // The core says how it signs (signingInfo): until then the headers are kept and no secret is chosen.
+      signMode: "keep",
+      signEndpointId: null,
+      secretLabel: null,
       pattern: "once",
     });
     expect(form.headers.map((h) => [h.name, h.value])).toEqual([
@@ -121,16 +56,15 @@ describe("form and spec", () => {
     ]);
   });
 
-  it("keeps the headers by default when the endpoint cannot sign, and for a new request", () => {
-    expect(formFrom(view({}, { endpointId: 2 }), { endpoints: [bare], presets, recentTargets: [] }).signMode).toBe("keep");
-    const blank = formFrom(null, { endpoints: [signed], presets, recentTargets: [] });
+  it("starts a new request blank, with a JSON content type", () => {
+    const blank = formFrom(null, { recentTargets: [] });
     expect(blank).toMatchObject({ eventId: null, method: "POST", url: "", bodyText: "", signMode: "keep", signEndpointId: null });
     expect(blank.headers.map((h) => h.name)).toEqual(["Content-Type"]);
   });
 
   it("keeps a binary body as base64", () => {
     const v = view({ bodyText: null, bodyBase64: "AAEC/w==" });
-    const form = formFrom(v, { endpoints: [], presets, recentTargets: [] });
+    const form = formFrom(v, { recentTargets: [] });
     expect(form.bodyText).toBeNull();
     expect(form.bodyBase64).toBe("AAEC/w==");
     const built = specFrom({ ...form, url: "http://localhost:3000" });
@@ -141,11 +75,13 @@ describe("form and spec", () => {
 
   it("builds the spec from the edits: order and duplicates kept, empty rows dropped", () => {
     const form: ResendForm = {
-      ...formFrom(view({}, { provider: "github" }), { endpoints: [signed], presets, recentTargets: [] }),
+      ...formFrom(view({}, { provider: "github" }), { recentTargets: [] }),
       method: " put ",
       url: " https://handler.test/hook ",
       headers: [headerRow("X-A", "1"), headerRow("", ""), headerRow("X-A", "2"), headerRow(" Content-Type ", "text/plain")],
       bodyText: "not json",
+      signMode: "resign",
+      signEndpointId: 1,
       secretLabel: "old",
       pattern: "times",
       count: "3",
@@ -169,26 +105,29 @@ describe("form and spec", () => {
   });
 
   it("builds a schedule pattern and checks its bounds", () => {
-    const base = formFrom(view(), { endpoints: [signed], presets, recentTargets: ["http://localhost:1"] });
+    const base = formFrom(view(), { recentTargets: ["http://localhost:1"] });
     expect(specFrom({ ...base, pattern: "schedule", scheduleProvider: "checkout", speed: "3600×" })).toMatchObject({
       spec: { pattern: { kind: "schedule", provider: "checkout", speed: 3600 } },
     });
     expect(specFrom({ ...base, pattern: "schedule", scheduleProvider: "checkout", speed: "0.5" })).toMatchObject({
       errors: { speed: expect.stringMatching(/from 1/) },
     });
-    expect(specFrom({ ...base, pattern: "times", count: "101" })).toMatchObject({ errors: { count: "Send 1 to 100 times." } });
+    expect(specFrom({ ...base, pattern: "schedule", scheduleProvider: "checkout", speed: String(MAX_SPEED + 1) })).toMatchObject({
+      errors: { speed: expect.stringMatching(/to 1,000,000/) },
+    });
+    expect(specFrom({ ...base, pattern: "times", count: String(MAX_TIMES) })).toMatchObject({ spec: { pattern: { count: MAX_TIMES } } });
+    expect(specFrom({ ...base, pattern: "times", count: String(MAX_TIMES + 1) })).toMatchObject({ errors: { count: "Send 1 to 100 times." } });
     expect(specFrom({ ...base, pattern: "times", count: "2.5" })).toMatchObject({ errors: { count: expect.any(String) } });
   });
 
   it("refuses what the core would refuse, and says why", () => {
-    const base = formFrom(null, { endpoints: [], presets, recentTargets: [] });
-    const built = specFrom({ ...base, method: "BAD METHOD", url: "ftp://x", headers: [headerRow("", "orphan")], signMode: "resign" });
+    const base = formFrom(null, { recentTargets: [] });
+    const built = specFrom({ ...base, method: "BAD METHOD", url: "ftp://x", headers: [headerRow("", "orphan")] });
     expect(built).toEqual({
       errors: {
         method: "“BAD METHOD” is not an HTTP method.",
         url: "Only http:// and https:// URLs can be sent to.",
         headers: "A header has a value but no name.",
-        signing: expect.stringMatching(/Choose the endpoint/),
       },
     });
     expect(urlProblem("")).toMatch(/Enter the URL/);
@@ -200,9 +139,20 @@ describe("form and spec", () => {
     });
   });
 
-  it("sends no secret label when the headers are kept", () => {
-    const base = formFrom(view(), { endpoints: [signed], presets, recentTargets: ["http://x"] });
-    expect(specFrom({ ...base, signMode: "keep" })).toMatchObject({ spec: { signing: { mode: "keep", endpointId: 1, secretLabel: null } } });
+  it("leaves signing to the core: the event's own endpoint (null) unless another is chosen, no secret label when kept", () => {
+    const base = formFrom(view(), { recentTargets: ["http://x"] });
+    expect(specFrom({ ...base, signMode: "resign", secretLabel: "new" })).toMatchObject({
+      spec: { signing: { mode: "resign", endpointId: null, secretLabel: "new" } },
+    });
+    expect(specFrom({ ...base, signMode: "keep", signEndpointId: 2, secretLabel: "new" })).toMatchObject({
+      spec: { signing: { mode: "keep", endpointId: 2, secretLabel: null } },
+    });
+  });
+
+  it("marks the transport headers the core lists, whatever their case", () => {
+    for (const name of TRANSPORT_HEADERS) expect(isTransportHeader(name.toUpperCase())).toBe(true);
+    expect(isTransportHeader(" Host ")).toBe(true);
+    expect(isTransportHeader("X-Hub-Signature-256")).toBe(false);
   });
 
   it("offers the event's provider's schedule first", () => {
@@ -214,11 +164,6 @@ describe("form and spec", () => {
     expect(pickSchedule(schedules, "github")).toBe("checkout");
     expect(pickSchedule(schedules, "kustom", "checkout")).toBe("checkout");
     expect(pickSchedule([], null)).toBe("");
-  });
-
-  it("reads the sign context from the event", () => {
-    const v = view({}, { provider: "github", verdict: verdict("no_secret", { scheme: "github" }) });
-    expect(signContext(v, [], presets)).toMatchObject({ provider: "github", verdictScheme: "github" });
   });
 });
 

@@ -1,18 +1,18 @@
 // The resend editor's form: what the inputs hold (strings, as typed), the
-// ResendSpec built from them (or why it cannot be built), which signing the
-// editor starts with, and the comparisons it shows (header diff, JSON
-// validity). Nothing here touches the DOM.
+// ResendSpec built from them (or why it cannot be built), and the comparisons
+// it shows (header diff, JSON validity). Nothing here touches the DOM. How a
+// request is signed is not decided here: the core answers it (signingInfo).
 import { parse as losslessParse } from "lossless-json";
 import {
-  SCHEME_DEFAULTS,
-  type Endpoint,
+  MAX_SPEED,
+  MAX_TIMES,
+  MIN_SPEED,
+  TRANSPORT_HEADERS,
   type EventView,
   type HeaderPair,
   type Pattern,
-  type PresetInfo,
   type ResendSpec,
   type ScheduleInfo,
-  type Scheme,
   type SignMode,
 } from "../../ipc";
 import { isJsonType, looksLikeJson } from "../detail/body";
@@ -20,27 +20,12 @@ import { isJsonType, looksLikeJson } from "../detail/body";
 /** Offered in the method select; anything else is typed ("Other…"). */
 export const METHODS = ["POST", "PUT", "PATCH", "GET", "DELETE", "HEAD", "OPTIONS"] as const;
 
-/** The core's bounds (resend::MAX_TIMES, and the schedule speed it accepts). */
-export const MAX_TIMES = 100;
-export const MIN_SPEED = 1;
-export const MAX_SPEED = 1_000_000;
 export const SPEED_PRESETS = [1, 60, 600, 3600] as const;
 export const DEFAULT_SPEED = 3600;
 
-/** Set by the HTTP client from the URL and the body: a typed value is not sent. */
-export const TRANSPORT_HEADERS = [
-  "host",
-  "content-length",
-  "transfer-encoding",
-  "connection",
-  "keep-alive",
-  "expect",
-  "upgrade",
-] as const;
-
+/** Set by the HTTP client from the URL and the body (the core's list): a typed value is not sent. */
 export function isTransportHeader(name: string): boolean {
-  const n = name.trim().toLowerCase();
-  return (TRANSPORT_HEADERS as readonly string[]).includes(n);
+  return TRANSPORT_HEADERS.includes(name.trim().toLowerCase());
 }
 
 export type HeaderRow = {
@@ -65,8 +50,9 @@ export type ResendForm = {
   /** The body as text; null when the source body is not text (then `bodyBase64` is sent unchanged). */
   bodyText: string | null;
   bodyBase64: string | null;
+  /** "keep" until the core has said how it would sign (then its default, until the user picks). */
   signMode: SignMode;
-  /** Whose scheme and secrets sign; null: none chosen. */
+  /** Whose scheme and secrets sign; null: the source event's own (none for a new request). */
   signEndpointId: number | null;
   /** null: the endpoint's newest. */
   secretLabel: string | null;
@@ -84,154 +70,8 @@ export type Original = {
   bodyBase64: string | null;
 };
 
-export type Field = "method" | "url" | "headers" | "signing" | "count" | "speed" | "schedule";
+export type Field = "method" | "url" | "headers" | "count" | "speed" | "schedule";
 export type FieldErrors = { [K in Field]?: string | undefined };
-
-// --- Signing ---------------------------------------------------------------
-
-/** Where the editor looks to decide how a request is signed. */
-export type SignContext = {
-  endpoints: readonly Endpoint[];
-  presets: readonly PresetInfo[];
-  /** The source event's provider (preset id), if it was recognised. */
-  provider: string | null;
-  /** The scheme id of the source event's verdict, if any. */
-  verdictScheme: string | null;
-};
-
-export type SigningScheme = {
-  scheme: Scheme;
-  /** Where it comes from: the endpoint's own choice, a preset, or the captured headers. */
-  source: "endpoint" | "preset" | "detected";
-  /** The provider does not publish its construction. */
-  assumed: boolean;
-};
-
-/**
- * The scheme the core signs with for `endpoint` (verification::scheme_for):
- * the endpoint's own, else the preset of the event's provider (or of the
- * endpoint), else the one the captured headers suggest.
- */
-export function signingScheme(endpoint: Endpoint | undefined, ctx: SignContext): SigningScheme | null {
-  if (endpoint?.scheme) return { scheme: endpoint.scheme, source: "endpoint", assumed: false };
-  const presetId = ctx.provider ?? endpoint?.preset ?? null;
-  const preset = presetId ? ctx.presets.find((p) => p.id === presetId) : undefined;
-  if (preset?.scheme) return { scheme: preset.scheme, source: "preset", assumed: preset.assumed };
-  if (ctx.verdictScheme) {
-    const detected = SCHEME_DEFAULTS.find((s) => s.kind === ctx.verdictScheme);
-    if (detected) return { scheme: detected, source: "detected", assumed: false };
-  }
-  return null;
-}
-
-/** The headers a scheme writes when it signs (the core's signature_headers): the original's are replaced. */
-export function signatureHeaders(scheme: Scheme): string[] {
-  const out: string[] = [];
-  const add = (name: string | null | undefined) => {
-    if (name && !out.some((n) => n.toLowerCase() === name.toLowerCase())) out.push(name);
-  };
-  switch (scheme.kind) {
-    case "standard-webhooks":
-      for (const family of ["webhook", "svix"]) {
-        add(`${family}-signature`);
-        add(`${family}-timestamp`);
-        add(`${family}-id`);
-      }
-      break;
-    case "stripe":
-      add("Stripe-Signature");
-      break;
-    case "github":
-      add("X-Hub-Signature-256");
-      add("X-Hub-Signature");
-      break;
-    case "shopify":
-      add("X-Shopify-Hmac-Sha256");
-      break;
-    case "slack":
-      add("X-Slack-Signature");
-      add("X-Slack-Request-Timestamp");
-      break;
-    case "twilio":
-      add("X-Twilio-Signature");
-      break;
-    case "shared-secret":
-      add(scheme.header);
-      break;
-    case "basic-auth":
-      add("Authorization");
-      break;
-    case "hmac":
-      add(scheme.header);
-      add(scheme.timestampHeader);
-      add(scheme.idHeader);
-      break;
-    case "combined":
-      for (const member of scheme.schemes) for (const name of signatureHeaders(member)) add(name);
-      break;
-  }
-  return out;
-}
-
-/** The scheme signs a timestamp whose age the receiver checks (so a stale one can be tested). */
-export function signsTimestamp(scheme: Scheme): boolean {
-  switch (scheme.kind) {
-    case "standard-webhooks":
-    case "stripe":
-    case "slack":
-      return true;
-    case "hmac":
-      return scheme.timestampHeader !== null && scheme.toleranceS !== null;
-    case "combined":
-      return scheme.schemes.some(signsTimestamp);
-    default:
-      return false;
-  }
-}
-
-export type SigningChoice = {
-  mode: SignMode;
-  /** Why it is not re-signed by default, in one line; null when it is. */
-  reason: string | null;
-};
-
-/** Re-sign when the endpoint has a scheme and a secret; otherwise keep the headers, and say why. */
-export function defaultSigning(endpoint: Endpoint | undefined, scheme: SigningScheme | null): SigningChoice {
-  if (!endpoint) {
-    return { mode: "keep", reason: "No endpoint chosen to sign with, so the headers are sent as they are." };
-  }
-  if (!scheme) {
-    return {
-      mode: "keep",
-      reason: `Endpoint “${endpoint.name}” has no signature scheme, so the headers are sent as they are.`,
-    };
-  }
-  if (endpoint.secrets.length === 0) {
-    return {
-      mode: "keep",
-      reason: `Endpoint “${endpoint.name}” has no secret, so the headers are sent as they are.`,
-    };
-  }
-  return { mode: "resign", reason: null };
-}
-
-/** A problem with signing as chosen that the core would refuse, in one line; null when there is none. */
-export function signingProblem(mode: SignMode, endpoint: Endpoint | undefined, scheme: SigningScheme | null): string | null {
-  if (mode === "keep") return null;
-  if (!endpoint) return "Choose the endpoint whose secret signs the request.";
-  if (!scheme) return `Endpoint “${endpoint.name}” has no signature scheme to sign with: choose one in its settings.`;
-  if (endpoint.secrets.length === 0) return `Endpoint “${endpoint.name}” has no secret: add one in its settings.`;
-  if (mode === "stale" && !signsTimestamp(scheme.scheme)) {
-    return "This scheme signs no timestamp whose age is checked, so a stale one cannot be tested.";
-  }
-  return null;
-}
-
-/** The label of an endpoint's newest secret (the last one), the core's default. */
-export function newestSecret(endpoint: Endpoint | undefined): string | null {
-  const secrets = endpoint?.secrets ?? [];
-  return secrets[secrets.length - 1]?.label ?? null;
-}
 
 // --- Form ⇄ spec -------------------------------------------------------------
 
@@ -243,15 +83,6 @@ function bodyOf(view: EventView | null): Pick<ResendForm, "bodyText" | "bodyBase
   return { bodyText: "", bodyBase64: null };
 }
 
-export function signContext(view: EventView | null, endpoints: readonly Endpoint[], presets: readonly PresetInfo[]): SignContext {
-  return {
-    endpoints,
-    presets,
-    provider: view?.summary.provider ?? null,
-    verdictScheme: view?.summary.verdict?.scheme ?? null,
-  };
-}
-
 /** The schedule offered first: the event's provider's, else the first. */
 export function pickSchedule(schedules: readonly ScheduleInfo[], provider: string | null, current = ""): string {
   if (current && schedules.some((s) => s.preset === current)) return current;
@@ -259,14 +90,11 @@ export function pickSchedule(schedules: readonly ScheduleInfo[], provider: strin
   return own?.preset ?? schedules[0]?.preset ?? "";
 }
 
-/** The form for a resend of `view` (null: a new, blank request). */
-export function formFrom(
-  view: EventView | null,
-  ctx: { endpoints: readonly Endpoint[]; presets: readonly PresetInfo[]; recentTargets: readonly string[] },
-): ResendForm {
-  const endpointId = view?.summary.endpointId ?? null;
-  const endpoint = ctx.endpoints.find((e) => e.id === endpointId);
-  const scheme = signingScheme(endpoint, signContext(view, ctx.endpoints, ctx.presets));
+/**
+ * The form for a resend of `view` (null: a new, blank request). It signs with
+ * the event's own endpoint; the mode and secret wait for the core's answer.
+ */
+export function formFrom(view: EventView | null, ctx: { recentTargets: readonly string[] }): ResendForm {
   return {
     eventId: view?.summary.id ?? null,
     method: view?.summary.method ?? "POST",
@@ -275,9 +103,9 @@ export function formFrom(
       ? view.headers.map((h) => headerRow(h.name, h.value, h.binary))
       : [headerRow("Content-Type", "application/json")],
     ...bodyOf(view),
-    signMode: defaultSigning(endpoint, scheme).mode,
-    signEndpointId: endpoint ? endpoint.id : null,
-    secretLabel: newestSecret(endpoint),
+    signMode: "keep",
+    signEndpointId: null,
+    secretLabel: null,
     pattern: "once",
     count: "3",
     scheduleProvider: "",
@@ -336,10 +164,6 @@ export function specFrom(form: ResendForm): { spec: ResendSpec } | { errors: Fie
   const badName = headers.find((h) => h.name !== "" && !TOKEN.test(h.name));
   if (named >= 0) errors.headers = "A header has a value but no name.";
   else if (badName) errors.headers = `“${badName.name}” is not a valid header name.`;
-
-  if (form.signMode !== "keep" && form.signEndpointId === null) {
-    errors.signing = "Choose the endpoint whose secret signs the request, or keep the headers as they are.";
-  }
 
   let pattern: Pattern = { kind: "once" };
   if (form.pattern === "times") {

@@ -382,6 +382,7 @@ async fn refused_connections_timeouts_and_redirects_are_recorded_in_words() {
         .unwrap();
     let response = run.attempts[0].response.clone().unwrap();
     assert_eq!(response.status, 302);
+    assert_eq!(response.reason.as_deref(), Some("Found"));
     assert_eq!(
         response.redirect_to.as_deref(),
         Some("http://example.invalid/elsewhere")

@@ -367,7 +367,11 @@ export type DeliveryError = { kind: DeliveryErrorKind,
  */
 message: string, };
 
-export type DeliveryResponse = { status: number, headers: Array<HeaderView>, bodyText: string | null, bodyBase64: string | null, 
+export type DeliveryResponse = { status: number, 
+/**
+ * The status's standard reason phrase ("Service Unavailable"), if any.
+ */
+reason: string | null, headers: Array<HeaderView>, bodyText: string | null, bodyBase64: string | null, 
 /**
  * The body was longer than what is kept (1 MiB).
  */

@@ -416,6 +416,8 @@ pub struct DeliveryError {
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryResponse {
     pub status: u16,
+    /// The status's standard reason phrase ("Service Unavailable"), if any.
+    pub reason: Option<String>,
     pub headers: Vec<HeaderView>,
     pub body_text: Option<String>,
     pub body_base64: Option<String>,

@@ -276,6 +276,10 @@ fn delivery_from_row(
                 body_parts(row.get::<_, Option<Vec<u8>>>(11)?.unwrap_or_default());
             Some(DeliveryResponse {
                 status,
+                reason: reqwest::StatusCode::from_u16(status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .map(str::to_owned),
                 headers: headers.iter().map(header_view).collect(),
                 body_text,
                 body_base64,

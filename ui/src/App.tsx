@@ -12,6 +12,7 @@ import {
   type QueryField,
 } from "./ipc";
 import { Header } from "./components/Header";
+import { useNotifyBridge } from "./components/notifications/useNotifyBridge";
 import { Sidebar } from "./components/Sidebar";
 import { Timeline } from "./components/Timeline";
 import { DetailPane } from "./components/DetailPane";
@@ -127,6 +128,8 @@ export function App() {
     if (focus) detailRef.current?.focus();
   }, []);
   const onSelectEvent = useCallback((id: number) => setOpened({ id, summary: byId.get(id) ?? null }), [byId]);
+  // A clicked notification opens its event, even when it is not among the loaded rows.
+  useNotifyBridge(state, onSelectEvent);
   const onPin = useCallback((id: number, pinned: boolean) => pin([id], pinned), [pin]);
 
   const onSaved = useCallback((saved: Endpoint) => {

@@ -1,5 +1,6 @@
 import type { AppInfo, ListenerStatus } from "../ipc";
 import { CopyButton } from "./CopyButton";
+import { NotifyControls } from "./notifications/NotifyControls";
 
 type Props = { info: AppInfo | null; loadError: string | null };
 
@@ -45,6 +46,8 @@ export function Header({ info, loadError }: Props) {
           <span className="listen-label">{loadError ? "Hooklens core unavailable" : "Starting…"}</span>
         )}
       </div>
+
+      <NotifyControls />
     </header>
   );
 }

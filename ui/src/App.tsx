@@ -213,7 +213,7 @@ export function App() {
           </span>
         </footer>
       )}
-      {newRequest && <ResendEditor source={null} endpoints={endpoints} presets={presets} onClose={() => setNewRequest(false)} />}
+      {newRequest && <ResendEditor source={null} endpoints={endpoints} onClose={() => setNewRequest(false)} />}
       {editor && (
         <EndpointEditor
           endpoint={editor.endpoint}

@@ -159,7 +159,7 @@ export function DetailPane({
       />
       {resending &&
         createPortal(
-          <ResendEditor source={resending} endpoints={endpoints} presets={presets} onClose={() => setResending(null)} />,
+          <ResendEditor source={resending} endpoints={endpoints} onClose={() => setResending(null)} />,
           document.body,
         )}
     </>

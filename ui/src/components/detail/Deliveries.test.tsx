@@ -12,9 +12,10 @@ vi.mock("../../ipc", async (importOriginal) => ({ ...(await importOriginal<objec
 import { notifyRunsChanged } from "../resend/runsChanged";
 import { Deliveries } from "./Deliveries";
 
-function response(status: number, over: Partial<DeliveryResponse> = {}): DeliveryResponse {
+function response(status: number, reason: string | null, over: Partial<DeliveryResponse> = {}): DeliveryResponse {
   return {
     status,
+    reason,
     headers: [{ name: "content-type", value: "application/json", binary: false }],
     bodyText: '{"ok":true}',
     bodyBase64: null,
@@ -42,7 +43,7 @@ function attempt(n: number, over: Partial<Delivery> = {}): Delivery {
     bodyText: '{"action":"closed"}',
     bodyBase64: null,
     signing: 're-signed (github) with the secret "production" of endpoint "Default"',
-    response: response(200),
+    response: response(200, "OK"),
     error: null,
     durationMs: 12,
     ...over,
@@ -82,13 +83,13 @@ describe("Deliveries", () => {
         2,
         [
           attempt(1, { response: null, error: { kind: "connection_refused", message: "connection refused by 127.0.0.1:3000: nothing is listening there" }, durationMs: 1 }),
-          attempt(2, { response: response(302, { bodyText: null, redirectTo: "https://elsewhere.test/login" }) }),
-          attempt(3, { response: response(500, { bodyText: "boom" }) }),
+          attempt(2, { response: response(302, "Found", { bodyText: null, redirectTo: "https://elsewhere.test/login" }) }),
+          attempt(3, { response: response(500, "Internal Server Error", { bodyText: "boom" }) }),
           attempt(4),
         ],
         { pattern: "checkout retry schedule at 3600× (8 attempts)", outcome: "answered 200 on attempt 4 of 8; the provider stops here" },
       ),
-      run(1, [attempt(1, { response: response(401, { bodyText: "bad signature" }) })], { kind: "forward", pattern: "forwarded", outcome: "answered 401" }),
+      run(1, [attempt(1, { response: response(401, "Unauthorized", { bodyText: "bad signature" }) })], { kind: "forward", pattern: "forwarded", outcome: "answered 401" }),
     ]);
     render(<Deliveries eventId={5} />);
     const runs = await screen.findAllByTestId("delivery-run");
@@ -116,7 +117,7 @@ describe("Deliveries", () => {
   it("expands an attempt: the request as sent and the response, text only", async () => {
     const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
     ipc.listRuns.mockResolvedValue([
-      run(1, [attempt(1, { response: response(200, { bodyText: hostile, bodyTruncated: true, headers: [{ name: "x-evil", value: "<b>bold</b>", binary: false }] }) })]),
+      run(1, [attempt(1, { response: response(200, "OK", { bodyText: hostile, bodyTruncated: true, headers: [{ name: "x-evil", value: "<b>bold</b>", binary: false }] }) })]),
     ]);
     const { container } = render(<Deliveries eventId={5} />);
     const toggle = await screen.findByTestId("delivery-attempt-toggle");
@@ -138,7 +139,7 @@ describe("Deliveries", () => {
   });
 
   it("notes a binary response body instead of showing it", async () => {
-    ipc.listRuns.mockResolvedValue([run(1, [attempt(1, { response: response(200, { bodyText: null, bodyBase64: "AAECAw==" }) })])]);
+    ipc.listRuns.mockResolvedValue([run(1, [attempt(1, { response: response(200, "OK", { bodyText: null, bodyBase64: "AAECAw==" }) })])]);
     render(<Deliveries eventId={5} />);
     await userEvent.click(await screen.findByTestId("delivery-attempt-toggle"));
     expect(screen.getByTestId("delivery-response-body")).toHaveTextContent("Binary body, 4 B (4 bytes)");

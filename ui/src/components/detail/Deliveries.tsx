@@ -3,8 +3,9 @@ import { listRuns, type Delivery, type DeliveryKind, type DeliveryRun, type Head
 import { formatDateTime, formatSize } from "../../lib/format";
 import { base64Size } from "../resend/form";
 import { useRunsChanged } from "../resend/runsChanged";
-import { StatusChip } from "../resend/StatusChip";
+import { AttemptSummary, StatusChip } from "../resend/StatusChip";
 import { bodyPreview, durationMs } from "../resend/words";
+import "../forms.css";
 import "../resend/resend.css";
 import "./deliveries.css";
 
@@ -127,9 +128,7 @@ function Attempt({ delivery: d }: { delivery: Delivery }) {
         <span className="disclosure" aria-hidden="true">
           {open ? "▾" : "▸"}
         </span>
-        <span className="attempt-n">#{d.attempt}</span>
-        <StatusChip delivery={d} />
-        <span className="attempt-ms muted">{durationMs(d.durationMs)}</span>
+        <AttemptSummary delivery={d} />
         {!error && response && !response.redirectTo && response.bodyText && (
           <span className="attempt-peek mono muted" data-testid="delivery-preview">
             {bodyPreview(response.bodyText, 80)}
@@ -217,7 +216,7 @@ function Body({ text, base64, truncated, testId }: { text: string | null; base64
     return (
       <>
         {note}
-        <pre className="exchange-body" data-testid={testId}>
+        <pre className="body-box exchange-body" data-testid={testId}>
           {text}
         </pre>
       </>

@@ -7,6 +7,8 @@ import {
   type Endpoint,
   type PresetInfo,
 } from "../../ipc";
+import { FieldError } from "../FieldError";
+import { HeaderRowsEditor } from "../HeaderRowsEditor";
 import { schemeName } from "../verdictText";
 import {
   formFrom,
@@ -28,6 +30,7 @@ import { describeScheme, editedAsJson, hasTolerance, isSchemeKind, SCHEME_KINDS,
 import { SecretsSection } from "./SecretsSection";
 import type { Reverify } from "./useReverify";
 import "../detail/controls.css";
+import "../forms.css";
 import "./endpoints.css";
 
 type Props = {
@@ -48,15 +51,6 @@ type Props = {
 };
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-function FieldError({ id, error, testId }: { id: string; error: string | undefined; testId: string }) {
-  if (!error) return null;
-  return (
-    <span className="field-error" id={id} data-testid={testId}>
-      {error}
-    </span>
-  );
-}
 
 /** Create or edit an endpoint: routing, provider, scheme, secrets, configured response. */
 export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, onRemoved, listenUrl }: Props) {
@@ -196,7 +190,7 @@ export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, 
       title={current ? `Edit endpoint “${current.name}”` : "New endpoint"}
       onClose={onClose}
       onEscape={onEscape}
-      className="endpoint-editor"
+      className="endpoint-editor form-dialog"
       testId="endpoint-editor"
       closeTestId="endpoint-close"
     >
@@ -393,47 +387,12 @@ export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, 
 
               <fieldset className="headers-fieldset">
                 <legend>Headers</legend>
-                {form.headers.map((row, i) => (
-                  <div className="header-edit-row" key={row.key} data-testid="response-header-row">
-                    <input
-                      className="mono"
-                      value={row.name}
-                      placeholder="Name"
-                      aria-label={`Header ${i + 1} name`}
-                      spellCheck={false}
-                      data-testid="response-header-name"
-                      onChange={(e) =>
-                        set(
-                          "headers",
-                          form.headers.map((r) => (r.key === row.key ? { ...r, name: e.target.value } : r)),
-                        )
-                      }
-                    />
-                    <input
-                      className="mono"
-                      value={row.value}
-                      placeholder="Value"
-                      aria-label={`Header ${i + 1} value`}
-                      spellCheck={false}
-                      data-testid="response-header-value"
-                      onChange={(e) =>
-                        set(
-                          "headers",
-                          form.headers.map((r) => (r.key === row.key ? { ...r, value: e.target.value } : r)),
-                        )
-                      }
-                    />
-                    <button
-                      type="button"
-                      className="secondary-button compact"
-                      aria-label={`Remove header ${i + 1}`}
-                      data-testid="response-header-remove"
-                      onClick={() => set("headers", form.headers.filter((r) => r.key !== row.key))}
-                    >
-                      ✕
-                    </button>
-                  </div>
-                ))}
+                <HeaderRowsEditor
+                  rows={form.headers}
+                  onChange={(rows) => set("headers", rows)}
+                  rowClass="header-edit-row"
+                  testId="response-header"
+                />
                 <button
                   type="button"
                   className="link-button"

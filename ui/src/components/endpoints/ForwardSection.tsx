@@ -1,5 +1,6 @@
 import { useId } from "react";
 import type { ForwardMode } from "../../ipc";
+import { FieldError } from "../FieldError";
 
 type Props = {
   url: string;
@@ -51,11 +52,7 @@ export function ForwardSection({ url, mode, error, onUrl, onMode, onCheck }: Pro
         data-testid="forward-url"
         {...(error ? { "aria-invalid": true as const, "aria-describedby": `${uid}-error` } : {})}
       />
-      {error && (
-        <span className="field-error" id={`${uid}-error`} data-testid="forward-url-error">
-          {error}
-        </span>
-      )}
+      <FieldError id={`${uid}-error`} error={error} testId="forward-url-error" />
       <fieldset className="forward-modes" disabled={!on}>
         <legend>Who answers the sender</legend>
         {MODES.map((m) => (

@@ -153,7 +153,7 @@ function delivery(attempt: number, over: Partial<Delivery> = {}): Delivery {
     bodyText: "{}",
     bodyBase64: null,
     signing: 're-signed (github) with the secret "production" of endpoint "Default"',
-    response: { status: 200, headers: [], bodyText: '{"ok":true}', bodyBase64: null, bodyTruncated: false, redirectTo: null },
+    response: { status: 200, reason: "OK", headers: [], bodyText: '{"ok":true}', bodyBase64: null, bodyTruncated: false, redirectTo: null },
     error: null,
     durationMs: 12,
     ...over,
@@ -392,7 +392,7 @@ describe("ResendEditor", () => {
     act(() => s.progress({ kind: "waiting", nextAttempt: 2, atMs: 1_004_000 }));
     expect(screen.getByTestId("resend-running")).toHaveTextContent("Waiting — attempt 2 of 8 in 4 s");
     const redirected = delivery(2, {
-      response: { status: 302, headers: [], bodyText: null, bodyBase64: null, bodyTruncated: false, redirectTo: "https://elsewhere.test/" },
+      response: { status: 302, reason: "Found", headers: [], bodyText: null, bodyBase64: null, bodyTruncated: false, redirectTo: "https://elsewhere.test/" },
     });
     act(() => s.progress({ kind: "attempt", delivery: redirected }));
     act(() => s.progress({ kind: "attempt", delivery: delivery(3) }));

@@ -7,13 +7,13 @@ import {
   signingInfo,
   type Endpoint,
   type EventView,
-  type PresetInfo,
   type ScheduleInfo,
   type SigningInfo,
   type SignMode,
 } from "../../ipc";
 import { formatSize } from "../../lib/format";
 import { prettyJson } from "../detail/body";
+import { FieldError } from "../FieldError";
 import { Modal } from "../Modal";
 import { schemeName } from "../verdictText";
 import { BodyDiff } from "./BodyDiff";
@@ -38,22 +38,22 @@ import {
   type PatternKind,
   type ResendForm,
 } from "./form";
+import { Choice } from "./Choice";
 import { HeaderDiffTable } from "./HeaderDiffTable";
 import { HeadersEditor } from "./HeadersEditor";
 import { SendProgressView } from "./SendProgressView";
+import { TargetUrlInput } from "./TargetUrlInput";
 import { useSend } from "./useSend";
 import { schedulePreview, speedWords } from "./words";
 import "../detail/controls.css";
 import "../detail/detail.css";
-import "../endpoints/endpoints.css";
+import "../forms.css";
 import "./resend.css";
 
 type Props = {
   /** The captured event to start from; null for a new, blank request. */
   source: EventView | null;
   endpoints: readonly Endpoint[];
-  /** @deprecated Unused: the core says how a resend is signed (signingInfo). */
-  presets?: readonly PresetInfo[];
   onClose: () => void;
 };
 
@@ -97,15 +97,6 @@ type Tab = "request" | "changes";
 
 /** A message from the core ("endpoint … has no secret") ended as a sentence. */
 const ended = (text: string) => (/[.!?…]$/.test(text) ? text : `${text}.`);
-
-function FieldError({ id, error, testId }: { id: string; error: string | undefined; testId: string }) {
-  if (!error) return null;
-  return (
-    <span className="field-error" id={id} data-testid={testId}>
-      {error}
-    </span>
-  );
-}
 
 function Section({ title, aside, children, testId }: { title: string; aside?: ReactNode; children: ReactNode; testId?: string }) {
   return (
@@ -301,7 +292,7 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
   return (
     <Modal
       title={title}
-      className="resend-editor"
+      className="resend-editor form-dialog"
       testId="resend-editor"
       closeTestId="resend-close"
       onClose={requestClose}
@@ -355,31 +346,18 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
             )}
             <label className="field grow">
               Target URL
-              <input
+              <TargetUrlInput
                 id={ids("url").input}
-                className="mono"
-                type="text"
-                inputMode="url"
-                list={`${uid}-targets`}
                 value={form.url}
-                placeholder="http://localhost:3000/webhooks"
-                spellCheck={false}
-                autoComplete="off"
-                data-autofocus
-                data-testid="resend-url"
-                aria-invalid={urlError ? true : undefined}
-                aria-describedby={urlError ? ids("url").error : undefined}
-                onChange={(e) => {
+                recent={recent}
+                testId="resend-url"
+                errorId={urlError ? ids("url").error : null}
+                onChange={(url) => {
                   urlTyped.current = true;
-                  edit({ url: e.target.value }, "url");
+                  edit({ url }, "url");
                 }}
                 onBlur={() => setUrlChecked(true)}
               />
-              <datalist id={`${uid}-targets`}>
-                {recent.map((t) => (
-                  <option key={t} value={t} />
-                ))}
-              </datalist>
             </label>
           </div>
           <FieldError id={ids("method").error} error={errors.method} testId="resend-method-error" />
@@ -589,29 +567,29 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
                 )}
                 <div className="choice-list" role="radiogroup" aria-label="How to sign">
                   {signOptions.map((o) => (
-                    <label key={o.mode} className={form.signMode === o.mode ? "choice selected" : "choice"}>
-                      <input
-                        type="radio"
-                        name={`${uid}-sign`}
-                        value={o.mode}
-                        checked={form.signMode === o.mode}
-                        disabled={signError !== null && o.mode !== "keep"}
-                        data-testid={`sign-${o.mode}`}
-                        onChange={() => {
-                          signChosen.current = true;
-                          edit({ signMode: o.mode });
-                        }}
-                      />
-                      <span className="choice-text">
-                        <span className="choice-label">{o.label}</span>
-                        <span className="choice-help">{o.help}</span>
-                        {o.mode === "stale" && info?.scheme && !info.signsTimestamp && (
+                    <Choice
+                      key={o.mode}
+                      name={`${uid}-sign`}
+                      value={o.mode}
+                      checked={form.signMode === o.mode}
+                      disabled={signError !== null && o.mode !== "keep"}
+                      testId={`sign-${o.mode}`}
+                      onPick={() => {
+                        signChosen.current = true;
+                        edit({ signMode: o.mode });
+                      }}
+                      label={o.label}
+                      help={o.help}
+                      note={
+                        o.mode === "stale" &&
+                        info?.scheme &&
+                        !info.signsTimestamp && (
                           <span className="choice-help warn-text" data-testid="sign-stale-warning">
                             {schemeName(info.scheme.kind)} signs no timestamp whose age is checked, so a stale one cannot be tested.
                           </span>
-                        )}
-                      </span>
-                    </label>
+                        )
+                      }
+                    />
                   ))}
                 </div>
                 {form.signMode === "keep" && info?.problem && (
@@ -820,20 +798,16 @@ function PatternChoice({
   const selected = form.pattern === kind;
   return (
     <div className={selected ? "choice selected" : "choice"}>
-      <label className="choice-main">
-        <input
-          type="radio"
-          name={`${uid}-pattern`}
-          value={kind}
-          checked={selected}
-          data-testid={`pattern-${kind}`}
-          onChange={() => onPick(kind)}
-        />
-        <span className="choice-text">
-          <span className="choice-label">{label}</span>
-          {help && <span className="choice-help">{help}</span>}
-        </span>
-      </label>
+      <Choice
+        className="choice-main"
+        name={`${uid}-pattern`}
+        value={kind}
+        checked={selected}
+        testId={`pattern-${kind}`}
+        onPick={() => onPick(kind)}
+        label={label}
+        help={help}
+      />
       {children && selected && <div className="choice-extra">{children}</div>}
     </div>
   );

@@ -1,8 +1,8 @@
 import { useEffect, useState } from "react";
 import type { Delivery } from "../../ipc";
-import { StatusChip } from "./StatusChip";
+import { AttemptSummary } from "./StatusChip";
 import type { SendState } from "./useSend";
-import { bodyPreview, countdownWords, durationMs } from "./words";
+import { bodyPreview, countdownWords } from "./words";
 
 /** Ticks while a countdown is shown. */
 function useTick(active: boolean, ms = 250): number {
@@ -21,9 +21,7 @@ export function AttemptLine({ delivery, label }: { delivery: Delivery; label?: s
   const { response, error } = delivery;
   return (
     <li className="attempt-line" data-testid="resend-attempt" data-attempt={delivery.attempt}>
-      <span className="attempt-n">{label ?? `#${delivery.attempt}`}</span>
-      <StatusChip delivery={delivery} />
-      <span className="attempt-ms muted">{durationMs(delivery.durationMs)}</span>
+      <AttemptSummary delivery={delivery} label={label} />
       {error && (
         <span className="attempt-error error-text" data-testid="resend-attempt-error">
           {error.message}

@@ -1,12 +1,15 @@
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { recentTargets, resendShuffled, signingInfo, type Delivery, type SigningInfo, type SignMode } from "../../ipc";
+import { FieldError } from "../FieldError";
 import { Modal } from "../Modal";
+import { Choice } from "./Choice";
 import { urlProblem } from "./form";
 import { SendProgressView } from "./SendProgressView";
+import { TargetUrlInput } from "./TargetUrlInput";
 import { useSend } from "./useSend";
 import "../detail/controls.css";
 import "../detail/detail.css";
-import "../endpoints/endpoints.css";
+import "../forms.css";
 import "./resend.css";
 
 type Props = {
@@ -101,7 +104,7 @@ export function ShuffleDialog({ eventIds, describe, onClose }: Props) {
   return (
     <Modal
       title={`Send ${eventIds.length} events out of order`}
-      className="shuffle-dialog"
+      className="shuffle-dialog form-dialog"
       testId="shuffle-dialog"
       closeTestId="shuffle-close"
       onClose={onClose}
@@ -114,51 +117,32 @@ export function ShuffleDialog({ eventIds, describe, onClose }: Props) {
           </p>
           <label className="field">
             Target URL
-            <input
-              className="mono"
-              list={`${uid}-targets`}
+            <TargetUrlInput
               value={url}
-              placeholder="http://localhost:3000/webhooks"
-              spellCheck={false}
-              autoComplete="off"
-              data-autofocus
-              data-testid="shuffle-url"
-              aria-invalid={urlError ? true : undefined}
-              aria-describedby={urlError ? `${uid}-url-error` : undefined}
-              onChange={(e) => {
-                setUrl(e.target.value);
+              recent={recent}
+              testId="shuffle-url"
+              errorId={urlError ? `${uid}-url-error` : null}
+              onChange={(next) => {
+                setUrl(next);
                 setUrlError(null);
               }}
             />
-            <datalist id={`${uid}-targets`}>
-              {recent.map((t) => (
-                <option key={t} value={t} />
-              ))}
-            </datalist>
           </label>
-          {urlError && (
-            <span className="field-error" id={`${uid}-url-error`} data-testid="shuffle-url-error">
-              {urlError}
-            </span>
-          )}
+          <FieldError id={`${uid}-url-error`} error={urlError} testId="shuffle-url-error" />
           <fieldset className="resend-fieldset">
             <legend>Signing</legend>
             <div className="choice-list" role="radiogroup" aria-label="How to sign">
               {MODES.map((o) => (
-                <label key={o.mode} className={mode === o.mode ? "choice selected" : "choice"}>
-                  <input
-                    type="radio"
-                    name={`${uid}-sign`}
-                    value={o.mode}
-                    checked={mode === o.mode}
-                    data-testid={`shuffle-sign-${o.mode}`}
-                    onChange={() => setMode(o.mode)}
-                  />
-                  <span className="choice-text">
-                    <span className="choice-label">{o.label}</span>
-                    <span className="choice-help">{o.help}</span>
-                  </span>
-                </label>
+                <Choice
+                  key={o.mode}
+                  name={`${uid}-sign`}
+                  value={o.mode}
+                  checked={mode === o.mode}
+                  testId={`shuffle-sign-${o.mode}`}
+                  onPick={() => setMode(o.mode)}
+                  label={o.label}
+                  help={o.help}
+                />
               ))}
             </div>
             {signs && answers === null && (

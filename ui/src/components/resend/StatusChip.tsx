@@ -1,19 +1,47 @@
-import type { Delivery } from "../../ipc";
-import { statusTone, statusWords } from "./words";
+import type { Delivery, DeliveryError, DeliveryResponse } from "../../ipc";
+import { durationMs, statusTone, statusWords } from "./words";
+import "./status.css";
 
-/** An attempt's result as a coloured chip: the status (2xx green, 3xx amber, 4xx/5xx red) or "error". */
-export function StatusChip({ delivery }: { delivery: Pick<Delivery, "response" | "error"> }) {
-  if (delivery.error || !delivery.response) {
+/** What an attempt came to: its response, or the error that stood in for one. */
+type Answer = {
+  response: Pick<DeliveryResponse, "status" | "reason"> | null;
+  error: Pick<DeliveryError, "message"> | null;
+};
+
+type Props = {
+  delivery: Answer;
+  /** Words when there is no response; "error" (or "no answer" when nothing was recorded) if not given. */
+  failedText?: string;
+  testId?: string;
+};
+
+/**
+ * An attempt's result as a coloured chip: the status and its reason phrase
+ * (2xx green, 3xx amber, 4xx/5xx red), or that it failed.
+ */
+export function StatusChip({ delivery, failedText, testId = "status-chip" }: Props) {
+  const { response, error } = delivery;
+  if (error || !response) {
     return (
-      <span className="status-chip tone-bad" data-testid="status-chip" data-status="error">
-        {delivery.error ? "error" : "no answer"}
+      <span className="status-chip tone-bad" data-testid={testId} data-status="error">
+        {failedText ?? (error ? "error" : "no answer")}
       </span>
     );
   }
-  const { status } = delivery.response;
   return (
-    <span className={`status-chip tone-${statusTone(status)}`} data-testid="status-chip" data-status={status}>
-      {statusWords(status)}
+    <span className={`status-chip tone-${statusTone(response.status)}`} data-testid={testId} data-status={response.status}>
+      {statusWords(response)}
     </span>
+  );
+}
+
+/** One attempt in a line's worth: its label ("#2"), its status chip and how long it took. */
+export function AttemptSummary({ delivery, label }: { delivery: Delivery; label?: string | undefined }) {
+  return (
+    <>
+      <span className="attempt-n">{label ?? `#${delivery.attempt}`}</span>
+      <StatusChip delivery={delivery} />
+      <span className="attempt-ms muted">{durationMs(delivery.durationMs)}</span>
+    </>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { attemptWords, bodyPreview, countdownWords, durationMs, schedulePreview, spanWords, statusTone, statusWords } from "./words";
+import { bodyPreview, countdownWords, durationMs, schedulePreview, spanWords, statusTone, statusWords } from "./words";
 
 describe("spans of time", () => {
   it("says them briefly", () => {
@@ -45,22 +45,16 @@ describe("statuses", () => {
       "bad",
       "info",
     ]);
-    expect(statusWords(200)).toBe("200 OK");
-    expect(statusWords(418)).toBe("418");
-  });
-
-  it("says what an attempt came to", () => {
-    const response = { status: 302, headers: [], bodyText: null, bodyBase64: null, bodyTruncated: false, redirectTo: "https://elsewhere.test/" };
-    expect(attemptWords({ response, error: null })).toBe("302 Found: redirect to https://elsewhere.test/ — not followed");
-    expect(attemptWords({ response: null, error: { kind: "connection_refused", message: "connection refused by 127.0.0.1:3000" } })).toBe(
-      "connection refused by 127.0.0.1:3000",
-    );
-    expect(attemptWords({ response: { ...response, status: 200, redirectTo: null }, error: null })).toBe("200 OK");
+    // The reason phrase is the core's; without one, the bare number.
+    expect(statusWords({ status: 503, reason: "Service Unavailable" })).toBe("503 Service Unavailable");
+    expect(statusWords({ status: 418, reason: null })).toBe("418");
+    expect(statusWords({ status: 299, reason: "" })).toBe("299");
   });
 
   it("formats durations and previews", () => {
     expect(durationMs(12.4)).toBe("12 ms");
     expect(durationMs(1340)).toBe("1.3 s");
+    expect(durationMs(12_000)).toBe("12 s");
     expect(bodyPreview('{\n  "ok": true\n}')).toBe('{ "ok": true }');
     expect(bodyPreview("x".repeat(200), 10)).toBe("xxxxxxxxx…");
   });

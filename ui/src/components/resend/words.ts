@@ -1,7 +1,7 @@
-// Words for sends: durations, retry schedule previews, HTTP statuses and
-// what an attempt came to. Pure functions, shared by the resend editor, the
-// out-of-order dialog and the deliveries under an event.
-import type { Delivery, ScheduleInfo } from "../../ipc";
+// Words for sends: durations, retry schedule previews and HTTP statuses.
+// Pure functions, shared by the resend editor, the out-of-order dialog, the
+// deliveries under an event and the test-event dialog.
+import type { DeliveryResponse, ScheduleInfo } from "../../ipc";
 
 const trimZero = (n: number) => n.toFixed(1).replace(/\.0$/, "");
 
@@ -75,50 +75,12 @@ export function statusTone(status: number): StatusTone {
   return "info";
 }
 
-const REASONS: Record<number, string> = {
-  100: "Continue",
-  200: "OK",
-  201: "Created",
-  202: "Accepted",
-  204: "No Content",
-  301: "Moved Permanently",
-  302: "Found",
-  303: "See Other",
-  304: "Not Modified",
-  307: "Temporary Redirect",
-  308: "Permanent Redirect",
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  408: "Request Timeout",
-  409: "Conflict",
-  410: "Gone",
-  413: "Content Too Large",
-  415: "Unsupported Media Type",
-  422: "Unprocessable Content",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  501: "Not Implemented",
-  502: "Bad Gateway",
-  503: "Service Unavailable",
-  504: "Gateway Timeout",
-};
-
-/** "200 OK", "418" for a status without a well-known reason. */
-export function statusWords(status: number): string {
-  const reason = REASONS[status];
-  return reason ? `${status} ${reason}` : String(status);
-}
-
-/** What an attempt came to, in one line: "200 OK", "302 Found: redirect to X — not followed", or the error. */
-export function attemptWords(d: Pick<Delivery, "response" | "error">): string {
-  if (d.error) return d.error.message;
-  if (!d.response) return "no answer recorded";
-  const words = statusWords(d.response.status);
-  if (d.response.redirectTo) return `${words}: redirect to ${d.response.redirectTo} — not followed`;
-  return words;
+/**
+ * "503 Service Unavailable": the status with the core's reason phrase for it,
+ * or the bare number ("418") when the core knows none.
+ */
+export function statusWords(response: Pick<DeliveryResponse, "status" | "reason">): string {
+  return response.reason ? `${response.status} ${response.reason}` : String(response.status);
 }
 
 /** "12 ms", "1.3 s". */

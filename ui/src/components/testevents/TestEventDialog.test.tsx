@@ -47,7 +47,7 @@ function delivery(over: Partial<Delivery> = {}): Delivery {
     bodyText: "{}",
     bodyBase64: null,
     signing: "re-signed (standard-webhooks) with the secret \"current\" of endpoint \"Kustom\"",
-    response: { status: 200, headers: [], bodyText: "stored", bodyBase64: null, bodyTruncated: false, redirectTo: null },
+    response: { status: 200, reason: "OK", headers: [], bodyText: "stored", bodyBase64: null, bodyTruncated: false, redirectTo: null },
     error: null,
     durationMs: 12,
     ...over,
@@ -221,15 +221,15 @@ describe("TestEventDialog", () => {
 
   it("says the event is in the timeline unless the listener could not store it", async () => {
     await open();
-    const reply = (status: number) =>
-      run(delivery({ response: { status, headers: [], bodyText: "", bodyBase64: null, bodyTruncated: false, redirectTo: null } }));
+    const reply = (status: number, reason: string) =>
+      run(delivery({ response: { status, reason, headers: [], bodyText: "", bodyBase64: null, bodyTruncated: false, redirectTo: null } }));
     // A relayed 502 (the handler is down): stored all the same.
-    sends(reply(502));
+    sends(reply(502, "Bad Gateway"));
     await userEvent.click(screen.getByTestId("test-event-send"));
     await waitFor(() => expect(screen.getByTestId("test-event-result-status")).toHaveTextContent("502 Bad Gateway"));
     expect(screen.getByTestId("test-event-in-timeline")).toBeInTheDocument();
     expect(screen.getByTestId("test-event-response-body")).toHaveTextContent("(empty)");
-    sends(reply(503));
+    sends(reply(503, "Service Unavailable"));
     await userEvent.click(screen.getByTestId("test-event-send"));
     await waitFor(() => expect(screen.getByTestId("test-event-result-status")).toHaveTextContent("503 Service Unavailable"));
     expect(screen.queryByTestId("test-event-in-timeline")).toBeNull();
@@ -241,7 +241,7 @@ describe("TestEventDialog", () => {
     sends(
       run(
         delivery({
-          response: { status: 500, headers: [], bodyText: hostile, bodyBase64: null, bodyTruncated: false, redirectTo: null },
+          response: { status: 500, reason: "Internal Server Error", headers: [], bodyText: hostile, bodyBase64: null, bodyTruncated: false, redirectTo: null },
         }),
       ),
     );
@@ -259,7 +259,7 @@ describe("TestEventDialog", () => {
     sends(
       run(
         delivery({
-          response: { status: 200, headers: [], bodyText: null, bodyBase64: "AAECAw==", bodyTruncated: false, redirectTo: null },
+          response: { status: 200, reason: "OK", headers: [], bodyText: null, bodyBase64: "AAECAw==", bodyTruncated: false, redirectTo: null },
         }),
       ),
     );

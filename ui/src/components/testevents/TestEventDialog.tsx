@@ -1,20 +1,21 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { listSamples, sendTestEvent, type Endpoint, type PresetInfo, type SampleInfo, type TestEventSpec } from "../../ipc";
+import { FieldError } from "../FieldError";
 import { Modal } from "../Modal";
+import { StatusChip } from "../resend/StatusChip";
+import { durationMs } from "../resend/words";
 import {
   defaultEndpoint,
-  formatDuration,
   listenerTarget,
   outcomeOf,
   providersWithSamples,
   samplesFor,
   signingWords,
-  statusLine,
   urlProblem,
   type Outcome,
 } from "./testEvent";
 import "../detail/controls.css";
-import "../endpoints/endpoints.css";
+import "../forms.css";
 import "./testevents.css";
 
 type Props = {
@@ -160,7 +161,7 @@ export function TestEventDialog({ endpoints, presets, listenUrl, initialPreset, 
     <Modal
       title="Send test event"
       onClose={onClose}
-      className="test-event-dialog"
+      className="test-event-dialog form-dialog"
       testId="test-event-dialog"
       closeTestId="test-event-close"
     >
@@ -296,11 +297,7 @@ export function TestEventDialog({ endpoints, presets, listenUrl, initialPreset, 
                 data-testid="test-event-custom-url"
                 {...(urlError ? { "aria-invalid": true, "aria-describedby": ids("url-error") } : {})}
               />
-              {urlError && (
-                <span className="field-error" id={ids("url-error")} data-testid="test-event-url-error">
-                  {urlError}
-                </span>
-              )}
+              <FieldError id={ids("url-error")} error={urlError} testId="test-event-url-error" />
             </>
           )}
 
@@ -341,12 +338,6 @@ function storedBy(status: number, configuredStatus: number | null): boolean {
 
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-function statusTone(status: number): "ok" | "warn" | "bad" {
-  if (status >= 200 && status < 300) return "ok";
-  if (status >= 500) return "bad";
-  return "warn";
-}
-
 function ResultView({ sent, presets }: { sent: Sent; presets: readonly PresetInfo[] }) {
   const { outcome } = sent;
   const provider = presets.find((p) => p.id === sent.preset)?.name ?? sent.preset;
@@ -359,12 +350,10 @@ function ResultView({ sent, presets }: { sent: Sent; presets: readonly PresetInf
     return (
       <>
         <p className="result-head">
-          <span className="result-status tone-bad" data-testid="test-event-result-status">
-            Not delivered
-          </span>
+          <StatusChip delivery={{ response: null, error: outcome }} failedText="Not delivered" testId="test-event-result-status" />
           {/* Worth saying for a timeout; "after 0 ms" is not. */}
           {outcome.durationMs !== null && outcome.durationMs >= 1000 && (
-            <span className="muted">after {formatDuration(outcome.durationMs)}</span>
+            <span className="muted">after {durationMs(outcome.durationMs)}</span>
           )}
         </p>
         <p className="result-error" data-testid="test-event-error">
@@ -382,15 +371,12 @@ function ResultView({ sent, presets }: { sent: Sent; presets: readonly PresetInf
       </>
     );
   }
-  const tone = statusTone(outcome.status);
   return (
     <>
       <p className="result-head">
-        <span className={`result-status tone-${tone}`} data-testid="test-event-result-status" data-status={outcome.status}>
-          {statusLine(outcome.status)}
-        </span>
+        <StatusChip delivery={{ response: outcome, error: null }} testId="test-event-result-status" />
         <span className="muted" data-testid="test-event-duration">
-          in {formatDuration(outcome.durationMs)}
+          in {durationMs(outcome.durationMs)}
         </span>
       </p>
       <p className="muted result-meta">
@@ -417,7 +403,7 @@ function ResultView({ sent, presets }: { sent: Sent; presets: readonly PresetInf
             (empty)
           </p>
         ) : (
-          <pre className="result-body" data-testid="test-event-response-body">
+          <pre className="body-box result-body" data-testid="test-event-response-body">
             {outcome.bodyText}
           </pre>
         )

@@ -88,6 +88,8 @@ export type Outcome =
   | {
       kind: "response";
       status: number;
+      /** The status's standard reason phrase, as the core gives it. */
+      reason: string | null;
       durationMs: number;
       url: string;
       signing: string;
@@ -116,6 +118,7 @@ export function outcomeOf(run: DeliveryRun): Outcome {
     return {
       kind: "response",
       status: response.status,
+      reason: response.reason,
       durationMs: attempt.durationMs,
       url: attempt.url,
       signing: attempt.signing,
@@ -132,40 +135,4 @@ export function outcomeOf(run: DeliveryRun): Outcome {
     url: attempt.url,
     signing: attempt.signing,
   };
-}
-
-/** "12 ms", "1.4 s". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-}
-
-const REASONS: Record<number, string> = {
-  200: "OK",
-  201: "Created",
-  202: "Accepted",
-  204: "No Content",
-  301: "Moved Permanently",
-  302: "Found",
-  307: "Temporary Redirect",
-  308: "Permanent Redirect",
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  409: "Conflict",
-  413: "Payload Too Large",
-  422: "Unprocessable Entity",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-  503: "Service Unavailable",
-  504: "Gateway Timeout",
-};
-
-/** "200 OK", "418". */
-export function statusLine(status: number): string {
-  const reason = REASONS[status];
-  return reason ? `${status} ${reason}` : String(status);
 }

@@ -14,7 +14,7 @@ vi.mock("../../ipc", async (importOriginal) => ({ ...(await importOriginal<objec
 
 import { SelectionBar } from "./SelectionBar";
 
-function delivery(eventId: number, status: number): Delivery {
+function delivery(eventId: number, status: number, reason: string): Delivery {
   return {
     id: eventId,
     runId: eventId,
@@ -28,7 +28,7 @@ function delivery(eventId: number, status: number): Delivery {
     bodyText: null,
     bodyBase64: null,
     signing: "headers sent as given (not re-signed)",
-    response: { status, headers: [], bodyText: null, bodyBase64: null, bodyTruncated: false, redirectTo: null },
+    response: { status, reason, headers: [], bodyText: null, bodyBase64: null, bodyTruncated: false, redirectTo: null },
     error: null,
     durationMs: 3,
   };
@@ -92,7 +92,7 @@ describe("SelectionBar: out of order", () => {
       { mode: "resign", endpointId: null, secretLabel: null },
       expect.any(Function),
     );
-    const order = [delivery(3, 200), delivery(1, 409), delivery(2, 200)];
+    const order = [delivery(3, 200, "OK"), delivery(1, 409, "Conflict"), delivery(2, 200, "OK")];
     for (const d of order) {
       act(() => progress({ kind: "started", runId: d.runId, planned: 1 }));
       act(() => progress({ kind: "attempt", delivery: d }));

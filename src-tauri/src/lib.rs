@@ -169,6 +169,17 @@ pub fn run() {
                     state.notifier.clone(),
                 );
             }
+            // Focus comes from window events, so deciding whether an event
+            // is already in view never waits on the UI thread.
+            if let Some(window) = app.get_webview_window("main") {
+                let notifier = state.notifier.clone();
+                notifier.set_focused(window.is_focused().unwrap_or(false));
+                window.on_window_event(move |event| {
+                    if let tauri::WindowEvent::Focused(focused) = event {
+                        notifier.set_focused(*focused);
+                    }
+                });
+            }
             app.manage(state);
             Ok(())
         })

@@ -273,6 +273,12 @@ pub struct Notifier {
     opens: Mutex<Option<Channel<i64>>>,
     /// The server understands markup in bodies: escape what senders wrote.
     markup: Mutex<bool>,
+    /// The main window has keyboard focus; kept from window events, so no
+    /// event asks the UI thread.
+    focused: std::sync::atomic::AtomicBool,
+    /// One read connection for matching events against queries, opened on
+    /// first use.
+    reader: Arc<Mutex<Option<hooklens_core::store::Reader>>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -304,6 +310,8 @@ impl Notifier {
             view: Mutex::new(None),
             opens: Mutex::new(None),
             markup: Mutex::new(false),
+            focused: std::sync::atomic::AtomicBool::new(false),
+            reader: Arc::new(Mutex::new(None)),
         })
     }
 
@@ -332,6 +340,12 @@ impl Notifier {
     pub fn set_view(&self, view: ViewContext) {
         let parsed = query::parse(&view.query, now_ns() / 1_000_000).ok();
         *lock(&self.view) = Some((view, parsed));
+    }
+
+    /// From the main window's focus events.
+    pub fn set_focused(&self, focused: bool) {
+        self.focused
+            .store(focused, std::sync::atomic::Ordering::Relaxed);
     }
 
     pub fn set_opens(&self, channel: Channel<i64>) {
@@ -413,7 +427,7 @@ async fn run(
         };
         match next {
             Some(Ok(event)) => {
-                if wanted(&app, &store, &notifier, &event).await
+                if wanted(&store, &notifier, &event).await
                     && let Some(note) = coalescer.push(event, Instant::now())
                 {
                     show(&app, &store, &notifier, note).await;
@@ -441,7 +455,7 @@ async fn sleep_until(due: Option<Instant>) {
 
 /// Whether `event` should notify under the rule, and is not already in
 /// front of the user.
-async fn wanted(app: &AppHandle, store: &Store, notifier: &Notifier, event: &EventSummary) -> bool {
+async fn wanted(store: &Store, notifier: &Notifier, event: &EventSummary) -> bool {
     let settings = lock(&notifier.settings).clone();
     if settings.paused {
         return false;
@@ -456,26 +470,17 @@ async fn wanted(app: &AppHandle, store: &Store, notifier: &Notifier, event: &Eve
         _ => None,
     };
     if let Some(q) = rule_query
-        && !matches(store, q, event.id).await
+        && !matches(store, notifier, q, event.id).await
     {
         return false;
     }
-    !watched(app, store, notifier, event).await
+    !watched(store, notifier, event).await
 }
 
 /// The main window has focus and its timeline is showing new events that
 /// include this one.
-async fn watched(
-    app: &AppHandle,
-    store: &Store,
-    notifier: &Notifier,
-    event: &EventSummary,
-) -> bool {
-    let focused = app
-        .get_webview_window("main")
-        .and_then(|w| w.is_focused().ok())
-        .unwrap_or(false);
-    if !focused {
+async fn watched(store: &Store, notifier: &Notifier, event: &EventSummary) -> bool {
+    if !notifier.focused.load(std::sync::atomic::Ordering::Relaxed) {
         return false;
     }
     let Some((view, parsed)) = lock(&notifier.view).clone() else {
@@ -489,15 +494,21 @@ async fn watched(
         return false;
     }
     match parsed {
-        Some(q) if !q.is_empty() => matches(store, q, event.id).await,
+        Some(q) if !q.is_empty() => matches(store, notifier, q, event.id).await,
         _ => true,
     }
 }
 
-async fn matches(store: &Store, q: Query, id: i64) -> bool {
+async fn matches(store: &Store, notifier: &Notifier, q: Query, id: i64) -> bool {
     let store = store.clone();
+    let shared = notifier.reader.clone();
     let decided = tauri::async_runtime::spawn_blocking(move || {
-        let reader = store.reader()?;
+        let mut slot = lock(&shared);
+        let reader = match slot.take() {
+            Some(reader) => reader,
+            None => store.reader()?,
+        };
+        let reader = &*slot.insert(reader);
         let deadline = std::time::Instant::now() + INDEX_WAIT;
         loop {
             if let Some(answer) = reader.event_matches(&q, id)? {

@@ -507,7 +507,7 @@ pub enum SendProgress {
     },
     /// An attempt finished (answered or failed).
     Attempt {
-        delivery: Delivery,
+        delivery: Box<Delivery>,
     },
     /// Waiting before the next attempt of a schedule.
     Waiting {

@@ -256,7 +256,9 @@ impl Sender {
             let delivery = self
                 .record(run_id, attempt, &out, &plan.note, &attempted)
                 .await?;
-            progress(SendProgress::Attempt { delivery });
+            progress(SendProgress::Attempt {
+                delivery: Box::new(delivery),
+            });
             results.push(attempted.short());
             if timing.stop_at_success && attempted.succeeded() {
                 succeeded_at = Some(attempt);

@@ -11,5 +11,7 @@ export HOOKLENS_APP
 # No GPU under Xvfb: software rendering avoids WebKit's DMA-BUF renderer,
 # which paints nothing there.
 export WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1
-exec dbus-run-session -- xvfb-run --auto-servernum --server-args="-screen 0 1920x1080x24" \
-  node --test --test-concurrency=1 --test-reporter=spec specs/*.spec.mjs
+# The D-Bus session starts inside the virtual display, so a notification
+# daemon it activates (dunst) can open its windows there.
+exec xvfb-run --auto-servernum --server-args="-screen 0 1920x1080x24" \
+  dbus-run-session -- node --test --test-concurrency=1 --test-reporter=spec specs/*.spec.mjs

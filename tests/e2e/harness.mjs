@@ -141,3 +141,19 @@ export async function invoke(browser, command, args = {}) {
   if (!result.ok) throw new Error(`${command} failed: ${JSON.stringify(result.error)}`);
   return result.value;
 }
+
+/**
+ * Adds a labelled secret to endpoint `endpointId` through the endpoint
+ * editor, as a person would; leaves the editor open when `keepOpen`.
+ */
+export async function addSecretInEditor(browser, endpointId, label, value, { keepOpen = false } = {}) {
+  await browser.$(`[data-testid="edit-endpoint"][data-endpoint-id="${endpointId}"]`).click();
+  await browser.$('[data-testid="endpoint-editor"]').waitForDisplayed({ timeout: 5_000 });
+  await browser.$('[data-testid="secret-label"]').setValue(label);
+  await browser.$('[data-testid="secret-value"]').setValue(value);
+  await browser.$('[data-testid="secret-add"]').click();
+  await browser.$('[data-testid="secret-row"]').waitForDisplayed({ timeout: 5_000 });
+  if (keepOpen) return;
+  await browser.keys(["Escape"]);
+  await browser.$('[data-testid="endpoint-editor"]').waitForExist({ reverse: true, timeout: 5_000 });
+}

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { check, launchApp } from "../harness.mjs";
+import { addSecretInEditor, check, launchApp } from "../harness.mjs";
 
 const SECRET = "It's a Secret to Everybody";
 const githubSignature = (body) => `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
@@ -180,13 +180,7 @@ describe("inspector", () => {
   it("re-verifies earlier events when a secret is added in the endpoint editor", async () => {
     await check(app, "secret in editor", async () => {
       const { browser } = app;
-      await browser.$('[data-testid="edit-endpoint"][data-endpoint-id="1"]').click();
-      const editor = browser.$('[data-testid="endpoint-editor"]');
-      await editor.waitForDisplayed({ timeout: 5_000 });
-      await browser.$('[data-testid="secret-label"]').setValue("production");
-      await browser.$('[data-testid="secret-value"]').setValue(SECRET);
-      await browser.$('[data-testid="secret-add"]').click();
-      await browser.$('[data-testid="secret-row"]').waitForDisplayed({ timeout: 5_000 });
+      await addSecretInEditor(browser, 1, "production", SECRET, { keepOpen: true });
       const secrets = await browser.$('[data-testid="secrets"]').getText();
       assert.ok(!secrets.includes(SECRET), "the secret is masked until revealed");
       await app.screenshot("endpoint-editor");

@@ -11,7 +11,7 @@ import { createHmac } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { artifactsDir, check, invoke, launchApp } from "../harness.mjs";
+import { addSecretInEditor, artifactsDir, check, invoke, launchApp } from "../harness.mjs";
 
 const SECRET = "It's a Secret to Everybody";
 const githubSignature = (body, secret = SECRET) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
@@ -257,14 +257,7 @@ describe("desktop notifications", () => {
       await chooseRule("invalid");
 
       // A secret for GitHub's signatures on the default endpoint, through the endpoint editor.
-      await browser.$('[data-testid="edit-endpoint"][data-endpoint-id="1"]').click();
-      await browser.$('[data-testid="endpoint-editor"]').waitForDisplayed({ timeout: 5_000 });
-      await browser.$('[data-testid="secret-label"]').setValue("production");
-      await browser.$('[data-testid="secret-value"]').setValue(SECRET);
-      await browser.$('[data-testid="secret-add"]').click();
-      await browser.$('[data-testid="secret-row"]').waitForDisplayed({ timeout: 5_000 });
-      await browser.keys(["Escape"]);
-      await browser.$('[data-testid="endpoint-editor"]').waitForExist({ reverse: true, timeout: 5_000 });
+      await addSecretInEditor(browser, 1, "production", SECRET);
 
       await sleep(QUIET_MS);
       const mark = notifies().length;

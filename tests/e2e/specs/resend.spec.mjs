@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import { after, before, describe, it } from "node:test";
-import { check, launchApp } from "../harness.mjs";
+import { addSecretInEditor, check, launchApp } from "../harness.mjs";
 
 const SECRET = "It's a Secret to Everybody";
 const sign = (body) => `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
@@ -118,14 +118,7 @@ for (const theme of ["light", "dark"]) {
     it("adds a secret to the default endpoint and captures a GitHub-signed event", async () => {
       await check(app, `${theme} capture`, async () => {
         const { browser, listenUrl } = app;
-        await browser.$('[data-testid="edit-endpoint"][data-endpoint-id="1"]').click();
-        await browser.$('[data-testid="endpoint-editor"]').waitForDisplayed({ timeout: 5_000 });
-        await browser.$('[data-testid="secret-label"]').setValue("production");
-        await browser.$('[data-testid="secret-value"]').setValue(SECRET);
-        await browser.$('[data-testid="secret-add"]').click();
-        await browser.$('[data-testid="secret-row"]').waitForDisplayed({ timeout: 5_000 });
-        await browser.keys(["Escape"]);
-        await browser.$('[data-testid="endpoint-editor"]').waitForDisplayed({ reverse: true, timeout: 5_000 });
+        await addSecretInEditor(browser, 1, "production", SECRET);
 
         const res = await fetch(`${listenUrl}/github`, {
           method: "POST",

@@ -157,3 +157,14 @@ export async function addSecretInEditor(browser, endpointId, label, value, { kee
   await browser.keys(["Escape"]);
   await browser.$('[data-testid="endpoint-editor"]').waitForExist({ reverse: true, timeout: 5_000 });
 }
+
+/**
+ * Waits until nothing matches `selector`. Asking for matches again each time
+ * cannot trip over an element that is being removed (a stale reference).
+ */
+export async function waitGone(browser, selector, what, timeout = 5_000) {
+  await browser.waitUntil(async () => (await browser.$$(selector).length) === 0, {
+    timeout,
+    timeoutMsg: `${what} did not close`,
+  });
+}

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { after, before, describe, it } from "node:test";
-import { check, freePort, launchApp } from "../harness.mjs";
+import { check, freePort, launchApp, waitGone } from "../harness.mjs";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -53,7 +53,7 @@ describe("test events", () => {
       await browser.$('[data-testid="secret-add"]').click();
       await browser.$('[data-testid="secret-row"]').waitForDisplayed({ timeout: 5_000 });
       await browser.$('[data-testid="endpoint-close"]').click();
-      await browser.$('[data-testid="endpoint-editor"]').waitForDisplayed({ reverse: true, timeout: 5_000 });
+      await waitGone(browser, '[data-testid="endpoint-editor"]', "the endpoint editor");
     });
   });
 
@@ -137,7 +137,7 @@ describe("test events", () => {
       await browser.$('[data-testid="response-relay-note"]').waitForDisplayed({ timeout: 5_000 });
       await app.screenshot("forwarding");
       await browser.$('[data-testid="endpoint-save"]').click();
-      await browser.$('[data-testid="endpoint-editor"]').waitForDisplayed({ reverse: true, timeout: 5_000 });
+      await waitGone(browser, '[data-testid="endpoint-editor"]', "the endpoint editor");
       const marker = browser.$('[data-testid="endpoint-forward-marker"]');
       await marker.waitForDisplayed({ timeout: 5_000 });
       assert.match(await marker.getAttribute("title"), new RegExp(target.replace(/[/.]/g, "\\$&")));

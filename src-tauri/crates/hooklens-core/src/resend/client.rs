@@ -85,23 +85,36 @@ impl Attempted {
 /// answer, recorded with where it points.
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    /// Built on the first send: loading the system's trust store costs
+    /// start-up time that most sessions never need.
+    http: std::sync::Arc<std::sync::OnceLock<Result<reqwest::Client, String>>>,
     timeout: Duration,
 }
 
 impl Client {
     pub fn new(timeout: Duration) -> Result<Client, ResendError> {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            // Handlers are mostly on this machine; a system proxy would
-            // carry requests for localhost elsewhere, and what is recorded
-            // as sent would not be what the handler got.
-            .no_proxy()
-            .connect_timeout(CONNECT_TIMEOUT.min(timeout))
-            .timeout(timeout)
-            .build()
-            .map_err(|e| ResendError::Client(e.to_string()))?;
-        Ok(Client { http, timeout })
+        Ok(Client {
+            http: std::sync::Arc::default(),
+            timeout,
+        })
+    }
+
+    fn http(&self) -> Result<&reqwest::Client, ResendError> {
+        self.http
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    // Handlers are mostly on this machine; a system proxy
+                    // would carry requests for localhost elsewhere, and what
+                    // is recorded as sent would not be what the handler got.
+                    .no_proxy()
+                    .connect_timeout(CONNECT_TIMEOUT.min(self.timeout))
+                    .timeout(self.timeout)
+                    .build()
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|e| ResendError::Client(e.clone()))
     }
 
     pub fn timeout(&self) -> Duration {
@@ -138,8 +151,22 @@ impl Client {
             }
         }
         let headers = recorded(out, &map);
-        let request = self
-            .http
+        let http = match self.http() {
+            Ok(http) => http,
+            Err(err) => {
+                return Attempted {
+                    sent_at_ns,
+                    headers,
+                    response: None,
+                    error: Some(DeliveryError {
+                        kind: DeliveryErrorKind::Other,
+                        message: err.to_string(),
+                    }),
+                    duration_us: 0,
+                };
+            }
+        };
+        let request = http
             .request(out.method.clone(), out.url.clone())
             .headers(map)
             .body(out.body.clone());

@@ -1,5 +1,6 @@
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from "react";
 import type { QueryField } from "../ipc";
+import { usePopover } from "../lib/usePopover";
 import { applyCompletion, completionsAt, type Completion } from "../state/queryCompletion";
 
 /** How long typing pauses before the query runs. */
@@ -22,31 +23,11 @@ type Props = {
 
 /** The search language, for the "?" popover: from the core's own field list. */
 function QueryHelp({ fields, onExample }: { fields: readonly QueryField[]; onExample: (example: string) => void }) {
-  const [open, setOpen] = useState(false);
-  const wrap = useRef<HTMLDivElement>(null);
+  const { open, setOpen, wrap, onKeyDown } = usePopover<HTMLDivElement>();
   const id = useId();
 
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: MouseEvent) => {
-      if (wrap.current && e.target instanceof Node && !wrap.current.contains(e.target)) setOpen(false);
-    };
-    document.addEventListener("mousedown", onDown);
-    return () => document.removeEventListener("mousedown", onDown);
-  }, [open]);
-
   return (
-    <div
-      className="query-help"
-      ref={wrap}
-      onKeyDown={(e) => {
-        if (e.key === "Escape" && open) {
-          e.preventDefault();
-          e.stopPropagation();
-          setOpen(false);
-        }
-      }}
-    >
+    <div className="query-help" ref={wrap} onKeyDown={onKeyDown}>
       <button
         type="button"
         className="icon-button"

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState } from "react";
+import { usePopover } from "../../lib/usePopover";
 import { IpcError, notifyState, setNotifySettings, type NotifyRule, type NotifySettings, type NotifyState } from "../../ipc";
 import { errorMessage } from "../../state/useTimeline";
 import "./notifications.css";
@@ -102,14 +103,13 @@ function BellIcon({ bell }: { bell: BellState }) {
 export function NotifyControls() {
   const [state, setState] = useState<NotifyState | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [open, setOpen] = useState(false);
+  const settingsButton = useRef<HTMLButtonElement>(null);
+  const { open, setOpen, wrap, onKeyDown } = usePopover<HTMLDivElement>(() => settingsButton.current?.focus());
   // The rule and query as chosen here; they differ from `state` while the query does not parse.
   const [rule, setRule] = useState<NotifyRule>("all");
   const [query, setQuery] = useState("");
   const [queryError, setQueryError] = useState<string | null>(null);
   const [saveError, setSaveError] = useState<string | null>(null);
-  const wrap = useRef<HTMLDivElement>(null);
-  const settingsButton = useRef<HTMLButtonElement>(null);
   const queryInput = useRef<HTMLInputElement>(null);
   const timer = useRef<number | undefined>(undefined);
   const seq = useRef(0);
@@ -239,33 +239,12 @@ export function NotifyControls() {
     );
   }, [open]);
 
-  // Closes on a click elsewhere.
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: MouseEvent) => {
-      if (wrap.current && e.target instanceof Node && !wrap.current.contains(e.target)) setOpen(false);
-    };
-    document.addEventListener("mousedown", onDown);
-    return () => document.removeEventListener("mousedown", onDown);
-  }, [open]);
-
   const bell = bellState(state);
   const paused = state?.settings.paused ?? false;
   const statusKind = state ? state.status.state : loadError !== null ? "unavailable" : "unknown";
 
   return (
-    <div
-      className="notify"
-      ref={wrap}
-      onKeyDown={(e) => {
-        if (e.key === "Escape" && open) {
-          e.preventDefault();
-          e.stopPropagation();
-          setOpen(false);
-          settingsButton.current?.focus();
-        }
-      }}
-    >
+    <div className="notify" ref={wrap} onKeyDown={onKeyDown}>
       <button
         type="button"
         className={`notify-bell ${bell}`}

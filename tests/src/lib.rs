@@ -41,3 +41,12 @@ impl Harness {
         }
     }
 }
+
+/// The id the listener gave the request it answered (`x-hooklens-event`).
+pub fn stored_id(response: &reqwest::Response) -> i64 {
+    response.headers()["x-hooklens-event"]
+        .to_str()
+        .expect("x-hooklens-event is text")
+        .parse()
+        .expect("x-hooklens-event is an event id")
+}

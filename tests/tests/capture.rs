@@ -1,6 +1,6 @@
 //! The capture contract over real HTTP and a real SQLite file.
 
-use hooklens_tests::Harness;
+use hooklens_tests::{Harness, stored_id};
 
 #[tokio::test]
 async fn any_request_is_stored_byte_for_byte_before_it_is_acknowledged() {
@@ -20,11 +20,7 @@ async fn any_request_is_stored_byte_for_byte_before_it_is_acknowledged() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let id: i64 = response.headers()["x-hooklens-event"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let id: i64 = stored_id(&response);
 
     // The 200 came after the commit: a fresh reader sees the row right away.
     let reader = h.store.reader().unwrap();
@@ -170,11 +166,7 @@ async fn a_25_mb_body_is_stored_and_one_byte_more_is_refused() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let id: i64 = r.headers()["x-hooklens-event"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let id: i64 = stored_id(&r);
     assert_eq!(h.store.reader().unwrap().body(id).unwrap().unwrap(), body);
 
     let mut over = body;
@@ -206,13 +198,7 @@ async fn sixty_four_clients_times_500_requests_are_each_stored_exactly_once() {
                     .await
                     .unwrap();
                 assert_eq!(r.status(), 200);
-                ids.push(
-                    r.headers()["x-hooklens-event"]
-                        .to_str()
-                        .unwrap()
-                        .parse::<i64>()
-                        .unwrap(),
-                );
+                ids.push(stored_id(&r));
             }
             ids
         }));

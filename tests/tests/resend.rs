@@ -12,8 +12,8 @@ use hooklens_core::providers::{self, samples};
 use hooklens_core::resend::{Cancel, Sender};
 use hooklens_core::signature::{self, Scheme, Secret, SignInput};
 use hooklens_core::store::now_ns;
-use hooklens_tests::Harness;
 use hooklens_tests::handler::{Replies, TestHandler};
+use hooklens_tests::{Harness, stored_id};
 
 const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const HANDLER: &str = env!("CARGO_BIN_EXE_hooklens-test-handler");
@@ -59,11 +59,7 @@ async fn capture_kustom(h: &Harness) -> (i64, i64) {
     }
     let response = request.send().await.unwrap();
     assert_eq!(response.status(), 200);
-    let id = response.headers()["x-hooklens-event"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let id = stored_id(&response);
     (ep.id, id)
 }
 
@@ -427,11 +423,7 @@ async fn forwarding_answers_at_once_and_records_the_handler_reply() {
         .await
         .unwrap();
     assert_eq!(response.status(), 202, "the configured response, at once");
-    let id: i64 = response.headers()["x-hooklens-event"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let id: i64 = stored_id(&response);
     let got = handler.wait_for(1, Duration::from_secs(10)).await;
     assert_eq!(got[0].body, body, "forwarded byte for byte");
     assert_eq!(got[0].header("x-custom"), Some("kept"));
@@ -477,11 +469,7 @@ async fn relayed_forwarding_gives_the_sender_the_handler_reply() {
         .unwrap();
     assert_eq!(response.status(), 418);
     assert_eq!(response.headers()["x-handler"], "yes");
-    let id: i64 = response.headers()["x-hooklens-event"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let id: i64 = stored_id(&response);
     assert_eq!(response.text().await.unwrap(), "short and stout");
     let runs = h.store.reader().unwrap().runs_of_event(id, 5).unwrap();
     assert_eq!(runs[0].attempts[0].response.as_ref().unwrap().status, 418);
@@ -674,11 +662,7 @@ async fn an_endpoint_chosen_to_sign_signs_as_its_own_provider() {
         .send()
         .await
         .unwrap();
-    let id: i64 = response.headers()["x-hooklens-event"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let id: i64 = stored_id(&response);
     // …sent to a Svix handler, signed by the Svix endpoint.
     let svix = h
         .store

@@ -59,6 +59,18 @@ fn init_tracing() {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }
 
+/// The window starts hidden and is shown once its page has loaded. Shown
+/// any earlier, GTK asks the web view to draw before WebKit's web process
+/// is up, and WebKit blocks the main thread waiting for that first frame
+/// (up to half a second), which also holds back the page load itself.
+const SHOW_WINDOW_AT_THE_LATEST: std::time::Duration = std::time::Duration::from_secs(3);
+
+fn show_window<R: tauri::Runtime>(window: &tauri::Window<R>) {
+    if let Err(err) = window.show() {
+        tracing::warn!(error = %err, "could not show the window");
+    }
+}
+
 fn not_listening(address: String, error: String) -> ListenerStatus {
     ListenerStatus {
         state: ListenerState::Failed,
@@ -172,6 +184,13 @@ pub fn run() {
             // Focus comes from window events, so deciding whether an event
             // is already in view never waits on the UI thread.
             if let Some(window) = app.get_webview_window("main") {
+                // Should the page never finish loading, the window still
+                // appears rather than staying hidden with nothing to say why.
+                let late = window.as_ref().window();
+                tauri::async_runtime::spawn(async move {
+                    tokio::time::sleep(SHOW_WINDOW_AT_THE_LATEST).await;
+                    show_window(&late);
+                });
                 let notifier = state.notifier.clone();
                 notifier.set_focused(window.is_focused().unwrap_or(false));
                 window.on_window_event(move |event| {
@@ -182,6 +201,11 @@ pub fn run() {
             }
             app.manage(state);
             Ok(())
+        })
+        .on_page_load(|webview, load| {
+            if matches!(load.event(), tauri::webview::PageLoadEvent::Finished) {
+                show_window(&webview.window());
+            }
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,

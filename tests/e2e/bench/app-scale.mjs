@@ -21,6 +21,15 @@ const starts = Math.max(1, Number(process.env.HOOKLENS_BENCH_STARTS ?? 5));
 const ticksPerSecond = 100; // USER_HZ on Linux
 const bootEpochMs = Number(/^btime (\d+)$/m.exec(readFileSync("/proc/stat", "utf8"))[1]) * 1000;
 
+/** Resident memory of one process (kB), or null once it is gone. */
+function rssOf(pid) {
+  try {
+    return Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+  } catch {
+    return null;
+  }
+}
+
 function processes() {
   const out = [];
   for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
@@ -28,8 +37,7 @@ function processes() {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       const name = /\((.*)\)/.exec(stat)[1];
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const status = readFileSync(`/proc/${pid}/status`, "utf8");
-      const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      const rssKb = rssOf(pid) ?? 0;
       out.push({ pid: Number(pid), name, ppid: Number(fields[1]), startTicks: Number(fields[19]), rssKb });
     } catch {
       // gone meanwhile
@@ -49,15 +57,6 @@ function appProcesses() {
 
 const mb = (kb) => (kb / 1024).toFixed(1);
 
-/** Resident memory of one process (kB), or null once it is gone. */
-function rssOf(pid) {
-  try {
-    return Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-  } catch {
-    return null;
-  }
-}
-
 /** What a process's resident memory is made of (kB): its own pages and the shared libraries it maps. */
 function residentParts(pid) {
   try {
@@ -72,7 +71,15 @@ function residentParts(pid) {
 /** Launches the app and measures process start → first rows painted (ms), with its parts. */
 async function launchAndTime(label) {
   const app = await launchApp(label, { dataDir });
-  const { browser } = app;
+  try {
+    return { app, timing: await timeStart(app.browser) };
+  } catch (err) {
+    await app.stop();
+    throw err;
+  }
+}
+
+async function timeStart(browser) {
   await browser.$('[data-testid="event-row"]').waitForExist({ timeout: 60_000 });
   const { app: proc } = appProcesses();
   const marks = await browser.execute(() => {
@@ -85,16 +92,14 @@ async function launchAndTime(label) {
     };
   });
   const startEpochMs = bootEpochMs + (proc.startTicks * 1000) / ticksPerSecond;
-  const timing =
-    marks.paintedEpochMs === null
-      ? null
-      : {
-          total: marks.paintedEpochMs - startEpochMs,
-          navigation: marks.originEpochMs - startEpochMs,
-          domReady: marks.domReadyMs,
-          rows: marks.paintedEpochMs - marks.originEpochMs,
-        };
-  return { app, timing };
+  return marks.paintedEpochMs === null
+    ? null
+    : {
+        total: marks.paintedEpochMs - startEpochMs,
+        navigation: marks.originEpochMs - startEpochMs,
+        domReady: marks.domReadyMs,
+        rows: marks.paintedEpochMs - marks.originEpochMs,
+      };
 }
 
 const timings = [];
@@ -133,8 +138,7 @@ try {
   const scroller = browser.$('[data-testid="timeline-scroller"]');
   let maxPages = 0;
   let maxRows = 0;
-  // RSS of the app and its WebKit processes: when the first rows were
-  // painted, and the peak, sampled after every scroll step (the peaks are
+  // RSS of the app and its WebKit processes: before scrolling, and the peak, sampled after every scroll step (the peaks are
   // short: garbage the allocator returns a moment later).
   const { app: appProc, web } = appProcesses();
   const watched = appProc ? [appProc, ...web] : web;
@@ -182,7 +186,7 @@ try {
   await new Promise((r) => setTimeout(r, 10_000));
   for (const [pid, { name, first, peak, parts }] of rss) {
     console.log(
-      `memory ${name}: ${mb(first)} MB RSS at first rows, peak ${mb(peak)} MB while scrolling, ` +
+      `memory ${name}: ${mb(first)} MB RSS before scrolling, peak ${mb(peak)} MB while scrolling, ` +
         `${mb(rssOf(pid) ?? 0)} MB after 10 s idle`,
     );
     if (parts) {

@@ -6,6 +6,7 @@ pub mod api;
 pub mod capture;
 pub mod config;
 pub mod inspect;
+pub mod json;
 pub mod providers;
 pub mod query;
 pub mod resend;

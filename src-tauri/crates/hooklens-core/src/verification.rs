@@ -64,10 +64,36 @@ pub fn request_url(headers: &[StoredHeader], path: &str, query: Option<&str>) ->
     }
 }
 
-/// The verdict for `subject` under the current configuration. Invalid and
-/// malformed verdicts carry a diagnosis, which may name a secret of another
-/// endpoint (by endpoint name and label, never by value).
+/// Bodies up to this size are diagnosed as they arrive (and when re-verified
+/// in bulk). A diagnosis hashes the body a few dozen times; past this size
+/// that is seconds of CPU a sender could make the listener spend per
+/// request, so larger bodies are diagnosed when someone asks
+/// ([`Diagnose::Full`], e.g. `hooklens-cli verify`).
+pub const ARRIVAL_DIAGNOSIS_LIMIT: usize = 256 * 1024;
+
+/// How much diagnosis a verdict gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Diagnose {
+    /// Capture and bulk re-verification: bounded by [`ARRIVAL_DIAGNOSIS_LIMIT`].
+    OnArrival,
+    /// One event a person asked about: any size (still linear in it).
+    Full,
+}
+
+/// The verdict for `subject` under the current configuration, diagnosed as
+/// on arrival. Invalid and malformed verdicts carry a diagnosis, which may
+/// name a secret of another endpoint (by endpoint name and label, never by
+/// value).
 pub fn verdict(endpoints: &[Endpoint], secrets: &Secrets, subject: &Subject) -> Verdict {
+    verdict_with(endpoints, secrets, subject, Diagnose::OnArrival)
+}
+
+pub fn verdict_with(
+    endpoints: &[Endpoint],
+    secrets: &Secrets,
+    subject: &Subject,
+    diagnose: Diagnose,
+) -> Verdict {
     let endpoint = subject
         .endpoint_id
         .and_then(|id| endpoints.iter().find(|e| e.id == id));
@@ -108,7 +134,21 @@ pub fn verdict(endpoints: &[Endpoint], secrets: &Secrets, subject: &Subject) -> 
         (scheme, assumed) = (detected, false);
     }
     // Diagnosis tries dozens of variants: only for the requests that need it.
-    if matches!(
+    if verdict.status == VerdictStatus::Invalid
+        && diagnose == Diagnose::OnArrival
+        && subject.body.len() > ARRIVAL_DIAGNOSIS_LIMIT
+    {
+        verdict.reason = Some(format!(
+            "{}; not diagnosed on arrival: the body is {} KB, and bodies up to {} KB are \
+             diagnosed as they arrive (`hooklens-cli verify` diagnoses any size)",
+            verdict
+                .reason
+                .as_deref()
+                .unwrap_or("the signature does not match"),
+            subject.body.len().div_ceil(1024),
+            ARRIVAL_DIAGNOSIS_LIMIT / 1024
+        ));
+    } else if matches!(
         verdict.status,
         VerdictStatus::Invalid | VerdictStatus::Malformed
     ) {

@@ -4,9 +4,8 @@
 //! Headers that only one provider sends are checked before the body is
 //! looked at, and the body is parsed at most once.
 
-use serde_json::Value;
-
 use super::{Body, Preset, has_header, ids, preset};
+use crate::json::Kind;
 use crate::store::StoredHeader;
 
 /// Bodies larger than this are not parsed for detection: a provider's event
@@ -65,14 +64,14 @@ fn detect_id(headers: &[StoredHeader], body: &Body) -> Option<&'static str> {
 }
 
 /// Providers recognised by the shape of their JSON envelope.
-fn detect_by_body(headers: &[StoredHeader], json: &Value) -> Option<&'static str> {
-    let str_at = |pointer: &str| json.pointer(pointer).and_then(Value::as_str);
+fn detect_by_body(headers: &[StoredHeader], json: &Body<'_>) -> Option<&'static str> {
+    let str_at = |pointer: &str| json.str_at(pointer);
 
-    if str_at("/topic").is_some_and(|topic| KULMIPAY_TOPICS.contains(&topic)) {
+    if str_at("/topic").is_some_and(|topic| KULMIPAY_TOPICS.contains(&topic.as_str())) {
         return Some(ids::KULMIPAY);
     }
-    if json.get("event_type").is_some_and(Value::is_string)
-        && json.get("event_body").is_some_and(Value::is_object)
+    if json.kind_at("/event_type") == Some(Kind::String)
+        && json.kind_at("/event_body") == Some(Kind::Object)
     {
         return Some(ids::USAEPAY);
     }
@@ -87,8 +86,8 @@ fn detect_by_body(headers: &[StoredHeader], json: &Value) -> Option<&'static str
     // is what sets it apart from any other Standard Webhooks sender.
     if (has_header(headers, "webhook-id") || has_header(headers, "webhook-signature"))
         && json
-            .pointer("/metadata/checkoutId")
-            .is_some_and(|v| !v.is_null())
+            .kind_at("/metadata/checkoutId")
+            .is_some_and(|k| k != Kind::Null)
     {
         return Some(ids::CHECKOUT);
     }
@@ -97,13 +96,13 @@ fn detect_by_body(headers: &[StoredHeader], json: &Value) -> Option<&'static str
 
 /// The body as JSON if it is worth parsing for detection: not too large and
 /// looking like a JSON object (every envelope detected here is one).
-fn json_for_detection<'b>(body: &'b Body) -> Option<&'b Value> {
-    if body.raw.len() > MAX_DETECT_BODY {
+fn json_for_detection<'b, 'a>(body: &'b Body<'a>) -> Option<&'b Body<'a>> {
+    if body.bytes().len() > MAX_DETECT_BODY {
         return None;
     }
-    let first = body.raw.iter().find(|b| !b.is_ascii_whitespace())?;
+    let first = body.bytes().iter().find(|b| !b.is_ascii_whitespace())?;
     if *first != b'{' {
         return None;
     }
-    body.json()
+    body.root().map(|_| body)
 }

@@ -9,7 +9,6 @@ mod detect;
 #[cfg(test)]
 mod tests;
 
-use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
@@ -350,33 +349,14 @@ pub fn detect_and_extract(headers: &[StoredHeader], body: &[u8]) -> (&'static Pr
     (preset, extract_from(&preset.rules, headers, &body))
 }
 
-/// A request body whose JSON form is parsed on first use, at most once.
-struct Body<'a> {
-    raw: &'a [u8],
-    json: OnceCell<Option<Value>>,
-}
-
-impl<'a> Body<'a> {
-    fn new(raw: &'a [u8]) -> Self {
-        Body {
-            raw,
-            json: OnceCell::new(),
-        }
-    }
-
-    /// The body as JSON, or None when it is not JSON. serde_json bounds its
-    /// recursion depth, so hostile nesting is an error, not a stack overflow.
-    fn json(&self) -> Option<&Value> {
-        self.json
-            .get_or_init(|| serde_json::from_slice(self.raw).ok())
-            .as_ref()
-    }
-}
+/// A request body read as JSON by pointer, without building a tree: any
+/// size and depth costs time linear in the body and no more memory.
+type Body<'a> = crate::json::LazyJson<'a>;
 
 fn extract_from(rules: &ExtractionRules, headers: &[StoredHeader], body: &Body) -> Extracted {
     // The body is parsed only if a pointer source is actually consulted.
     let lookup = |source: &Source| match source {
-        Source::JsonPointer { pointer } => body.json()?.pointer(pointer).and_then(scalar_text),
+        Source::JsonPointer { pointer } => body.scalar_at(pointer).as_ref().and_then(scalar_text),
         Source::Header { name } => header_text(headers, name),
     };
     let first = |sources: &[Source]| sources.iter().find_map(lookup);

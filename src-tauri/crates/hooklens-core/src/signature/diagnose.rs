@@ -356,18 +356,21 @@ fn body_variants(body: &[u8]) -> Vec<(DiagnosisCode, Vec<u8>)> {
         push(DiagnosisCode::BodyCrlf, lf);
         push(DiagnosisCode::BodyLf, crlf);
     }
-    if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
+    // Re-formatted JSON only for documents a provider could have produced:
+    // valid, no deeper than serde_json parses, and re-formatted within a
+    // bound, so hostile nesting costs linear time and bounded memory.
+    if !crate::json::too_deep(body) && crate::json::LazyJson::new(body).root().is_some() {
         // Order-preserving re-formatting first (what most re-encoders do),
         // then serde_json's own, which also sorts keys.
-        push(
-            DiagnosisCode::BodyReserializedCompact,
-            reformat_json(body, false),
-        );
-        push(
-            DiagnosisCode::BodyReserializedPretty,
-            reformat_json(body, true),
-        );
-        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+        if let Some(compact) = reformat_json(body, false) {
+            push(DiagnosisCode::BodyReserializedCompact, compact);
+        }
+        if let Some(pretty) = reformat_json(body, true) {
+            push(DiagnosisCode::BodyReserializedPretty, pretty);
+        }
+        if body.len() <= MAX_TREE_BODY
+            && let Ok(value) = serde_json::from_slice::<serde_json::Value>(body)
+        {
             if let Ok(compact) = serde_json::to_vec(&value) {
                 push(DiagnosisCode::BodyReserializedCompact, compact);
             }
@@ -377,6 +380,16 @@ fn body_variants(body: &[u8]) -> Vec<(DiagnosisCode, Vec<u8>)> {
         }
     }
     out
+}
+
+/// Bodies up to this size are also parsed into a tree to try serde_json's
+/// key-sorted forms; a tree costs several times the body in memory.
+const MAX_TREE_BODY: usize = 4 * 1024 * 1024;
+
+/// The most a re-formatted body may grow: pretty-printing adds indentation
+/// per line, which for real payloads is well under this.
+fn reformat_budget(len: usize) -> usize {
+    len.saturating_mul(8).saturating_add(64 * 1024)
 }
 
 fn crlf_to_lf(body: &[u8]) -> Vec<u8> {
@@ -407,7 +420,9 @@ fn lf_to_crlf(body: &[u8]) -> Vec<u8> {
 /// Re-writes valid JSON text without changing key order or number text:
 /// compact (no insignificant whitespace) or pretty (2-space indent, `": "`,
 /// empty containers as `{}`/`[]`, like serde_json and JSON.stringify(v, null, 2)).
-fn reformat_json(json: &[u8], pretty: bool) -> Vec<u8> {
+/// None when the result would outgrow [`reformat_budget`].
+fn reformat_json(json: &[u8], pretty: bool) -> Option<Vec<u8>> {
+    let budget = reformat_budget(json.len());
     fn newline(out: &mut Vec<u8>, depth: usize) {
         out.push(b'\n');
         out.extend(std::iter::repeat_n(b' ', depth * 2));
@@ -460,9 +475,12 @@ fn reformat_json(json: &[u8], pretty: bool) -> Vec<u8> {
             b':' if pretty => out.extend_from_slice(b": "),
             _ => out.push(b),
         }
+        if out.len() > budget {
+            return None;
+        }
         i += 1;
     }
-    out
+    Some(out)
 }
 
 /// The request verifies under the same scheme with a secret configured elsewhere.
@@ -529,10 +547,10 @@ mod tests {
     fn json_reformatting_keeps_order_and_text() {
         let body = br#"{"b": 1.50, "a": [ ], "c": {"x": "s\"p ace", "y": [1, 2]}, "d": {}}"#;
         assert_eq!(
-            reformat_json(body, false),
+            reformat_json(body, false).unwrap(),
             br#"{"b":1.50,"a":[],"c":{"x":"s\"p ace","y":[1,2]},"d":{}}"#
         );
-        let pretty = String::from_utf8(reformat_json(body, true)).unwrap();
+        let pretty = String::from_utf8(reformat_json(body, true).unwrap()).unwrap();
         assert_eq!(
             pretty,
             "{\n  \"b\": 1.50,\n  \"a\": [],\n  \"c\": {\n    \"x\": \"s\\\"p ace\",\n    \"y\": [\n      1,\n      2\n    ]\n  },\n  \"d\": {}\n}"

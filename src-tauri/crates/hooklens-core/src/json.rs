@@ -1,0 +1,316 @@
+//! Reading JSON that came off the wire, with work bounded by its size.
+//!
+//! A sender controls both the size and the nesting of a body. Building a
+//! full `serde_json::Value` costs memory several times the body and is
+//! refused past 128 levels; pretty-printing grows with the square of the
+//! depth. What capture needs is a handful of values at known pointers, so
+//! this module walks only the keys on each pointer's path and skips
+//! everything else with serde_json's iterative skipper: linear time, memory
+//! independent of the body, any depth.
+
+use std::cell::OnceCell;
+use std::fmt;
+
+use serde::Deserializer as _;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+/// Deepest nesting Hooklens parses into a tree or re-formats (serde_json's
+/// own recursion limit, and the UI's).
+pub const MAX_DEPTH: usize = 128;
+
+/// How deeply `bytes` nest, counting `[` and `{` outside strings, stopping
+/// as soon as the depth passes `stop_after` (which is then returned as
+/// `stop_after + 1`). Linear, allocation-free; meaningful for JSON text and
+/// harmless on anything else.
+pub fn nesting_depth(bytes: &[u8], stop_after: usize) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in bytes {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > deepest {
+                    deepest = depth;
+                    if deepest > stop_after {
+                        return deepest;
+                    }
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// True when `bytes` nest deeper than [`MAX_DEPTH`].
+pub fn too_deep(bytes: &[u8]) -> bool {
+    nesting_depth(bytes, MAX_DEPTH) > MAX_DEPTH
+}
+
+/// A body whose JSON is validated on first use (once) and then read by
+/// pointer without building a tree.
+pub struct LazyJson<'a> {
+    raw: &'a [u8],
+    root: OnceCell<Option<&'a RawValue>>,
+}
+
+/// What sits at a pointer, without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Object,
+    Array,
+    String,
+    Number,
+    Bool,
+    Null,
+}
+
+impl<'a> LazyJson<'a> {
+    pub fn new(raw: &'a [u8]) -> Self {
+        LazyJson {
+            raw,
+            root: OnceCell::new(),
+        }
+    }
+
+    pub fn bytes(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// The whole document, or None when the body is not valid JSON.
+    pub fn root(&self) -> Option<&'a RawValue> {
+        *self.root.get_or_init(|| {
+            let text = std::str::from_utf8(self.raw).ok()?;
+            serde_json::from_str::<&RawValue>(text).ok()
+        })
+    }
+
+    /// The value at an RFC 6901 pointer ("" is the whole document), with
+    /// serde_json's `Value::pointer` semantics (the last of duplicate keys
+    /// wins; array indexes without leading zeros).
+    pub fn at(&self, pointer: &str) -> Option<&'a RawValue> {
+        let mut current = self.root()?;
+        if pointer.is_empty() {
+            return Some(current);
+        }
+        let rest = pointer.strip_prefix('/')?;
+        for token in rest.split('/') {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            current = child(current, &token)?;
+        }
+        Some(current)
+    }
+
+    pub fn kind_at(&self, pointer: &str) -> Option<Kind> {
+        self.at(pointer).map(kind)
+    }
+
+    /// A scalar (string, number, bool, null) at `pointer` as a `Value`;
+    /// None for objects, arrays and missing values, which are never built.
+    pub fn scalar_at(&self, pointer: &str) -> Option<Value> {
+        let raw = self.at(pointer)?;
+        match kind(raw) {
+            Kind::Object | Kind::Array => None,
+            _ => serde_json::from_str(raw.get()).ok(),
+        }
+    }
+
+    pub fn str_at(&self, pointer: &str) -> Option<String> {
+        match self.scalar_at(pointer)? {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+pub fn kind(raw: &RawValue) -> Kind {
+    match raw.get().as_bytes().first() {
+        Some(b'{') => Kind::Object,
+        Some(b'[') => Kind::Array,
+        Some(b'"') => Kind::String,
+        Some(b't' | b'f') => Kind::Bool,
+        Some(b'n') => Kind::Null,
+        _ => Kind::Number,
+    }
+}
+
+/// The member `token` of an object, or element `token` of an array.
+fn child<'a>(parent: &'a RawValue, token: &str) -> Option<&'a RawValue> {
+    let mut de = serde_json::Deserializer::from_str(parent.get());
+    match kind(parent) {
+        Kind::Object => de.deserialize_map(FindMember { key: token }).ok()?,
+        Kind::Array => {
+            // serde_json's pointer rules: digits only, no leading zero.
+            if token.is_empty()
+                || !token.bytes().all(|b| b.is_ascii_digit())
+                || (token.len() > 1 && token.starts_with('0'))
+            {
+                return None;
+            }
+            let index: usize = token.parse().ok()?;
+            de.deserialize_seq(FindElement { index }).ok()?
+        }
+        _ => None,
+    }
+}
+
+struct FindMember<'k> {
+    key: &'k str,
+}
+
+impl<'de> Visitor<'de> for FindMember<'_> {
+    type Value = Option<&'de RawValue>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(matches) = map.next_key_seed(KeyEquals { key: self.key })? {
+            if matches {
+                found = Some(map.next_value::<&'de RawValue>()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Compares a key with the wanted one without keeping it.
+struct KeyEquals<'k> {
+    key: &'k str,
+}
+
+impl<'de> DeserializeSeed<'de> for KeyEquals<'_> {
+    type Value = bool;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyEquals<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        Ok(v == self.key)
+    }
+}
+
+struct FindElement {
+    index: usize,
+}
+
+impl<'de> Visitor<'de> for FindElement {
+    type Value = Option<&'de RawValue>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut i = 0usize;
+        while i < self.index {
+            if seq.next_element::<IgnoredAny>()?.is_none() {
+                return Ok(None);
+            }
+            i += 1;
+        }
+        let found = seq.next_element::<&'de RawValue>()?;
+        // The rest is skipped so the deserializer sees a complete array.
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_read_like_serde_json() {
+        let body =
+            br#"{"a":{"b":[10,{"c":"x"}],"n":1.50,"t":true,"z":null},"a~/":"esc","d":1,"d":2}"#;
+        let lazy = LazyJson::new(body);
+        let value: Value = serde_json::from_slice(body).unwrap();
+        for pointer in [
+            "",
+            "/a",
+            "/a/b",
+            "/a/b/0",
+            "/a/b/1/c",
+            "/a/n",
+            "/a/t",
+            "/a/z",
+            "/a~0~1",
+            "/d",
+            "/a/b/2",
+            "/a/b/01",
+            "/a/b/-",
+            "/missing",
+            "/a/b/1/c/x",
+            "nope",
+        ] {
+            let ours = lazy
+                .at(pointer)
+                .map(|raw| serde_json::from_str::<Value>(raw.get()).unwrap());
+            assert_eq!(ours.as_ref(), value.pointer(pointer), "{pointer}");
+        }
+        assert_eq!(lazy.str_at("/a/b/1/c").as_deref(), Some("x"));
+        assert_eq!(lazy.scalar_at("/a/n"), Some(serde_json::json!(1.5)));
+        assert_eq!(lazy.scalar_at("/a"), None, "objects are not built");
+        assert_eq!(lazy.kind_at("/a/b"), Some(Kind::Array));
+    }
+
+    #[test]
+    fn invalid_json_has_no_values() {
+        for body in [&b"{\"a\":1"[..], b"", b"\xff", b"{\"a\":1} trailing"] {
+            assert!(LazyJson::new(body).at("/a").is_none());
+        }
+    }
+
+    #[test]
+    fn any_depth_is_read_without_recursion() {
+        // 1,000,000 levels: a recursive parser overflows the stack, a tree
+        // costs gigabytes; the lazy reader skips it.
+        let n = 1_000_000;
+        let mut body = Vec::with_capacity(2 * n + 32);
+        body.extend_from_slice(br#"{"type":"deep","x":"#);
+        body.extend(std::iter::repeat_n(b'[', n));
+        body.extend(std::iter::repeat_n(b']', n));
+        body.push(b'}');
+        let lazy = LazyJson::new(&body);
+        assert_eq!(lazy.str_at("/type").as_deref(), Some("deep"));
+        assert_eq!(lazy.kind_at("/x"), Some(Kind::Array));
+        assert_eq!(lazy.at("/x/0/0/0").map(kind), Some(Kind::Array));
+        assert!(too_deep(&body));
+    }
+
+    #[test]
+    fn depth_ignores_brackets_in_strings_and_stops_early() {
+        assert_eq!(nesting_depth(br#"{"a":"[[[[\"[[","b":[1]}"#, 10), 2);
+        assert_eq!(nesting_depth(b"[[[[[[", 3), 4);
+        assert!(!too_deep(b"[[1]]"));
+    }
+}

@@ -9,6 +9,7 @@ import {
   lineEndingHints,
   looksLikeJson,
   PRETTY_AUTO_LIMIT,
+  prettyFallbackWords,
   prettyJson,
   type BodyTab,
   type PrettyJson,
@@ -59,13 +60,16 @@ export function bodyModel(view: EventView): BodyModel {
     else {
       const result = prettyJson(bodyText);
       // A body that only looked like JSON is plain text; a body that claims
-      // to be JSON keeps the tab, which says why it cannot be formatted.
-      if (result.ok || jsonType) pretty = { state: "done", result };
+      // to be JSON keeps the tab, which says why it cannot be formatted. One
+      // too deep or too big to format is still JSON-shaped: the tab says so.
+      if (result.ok || jsonType || result.reason !== "invalid") pretty = { state: "done", result };
     }
   }
   const form = isFormType(contentType);
   const tabs: BodyTab[] = [...(pretty.state === "none" ? [] : ["pretty" as const]), "raw", "hex", ...(form ? ["form" as const] : [])];
-  const defaultTab: BodyTab = form ? "form" : pretty.state === "done" && pretty.result.ok ? "pretty" : "raw";
+  // A fallback opens on Pretty too: it shows the whole raw text, and the note on why.
+  const prettyShows = pretty.state === "done" && (pretty.result.ok || pretty.result.reason !== "invalid");
+  const defaultTab: BodyTab = form ? "form" : prettyShows ? "pretty" : "raw";
   return { kind: "text", size, text: bodyText, pretty, form, tabs, defaultTab };
 }
 
@@ -195,11 +199,25 @@ function PrettyPanel({ text, pretty, size, wrap }: { text: string; pretty: Prett
       </div>
     );
   }
-  if (!result.ok) {
+  if (!result.ok && result.reason === "invalid") {
     return (
       <p className="body-note warn" data-testid="body-pretty-error">
         Not valid JSON, so it cannot be pretty-printed: {result.error}. Raw shows it exactly as received.
       </p>
+    );
+  }
+  if (!result.ok) {
+    return (
+      <>
+        <p className="body-note warn" data-testid="body-pretty-fallback" data-reason={result.reason}>
+          {prettyFallbackWords(result)}
+        </p>
+        <div className="panel-bar">
+          <span className="muted">Exactly as received.</span>
+          <CopyButton text={text} label="body" testId="copy-body" className="compact" />
+        </div>
+        <CodeView text={text} json={false} wrap={wrap} label="Body, exactly as received" testId="body-pretty-raw" />
+      </>
     );
   }
   return (

@@ -1,10 +1,11 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import { defaultKeymap } from "@codemirror/commands";
 import { json } from "@codemirror/lang-json";
 import { bracketMatching, foldGutter, foldKeymap, syntaxHighlighting } from "@codemirror/language";
 import { Compartment, EditorState, type Extension } from "@codemirror/state";
 import { EditorView, highlightSpecialChars, keymap, lineNumbers } from "@codemirror/view";
 import { tagHighlighter, tags } from "@lezer/highlight";
+import { tooDeep } from "./body";
 import "./codemirror.css";
 
 // Token classes, coloured in detail.css for the light and the dark theme
@@ -25,7 +26,7 @@ export const jsonHighlighter = tagHighlighter([
 type Props = {
   /** The document, shown exactly: no line separator is normalised. */
   text: string;
-  /** JSON highlighting and folding. */
+  /** JSON highlighting and folding (dropped for text nested too deeply to parse in reasonable time). */
   json: boolean;
   wrap: boolean;
   /** Accessible name of the editor's content. */
@@ -55,17 +56,20 @@ export function CodeView({ text, json: isJson, wrap, label, testId }: Props) {
   const wrapping = useRef(new Compartment());
   const wrapNow = useRef(wrap);
   wrapNow.current = wrap;
+  // lezer would not overflow the stack on 10^6 levels, but it takes seconds
+  // to parse them and folding/bracket matching walk the same tree: plain text.
+  const highlight = useMemo(() => isJson && !tooDeep(text), [isJson, text]);
 
   useEffect(() => {
     const parent = host.current;
     if (!parent) return;
     const state = EditorState.create({
       doc: text,
-      extensions: extensions(isJson, label, wrapping.current, wrapNow.current),
+      extensions: extensions(highlight, label, wrapping.current, wrapNow.current),
     });
     if (view.current) view.current.setState(state);
     else view.current = new EditorView({ parent, state });
-  }, [text, isJson, label]);
+  }, [text, highlight, label]);
 
   useEffect(() => {
     view.current?.dispatch({ effects: wrapping.current.reconfigure(wrap ? EditorView.lineWrapping : []) });
@@ -79,7 +83,7 @@ export function CodeView({ text, json: isJson, wrap, label, testId }: Props) {
     [],
   );
 
-  return <div className="code-view" ref={host} data-testid={testId} />;
+  return <div className="code-view" ref={host} data-testid={testId} data-language={highlight ? "json" : "text"} />;
 }
 
 /** The CodeMirror view inside an element rendered by CodeView (for tests and tools). */

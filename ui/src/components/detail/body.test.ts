@@ -7,11 +7,16 @@ import {
   isFormType,
   isJsonType,
   lineEndingHints,
+  MAX_PRETTY_DEPTH,
   PRETTY_AUTO_LIMIT,
+  prettyFallbackWords,
   prettyJson,
+  prettyLengthLimit,
   queryOf,
   reindentJson,
+  scanDepth,
   searchTerm,
+  tooDeep,
 } from "./body";
 import { bodyModel } from "./BodyView";
 
@@ -45,6 +50,113 @@ describe("prettyJson", () => {
 
   it("formats a top-level scalar as is", () => {
     expect(prettyJson("12345678901234567890123")).toEqual({ ok: true, text: "12345678901234567890123", duplicateKeys: [] });
+  });
+});
+
+/** `[[[…]]]`, `depth` levels. */
+const arrays = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
+/** `{"a":{"a":…1…}}`, `depth` levels. */
+const objects = (depth: number) => '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
+const DEPTHS = [129, 1_000, 10_000, 100_000, 1_000_000];
+
+describe("nesting depth guard", () => {
+  it("counts arrays and objects, not brackets inside strings or escaped quotes", () => {
+    expect(scanDepth("1").depth).toBe(0);
+    expect(scanDepth("[]").depth).toBe(1);
+    expect(scanDepth('{"a":[1,{"b":[]}],"c":{}}').depth).toBe(4);
+    expect(scanDepth(`["${"[{".repeat(1_000)}"]`).depth).toBe(1);
+    expect(scanDepth(String.raw`["\\", ["\"[[[", []]]`).depth).toBe(3);
+    expect(scanDepth(String.raw`[["\\"], ["\\\"]"]]`).depth).toBe(2);
+  });
+
+  it("stops at the first bracket past the cap, whatever follows", () => {
+    for (const depth of DEPTHS) {
+      for (const text of [arrays(depth), objects(depth)]) {
+        const scan = scanDepth(text);
+        expect(scan.depth).toBe(MAX_PRETTY_DEPTH + 1);
+        const perLevel = text.startsWith("{") ? 5 : 1;
+        // Up to and including the bracket that goes one past the cap.
+        expect(scan.scanned).toBe(MAX_PRETTY_DEPTH * perLevel + 1);
+        expect(tooDeep(text)).toBe(true);
+      }
+    }
+  });
+
+  it("is not fooled by closing brackets that come first, or an unterminated string", () => {
+    expect(tooDeep("]".repeat(1_000) + arrays(200))).toBe(true);
+    expect(scanDepth('["' + "[".repeat(1_000)).depth).toBe(1);
+  });
+
+  it("lets the cap itself through", () => {
+    expect(tooDeep(arrays(MAX_PRETTY_DEPTH))).toBe(false);
+    expect(tooDeep(objects(MAX_PRETTY_DEPTH))).toBe(false);
+    expect(tooDeep(arrays(MAX_PRETTY_DEPTH + 1))).toBe(true);
+  });
+});
+
+describe("prettyJson on hostile nesting", () => {
+  it.each(DEPTHS)("falls back to the raw text for arrays %i levels deep", (depth) => {
+    const result = prettyJson(arrays(depth));
+    expect(result).toEqual({
+      ok: false,
+      reason: "too_deep",
+      error: "nested more than 128 levels deep",
+      limit: MAX_PRETTY_DEPTH,
+    });
+    expect(prettyFallbackWords(result)).toBe(
+      "Too deeply nested to pretty-print (more than 128 levels); showing the raw text.",
+    );
+  });
+
+  it.each(DEPTHS)("falls back to the raw text for objects %i levels deep", (depth) => {
+    expect(prettyJson(objects(depth))).toMatchObject({ ok: false, reason: "too_deep", limit: MAX_PRETTY_DEPTH });
+  });
+
+  it("says too deep, not a syntax error, even when the deep text is broken too", () => {
+    expect(prettyJson("[".repeat(100_000))).toMatchObject({ ok: false, reason: "too_deep" });
+    expect(prettyJson('{"a": 1,}')).toMatchObject({ ok: false, reason: "invalid" });
+    expect(prettyFallbackWords(prettyJson('{"a": 1,}'))).toBeNull();
+  });
+
+  it("still pretty-prints up to the cap, exactly as before", () => {
+    const depth100 = prettyJson(arrays(100));
+    expect(depth100.ok).toBe(true);
+    const expected = (depth: number) => {
+      const lines: string[] = [];
+      for (let d = 0; d < depth - 1; d++) lines.push("  ".repeat(d) + "[");
+      lines.push("  ".repeat(depth - 1) + "[]");
+      for (let d = depth - 2; d >= 0; d--) lines.push("  ".repeat(d) + "]");
+      return lines.join("\n");
+    };
+    expect(depth100.ok && depth100.text).toBe(expected(100));
+    const depth128 = prettyJson(arrays(MAX_PRETTY_DEPTH));
+    expect(depth128.ok && depth128.text).toBe(expected(MAX_PRETTY_DEPTH));
+    const obj = prettyJson(objects(MAX_PRETTY_DEPTH));
+    expect(obj.ok && obj.text.split("\n")).toHaveLength(2 * MAX_PRETTY_DEPTH + 1);
+    expect(obj.ok && obj.text.replace(/\s+/g, "")).toBe(objects(MAX_PRETTY_DEPTH));
+  });
+
+  it("stops re-indenting once the output would outgrow the input", () => {
+    // Legal depth, but every `1,` gains a line of 256 spaces: ~130 times the input.
+    const wide = "[".repeat(MAX_PRETTY_DEPTH) + "1,".repeat(50_000) + "1" + "]".repeat(MAX_PRETTY_DEPTH);
+    const result = prettyJson(wide);
+    expect(result).toEqual({
+      ok: false,
+      reason: "too_large",
+      error: `formatted, it would be over ${prettyLengthLimit(wide.length)} characters`,
+      limit: prettyLengthLimit(wide.length),
+    });
+    expect(prettyFallbackWords(result)).toMatch(/^Too large to pretty-print: .* Showing the raw text\.$/);
+    expect(reindentJson(wide)).toBeNull();
+    // The same shape, small, formats: the slack is for documents like it.
+    expect(prettyJson("[".repeat(MAX_PRETTY_DEPTH) + "1,1" + "]".repeat(MAX_PRETTY_DEPTH)).ok).toBe(true);
+  });
+
+  it("bounds what reindentJson builds even when called on its own, without the depth guard", () => {
+    const deep = arrays(100_000);
+    expect(reindentJson(deep)).toBeNull();
+    expect(reindentJson(deep, "  ", 1_000)).toBeNull();
+    expect(reindentJson("[1, 2]", "  ", 1_000)).toEqual({ text: "[\n  1,\n  2\n]", duplicateKeys: [] });
   });
 });
 
@@ -139,6 +251,16 @@ describe("bodyModel", () => {
     });
     expect(model(null, "image/png", 3, "AAEC")).toMatchObject({ kind: "binary", tabs: ["hex"], defaultTab: "hex" });
     expect(model("", null, 0)).toMatchObject({ kind: "empty", tabs: [] });
+  });
+
+  it("opens a too-deep body on Pretty, as the raw-text fallback, whatever its content type says", () => {
+    const deep = "[".repeat(10_000) + "]".repeat(10_000);
+    for (const contentType of ["application/json", "text/plain", null]) {
+      const m = model(deep, contentType);
+      expect(m.tabs).toEqual(["pretty", "raw", "hex"]);
+      expect(m.defaultTab).toBe("pretty");
+      expect(m.pretty).toMatchObject({ state: "done", result: { ok: false, reason: "too_deep" } });
+    }
   });
 
   it("formats a body over the limit only on demand", () => {

@@ -45,15 +45,38 @@ export function bodyBytes(bodyText: string | null, bodyBase64: string | null): U
   return new Uint8Array(0);
 }
 
+/**
+ * Deeper than this, a body is neither parsed nor re-indented. lossless-json
+ * parses recursively (a few thousand levels overflow the stack) and each
+ * level indents every line below it, so depth is what makes formatting
+ * blow up; the core's serde_json stops at the same depth.
+ */
+export const MAX_PRETTY_DEPTH = 128;
+
+/**
+ * How long re-indented text may grow for an input of `length` characters.
+ * Even at the depth cap, a line can gain 2 × 128 spaces of indentation per
+ * two input characters (`1,`), so a hostile 25 MB body could still ask for
+ * gigabytes; the slack covers small documents that legitimately grow a lot.
+ */
+export function prettyLengthLimit(length: number): number {
+  return 16 * length + 64 * 1024;
+}
+
 export type PrettyJson =
   | { ok: true; text: string; duplicateKeys: string[] }
-  | { ok: false; error: string };
+  /** Not JSON: `error` says where it stops being JSON. */
+  | { ok: false; reason: "invalid"; error: string }
+  /** Nested deeper than `limit`: not parsed at all, so the raw text is the view. */
+  | { ok: false; reason: "too_deep"; error: string; limit: number }
+  /** Formatting would grow it past `limit` characters: stopped there, raw text is the view. */
+  | { ok: false; reason: "too_large"; error: string; limit: number };
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 // Characters that end a literal (number, true, false, null).
 const DELIMS = new Set([0x20, 0x09, 0x0a, 0x0d, 0x2c, 0x3a, 0x5b, 0x5d, 0x7b, 0x7d, 0x22]);
 
-/** The index of the quote closing the string that opens at `start`. */
+/** The index of the quote closing the string that opens at `start` (the last index when unterminated). */
 function stringEnd(text: string, start: number): number {
   let j = start + 1;
   for (;;) {
@@ -63,6 +86,47 @@ function stringEnd(text: string, start: number): number {
     else if (c === 0x22) return j;
     else j += 1;
   }
+}
+
+export type DepthScan = {
+  /** The deepest nesting seen, at most `cap + 1`. */
+  depth: number;
+  /** How many characters were looked at: fewer than the text's length when the scan stopped early. */
+  scanned: number;
+};
+
+/**
+ * How deeply `text` nests arrays and objects, counted without parsing: one
+ * pass with a counter, so no input can exhaust the stack. Brackets inside
+ * strings do not count. It stops at the first bracket that goes past `cap`,
+ * since nothing after it can change the answer. On text that is not JSON it
+ * still never undercounts what a parser reading from the start would reach
+ * before failing, which is what makes it a safe guard in front of one.
+ */
+export function scanDepth(text: string, cap: number = MAX_PRETTY_DEPTH): DepthScan {
+  let depth = 0;
+  let max = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      i = stringEnd(text, i);
+    } else if (c === 0x5b || c === 0x7b) {
+      depth += 1;
+      if (depth > max) {
+        max = depth;
+        if (max > cap) return { depth: max, scanned: i + 1 };
+      }
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) {
+      depth -= 1;
+    }
+  }
+  return { depth: max, scanned: n };
+}
+
+/** `text` nests arrays and objects deeper than `cap`. */
+export function tooDeep(text: string, cap: number = MAX_PRETTY_DEPTH): boolean {
+  return scanDepth(text, cap).depth > cap;
 }
 
 function decodeKey(token: string): string {
@@ -78,9 +142,20 @@ function decodeKey(token: string): string {
  * Re-indents valid JSON token by token: every string, number and literal is
  * kept exactly as sent (1.0 stays 1.0, 12345678901234567890 stays exact,
  * escapes stay escapes, duplicate keys stay), only whitespace changes.
+ * Null once the output would pass `maxLength` characters: indentation grows
+ * with depth, so without a bound the work could be quadratic in the input.
  */
-export function reindentJson(text: string, indent = "  "): { text: string; duplicateKeys: string[] } {
+export function reindentJson(
+  text: string,
+  indent = "  ",
+  maxLength: number = prettyLengthLimit(text.length),
+): { text: string; duplicateKeys: string[] } | null {
   const out: string[] = [];
+  let length = 0;
+  const emit = (part: string) => {
+    out.push(part);
+    length += part.length;
+  };
   const duplicates = new Set<string>();
   // One entry per open container: the keys of an object, or null for an array.
   const stack: (Set<string> | null)[] = [];
@@ -90,6 +165,9 @@ export function reindentJson(text: string, indent = "  "): { text: string; dupli
   let i = 0;
   if (text.charCodeAt(0) === 0xfeff) i = 1;
   while (i < n) {
+    // Checked per token: one token adds at most one indentation, at most
+    // twice as long as the input read so far, so the overshoot stays linear.
+    if (length > maxLength) return null;
     const c = text.charCodeAt(i);
     if (WS.has(c)) {
       i += 1;
@@ -103,57 +181,89 @@ export function reindentJson(text: string, indent = "  "): { text: string; dupli
         else keys.add(key);
         expectKey = false;
       }
-      out.push(token);
+      emit(token);
       i = end + 1;
     } else if (c === 0x7b || c === 0x5b) {
       let j = i + 1;
       while (j < n && WS.has(text.charCodeAt(j))) j += 1;
       const close = c === 0x7b ? 0x7d : 0x5d;
       if (text.charCodeAt(j) === close) {
-        out.push(c === 0x7b ? "{}" : "[]");
+        emit(c === 0x7b ? "{}" : "[]");
         i = j + 1;
         continue;
       }
       stack.push(c === 0x7b ? new Set<string>() : null);
       expectKey = c === 0x7b;
-      out.push(text[i] ?? "", newline());
+      emit(text[i] ?? "");
+      emit(newline());
       i += 1;
     } else if (c === 0x7d || c === 0x5d) {
       stack.pop();
-      out.push(newline(), text[i] ?? "");
+      emit(newline());
+      emit(text[i] ?? "");
       expectKey = false;
       i += 1;
     } else if (c === 0x2c) {
-      out.push(",", newline());
+      emit(",");
+      emit(newline());
       expectKey = stack.length > 0 && stack[stack.length - 1] !== null;
       i += 1;
     } else if (c === 0x3a) {
-      out.push(": ");
+      emit(": ");
       i += 1;
     } else {
       let j = i;
       while (j < n && !DELIMS.has(text.charCodeAt(j))) j += 1;
-      out.push(text.slice(i, Math.max(j, i + 1)));
+      emit(text.slice(i, Math.max(j, i + 1)));
       i = Math.max(j, i + 1);
     }
   }
+  if (length > maxLength) return null;
   return { text: out.join(""), duplicateKeys: [...duplicates] };
 }
 
 /**
- * Pretty JSON, or why the text is not JSON. lossless-json checks the syntax
- * (its messages give the position); the text itself is re-indented token by
- * token so nothing but whitespace differs from what was received.
+ * Pretty JSON, or why it is not shown. Depth is checked first, without
+ * parsing, so a hostile body never reaches the recursive parser.
+ * lossless-json then checks the syntax (its messages give the position); the
+ * text itself is re-indented token by token so nothing but whitespace
+ * differs from what was received.
  */
 export function prettyJson(text: string): PrettyJson {
+  if (tooDeep(text)) {
+    return {
+      ok: false,
+      reason: "too_deep",
+      error: `nested more than ${MAX_PRETTY_DEPTH} levels deep`,
+      limit: MAX_PRETTY_DEPTH,
+    };
+  }
   try {
     losslessParse(text);
   } catch (err: unknown) {
     const message = err instanceof Error ? err.message : String(err);
     // Valid JSON all the same (RFC 8259 only says keys SHOULD be unique).
-    if (!/^Duplicate key/.test(message)) return { ok: false, error: message };
+    if (!/^Duplicate key/.test(message)) return { ok: false, reason: "invalid", error: message };
   }
-  return { ok: true, ...reindentJson(text) };
+  const limit = prettyLengthLimit(text.length);
+  const pretty = reindentJson(text, "  ", limit);
+  if (!pretty) {
+    return { ok: false, reason: "too_large", error: `formatted, it would be over ${limit} characters`, limit };
+  }
+  return { ok: true, ...pretty };
+}
+
+/** Why Pretty shows the raw text instead, in words; null when it shows pretty JSON or a syntax error. */
+export function prettyFallbackWords(result: PrettyJson): string | null {
+  if (result.ok) return null;
+  switch (result.reason) {
+    case "invalid":
+      return null;
+    case "too_deep":
+      return `Too deeply nested to pretty-print (more than ${result.limit} levels); showing the raw text.`;
+    case "too_large":
+      return "Too large to pretty-print: the indentation alone would make it more than 16 times its size. Showing the raw text.";
+  }
 }
 
 export type Trailing = "none" | "lf" | "crlf" | "cr";

@@ -4,6 +4,7 @@ import { syntaxHighlighting } from "@codemirror/language";
 import { MergeView } from "@codemirror/merge";
 import { EditorState, type Extension } from "@codemirror/state";
 import { EditorView, highlightSpecialChars, lineNumbers } from "@codemirror/view";
+import { tooDeep } from "../detail/body";
 import { jsonHighlighter } from "../detail/CodeView";
 import "../detail/codemirror.css";
 import "./merge.css";
@@ -39,8 +40,9 @@ export function BodyDiff({ original, edited, json: isJson }: Props) {
     const parent = host.current;
     if (!parent) return;
     const merge = new MergeView({
-      a: { doc: original, extensions: extensions(isJson, "Original body") },
-      b: { doc: edited, extensions: extensions(isJson, "Edited body") },
+      // Each side on its own: the captured body may be hostile while the edit is not.
+      a: { doc: original, extensions: extensions(isJson && !tooDeep(original), "Original body") },
+      b: { doc: edited, extensions: extensions(isJson && !tooDeep(edited), "Edited body") },
       parent,
       collapseUnchanged: { margin: 3, minSize: 6 },
     });

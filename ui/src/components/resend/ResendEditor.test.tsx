@@ -1,3 +1,5 @@
+import { language } from "@codemirror/language";
+import { EditorView } from "@codemirror/view";
 import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
@@ -370,6 +372,47 @@ describe("ResendEditor", () => {
     expect(editor().state.doc.toString()).toBe('{\n  "n": 12345678901234567890\n}');
   });
 
+  it("does not parse or highlight a body nested 100,000 levels deep, and still sends it exactly", async () => {
+    const deep = "[".repeat(100_000) + "]".repeat(100_000);
+    await open(githubEvent({ bodyText: deep }));
+    await waitFor(() => expect(url().value).not.toBe(""));
+    const status = screen.getByTestId("resend-json-status");
+    expect(status).toHaveTextContent(/^Nested too deeply to check \(more than 128 levels\) — it can still be sent as raw text$/);
+    expect(status).toHaveAttribute("data-state", "too_deep");
+    expect(screen.getByTestId("resend-format")).toBeDisabled();
+    expect(editor().state.facet(language)).toBeNull();
+    await userEvent.click(screen.getByTestId("resend-send"));
+    expect(lastSent().spec.bodyText).toBe(deep);
+  });
+
+  it("turns JSON highlighting off when a too-deep body is typed, and back on for JSON", async () => {
+    await open(githubEvent());
+    expect(editor().state.facet(language)?.name).toBe("json");
+    typeBody('{"a":'.repeat(1_000) + "1" + "}".repeat(1_000));
+    expect(screen.getByTestId("resend-json-status")).toHaveAttribute("data-state", "too_deep");
+    expect(editor().state.facet(language)).toBeNull();
+    typeBody('{"a": 1}');
+    expect(screen.getByTestId("resend-json-status")).toHaveAttribute("data-state", "valid");
+    expect(editor().state.facet(language)?.name).toBe("json");
+  });
+
+  it("says why Format left a body alone when formatting would blow it up", async () => {
+    // Legal depth, but each `1,` would gain 256 spaces of indentation. Lines
+    // of its own keep the editor quick to render.
+    const wide = "[".repeat(128) + "\n" + "1,\n".repeat(1_000) + "1\n" + "]".repeat(128);
+    await open(githubEvent({ bodyText: wide }));
+    expect(screen.getByTestId("resend-json-status")).toHaveAttribute("data-state", "valid");
+    expect(screen.queryByTestId("resend-format-problem")).toBeNull();
+    await userEvent.click(screen.getByTestId("resend-format"));
+    expect(screen.getByTestId("resend-format-problem")).toHaveTextContent(
+      "Too large to pretty-print: the indentation alone would make it more than 16 times its size. Showing the raw text.",
+    );
+    expect(editor().state.doc.toString()).toBe(wide);
+    // The note is about that text: an edit clears it.
+    typeBody("[1, 2]");
+    expect(screen.queryByTestId("resend-format-problem")).toBeNull();
+  });
+
   it("shows each attempt as it arrives, the wait before the next, and the outcome", async () => {
     vi.spyOn(Date, "now").mockReturnValue(1_000_000);
     await open(githubEvent());
@@ -514,6 +557,18 @@ describe("ResendEditor", () => {
     // Back to editing: the edits are still there.
     await userEvent.click(screen.getByTestId("resend-edit-tab"));
     expect(editor().state.doc.toString()).toBe('{"action":"closed","number":1}');
+  });
+
+  it("compares a too-deep original as plain text, and the edit as JSON", async () => {
+    const deep = "[".repeat(1_000) + "]".repeat(1_000);
+    await open(githubEvent({ bodyText: deep }));
+    typeBody('{"action":"closed"}');
+    await userEvent.click(screen.getByTestId("resend-diff"));
+    const sides = [...screen.getByTestId("resend-body-diff").querySelectorAll(".cm-editor")].map((el) =>
+      el instanceof HTMLElement ? EditorView.findFromDOM(el) : null,
+    );
+    expect(sides.map((side) => side?.state.doc.toString())).toEqual([deep, '{"action":"closed"}']);
+    expect(sides.map((side) => side?.state.facet(language)?.name ?? null)).toEqual([null, "json"]);
   });
 
   it("sends with Ctrl+Enter, from the body too, without adding a line to it", async () => {

@@ -12,7 +12,7 @@ import {
   type SignMode,
 } from "../../ipc";
 import { formatSize } from "../../lib/format";
-import { prettyJson } from "../detail/body";
+import { prettyFallbackWords, prettyJson } from "../detail/body";
 import { FieldError } from "../FieldError";
 import { Modal } from "../Modal";
 import { schemeName } from "../verdictText";
@@ -127,6 +127,8 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
   const [dirty, setDirty] = useState(false);
   const [confirmClose, setConfirmClose] = useState(false);
   const [signAnswer, setSignAnswer] = useState<SignAnswer | null>(null);
+  // Why the last Format left the body as it was; for that text only.
+  const [formatProblem, setFormatProblem] = useState<{ text: string; words: string } | null>(null);
   const signChosen = useRef(false);
   const urlTyped = useRef(false);
   const progressRef = useRef<HTMLDivElement>(null);
@@ -234,12 +236,16 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
   const isJson = text !== null && expectsJson(contentType, original.bodyText, text);
   const settledText = useSettled(text ?? "", (text?.length ?? 0) > CHECK_NOW_LIMIT ? 400 : 0);
   const status = useMemo(() => (isJson ? jsonStatus(settledText) : null), [isJson, settledText]);
+  // The editor's JSON mode is what would choke on a hostile body: plain text past the depth cap.
+  const highlightJson = isJson && status?.state !== "too_deep";
   const bodyChanged = text !== original.bodyText;
+  const formatWords = formatProblem !== null && formatProblem.text === text ? formatProblem.words : null;
 
   const onFormat = () => {
     if (text === null) return;
     const pretty = prettyJson(text);
     if (pretty.ok) edit({ bodyText: pretty.text });
+    else setFormatProblem({ text, words: prettyFallbackWords(pretty) ?? `Not formatted: ${pretty.error}.` });
   };
 
   // Changes
@@ -453,17 +459,22 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
                   ) : (
                     <>
                       <p
-                        className={`json-status ${status?.state === "invalid" ? "warn" : status?.state === "valid" ? "ok" : "plain"}`}
+                        className={`json-status ${status?.state === "invalid" || status?.state === "too_deep" ? "warn" : status?.state === "valid" ? "ok" : "plain"}`}
                         data-testid="resend-json-status"
                         data-state={status?.state ?? "text"}
                         aria-live="polite"
                       >
                         {status ? jsonStatusWords(status) : "Text body: sent exactly as typed"}
                       </p>
+                      {formatWords !== null && (
+                        <p className="json-status warn" data-testid="resend-format-problem" role="status">
+                          {formatWords}
+                        </p>
+                      )}
                       <BodyEditor
                         value={text}
                         onChange={(next) => edit({ bodyText: next })}
-                        json={isJson}
+                        json={highlightJson}
                         label="Request body"
                         testId="resend-body"
                       />
@@ -491,7 +502,7 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
                       The body is unchanged.
                     </p>
                   ) : (
-                    <BodyDiff original={original.bodyText ?? ""} edited={text} json={isJson} />
+                    <BodyDiff original={original.bodyText ?? ""} edited={text} json={highlightJson} />
                   )}
                 </Section>
                 <Section title="Headers">

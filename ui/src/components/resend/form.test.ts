@@ -205,6 +205,24 @@ describe("JSON status", () => {
     expect(jsonStatusWords(jsonStatus("[1, 2]"))).toBe("Valid JSON");
   });
 
+  it.each([129, 1_000, 10_000, 100_000, 1_000_000])(
+    "says a body nested %i levels deep is too deep to check, rather than overflowing or calling it invalid",
+    (depth) => {
+      for (const text of ["[".repeat(depth) + "]".repeat(depth), '{"a":'.repeat(depth) + "1" + "}".repeat(depth)]) {
+        const status = jsonStatus(text);
+        expect(status).toEqual({ state: "too_deep", limit: 128 });
+        expect(jsonStatusWords(status)).toBe(
+          "Nested too deeply to check (more than 128 levels) — it can still be sent as raw text",
+        );
+      }
+    },
+  );
+
+  it("still checks JSON nested up to 128 levels", () => {
+    expect(jsonStatus("[".repeat(128) + "]".repeat(128))).toEqual({ state: "valid", duplicateKeys: false });
+    expect(jsonStatus("[".repeat(128) + "x" + "]".repeat(128))).toMatchObject({ state: "invalid", line: 1, column: 129 });
+  });
+
   it("converts string positions to lines and columns", () => {
     expect(lineColumn("abc", 0)).toEqual({ line: 1, column: 1 });
     expect(lineColumn("ab\ncd", 4)).toEqual({ line: 2, column: 2 });

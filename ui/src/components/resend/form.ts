@@ -15,7 +15,7 @@ import {
   type ScheduleInfo,
   type SignMode,
 } from "../../ipc";
-import { isJsonType, looksLikeJson } from "../detail/body";
+import { isJsonType, looksLikeJson, MAX_PRETTY_DEPTH, tooDeep } from "../detail/body";
 
 /** Offered in the method select; anything else is typed ("Other…"). */
 export const METHODS = ["POST", "PUT", "PATCH", "GET", "DELETE", "HEAD", "OPTIONS"] as const;
@@ -302,7 +302,9 @@ export function headerDiff(before: readonly HeaderPair[], after: readonly Header
 export type JsonStatus =
   | { state: "empty" }
   | { state: "valid"; duplicateKeys: boolean }
-  | { state: "invalid"; line: number; column: number; message: string };
+  | { state: "invalid"; line: number; column: number; message: string }
+  /** Nested deeper than `limit`: not parsed, so neither valid nor invalid as far as the editor knows. */
+  | { state: "too_deep"; limit: number };
 
 /** Line and column (both from 1) of a string index. */
 export function lineColumn(text: string, index: number): { line: number; column: number } {
@@ -319,6 +321,9 @@ export function lineColumn(text: string, index: number): { line: number; column:
 /** Whether `text` is JSON, and where it stops being JSON when it is not. */
 export function jsonStatus(text: string): JsonStatus {
   if (text.trim() === "") return { state: "empty" };
+  // lossless-json (like JSON.parse in some engines) recurses per level: a
+  // hostile body would overflow the stack, or pass as a "syntax error".
+  if (tooDeep(text)) return { state: "too_deep", limit: MAX_PRETTY_DEPTH };
   try {
     losslessParse(text);
     return { state: "valid", duplicateKeys: false };
@@ -341,6 +346,8 @@ export function jsonStatusWords(status: JsonStatus): string {
       return status.duplicateKeys ? "Valid JSON (with duplicate keys: receivers may read either value)" : "Valid JSON";
     case "invalid":
       return `Not valid JSON: line ${status.line} col ${status.column}: ${status.message} — it can still be sent as raw text`;
+    case "too_deep":
+      return `Nested too deeply to check (more than ${status.limit} levels) — it can still be sent as raw text`;
   }
 }
 

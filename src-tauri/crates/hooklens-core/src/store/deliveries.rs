@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::{Reader, Store, StoreError, StoredHeader, now_ns, open_connection};
+use super::{Reader, Store, StoreError, StoredHeader, now_ns};
 use crate::api::{
     Delivery, DeliveryError, DeliveryErrorKind, DeliveryKind, DeliveryResponse, DeliveryRun,
 };
@@ -48,24 +48,13 @@ pub struct NewResponse {
 }
 
 impl Store {
+    /// What Hooklens sends is recorded through the store's one writer, in
+    /// its own short transaction between capture's group commits.
     fn with_sender<T>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut guard = self
-            .shared
-            .deliveries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if guard.is_none() {
-            let conn = open_connection(&self.shared.path)?;
-            conn.pragma_update(None, "foreign_keys", "ON")?;
-            *guard = Some(conn);
-        }
-        match guard.as_ref() {
-            Some(conn) => f(conn),
-            None => Err(StoreError::WriterGone),
-        }
+        self.write(|tx| f(tx))
     }
 
     /// Starts a run; returns its id.

@@ -12,7 +12,7 @@ mod settings;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::{Arc, LazyLock, RwLock, Weak};
+use std::sync::{Arc, LazyLock, Mutex, RwLock, Weak};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 pub use deliveries::{MAX_RESPONSE_BODY, NewDelivery, NewResponse, NewRun};
@@ -31,7 +31,6 @@ use crate::api::{Endpoint, EventSummary};
 use crate::signature::{Secret, Verdict};
 
 pub const DATABASE_FILE: &str = "hooklens.sqlite3";
-const LOCK_FILE: &str = "hooklens.lock";
 
 /// How many acknowledged-but-uncommitted requests may queue before senders
 /// wait; bounds memory when the disk is slower than the network.
@@ -72,22 +71,31 @@ const WRITER_CACHE_KIB: i64 = 16 * 1024;
 const INDEX_DELAY: Duration = Duration::from_millis(200);
 const INDEX_BATCH: usize = 1024;
 const INDEX_BATCH_BYTES: usize = 16 * 1024 * 1024;
-/// Settings row holding the last event id whose text is indexed.
-const INDEXED_UPTO_KEY: &str = "fts_indexed_upto";
+/// After a failed full-text batch (say, a full disk), the writer tries the
+/// waiting text again this often.
+const INDEX_RETRY: Duration = Duration::from_secs(5);
+/// Text re-read from the database per step when catching up, so a large
+/// backlog never holds the write lock for long.
+const INDEX_CATCH_UP: i64 = 500;
+/// Present while a capturing process has the store open; found at the next
+/// start, it means the last one did not stop cleanly.
+const RUNNING_MARK: &str = "hooklens.running";
 /// Bumped whenever stored events change in place (re-verified verdicts,
 /// pins), so a window of another process knows to reload what it shows.
 const EVENTS_REVISION_KEY: &str = "events_revision";
 /// The full-text index covers this much of a textual body.
 const FTS_BODY_LIMIT: usize = 1024 * 1024;
 
-static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
-    Migrations::new(vec![
-        M::up(include_str!("../../migrations/0001_events.sql")),
-        M::up(include_str!("../../migrations/0002_signatures.sql")),
-        M::up(include_str!("../../migrations/0003_search.sql")),
-        M::up(include_str!("../../migrations/0004_deliveries.sql")),
-    ])
-});
+const MIGRATION_SQL: [&str; 5] = [
+    include_str!("../../migrations/0001_events.sql"),
+    include_str!("../../migrations/0002_signatures.sql"),
+    include_str!("../../migrations/0003_search.sql"),
+    include_str!("../../migrations/0004_deliveries.sql"),
+    include_str!("../../migrations/0005_fts_outbox.sql"),
+];
+
+static MIGRATIONS: LazyLock<Migrations<'static>> =
+    LazyLock::new(|| Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect()));
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -120,6 +128,26 @@ pub enum StoreError {
         dir: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "the database {path} is damaged ({details}). Hooklens will not write into it. Stop \
+         Hooklens, move the file aside (with its -wal and -shm files) and start again for an \
+         empty store; to save what can be read, run `sqlite3 {path} .recover | sqlite3 \
+         recovered.sqlite3` and put recovered.sqlite3 in its place"
+    )]
+    Corrupt { path: PathBuf, details: String },
+    #[error("there is no Hooklens data in {dir} yet: capture something first")]
+    Missing { dir: PathBuf },
+    #[error(
+        "the database {path} was made by a different version of Hooklens (schema {found}, this \
+         one reads {expected}); open it once with this version's app or `hooklens-cli serve`"
+    )]
+    Schema {
+        path: PathBuf,
+        found: i64,
+        expected: i64,
+    },
+    #[error("this store was opened read-only; the change was not made")]
+    ReadOnly,
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("could not store the request: {0}")]
@@ -232,9 +260,21 @@ struct Shared {
     secrets: RwLock<Arc<Secrets>>,
     /// Stored events changed in place, here or in another process.
     changed: broadcast::Sender<()>,
-    /// Records what Hooklens sends, beside the capture writer: a delivery is
-    /// written once per request sent, far below capture rates.
-    deliveries: std::sync::Mutex<Option<Connection>>,
+    /// The process's only write connection: the capture writer commits its
+    /// groups on it, and every other write (pins, endpoints, secrets,
+    /// settings, deliveries, re-verification) takes its turn on it between
+    /// groups. None for a read-only store.
+    write: Option<Arc<Mutex<Connection>>>,
+    /// Removed when the capturing process stops cleanly.
+    running_mark: Option<PathBuf>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        if let Some(mark) = &self.running_mark {
+            let _ = std::fs::remove_file(mark);
+        }
+    }
 }
 
 /// Every endpoint's secrets by endpoint id, oldest first.
@@ -251,7 +291,8 @@ fn secrets_by_endpoint(conn: &Connection) -> Result<Secrets, StoreError> {
 #[derive(Clone)]
 pub struct Store {
     shared: Arc<Shared>,
-    jobs: mpsc::Sender<WriteJob>,
+    /// None for a read-only store.
+    jobs: Option<mpsc::Sender<WriteJob>>,
     new_events: broadcast::Sender<EventSummary>,
 }
 
@@ -295,34 +336,140 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// A connection that cannot write: for readers, watchers and read-only
+/// commands, which then need no write access to the files.
+fn read_only_connection(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|source| StoreError::Open {
+        path: path.to_owned(),
+        source,
+    })?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
+/// After an unclean stop: the database must pass SQLite's quick check
+/// before anything is written into it.
+fn check_integrity(path: &Path) -> Result<(), StoreError> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let corrupt = |details: String| StoreError::Corrupt {
+        path: path.to_owned(),
+        details,
+    };
+    let conn = match open_connection(path) {
+        Ok(conn) => conn,
+        Err(StoreError::Open { source, .. }) => return Err(corrupt(source.to_string())),
+        Err(other) => return Err(other),
+    };
+    let problems: Vec<String> = match conn.prepare("PRAGMA quick_check(5)").and_then(|mut stmt| {
+        stmt.query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()
+    }) {
+        Ok(rows) => rows,
+        Err(err) => return Err(corrupt(err.to_string())),
+    };
+    match problems.as_slice() {
+        [ok] if ok == "ok" => Ok(()),
+        _ => Err(corrupt(format!("quick_check: {}", problems.join("; ")))),
+    }
+}
+
+/// Creates (or truncates) a small file readable by its owner only.
+fn write_private(path: &Path) -> std::io::Result<()> {
+    let mut options = File::options();
+    options.create(true).truncate(true).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    std::io::Write::write_all(&mut file, std::process::id().to_string().as_bytes())
+}
+
+/// Creates the data directory readable by its owner only (0700): it holds
+/// captured payloads and secrets. A directory that exists is left as it is
+/// (it may be one the user chose and shares).
+fn create_data_dir(data_dir: &Path) -> Result<(), StoreError> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(data_dir)
+        .map_err(|source| StoreError::CreateDir {
+            path: data_dir.to_owned(),
+            source,
+        })
+}
+
+fn schema_version(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Each migration is one schema version.
+fn latest_schema() -> i64 {
+    i64::try_from(MIGRATION_SQL.len()).unwrap_or(i64::MAX)
+}
+
 impl Store {
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
         Store::open_with(data_dir, StoreOptions::default())
     }
 
     /// Opens (creating if needed) the database in `data_dir`, migrates it and
-    /// starts the writer thread.
+    /// starts the writer thread. Opening writes nothing to a database that is
+    /// already set up, so it never competes with a running capture.
     pub fn open_with(data_dir: &Path, options: StoreOptions) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::CreateDir {
-            path: data_dir.to_owned(),
-            source,
-        })?;
+        create_data_dir(data_dir)?;
         let path = data_dir.join(DATABASE_FILE);
         make_private(&path).map_err(|source| StoreError::Private {
             path: path.clone(),
             source,
         })?;
+        let mut running_mark = None;
+        if options.capture {
+            let mark = data_dir.join(RUNNING_MARK);
+            if mark.exists() {
+                tracing::warn!(path = %path.display(), "the last run did not stop cleanly; checking the database");
+                check_integrity(&path)?;
+            }
+            match write_private(&mark) {
+                Ok(()) => running_mark = Some(mark),
+                Err(err) => tracing::warn!(error = %err, "cannot mark the store as in use"),
+            }
+        }
         let mut conn = open_connection(&path)?;
-        // Must precede the first table, so that retention can give space back.
-        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // Settings of the database file itself, made once, before the first
+        // table: a write, so never repeated on a store that has them.
+        if schema_version(&conn)? == 0 {
+            let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+            if pages == 0 {
+                // So that retention can give space back.
+                conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
+            }
+        }
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        MIGRATIONS
-            .to_latest(&mut conn)
-            .map_err(|source| StoreError::Migrate {
-                path: path.clone(),
-                source,
-            })?;
+        if schema_version(&conn)? < latest_schema() {
+            MIGRATIONS
+                .to_latest(&mut conn)
+                .map_err(|source| StoreError::Migrate {
+                    path: path.clone(),
+                    source,
+                })?;
+        }
         let settings = Settings::load(&conn)?;
         // NORMAL: a commit is in the OS before we answer, so a killed process
         // loses nothing it acknowledged. FULL: also on disk (power loss).
@@ -342,9 +489,15 @@ impl Store {
         let endpoints: Arc<[Endpoint]> = endpoints::list(&conn)?.into();
         let secrets = Arc::new(secrets_by_endpoint(&conn)?);
         let stored: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
+        let mut backlog = false;
         if options.capture {
-            index_missing(&mut conn)?;
+            // Text a crash, a full disk or a failed batch left out.
+            if let Err(err) = index_pending(&mut conn, i64::MAX) {
+                tracing::error!(error = %err, "could not index waiting event text; will retry");
+                backlog = true;
+            }
         }
+        let write = Arc::new(Mutex::new(conn));
 
         let shared = Arc::new(Shared {
             path: path.clone(),
@@ -352,12 +505,22 @@ impl Store {
             endpoints: RwLock::new(endpoints),
             secrets: RwLock::new(secrets),
             changed: broadcast::channel(16).0,
-            deliveries: std::sync::Mutex::new(None),
+            write: Some(write.clone()),
+            running_mark,
         });
         let (jobs, rx) = mpsc::channel(WRITE_QUEUE);
         let (new_events, _) = broadcast::channel(4096);
+        let spawn_err = |source| StoreError::CreateDir {
+            path: data_dir.to_owned(),
+            source,
+        };
+        // Only for waiting on the queue with a deadline (see Writer::run).
+        let clock = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .map_err(spawn_err)?;
         let writer = Writer {
-            conn,
+            conn: write,
             shared: Arc::downgrade(&shared),
             new_events: new_events.clone(),
             stored: u64::try_from(stored).unwrap_or(0),
@@ -366,14 +529,11 @@ impl Store {
             unindexed: Vec::new(),
             unindexed_bytes: 0,
             last_indexed: Instant::now(),
-        };
-        let spawn_err = |source| StoreError::CreateDir {
-            path: data_dir.to_owned(),
-            source,
+            backlog,
         };
         std::thread::Builder::new()
             .name("hooklens-writer".into())
-            .spawn(move || writer.run(rx))
+            .spawn(move || writer.run(rx, clock))
             .map_err(spawn_err)?;
         let checkpointed = Arc::downgrade(&shared);
         std::thread::Builder::new()
@@ -387,9 +547,62 @@ impl Store {
             .map_err(spawn_err)?;
         Ok(Store {
             shared,
-            jobs,
+            jobs: Some(jobs),
             new_events,
         })
+    }
+
+    /// Opens an existing store for reading only: no write access needed,
+    /// nothing written, no writer thread. Writes through it fail with
+    /// [`StoreError::ReadOnly`]. For commands that only look.
+    pub fn open_read_only(data_dir: &Path) -> Result<Store, StoreError> {
+        let path = data_dir.join(DATABASE_FILE);
+        if !path.exists() {
+            return Err(StoreError::Missing {
+                dir: data_dir.to_owned(),
+            });
+        }
+        let conn = read_only_connection(&path)?;
+        let found = schema_version(&conn)?;
+        if found != latest_schema() {
+            return Err(StoreError::Schema {
+                path,
+                found,
+                expected: latest_schema(),
+            });
+        }
+        let settings = Settings::load(&conn)?;
+        let endpoints: Arc<[Endpoint]> = endpoints::list(&conn)?.into();
+        let secrets = Arc::new(secrets_by_endpoint(&conn)?);
+        let shared = Arc::new(Shared {
+            path,
+            settings: RwLock::new(settings),
+            endpoints: RwLock::new(endpoints),
+            secrets: RwLock::new(secrets),
+            changed: broadcast::channel(16).0,
+            write: None,
+            running_mark: None,
+        });
+        Ok(Store {
+            shared,
+            jobs: None,
+            new_events: broadcast::channel(1).0,
+        })
+    }
+
+    /// Runs `f` in an IMMEDIATE transaction on the process's one write
+    /// connection, between capture's group commits, and commits it. Keep `f`
+    /// short: capture waits while it runs.
+    pub(crate) fn write<R>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let write = self.shared.write.as_ref().ok_or(StoreError::ReadOnly)?;
+        let mut conn = write.lock().unwrap_or_else(|e| e.into_inner());
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
     }
 
     pub fn path(&self) -> &Path {
@@ -417,6 +630,8 @@ impl Store {
             done,
         };
         self.jobs
+            .as_ref()
+            .ok_or(StoreError::ReadOnly)?
             .send(job)
             .await
             .map_err(|_| StoreError::WriterGone)?;
@@ -433,13 +648,6 @@ impl Store {
         self.shared.changed.subscribe()
     }
 
-    /// Records and announces that stored events changed in place.
-    fn events_changed(&self, conn: &Connection) -> Result<(), StoreError> {
-        bump_revision(conn)?;
-        let _ = self.shared.changed.send(());
-        Ok(())
-    }
-
     /// Summaries of newly committed events, in commit order.
     pub fn subscribe(&self) -> broadcast::Receiver<EventSummary> {
         self.new_events.subscribe()
@@ -447,16 +655,7 @@ impl Store {
 
     /// A read connection of its own.
     pub fn reader(&self) -> Result<Reader, StoreError> {
-        let conn = Connection::open_with_flags(
-            &self.shared.path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|source| StoreError::Open {
-            path: self.shared.path.clone(),
-            source,
-        })?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        Reader::new(conn)
+        Reader::new(read_only_connection(&self.shared.path)?)
     }
 
     pub fn settings(&self) -> Settings {
@@ -472,7 +671,7 @@ impl Store {
     pub fn set_setting(&self, key: &str, value: &str) -> Result<Settings, StoreError> {
         let mut settings = self.settings();
         settings.set(key, value)?;
-        settings.save(&open_connection(&self.shared.path)?)?;
+        self.write(|tx| settings.save(tx))?;
         *self
             .shared
             .settings
@@ -484,7 +683,7 @@ impl Store {
     /// A preference of an application over the store (e.g. the desktop
     /// app's notification rules), kept beside the settings; None when unset.
     pub fn preference(&self, key: &str) -> Result<Option<String>, StoreError> {
-        let conn = open_connection(&self.shared.path)?;
+        let conn = read_only_connection(&self.shared.path)?;
         Ok(conn
             .query_row(
                 "SELECT value FROM settings WHERE key = ?1",
@@ -495,13 +694,14 @@ impl Store {
     }
 
     pub fn set_preference(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        let conn = open_connection(&self.shared.path)?;
-        conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![format!("{PREFERENCE_PREFIX}{key}"), value],
-        )?;
-        Ok(())
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![format!("{PREFERENCE_PREFIX}{key}"), value],
+            )?;
+            Ok(())
+        })
     }
 
     /// The current endpoints, default first; cheap (a shared snapshot).
@@ -525,36 +725,41 @@ impl Store {
 
     /// Adds a secret; fails when the endpoint already has one with this label.
     pub fn add_secret(&self, endpoint_id: i64, label: &str, value: &str) -> Result<(), StoreError> {
-        let conn = open_connection(&self.shared.path)?;
-        endpoints::add_secret(&conn, endpoint_id, label, value, now_ns(), false)?;
-        reload(&self.shared, &conn)
+        self.write(|tx| {
+            endpoints::add_secret(tx, endpoint_id, label, value, now_ns(), false)?;
+            reload(&self.shared, tx)
+        })
     }
 
     /// Adds a secret, or replaces the value of the one with this label.
     pub fn set_secret(&self, endpoint_id: i64, label: &str, value: &str) -> Result<(), StoreError> {
-        let conn = open_connection(&self.shared.path)?;
-        endpoints::add_secret(&conn, endpoint_id, label, value, now_ns(), true)?;
-        reload(&self.shared, &conn)
+        self.write(|tx| {
+            endpoints::add_secret(tx, endpoint_id, label, value, now_ns(), true)?;
+            reload(&self.shared, tx)
+        })
     }
 
     pub fn remove_secret(&self, endpoint_id: i64, label: &str) -> Result<(), StoreError> {
-        let conn = open_connection(&self.shared.path)?;
-        endpoints::remove_secret(&conn, endpoint_id, label)?;
-        reload(&self.shared, &conn)
+        self.write(|tx| {
+            endpoints::remove_secret(tx, endpoint_id, label)?;
+            reload(&self.shared, tx)
+        })
     }
 
     pub fn add_endpoint(&self, spec: &EndpointSpec) -> Result<Endpoint, StoreError> {
-        let conn = open_connection(&self.shared.path)?;
-        let endpoint = endpoints::insert(&conn, spec, now_ns())?;
-        reload(&self.shared, &conn)?;
-        Ok(endpoint)
+        self.write(|tx| {
+            let endpoint = endpoints::insert(tx, spec, now_ns())?;
+            reload(&self.shared, tx)?;
+            Ok(endpoint)
+        })
     }
 
     pub fn update_endpoint(&self, id: i64, spec: &EndpointSpec) -> Result<Endpoint, StoreError> {
-        let conn = open_connection(&self.shared.path)?;
-        let endpoint = endpoints::update(&conn, id, spec)?;
-        reload(&self.shared, &conn)?;
-        Ok(endpoint)
+        self.write(|tx| {
+            let endpoint = endpoints::update(tx, id, spec)?;
+            reload(&self.shared, tx)?;
+            Ok(endpoint)
+        })
     }
 
     /// Pinned events are never removed by retention.
@@ -565,18 +770,17 @@ impl Store {
     /// Pins or unpins several events in one transaction; fails without
     /// changing anything when one of them does not exist.
     pub fn set_pinned_many(&self, ids: &[i64], pinned: bool) -> Result<(), StoreError> {
-        let mut conn = open_connection(&self.shared.path)?;
-        let tx = conn.transaction()?;
-        {
+        self.write(|tx| {
             let mut stmt = tx.prepare("UPDATE events SET pinned = ?2 WHERE id = ?1")?;
             for &id in ids {
                 if stmt.execute(params![id, pinned])? == 0 {
                     return Err(StoreError::NotFound(format!("no event {id}")));
                 }
             }
-        }
-        tx.commit()?;
-        self.events_changed(&conn)
+            bump_revision(tx)
+        })?;
+        let _ = self.shared.changed.send(());
+        Ok(())
     }
 
     /// One secret's value, for a user who explicitly asked to see it.
@@ -591,10 +795,10 @@ impl Store {
     }
 
     pub fn remove_endpoint(&self, id: i64) -> Result<(), StoreError> {
-        let conn = open_connection(&self.shared.path)?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        endpoints::delete(&conn, id)?;
-        reload(&self.shared, &conn)
+        self.write(|tx| {
+            endpoints::delete(tx, id)?;
+            reload(&self.shared, tx)
+        })
     }
 }
 
@@ -639,7 +843,7 @@ fn watch_config(shared: Weak<Shared>) {
     let Some(path) = shared.upgrade().map(|s| s.path.clone()) else {
         return;
     };
-    let Ok(conn) = open_connection(&path) else {
+    let Ok(conn) = read_only_connection(&path) else {
         return;
     };
     let version = |conn: &Connection| -> Option<i64> {
@@ -694,21 +898,16 @@ pub struct DataDirLock {
 }
 
 impl DataDirLock {
+    /// Locks the data directory itself, not a file in it: a lock file can be
+    /// deleted, and then a second process would lock a new one and capture
+    /// into the same database.
     pub fn acquire(data_dir: &Path) -> Result<DataDirLock, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::CreateDir {
-            path: data_dir.to_owned(),
-            source,
-        })?;
+        create_data_dir(data_dir)?;
         let lock_err = |source| StoreError::Lock {
             dir: data_dir.to_owned(),
             source,
         };
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(data_dir.join(LOCK_FILE))
-            .map_err(lock_err)?;
+        let file = File::open(data_dir).map_err(lock_err)?;
         match file.try_lock() {
             Ok(()) => Ok(DataDirLock { _file: file }),
             Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked {
@@ -720,7 +919,8 @@ impl DataDirLock {
 }
 
 struct Writer {
-    conn: Connection,
+    /// Shared with [`Store::write`]: one write connection per process.
+    conn: Arc<Mutex<Connection>>,
     shared: Weak<Shared>,
     new_events: broadcast::Sender<EventSummary>,
     /// Events in the store, kept here so retention needs no count(*).
@@ -731,6 +931,9 @@ struct Writer {
     unindexed: Vec<IndexText>,
     unindexed_bytes: usize,
     last_indexed: Instant,
+    /// A batch failed: the waiting text is read back from `fts_pending`
+    /// (every INDEX_RETRY) instead of being kept in memory.
+    backlog: bool,
 }
 
 /// What the full-text index holds of one event.
@@ -741,60 +944,67 @@ struct IndexText {
     body: String,
 }
 
+/// Adds a batch to the full-text index and clears it from the outbox, in
+/// one transaction: either both happen or neither.
 fn index_batch(conn: &mut Connection, batch: &[IndexText]) -> rusqlite::Result<()> {
-    let tx = conn.transaction()?;
+    #[cfg(test)]
+    if tests::index_fails_for(conn.path()) {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            Some("database or disk is full (test)".into()),
+        ));
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     {
         let mut index = tx.prepare_cached(
             "INSERT INTO events_fts (rowid, path, headers, body) VALUES (?1, ?2, ?3, ?4)",
         )?;
+        let mut done = tx.prepare_cached("DELETE FROM fts_pending WHERE id = ?1")?;
         for t in batch {
             index.execute(params![t.id, t.path, t.headers, t.body])?;
+            done.execute([t.id])?;
         }
-    }
-    if let Some(last) = batch.iter().map(|t| t.id).max() {
-        tx.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![INDEXED_UPTO_KEY, last.to_string()],
-        )?;
     }
     tx.commit()
 }
 
-/// The last event id the full-text index is known to hold (text is indexed
-/// in batches shortly after it is stored); None before the first batch.
 /// Preferences share the settings table; the prefix keeps them apart from
 /// the store's own keys.
 const PREFERENCE_PREFIX: &str = "pref.";
 
-fn indexed_upto(conn: &Connection) -> Result<Option<i64>, StoreError> {
-    let mark: Option<String> = conn
-        .query_row(
-            "SELECT value FROM settings WHERE key = ?1",
-            [INDEXED_UPTO_KEY],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(mark.and_then(|m| m.parse().ok()))
+/// Whether event `id`'s text is still waiting for the full-text index.
+fn text_pending(conn: &Connection, id: i64) -> Result<bool, StoreError> {
+    Ok(conn
+        .query_row("SELECT 1 FROM fts_pending WHERE id = ?1", [id], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
-/// Indexes the events a crash (or kill -9) left out of the full-text index:
-/// everything after the last recorded mark.
-fn index_missing(conn: &mut Connection) -> Result<(), StoreError> {
-    let mut after: i64 = match indexed_upto(conn)? {
-        Some(id) => id,
-        None => conn.query_row("SELECT ifnull(max(rowid), 0) FROM events_fts", [], |r| {
-            r.get(0)
-        })?,
-    };
-    loop {
+/// The first event id whose text may not be in the full-text index yet
+/// (everything before it is); i64::MAX when nothing is waiting.
+fn first_pending(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row(
+        "SELECT ifnull(min(id), 9223372036854775807) FROM fts_pending",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// Indexes waiting text from the outbox, oldest first, in steps of
+/// [`INDEX_CATCH_UP`], up to `max_steps` steps. Ok(true) when nothing is
+/// left waiting.
+fn index_pending(conn: &mut Connection, max_steps: i64) -> Result<bool, StoreError> {
+    for _ in 0..max_steps {
         let batch: Vec<IndexText> = {
             let mut stmt = conn.prepare_cached(
-                "SELECT id, path, headers, body FROM events WHERE id > ?1 ORDER BY id LIMIT 500",
+                "SELECT e.id, e.path, e.headers, e.body FROM fts_pending p
+                 JOIN events e ON e.id = p.id ORDER BY p.id LIMIT ?1",
             )?;
-            let rows = stmt.query_map([after], |r| {
+            let rows = stmt.query_map([INDEX_CATCH_UP], |r| {
                 let headers: String = r.get(2)?;
                 let body: Vec<u8> = r.get(3)?;
+                // Written by this store; unreadable headers index as none
+                // rather than holding back every later event.
                 let headers: Vec<StoredHeader> = serde_json::from_str(&headers).unwrap_or_default();
                 Ok(IndexText {
                     id: r.get(0)?,
@@ -805,31 +1015,34 @@ fn index_missing(conn: &mut Connection) -> Result<(), StoreError> {
             })?;
             rows.collect::<Result<_, _>>()?
         };
-        let Some(last) = batch.last().map(|t| t.id) else {
-            return Ok(());
-        };
-        tracing::info!(
-            events = batch.len(),
-            "indexing text a previous run left out"
-        );
+        if batch.is_empty() {
+            return Ok(true);
+        }
+        tracing::info!(events = batch.len(), "indexing event text that was waiting");
         index_batch(conn, &batch)?;
-        after = last;
     }
+    Ok(false)
 }
 
 impl Writer {
-    fn run(mut self, mut rx: mpsc::Receiver<WriteJob>) {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn run(mut self, mut rx: mpsc::Receiver<WriteJob>, clock: tokio::runtime::Runtime) {
         let mut group = Vec::with_capacity(MAX_GROUP);
-        // Only for waiting on the queue with a deadline (see below).
-        let clock = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build();
         loop {
             // With text waiting for the index, wait for the next request only
             // until it is time to index; otherwise sleep until one comes.
-            let first = match (&clock, self.unindexed.is_empty()) {
-                (Ok(clock), false) => {
-                    let left = INDEX_DELAY.saturating_sub(self.last_indexed.elapsed());
+            let wait = if self.backlog {
+                Some(INDEX_RETRY.saturating_sub(self.last_indexed.elapsed()))
+            } else if !self.unindexed.is_empty() {
+                Some(INDEX_DELAY.saturating_sub(self.last_indexed.elapsed()))
+            } else {
+                None
+            };
+            let first = match wait {
+                Some(left) => {
                     match clock.block_on(async { tokio::time::timeout(left, rx.recv()).await }) {
                         Ok(Some(job)) => job,
                         Ok(None) => break,
@@ -839,21 +1052,23 @@ impl Writer {
                         }
                     }
                 }
-                _ => match rx.blocking_recv() {
+                None => match rx.blocking_recv() {
                     Some(job) => job,
                     None => break,
                 },
             };
             group.push(first);
             drain(&mut rx, &mut group);
-            match commit_group(&mut self.conn, &group) {
+            let committed = commit_group(&mut self.lock(), &group);
+            match committed {
                 Ok(summaries) => self.acknowledge(group.drain(..).zip(summaries)),
                 Err(err) if group.len() > 1 => {
                     // One request (say, a body that no longer fits) must not
                     // cost the others their place: retry each on its own.
                     tracing::warn!(error = %err, requests = group.len(), "group commit failed; storing one by one");
                     for job in group.drain(..) {
-                        match commit_group(&mut self.conn, std::slice::from_ref(&job)) {
+                        let one = commit_group(&mut self.lock(), std::slice::from_ref(&job));
+                        match one {
                             Ok(summaries) => self.acknowledge(std::iter::once(job).zip(summaries)),
                             Err(err) => refuse(job, &err),
                         }
@@ -866,18 +1081,15 @@ impl Writer {
                 }
             }
             if WAL_FRAMES.load(Ordering::Relaxed) >= WRITER_CHECKPOINT_FRAMES {
-                match self
-                    .conn
-                    .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
-                {
+                let checkpointed =
+                    self.lock()
+                        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                match checkpointed {
                     Ok(()) => WAL_FRAMES.store(0, Ordering::Relaxed),
                     Err(err) => tracing::warn!(error = %err, "WAL checkpoint failed"),
                 }
             }
-            if self.unindexed.len() >= INDEX_BATCH
-                || self.unindexed_bytes >= INDEX_BATCH_BYTES
-                || clock.is_err()
-            {
+            if self.unindexed.len() >= INDEX_BATCH || self.unindexed_bytes >= INDEX_BATCH_BYTES {
                 self.index_text();
             }
             if self.since_retention >= RETENTION_EVERY
@@ -887,36 +1099,64 @@ impl Writer {
             }
         }
         self.index_text();
+        if self.backlog {
+            // Stopping: one more try at everything waiting; what still fails
+            // stays in the outbox for the next start.
+            let caught_up = index_pending(&mut self.lock(), i64::MAX);
+            if let Err(err) = caught_up {
+                tracing::error!(error = %err, "event text still waits for the full-text index; it is indexed at the next start");
+            }
+        }
     }
 
     /// Adds the text of stored events to the full-text index in one
     /// transaction. Batches of hundreds cost FTS5 far less than one small
     /// segment per commit, and keep that work off the acknowledgement path.
-    /// The mark it records lets `open` index what a crash left out.
+    /// A failed batch stays in the outbox (`fts_pending`) and is retried
+    /// from there until it succeeds, here or at the next start.
     fn index_text(&mut self) {
         self.last_indexed = Instant::now();
+        if self.backlog {
+            let caught_up = index_pending(&mut self.lock(), 1);
+            match caught_up {
+                Ok(true) => {
+                    tracing::info!("the full-text index has caught up");
+                    self.backlog = false;
+                }
+                Ok(false) => {}
+                Err(err) => {
+                    tracing::warn!(error = %err, "event text still cannot be indexed; retrying")
+                }
+            }
+            return;
+        }
         if self.unindexed.is_empty() {
             return;
         }
         let batch = std::mem::take(&mut self.unindexed);
         self.unindexed_bytes = 0;
-        if let Err(err) = index_batch(&mut self.conn, &batch) {
-            // The events themselves are stored; only search misses them until
-            // the next start re-indexes from the mark.
-            tracing::error!(error = %err, events = batch.len(), "could not index event text");
+        let indexed = index_batch(&mut self.lock(), &batch);
+        if let Err(err) = indexed {
+            // The events are stored and their ids wait in the outbox; search
+            // misses their words only until a retry succeeds.
+            tracing::error!(error = %err, events = batch.len(), "could not index event text; retrying every few seconds");
+            self.backlog = true;
         }
     }
 
     fn acknowledge(&mut self, stored: impl Iterator<Item = (WriteJob, EventSummary)>) {
         for (mut job, summary) in stored {
-            let text = IndexText {
-                id: summary.id,
-                path: job.event.path.clone(),
-                headers: std::mem::take(&mut job.headers_text),
-                body: body_text(&job.event.body).to_owned(),
-            };
-            self.unindexed_bytes += text.path.len() + text.headers.len() + text.body.len();
-            self.unindexed.push(text);
+            // In backlog the outbox is the one list of waiting text.
+            if !self.backlog {
+                let text = IndexText {
+                    id: summary.id,
+                    path: job.event.path.clone(),
+                    headers: std::mem::take(&mut job.headers_text),
+                    body: body_text(&job.event.body).to_owned(),
+                };
+                self.unindexed_bytes += text.path.len() + text.headers.len() + text.body.len();
+                self.unindexed.push(text);
+            }
             self.stored += 1;
             self.since_retention += 1;
             // Nobody listening is fine: the UI may not be open.
@@ -942,8 +1182,9 @@ impl Writer {
         };
         let mut removed_any = false;
         loop {
+            let conn = self.lock();
             let over_count = self.stored.saturating_sub(settings.max_events);
-            let over_size = match used_bytes(&self.conn) {
+            let over_size = match used_bytes(&conn) {
                 Ok(used) => used > settings.max_db_bytes,
                 Err(err) => {
                     tracing::warn!(error = %err, "retention: cannot read the database size");
@@ -959,11 +1200,13 @@ impl Writer {
             } else {
                 break;
             };
-            match self.conn.execute(
+            let removed = conn.execute(
                 "DELETE FROM events WHERE id IN
                    (SELECT id FROM events WHERE pinned = 0 ORDER BY received_at, id LIMIT ?1)",
                 [chunk],
-            ) {
+            );
+            drop(conn);
+            match removed {
                 Ok(0) => break, // only pinned events left
                 Ok(n) => {
                     self.stored = self.stored.saturating_sub(n as u64);
@@ -976,7 +1219,7 @@ impl Writer {
                 }
             }
         }
-        if removed_any && let Err(err) = self.conn.execute_batch("PRAGMA incremental_vacuum;") {
+        if removed_any && let Err(err) = self.lock().execute_batch("PRAGMA incremental_vacuum;") {
             tracing::warn!(error = %err, "could not give freed space back");
         }
     }
@@ -1029,7 +1272,10 @@ fn commit_group(
     conn: &mut Connection,
     group: &[WriteJob],
 ) -> Result<Vec<EventSummary>, rusqlite::Error> {
-    let tx = conn.transaction()?;
+    // IMMEDIATE: the write lock is taken first, waiting out another
+    // process's short write (busy timeout). A deferred transaction would read
+    // (delivery numbering) and then fail at once to upgrade to a writer.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut summaries = Vec::with_capacity(group.len());
     {
         let mut insert = tx.prepare_cached(
@@ -1039,6 +1285,7 @@ fn commit_group(
              VALUES (?1, (SELECT id FROM endpoints WHERE id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
                      ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         )?;
+        let mut pending = tx.prepare_cached("INSERT INTO fts_pending (id) VALUES (?1)")?;
         let mut previous = tx.prepare_cached(
             "SELECT delivery FROM events WHERE provider IS ?1 AND provider_event_id = ?2
              ORDER BY delivery DESC LIMIT 1",
@@ -1078,6 +1325,7 @@ fn commit_group(
                 job.verdict_json,
             ])?;
             let id = tx.last_insert_rowid();
+            pending.execute([id])?;
             summaries.push(EventSummary {
                 id,
                 cursor: Cursor {

@@ -176,7 +176,7 @@ impl Reader {
             .terms
             .iter()
             .any(|t| matches!(t.filter, crate::query::Filter::Text { .. }));
-        if has_text && super::indexed_upto(&self.conn)?.is_none_or(|upto| upto < id) {
+        if has_text && super::text_pending(&self.conn, id)? {
             return Ok(None);
         }
         let mut one = query.clone();

@@ -6,7 +6,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::{Connection, params};
 
-use super::{Store, StoreError, StoredHeader, endpoints, open_connection, secrets_by_endpoint};
+use super::{
+    Store, StoreError, StoredHeader, bump_revision, endpoints, read_only_connection,
+    secrets_by_endpoint,
+};
 use crate::api::{ReverifyOutcome, ReverifyProgress};
 use crate::verification::{self, Subject};
 
@@ -38,7 +41,9 @@ impl Store {
         cancel: &AtomicBool,
         mut progress: impl FnMut(ReverifyProgress),
     ) -> Result<ReverifyOutcome, StoreError> {
-        let mut conn = open_connection(&self.shared.path)?;
+        // Reads and verification happen on a connection of its own; only
+        // the changed verdicts of each batch go through the writer.
+        let conn = read_only_connection(&self.shared.path)?;
         let endpoints = endpoints::list(&conn)?;
         let secrets = secrets_by_endpoint(&conn)?;
         let scope = match endpoint_id {
@@ -63,34 +68,39 @@ impl Store {
             let Some(last) = batch.last().map(|r| r.id) else {
                 break;
             };
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            {
-                let mut update = tx.prepare_cached(
-                    "UPDATE events SET verdict = ?2, verdict_json = ?3 WHERE id = ?1",
-                )?;
-                for row in &batch {
-                    let verdict = verification::verdict(
-                        &endpoints,
-                        &secrets,
-                        &Subject {
-                            endpoint_id: row.endpoint_id,
-                            provider: row.provider.as_deref(),
-                            method: &row.method,
-                            path: &row.path,
-                            query: row.query.as_deref(),
-                            headers: &row.headers,
-                            body: &row.body,
-                            received_at_ns: row.received_at_ns,
-                        },
-                    );
-                    let json = serde_json::to_string(&verdict).ok();
-                    if json != row.verdict_json {
-                        update.execute(params![row.id, verdict.status.as_str(), json])?;
-                        outcome.changed += 1;
-                    }
+            let mut changed: Vec<(i64, &'static str, Option<String>)> = Vec::new();
+            for row in &batch {
+                let verdict = verification::verdict(
+                    &endpoints,
+                    &secrets,
+                    &Subject {
+                        endpoint_id: row.endpoint_id,
+                        provider: row.provider.as_deref(),
+                        method: &row.method,
+                        path: &row.path,
+                        query: row.query.as_deref(),
+                        headers: &row.headers,
+                        body: &row.body,
+                        received_at_ns: row.received_at_ns,
+                    },
+                );
+                let json = serde_json::to_string(&verdict).ok();
+                if json != row.verdict_json {
+                    changed.push((row.id, verdict.status.as_str(), json));
                 }
             }
-            tx.commit()?;
+            if !changed.is_empty() {
+                self.write(|tx| {
+                    let mut update = tx.prepare_cached(
+                        "UPDATE events SET verdict = ?2, verdict_json = ?3 WHERE id = ?1",
+                    )?;
+                    for (id, status, json) in &changed {
+                        update.execute(params![id, status, json])?;
+                    }
+                    Ok(())
+                })?;
+                outcome.changed += changed.len() as u64;
+            }
             outcome.checked += batch.len() as u64;
             after = last;
             progress(ReverifyProgress {
@@ -99,7 +109,8 @@ impl Store {
             });
         }
         if outcome.changed > 0 {
-            self.events_changed(&conn)?;
+            self.write(|tx| bump_revision(tx))?;
+            let _ = self.shared.changed.send(());
         }
         tracing::info!(
             endpoint = ?endpoint_id,

@@ -1014,9 +1014,9 @@ fn placeholders(n: usize) -> String {
 }
 
 /// The first id the full-text index may not hold yet (text is indexed in
-/// batches shortly after it is stored).
+/// batches shortly after it is stored, and retried after a failure).
 fn unindexed_from(conn: &Connection) -> Result<i64, StoreError> {
-    Ok(super::indexed_upto(conn)?.map_or(0, |m| m + 1))
+    super::first_pending(conn)
 }
 
 /// The smallest string greater than every string starting with `prefix`,

@@ -42,6 +42,115 @@ fn search(store: &Store, text: &str) -> Vec<i64> {
         .collect()
 }
 
+/// Databases whose full-text batches fail, as on a full disk, while the
+/// events themselves still commit.
+static FAIL_INDEX: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+pub(super) fn index_fails_for(path: Option<&str>) -> bool {
+    path.is_some_and(|p| FAIL_INDEX.lock().unwrap().iter().any(|f| f == p))
+}
+
+fn set_index_failing(store: &Store, failing: bool) {
+    let path = store.path().to_string_lossy().into_owned();
+    let mut list = FAIL_INDEX.lock().unwrap();
+    list.retain(|p| *p != path);
+    if failing {
+        list.push(path);
+    }
+}
+
+#[tokio::test]
+async fn text_that_failed_to_index_is_indexed_when_space_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let capture = StoreOptions {
+        capture: true,
+        ..StoreOptions::default()
+    };
+    let store = Store::open_with(dir.path(), capture).unwrap();
+    let mut acknowledged = Vec::new();
+    acknowledged.push(store.insert(event(1, b"zeta before")).await.unwrap().id);
+    wait_for(|| search(&store, "zeta").len() == 1);
+
+    // The disk fills: events still commit (and are acknowledged), their text
+    // cannot be indexed, batch after batch.
+    set_index_failing(&store, true);
+    for n in 2..40 {
+        acknowledged.push(store.insert(event(n, b"zeta during")).await.unwrap().id);
+        if n % 10 == 0 {
+            std::thread::sleep(INDEX_DELAY * 2);
+        }
+    }
+    std::thread::sleep(INDEX_DELAY * 2);
+    assert_eq!(
+        search(&store, "zeta").len(),
+        1,
+        "nothing new indexed while full"
+    );
+
+    // Space returns; later events index at once, the waiting ones on retry.
+    set_index_failing(&store, false);
+    for n in 40..60 {
+        acknowledged.push(store.insert(event(n, b"zeta after")).await.unwrap().id);
+    }
+    wait_for(|| search_all(&store, "zeta").len() == acknowledged.len());
+    let mut found = search_all(&store, "zeta");
+    found.sort_unstable();
+    assert_eq!(found, acknowledged, "every acknowledged event findable");
+}
+
+#[tokio::test]
+async fn text_still_waiting_at_a_stop_is_indexed_at_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let capture = StoreOptions {
+        capture: true,
+        ..StoreOptions::default()
+    };
+    let store = Store::open_with(dir.path(), capture).unwrap();
+    set_index_failing(&store, true);
+    let mut acknowledged = Vec::new();
+    for n in 1..30 {
+        acknowledged.push(store.insert(event(n, b"kappa")).await.unwrap().id);
+    }
+    std::thread::sleep(INDEX_DELAY * 3);
+    set_index_failing(&store, true);
+    drop(store);
+    std::thread::sleep(Duration::from_millis(300));
+    let path = dir
+        .path()
+        .join(DATABASE_FILE)
+        .to_string_lossy()
+        .into_owned();
+    FAIL_INDEX.lock().unwrap().retain(|p| *p != path);
+
+    let store = Store::open_with(dir.path(), capture).unwrap();
+    let mut found = search_all(&store, "kappa");
+    found.sort_unstable();
+    assert_eq!(found, acknowledged);
+}
+
+fn search_all(store: &Store, text: &str) -> Vec<i64> {
+    store
+        .reader()
+        .unwrap()
+        .query(&PageQuery {
+            limit: 1000,
+            query: crate::query::parse(text, 0).unwrap(),
+            ..PageQuery::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect()
+}
+
+fn wait_for(mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !done() {
+        assert!(Instant::now() < deadline, "not within 15 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn from_provider(n: i64, provider: &str, event_id: &str) -> NewEvent {
     NewEvent {
         provider: Some(provider.into()),
@@ -372,6 +481,9 @@ async fn text_a_crash_left_out_of_the_index_is_indexed_at_the_next_start() {
     )
     .unwrap();
     let late = conn.last_insert_rowid();
+    // Its outbox row is committed with it, as capture does.
+    conn.execute("INSERT INTO fts_pending (id) VALUES (?1)", [late])
+        .unwrap();
     drop(conn);
     std::thread::sleep(Duration::from_millis(300));
 

@@ -164,6 +164,33 @@ fn start_core() -> Result<AppState, SetupError> {
     })
 }
 
+/// SIGTERM (systemd, a logout) and SIGINT stop the app the way `serve`
+/// stops: what was stored is answered, then the process exits.
+fn drain_on_signal(app: tauri::AppHandle) {
+    #[cfg(unix)]
+    tauri::async_runtime::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            tracing::warn!("cannot watch for SIGTERM; the listener will not drain on it");
+            return;
+        };
+        let which = tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+        };
+        tracing::info!(signal = which, "stopping: answering requests in progress");
+        let state = app.state::<AppState>();
+        let listener = state.listener.lock().await.listener.take();
+        if let Some(listener) = listener {
+            listener.shutdown().await;
+        }
+        app.exit(0);
+    });
+}
+
 pub fn run() {
     init_tracing();
     let result = tauri::Builder::default()
@@ -200,6 +227,7 @@ pub fn run() {
                 });
             }
             app.manage(state);
+            drain_on_signal(app.handle().clone());
             Ok(())
         })
         .on_page_load(|webview, load| {

@@ -678,9 +678,34 @@ async fn serve(config: Config) -> Result<(), CliError> {
         listener.status().url,
         config.data_dir.display()
     );
-    tokio::signal::ctrl_c().await?;
+    stop_signal().await?;
+    eprintln!("Stopping: answering requests in progress…");
+    let stats = listener.stats();
     listener.shutdown().await;
+    if stats.refused + stats.evicted + stats.timed_out > 0 {
+        eprintln!(
+            "Connection limits: {} answered 503 (all {} connections busy), {} idle or \
+             half-sent connections closed to make room, {} closed for sending too slowly.",
+            stats.refused, stats.max_connections, stats.evicted, stats.timed_out
+        );
+    }
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM as systemd, Docker and a logout send: both drain.
+async fn stop_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            interrupted = tokio::signal::ctrl_c() => interrupted,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
 }
 
 /// By id, path prefix or name (case-insensitive), in that order.
@@ -1047,7 +1072,8 @@ fn verify(store: &Store, id: i64, json: bool, out: &mut impl Write) -> Result<u8
     let endpoint = e
         .endpoint_id
         .and_then(|id| endpoints.iter().find(|x| x.id == id));
-    let verdict = verification::verdict(
+    // Asked for one event: diagnosed in full, whatever the body's size.
+    let verdict = verification::verdict_with(
         &endpoints,
         &store.secrets(),
         &verification::Subject {
@@ -1060,6 +1086,7 @@ fn verify(store: &Store, id: i64, json: bool, out: &mut impl Write) -> Result<u8
             body: &event.body,
             received_at_ns: event.received_at_ns,
         },
+        verification::Diagnose::Full,
     );
     let name = verdicts::scheme_name(&verdict, endpoint, e.provider.as_deref(), &event.headers);
     if json {

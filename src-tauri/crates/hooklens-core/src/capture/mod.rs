@@ -1,16 +1,22 @@
 //! The capture listener: accepts any request on any path, stores it, and only
 //! then acknowledges it. The port serves capture and nothing else.
 
+mod server;
+
 use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
+
+pub use server::{Limits, raise_fd_limit};
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
 use std::sync::Arc;
@@ -94,19 +100,46 @@ struct CaptureState {
     store: Store,
     sender: Option<Sender>,
     forwards: Arc<Semaphore>,
+    body_idle_timeout: Duration,
+    /// Turns true when the listener starts draining: configured response
+    /// delays end early so stored requests are answered before it stops.
+    stopping: watch::Receiver<bool>,
 }
 
 /// A running listener; dropping it leaves the server running until
 /// [`Listener::shutdown`] or the runtime ends.
 pub struct Listener {
     local_addr: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
+    stop: watch::Sender<bool>,
     task: JoinHandle<()>,
+    server: Option<Arc<server::Shared>>,
+}
+
+/// What the listener's limits have done since it started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListenerStats {
+    pub open_connections: usize,
+    pub max_connections: usize,
+    /// Answered 503 because every connection was busy with a request.
+    pub refused: u64,
+    /// Idle or half-sent connections closed to make room for new ones.
+    pub evicted: u64,
+    /// Closed for a head not sent in time, or for idling.
+    pub timed_out: u64,
 }
 
 impl Listener {
-    /// Binds `addr` and starts serving on the current tokio runtime.
+    /// Binds `addr` and starts serving on the current tokio runtime, with
+    /// the default limits fitted to this process's descriptor limit.
     pub async fn start(addr: SocketAddr, store: Store) -> Result<Listener, CaptureError> {
+        Listener::start_with(addr, store, Limits::for_this_process()).await
+    }
+
+    pub async fn start_with(
+        addr: SocketAddr,
+        store: Store,
+        limits: Limits,
+    ) -> Result<Listener, CaptureError> {
         let tcp = TcpListener::bind(addr)
             .await
             .map_err(|source| CaptureError::from_bind(addr, source))?;
@@ -122,28 +155,41 @@ impl Listener {
                 None
             }
         };
+        let (stop, stopping) = watch::channel(false);
         let app = Router::new().fallback(capture).with_state(CaptureState {
             store,
             sender,
             forwards: Arc::new(Semaphore::new(MAX_CONCURRENT_FORWARDS)),
+            body_idle_timeout: limits.body_idle_timeout,
+            stopping: stopping.clone(),
         });
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let served = axum::serve(tcp, app.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-            if let Err(err) = served {
-                tracing::error!(error = %err, "capture listener stopped");
-            }
-        });
-        tracing::info!(%local_addr, "capture listener started");
+        let (shared_tx, shared_rx) = oneshot::channel();
+        let task = tokio::spawn(server::serve(tcp, app, limits, stopping, shared_tx));
+        let server = shared_rx.await.ok();
+        tracing::info!(
+            %local_addr,
+            max_connections = limits.max_connections,
+            "capture listener started"
+        );
         Ok(Listener {
             local_addr,
-            stop: Some(stop),
+            stop,
             task,
+            server,
         })
+    }
+
+    pub fn stats(&self) -> ListenerStats {
+        match &self.server {
+            Some(server) => ListenerStats {
+                open_connections: server.open(),
+                max_connections: server.limits().max_connections,
+                refused: server.counters.refused.load(Ordering::Relaxed),
+                evicted: server.counters.evicted.load(Ordering::Relaxed),
+                timed_out: server.counters.timed_out.load(Ordering::Relaxed),
+            },
+            None => ListenerStats::default(),
+        }
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -160,11 +206,11 @@ impl Listener {
         }
     }
 
-    /// Stops accepting, lets in-flight requests finish, and waits.
+    /// Stops accepting and drains: requests in progress are stored and
+    /// answered (configured delays cut short), idle and half-sent
+    /// connections are closed, and nothing waits past the drain deadline.
     pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+        let _ = self.stop.send(true);
         let _ = (&mut self.task).await;
     }
 }
@@ -186,12 +232,24 @@ async fn capture(
     if declared.is_some_and(|len| len > body_limit as u64) {
         return too_large(&parts.uri, body_limit);
     }
-    let body = match axum::body::to_bytes(Body::new(body), body_limit).await {
+    let body = match read_body(body, body_limit, state.body_idle_timeout).await {
         Ok(bytes) => bytes,
-        Err(err) => {
-            if is_length_limit(&err) {
-                return too_large(&parts.uri, body_limit);
-            }
+        Err(BodyError::TooLarge) => return too_large(&parts.uri, body_limit),
+        Err(BodyError::Idle) => {
+            tracing::info!(
+                path = parts.uri.path(),
+                "request body stalled; answered 408, nothing stored"
+            );
+            let mut response = plain(
+                StatusCode::REQUEST_TIMEOUT,
+                "Hooklens waited too long for the rest of the request body; nothing was stored.\n",
+            );
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return response;
+        }
+        Err(BodyError::Read(err)) => {
             tracing::warn!(path = parts.uri.path(), error = %err, "request body could not be read; nothing stored");
             return plain(
                 StatusCode::BAD_REQUEST,
@@ -283,7 +341,13 @@ async fn capture(
                 }
             }
             if response.delay_ms > 0 {
-                tokio::time::sleep(Duration::from_millis(u64::from(response.delay_ms))).await;
+                let mut stopping = state.stopping.clone();
+                // A stopping listener answers what it stored now rather than
+                // leave the sender without a reply (it would redeliver).
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_millis(u64::from(response.delay_ms))) => {}
+                    _ = stopping.wait_for(|stopping| *stopping) => {}
+                }
             }
             configured(&response, saved.id)
         }
@@ -395,15 +459,37 @@ fn configured(response: &ConfiguredResponse, event_id: i64) -> Response {
     out
 }
 
-fn is_length_limit(err: &axum::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = source {
-        if e.is::<http_body_util::LengthLimitError>() {
-            return true;
+enum BodyError {
+    TooLarge,
+    /// No data for the body idle timeout.
+    Idle,
+    Read(axum::Error),
+}
+
+/// Reads the whole body, up to `limit` bytes, waiting at most `idle` for
+/// each piece: a sender that stops mid-body cannot hold the request open.
+async fn read_body(
+    body: Body,
+    limit: usize,
+    idle: Duration,
+) -> Result<axum::body::Bytes, BodyError> {
+    let mut body = body;
+    let mut collected: Vec<u8> = Vec::new();
+    loop {
+        let frame = match tokio::time::timeout(idle, body.frame()).await {
+            Err(_elapsed) => return Err(BodyError::Idle),
+            Ok(None) => break,
+            Ok(Some(Err(err))) => return Err(BodyError::Read(err)),
+            Ok(Some(Ok(frame))) => frame,
+        };
+        if let Ok(data) = frame.into_data() {
+            if collected.len() + data.len() > limit {
+                return Err(BodyError::TooLarge);
+            }
+            collected.extend_from_slice(&data);
         }
-        source = e.source();
     }
-    false
+    Ok(collected.into())
 }
 
 fn too_large(uri: &axum::http::Uri, limit: usize) -> Response {

@@ -552,6 +552,17 @@ impl Parser<'_> {
                 }
             }
             "after" | "before" => {
+                // jiff reads `-1h` as a negative span; taken as its size, it
+                // silently meant `1h`. A leading - belongs before the filter.
+                if value.text.trim_start().starts_with('-') {
+                    return Err(bad(format!(
+                        "{base}: takes a time in the past, like 1h (an hour ago) or a date; \
+                         {} is not a duration. To exclude events, put the - before the filter: \
+                         -{base}:{}",
+                        value.text,
+                        value.text.trim_start().trim_start_matches('-')
+                    )));
+                }
                 let at = parse_time(&value.text, self.now_ms, self.tz).map_err(|why| {
                     bad(format!(
                         "{base}: cannot read {:?} as a time ({why}); use a date (2026-11-20), \

@@ -265,6 +265,30 @@ fn json_filters_take_a_dot_path_and_a_value() {
 }
 
 #[test]
+fn a_negative_duration_is_an_error_not_the_same_time_ago() {
+    // jiff reads -1h as a span of minus an hour; taken as its size it
+    // silently meant after:1h.
+    for (query, start, end) in [
+        ("after:-1h", 6, 9),
+        ("x before:-2d", 9, 12),
+        (r#"after:"-30m""#, 6, 12),
+        (r#"after:" -1h""#, 6, 12),
+    ] {
+        let e = error(query);
+        assert_eq!((e.start, e.end), (start, end), "{query}: {e:?}");
+        assert!(e.message.contains("is not a duration"), "{query}: {e:?}");
+        assert!(e.message.contains("a time in the past"), "{query}: {e:?}");
+    }
+    let e = error("after:-1h");
+    assert!(e.message.contains("-after:1h"), "{e:?}");
+    // Negating the whole filter is how to exclude, and keeps working.
+    let now = NOW_MS * 1_000_000;
+    assert_eq!(filters("-after:1h"), [(true, Filter::After(now - HOUR_NS))]);
+    // "ago" is jiff's negative span too, and means what it says.
+    assert_eq!(only(r#"after:"1h ago""#), Filter::After(now - HOUR_NS));
+}
+
+#[test]
 fn absolute_times_are_dates_local_times_or_rfc3339() {
     let midnight = 1_795_132_800_000_000_000; // 2026-11-20T00:00:00Z
     assert_eq!(only("after:2026-11-20"), Filter::After(midnight));

@@ -438,7 +438,8 @@ prefix); field:value filters narrow it; a leading - excludes a word, phrase or f
   method:POST          path:/kustom/*     status:invalid     status:unverified
   id:EVENT_ID          id:#123            merchant:m_42      dup:yes | dup:no
   header.user-agent:curl (value contains, any case; * = any value)
-  json.metadata.checkoutId:abc (value at a dot path; * = the path exists)
+  json.metadata.checkoutId:abc (value at a dot path; * = the path exists; json.a\\:1:x for a key
+    with a colon: a backslash puts the next character in the key, \\. a dot, \\\\ a backslash)
   after:1h  after:2d  before:2026-11-20  after:2026-11-20T10:00  (local time, or RFC 3339)
 Quote values with spaces: json.note:\"two words\". Quoted values are literal (no * wildcard).
 Text becomes searchable about 0.2 s after it arrives. A malformed query is an error (exit 2).

@@ -4,9 +4,10 @@ mod reverify;
 mod secret_input;
 mod send;
 mod signing;
+mod term;
 mod verdicts;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -99,10 +100,12 @@ reason, assumed.",
         #[arg(value_name = "QUERY")]
         query: Vec<String>,
     },
-    /// Print one event: what arrived, its signature verdict, headers and body
+    /// Print one event: what arrived, its signature verdict, headers and body (control
+    /// characters escaped)
     Show {
         id: i64,
-        /// Write only the body, byte for byte as received
+        /// Write only the body, byte for byte as received, to a file or a pipe (refused when
+        /// stdout is a terminal, where a body's escape sequences would take effect)
         #[arg(long)]
         raw: bool,
     },
@@ -393,10 +396,16 @@ enum CliError {
 /// The message, then the query with the culprit underlined.
 fn query_error(text: &str, error: &hooklens_core::query::QueryError) -> String {
     let (start, end) = (error.start, error.end.max(error.start + 1));
+    // The caret counts chars, so each control character becomes one space
+    // rather than a longer escape: the query still lines up with it.
+    let shown: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     format!(
         "{}\n  {}\n  {}{}",
-        error.message,
-        text.replace(['\n', '\t', '\r'], " "),
+        term::line(&error.message),
+        shown,
         " ".repeat(start),
         "^".repeat(end - start)
     )
@@ -438,7 +447,8 @@ prefix); field:value filters narrow it; a leading - excludes a word, phrase or f
   method:POST          path:/kustom/*     status:invalid     status:unverified
   id:EVENT_ID          id:#123            merchant:m_42      dup:yes | dup:no
   header.user-agent:curl (value contains, any case; * = any value)
-  json.metadata.checkoutId:abc (value at a dot path; * = the path exists)
+  json.metadata.checkoutId:abc (value at a dot path; * = the path exists; json.a\\:1:x for a key
+    with a colon: a backslash puts the next character in the key, \\. a dot, \\\\ a backslash)
   after:1h  after:2d  before:2026-11-20  after:2026-11-20T10:00  (local time, or RFC 3339)
 Quote values with spaces: json.note:\"two words\". Quoted values are literal (no * wildcard).
 Text becomes searchable about 0.2 s after it arrives. A malformed query is an error (exit 2).
@@ -497,6 +507,16 @@ Examples:
 /// Exit status of every error (clap's usage errors are 2 as well).
 const ERROR: u8 = 2;
 
+/// Why `show --raw` does not write to a terminal, and what to do instead.
+fn raw_on_terminal(id: i64) -> String {
+    format!(
+        "show --raw writes the body's exact bytes, and stdout is a terminal, where escape \
+sequences in a body would take effect (retitle the window, clear the screen, rewrite lines). \
+Redirect it to a file or a pipe: `hooklens-cli show {id} --raw > body.bin`, `... | xxd`, \
+`... | jq .`; or leave out --raw to see the body with control characters escaped"
+    )
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Other commands are short and print their own words; the listener logs.
@@ -517,7 +537,12 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("error: {err}");
+            // Messages can quote names, labels and replies from the store or
+            // a handler; several lines (a query and its caret) stay lines.
+            eprintln!(
+                "error: {}",
+                term::escape(&err.to_string(), term::Layout::Block)
+            );
             ExitCode::from(ERROR)
         }
     }
@@ -580,19 +605,28 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             })?;
             for event in &events {
                 if json {
-                    serde_json::to_writer(&mut out, &EventLine::new(event, &endpoints))?;
-                    writeln!(out)?;
+                    writeln!(out, "{}", term::json(&EventLine::new(event, &endpoints))?)?;
                 } else {
                     write_row(&mut out, event)?;
                 }
             }
         }
         Command::Show { id, raw } => {
+            if raw && out.is_terminal() {
+                // Exact bytes are for a file or another program; on a
+                // terminal a sender's escape sequences would run. Refused
+                // before reading, so the answer is the same for every event.
+                return Err(CliError::Usage(raw_on_terminal(id)));
+            }
             let event = store.reader()?.event(id)?;
             if raw {
                 out.write_all(&event.body)?;
-            } else {
-                write_event(&mut out, &event, &store.endpoints())?;
+            } else if write_event(&mut out, &event, &store.endpoints())? {
+                out.flush()?;
+                eprintln!(
+                    "note: control characters are shown escaped (\\x1b, \\u{{9b}}; \\xNN is a byte that \
+is not UTF-8); `hooklens-cli show {id} --raw > FILE` writes the body's exact bytes"
+                );
             }
         }
         Command::Verify { id, json } => return verify(&store, id, json, &mut out),
@@ -646,13 +680,22 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             (None, _) => {
                 let settings = store.settings();
                 for (key, help) in SETTING_KEYS {
-                    writeln!(out, "{key:<13} {:<12} {help}", settings.get(key)?)?;
+                    writeln!(
+                        out,
+                        "{key:<13} {:<12} {help}",
+                        term::line(&settings.get(key)?)
+                    )?;
                 }
             }
-            (Some(key), None) => writeln!(out, "{}", store.settings().get(&key)?)?,
+            (Some(key), None) => writeln!(out, "{}", term::line(&store.settings().get(&key)?))?,
             (Some(key), Some(value)) => {
                 store.set_setting(&key, &value)?;
-                writeln!(out, "{key} = {}", store.settings().get(&key)?)?;
+                writeln!(
+                    out,
+                    "{} = {}",
+                    term::line(&key),
+                    term::line(&store.settings().get(&key)?)
+                )?;
                 if key == "durability" {
                     writeln!(out, "(applies the next time Hooklens starts)")?;
                 }
@@ -751,7 +794,7 @@ fn apply(options: EndpointOptions, spec: &mut EndpointSpec) -> Result<(), CliErr
                 eprintln!(
                     "note: {} does not publish how it signs; {} is an assumed construction",
                     p.name,
-                    scheme.name()
+                    term::line(&scheme.name())
                 );
             }
             Some(scheme)
@@ -844,23 +887,20 @@ fn endpoints(
                     .find(|c| c.endpoint_id == Some(e.id))
                     .map_or(0, |c| c.count);
                 if json {
-                    serde_json::to_writer(
-                        &mut *out,
-                        &serde_json::json!({
-                            "endpoint": e,
-                            "events": count,
-                            "scheme_in_use": scheme_in_use(e),
-                        }),
-                    )?;
-                    writeln!(out)?;
+                    let line = serde_json::json!({
+                        "endpoint": e,
+                        "events": count,
+                        "scheme_in_use": scheme_in_use(e),
+                    });
+                    writeln!(out, "{}", term::json(&line)?)?;
                 } else {
                     writeln!(
                         out,
                         "{:>4}  {:<16} {:<20} {:<18} {} {}{}  {} events",
                         e.id,
-                        e.name,
-                        e.path_prefix,
-                        e.preset.as_deref().unwrap_or("detect"),
+                        term::line(&e.name),
+                        term::line(&e.path_prefix),
+                        term::line_or(e.preset.as_deref(), "detect"),
                         e.response.status,
                         if e.response.body.is_empty() {
                             ""
@@ -874,11 +914,11 @@ fn endpoints(
                         },
                         count
                     )?;
-                    writeln!(out, "      scheme   {}", scheme_in_use(e))?;
+                    writeln!(out, "      scheme   {}", term::line(&scheme_in_use(e)))?;
                     let secrets: Vec<String> = e
                         .secrets
                         .iter()
-                        .map(|s| format!("{} {}", s.label, s.masked))
+                        .map(|s| format!("{} {}", term::line(&s.label), term::line(&s.masked)))
                         .collect();
                     writeln!(
                         out,
@@ -894,7 +934,7 @@ fn endpoints(
                             ForwardMode::Respond => "sender answered at once",
                             ForwardMode::Relay => "handler's reply relayed",
                         };
-                        writeln!(out, "      forward  {} ({mode})", f.url)?;
+                        writeln!(out, "      forward  {} ({mode})", term::line(&f.url))?;
                     }
                 }
             }
@@ -917,7 +957,9 @@ fn endpoints(
             writeln!(
                 out,
                 "added endpoint {} ({} → {})",
-                e.id, e.path_prefix, e.name
+                e.id,
+                term::line(&e.path_prefix),
+                term::line(&e.name)
             )?;
         }
         EndpointsCommand::Edit {
@@ -941,10 +983,12 @@ fn endpoints(
             writeln!(
                 out,
                 "updated endpoint {} ({} → {})",
-                e.id, e.path_prefix, e.name
+                e.id,
+                term::line(&e.path_prefix),
+                term::line(&e.name)
             )?;
             if e.scheme != current.scheme {
-                writeln!(out, "scheme: {}", scheme_in_use(&e))?;
+                writeln!(out, "scheme: {}", term::line(&scheme_in_use(&e)))?;
                 return after_change(store, e.id, no_reverify);
             }
         }
@@ -955,7 +999,8 @@ fn endpoints(
             writeln!(
                 out,
                 "removed endpoint {} ({}); its events are kept",
-                e.id, e.path_prefix
+                e.id,
+                term::line(&e.path_prefix)
             )?;
         }
     }
@@ -997,15 +1042,14 @@ fn secrets(store: &Store, command: SecretsCommand, out: &mut impl Write) -> Resu
                         if let Some(value) = value {
                             line["value"] = value.into();
                         }
-                        serde_json::to_writer(&mut *out, &line)?;
-                        writeln!(out)?;
+                        writeln!(out, "{}", term::json(&line)?)?;
                     } else {
                         writeln!(
                             out,
                             "{:<20} {:<16} {:<24} added {created}",
-                            e.path_prefix,
-                            s.label,
-                            value.unwrap_or(&s.masked)
+                            term::line(&e.path_prefix),
+                            term::line(&s.label),
+                            term::line(value.unwrap_or(&s.masked))
                         )?;
                     }
                 }
@@ -1013,7 +1057,10 @@ fn secrets(store: &Store, command: SecretsCommand, out: &mut impl Write) -> Resu
             if listed == 0 {
                 eprintln!(
                     "no secrets{}; add one with `hooklens-cli secrets add ENDPOINT LABEL` (the value is read from stdin)",
-                    endpoint.map_or(String::new(), |e| format!(" on endpoint {e}"))
+                    endpoint.map_or(String::new(), |e| format!(
+                        " on endpoint {}",
+                        term::line(&e)
+                    ))
                 );
             }
         }
@@ -1037,10 +1084,11 @@ fn secrets(store: &Store, command: SecretsCommand, out: &mut impl Write) -> Resu
                 .map_or_else(|| hooklens_core::store::mask(&value), |s| s.masked.clone());
             writeln!(
                 out,
-                "added secret {:?} ({masked}) to endpoint {} ({})",
+                "added secret {:?} ({}) to endpoint {} ({})",
                 label.trim(),
-                e.name,
-                e.path_prefix
+                term::line(&masked),
+                term::line(&e.name),
+                term::line(&e.path_prefix)
             )?;
             return after_change(store, e.id, no_reverify);
         }
@@ -1055,8 +1103,8 @@ fn secrets(store: &Store, command: SecretsCommand, out: &mut impl Write) -> Resu
                 out,
                 "removed secret {:?} from endpoint {} ({})",
                 label.trim(),
-                e.name,
-                e.path_prefix
+                term::line(&e.name),
+                term::line(&e.path_prefix)
             )?;
             return after_change(store, e.id, no_reverify);
         }
@@ -1099,16 +1147,13 @@ fn verify(store: &Store, id: i64, json: bool, out: &mut impl Write) -> Result<u8
             /// The verdict stored at capture (or the last re-verification).
             stored_verdict: Option<&'static str>,
         }
-        serde_json::to_writer(
-            &mut *out,
-            &Line {
-                id,
-                verdict: verdicts::Fields::new(Some(&verdict)),
-                scheme_name: name.as_deref(),
-                stored_verdict: e.verdict.as_ref().map(|v| v.status.as_str()),
-            },
-        )?;
-        writeln!(out)?;
+        let line = Line {
+            id,
+            verdict: verdicts::Fields::new(Some(&verdict)),
+            scheme_name: name.as_deref(),
+            stored_verdict: e.verdict.as_ref().map(|v| v.status.as_str()),
+        };
+        writeln!(out, "{}", term::json(&line)?)?;
     } else {
         writeln!(out, "event     {id}")?;
         verdicts::write_block(out, Some(&verdict), name, endpoint)?;
@@ -1195,6 +1240,9 @@ fn rfc3339(ns: i64) -> String {
         .unwrap_or_else(|| ns.to_string())
 }
 
+/// One row of `events`. Every cell is escaped for one line: a sender's
+/// newline must not start a fake row, nor its escape sequences reach the
+/// terminal.
 fn write_row(out: &mut impl Write, e: &EventSummary) -> std::io::Result<()> {
     let what = match (&e.provider, &e.event_type) {
         (Some(p), Some(t)) => format!("{p} {t}"),
@@ -1213,23 +1261,26 @@ fn write_row(out: &mut impl Write, e: &EventSummary) -> std::io::Result<()> {
         e.id,
         rfc3339(cursor_ns(e)),
         verdicts::short(e.verdict.as_ref()),
-        e.method,
-        e.path,
+        term::line(&e.method),
+        term::line(&e.path),
         e.query
             .as_deref()
-            .map(|q| format!("?{q}"))
+            .map(|q| format!("?{}", term::line(q)))
             .unwrap_or_default(),
         e.size,
-        what,
+        term::line(&what),
         redelivery
     )
 }
 
+/// `show ID`. Returns whether anything was escaped, so the caller can say
+/// how to get the exact bytes.
 fn write_event(
     out: &mut impl Write,
     event: &hooklens_core::store::EventDetail,
     endpoints: &[Endpoint],
-) -> std::io::Result<()> {
+) -> std::io::Result<bool> {
+    let t = term::Tracker::default();
     let e = &event.summary;
     let found = e
         .endpoint_id
@@ -1237,32 +1288,36 @@ fn write_event(
     let endpoint = found.map_or("(removed endpoint)", |x| x.name.as_str());
     writeln!(out, "event     {}", e.id)?;
     writeln!(out, "received  {}", rfc3339(event.received_at_ns))?;
-    writeln!(out, "endpoint  {endpoint}")?;
+    writeln!(out, "endpoint  {}", t.line(endpoint))?;
     writeln!(
         out,
         "request   {} {}{}",
-        e.method,
-        e.path,
+        t.line(&e.method),
+        t.line(&e.path),
         e.query
             .as_deref()
-            .map(|q| format!("?{q}"))
+            .map(|q| format!("?{}", t.line(q)))
             .unwrap_or_default()
     )?;
-    writeln!(out, "from      {}", e.remote_addr.as_deref().unwrap_or("-"))?;
+    writeln!(
+        out,
+        "from      {}",
+        t.line(e.remote_addr.as_deref().unwrap_or("-"))
+    )?;
     if let Some(p) = &e.provider {
-        writeln!(out, "provider  {p}")?;
+        writeln!(out, "provider  {}", t.line(p))?;
     }
-    if let Some(t) = &e.event_type {
-        writeln!(out, "type      {t}")?;
+    if let Some(ty) = &e.event_type {
+        writeln!(out, "type      {}", t.line(ty))?;
     }
     if let Some(id) = &e.provider_event_id {
-        writeln!(out, "event id  {id} (delivery {})", e.delivery)?;
+        writeln!(out, "event id  {} (delivery {})", t.line(id), e.delivery)?;
     }
     if let Some(m) = &e.merchant_id {
-        writeln!(out, "merchant  {m}")?;
+        writeln!(out, "merchant  {}", t.line(m))?;
     }
     for (label, value) in &event.refs {
-        writeln!(out, "{label:<9} {value}")?;
+        writeln!(out, "{:<9} {}", t.line(label), t.line(value))?;
     }
     writeln!(out, "size      {} bytes", e.size)?;
     let scheme_name = e
@@ -1272,22 +1327,30 @@ fn write_event(
     verdicts::write_block(out, e.verdict.as_ref(), scheme_name, found)?;
     writeln!(out)?;
     for h in &event.headers {
-        writeln!(out, "{}: {}", h.name, String::from_utf8_lossy(h.bytes()))?;
+        writeln!(
+            out,
+            "{}: {}",
+            t.line(&h.name),
+            t.bytes(h.bytes(), term::Layout::Line)
+        )?;
     }
     writeln!(out)?;
     match std::str::from_utf8(&event.body) {
         Ok(text) => {
-            out.write_all(text.as_bytes())?;
+            // Line feeds and tabs are the body's layout; anything else that
+            // would drive the terminal is shown escaped.
+            let shown = t.bytes(text.as_bytes(), term::Layout::Block);
+            out.write_all(shown.as_bytes())?;
             if !text.ends_with('\n') && !text.is_empty() {
                 writeln!(out)?;
             }
         }
         Err(_) => writeln!(
             out,
-            "(binary body, {} bytes: `hooklens-cli show {} --raw` writes it exactly)",
+            "(binary body, {} bytes: `hooklens-cli show {} --raw > FILE` writes it exactly)",
             event.body.len(),
             e.id
         )?,
     }
-    Ok(())
+    Ok(t.escaped())
 }

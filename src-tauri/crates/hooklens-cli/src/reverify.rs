@@ -25,7 +25,11 @@ pub fn run(store: &Store, endpoint: Option<&Endpoint>) -> Result<bool, CliError>
     watch_ctrl_c(&runtime, cancel.clone())?;
 
     let scope = match endpoint {
-        Some(e) => format!("of endpoint {} ({})", e.name, e.path_prefix),
+        Some(e) => format!(
+            "of endpoint {} ({})",
+            crate::term::line(&e.name),
+            crate::term::line(&e.path_prefix)
+        ),
         None => "of every endpoint".to_owned(),
     };
     let terminal = std::io::stderr().is_terminal();
@@ -58,7 +62,10 @@ pub fn run(store: &Store, endpoint: Option<&Endpoint>) -> Result<bool, CliError>
             thousands(outcome.checked),
             thousands(last.total),
             thousands(rest),
-            endpoint.map_or(String::new(), |e| format!(" {}", e.path_prefix)),
+            endpoint.map_or(String::new(), |e| format!(
+                " {}",
+                crate::term::line(&e.path_prefix)
+            )),
         );
         return Ok(false);
     }

@@ -22,6 +22,7 @@ use hooklens_core::signature;
 use hooklens_core::store::{EventDetail, Store, now_ns};
 
 use crate::reverify::INTERRUPTED;
+use crate::term;
 use crate::{CliError, find_endpoint, parse_header};
 
 /// Exit status when the last attempt was answered with something other than
@@ -252,7 +253,8 @@ pub fn trigger(store: &Store, args: TriggerArgs) -> Result<u8, CliError> {
                 eprintln!(
                     "note: endpoint {:?} has no secret, so the sample is sent unsigned \
 (`hooklens-cli secrets add {} LABEL` adds one)",
-                    e.name, e.path_prefix
+                    e.name,
+                    term::line(&e.path_prefix)
                 );
             }
             Some(e)
@@ -293,11 +295,8 @@ fn list_types(preset: &str, types: &[samples::SampleType], json: bool) -> Result
     }
     if json {
         for t in types {
-            serde_json::to_writer(
-                &mut out,
-                &serde_json::json!({"type": t.event_type, "description": t.description}),
-            )?;
-            writeln!(out)?;
+            let line = serde_json::json!({"type": t.event_type, "description": t.description});
+            writeln!(out, "{}", term::json(&line)?)?;
         }
         return Ok(0);
     }
@@ -462,13 +461,15 @@ fn why_not_resign(
     if e.secrets.is_empty() {
         return Some(format!(
             "endpoint {:?} has no secret (`hooklens-cli secrets add {} LABEL` adds one)",
-            e.name, e.path_prefix
+            e.name,
+            term::line(&e.path_prefix)
         ));
     }
     if !has_scheme {
         return Some(format!(
             "endpoint {:?} has no signature scheme (`hooklens-cli endpoints edit {} --scheme NAME` sets one)",
-            e.name, e.path_prefix
+            e.name,
+            term::line(&e.path_prefix)
         ));
     }
     None
@@ -541,7 +542,12 @@ impl Printer {
         match progress {
             SendProgress::Attempt { delivery } => {
                 if delivery.attempt == 1 {
-                    writeln!(out, "to       {} {}", delivery.method, delivery.url)?;
+                    writeln!(
+                        out,
+                        "to       {} {}",
+                        term::line(&delivery.method),
+                        term::line(&delivery.url)
+                    )?;
                     // The core words every signature "re-signed"; a fresh
                     // sample was never signed before.
                     let signing = match delivery.signing.strip_prefix("re-signed") {
@@ -550,7 +556,7 @@ impl Printer {
                         }
                         _ => delivery.signing.clone(),
                     };
-                    writeln!(out, "signing  {signing}")?;
+                    writeln!(out, "signing  {}", term::line(&signing))?;
                 }
                 writeln!(out)?;
                 write_attempt(&mut out, delivery, self.planned)?;
@@ -580,16 +586,17 @@ fn write_attempt(out: &mut impl Write, d: &Delivery, planned: u32) -> std::io::R
     match (&d.response, &d.error) {
         (Some(r), _) => {
             writeln!(out, "{head}  {}  {took}", status_words(r.status))?;
+            // The handler chose these: escaped like a sender's.
             for h in &r.headers {
-                writeln!(out, "  {}: {}", h.name, h.value)?;
+                writeln!(out, "  {}: {}", term::line(&h.name), term::line(&h.value))?;
             }
             if let Some(to) = &r.redirect_to {
-                writeln!(out, "  (a redirect to {to}: not followed)")?;
+                writeln!(out, "  (a redirect to {}: not followed)", term::line(to))?;
             }
             writeln!(out)?;
             write_body(out, r)?;
         }
-        (None, Some(e)) => writeln!(out, "{head}  error: {}  {took}", e.message)?,
+        (None, Some(e)) => writeln!(out, "{head}  error: {}  {took}", term::line(&e.message))?,
         (None, None) => writeln!(out, "{head}  no answer  {took}")?,
     }
     Ok(())
@@ -600,18 +607,9 @@ fn write_body(out: &mut impl Write, r: &DeliveryResponse) -> std::io::Result<()>
         (Some(text), _) if !text.is_empty() => {
             let shown = prefix(text, SHOWN_BODY);
             for line in shown.lines() {
-                // A handler's escape sequences must not drive the terminal.
-                let line: String = line
-                    .chars()
-                    .map(|c| {
-                        if c.is_control() && c != '\t' {
-                            '\u{fffd}'
-                        } else {
-                            c
-                        }
-                    })
-                    .collect();
-                writeln!(out, "  {line}")?;
+                // A handler's escape sequences must not drive the terminal;
+                // shown escaped, as `show` shows a sender's.
+                writeln!(out, "  {}", term::escape(line, term::Layout::Block))?;
             }
             if shown.len() < text.len() {
                 writeln!(
@@ -696,11 +694,14 @@ fn finish(
     let mut out = std::io::stdout().lock();
     if printer.json {
         mask_secrets(&mut run, store);
-        serde_json::to_writer(&mut out, &run)?;
-        writeln!(out)?;
+        writeln!(out, "{}", term::json(&run)?)?;
     } else {
         writeln!(out)?;
-        writeln!(out, "outcome  {}", run.outcome.as_deref().unwrap_or("-"))?;
+        writeln!(
+            out,
+            "outcome  {}",
+            term::line_or(run.outcome.as_deref(), "-")
+        )?;
         writeln!(out, "recorded as run #{}", run.id)?;
     }
     out.flush()?;

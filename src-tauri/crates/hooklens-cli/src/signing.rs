@@ -9,6 +9,7 @@ use hooklens_core::store::Store;
 use hooklens_core::verification;
 
 use crate::CliError;
+use crate::term;
 
 /// Every [`Scheme::id`], in the order help texts list them.
 pub const SCHEME_IDS: [&str; 10] = Scheme::IDS;
@@ -84,13 +85,13 @@ pub fn sign(args: SignArgs, out: &mut impl Write) -> Result<(), CliError> {
         eprintln!(
             "note: {} does not publish how it signs; this is the assumed construction ({})",
             p.name,
-            scheme.name()
+            term::line(&scheme.name())
         );
     }
     if signs_url(&scheme) && args.url.is_none() {
         return Err(CliError::Usage(format!(
             "{} signs the URL the request is sent to: pass --url, e.g. --url https://example.com/hooks/sms",
-            scheme.name()
+            term::line(&scheme.name())
         )));
     }
     let stdin = std::io::stdin();
@@ -116,11 +117,16 @@ pub fn sign(args: SignArgs, out: &mut impl Write) -> Result<(), CliError> {
         },
     )?;
     if args.json {
-        serde_json::to_writer(&mut *out, &serde_json::json!({ "headers": headers }))?;
-        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            term::json(&serde_json::json!({ "headers": headers }))?
+        )?;
     } else {
+        // A configured header name or a secret sent as is could hold a
+        // control character; such a header would not be valid anyway.
         for (name, value) in &headers {
-            writeln!(out, "{name}: {value}")?;
+            writeln!(out, "{}: {}", term::line(name), term::line(value))?;
         }
     }
     Ok(())
@@ -182,8 +188,11 @@ pub fn discover(store: &Store, args: DiscoverArgs, out: &mut impl Write) -> Resu
     };
     let matches = signature::discover(&request, &Secret::new(DISCOVERED, value.clone()));
     if args.json {
-        serde_json::to_writer(&mut *out, &serde_json::json!({ "matches": matches }))?;
-        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            term::json(&serde_json::json!({ "matches": matches }))?
+        )?;
     } else if matches.is_empty() {
         writeln!(
             out,
@@ -200,12 +209,9 @@ pub fn discover(store: &Store, args: DiscoverArgs, out: &mut impl Write) -> Resu
             args.id
         )?;
         for (i, m) in matches.iter().enumerate() {
-            writeln!(out, "{}. {}", i + 1, m.description)?;
-            writeln!(
-                out,
-                "   --scheme {}",
-                shell_quote(&serde_json::to_string(&m.scheme)?)
-            )?;
+            // Descriptions name the request's headers, which the sender chose.
+            writeln!(out, "{}. {}", i + 1, term::line(&m.description))?;
+            writeln!(out, "   --scheme {}", shell_quote(&term::json(&m.scheme)?))?;
         }
     }
     let Some(first) = matches.first() else {
@@ -247,9 +253,9 @@ pub fn discover(store: &Store, args: DiscoverArgs, out: &mut impl Write) -> Resu
     // The listing above went to stdout; what was saved is a message.
     eprintln!(
         "saved: endpoint {} ({}) now uses {}; {saved}",
-        endpoint.name,
-        endpoint.path_prefix,
-        first.scheme.name()
+        term::line(&endpoint.name),
+        term::line(&endpoint.path_prefix),
+        term::line(&first.scheme.name())
     );
     if !args.no_reverify {
         let fresh = store.endpoints();

@@ -1,6 +1,8 @@
 //! How signature verdicts read: one short column in `events`, a block in
 //! `show` and `verify`, and flat JSON fields. Verdicts never carry a secret
-//! value (labels only), so nothing here can print one.
+//! value (labels only), so nothing here can print one. Labels, scheme names
+//! (a custom scheme's header) and diagnoses (which can quote a request) are
+//! printed through `term`.
 
 use std::io::Write;
 
@@ -9,6 +11,8 @@ use hooklens_core::signature::{Scheme, Verdict, VerdictStatus};
 use hooklens_core::store::StoredHeader;
 use hooklens_core::verification;
 use serde::Serialize;
+
+use crate::term;
 
 /// The `--verdict` filter: a status name, with `-` accepted for `_`.
 pub fn parse_status(raw: &str) -> Result<VerdictStatus, String> {
@@ -35,7 +39,7 @@ pub fn short(verdict: Option<&Verdict>) -> String {
     };
     let mut text = match v.status {
         VerdictStatus::Valid => match &v.secret {
-            Some(label) => format!("valid ({label})"),
+            Some(label) => format!("valid ({})", term::line(label)),
             None => "valid".into(),
         },
         VerdictStatus::Invalid => match &v.diagnosis {
@@ -99,7 +103,7 @@ pub fn write_block(
     };
     writeln!(out, "signature {headline}")?;
     if let Some(name) = scheme_name {
-        writeln!(out, "scheme    {name}")?;
+        writeln!(out, "scheme    {}", term::line(&name))?;
     }
     if let Some(label) = &v.secret {
         let how = if v.status == VerdictStatus::Valid {
@@ -107,7 +111,7 @@ pub fn write_block(
         } else {
             "signature matches"
         };
-        writeln!(out, "secret    {label} ({how})")?;
+        writeln!(out, "secret    {} ({how})", term::line(label))?;
     }
     if let Some(age) = v.age_s {
         writeln!(
@@ -116,21 +120,28 @@ pub fn write_block(
         )?;
     }
     if let Some(d) = &v.diagnosis {
-        writeln!(out, "cause     {} [{}]", d.message, d.code.as_str())?;
+        writeln!(
+            out,
+            "cause     {} [{}]",
+            term::line(&d.message),
+            d.code.as_str()
+        )?;
         if let Some(label) = &d.secret {
             writeln!(
                 out,
-                "          (that variant matches with the secret {label})"
+                "          (that variant matches with the secret {})",
+                term::line(label)
             )?;
         }
     } else if let Some(reason) = &v.reason {
-        writeln!(out, "reason    {reason}")?;
+        writeln!(out, "reason    {}", term::line(reason))?;
     }
     if v.status == VerdictStatus::NoSecret {
         let target = endpoint.map_or("ENDPOINT", |e| e.path_prefix.as_str());
         writeln!(
             out,
-            "hint      add one: hooklens-cli secrets add {target} LABEL   (the value is read from stdin)"
+            "hint      add one: hooklens-cli secrets add {} LABEL   (the value is read from stdin)",
+            term::line(target)
         )?;
     }
     if v.assumed {

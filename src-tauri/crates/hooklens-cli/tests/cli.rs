@@ -435,3 +435,217 @@ fn a_malformed_query_is_an_error_that_shows_where() {
         assert_eq!(lines[2], caret, "{query}: {stderr}");
     }
 }
+
+/// Sends one HTTP/1.1 request as raw bytes, as a sender can write it: reqwest
+/// would percent-encode a path or refuse a header that an HTTP parser still
+/// takes (bytes 0x80–0xFF in a header value, UTF-8 in a path). Returns the
+/// event id the listener gave it.
+fn post_raw(base: &str, target: &[u8], headers: &[(&str, &[u8])], body: &[u8]) -> i64 {
+    use std::io::{Read, Write};
+    let addr = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut request = b"POST ".to_vec();
+    request.extend_from_slice(target);
+    request.extend_from_slice(
+        format!(" HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n").as_bytes(),
+    );
+    for (name, value) in headers {
+        request.extend_from_slice(name.as_bytes());
+        request.extend_from_slice(b": ");
+        request.extend_from_slice(value);
+        request.extend_from_slice(b"\r\n");
+    }
+    request.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+    request.extend_from_slice(body);
+    stream.write_all(&request).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let response = String::from_utf8_lossy(&response);
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    response
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("x-hooklens-event")
+                .then(|| value.trim().parse().ok())?
+        })
+        .unwrap_or_else(|| panic!("no event id in {response}"))
+}
+
+/// Bytes a terminal acts on: C0 controls other than line feed and tab (ESC,
+/// BEL, CR, …), DEL, a raw 0x9B (CSI to an 8-bit terminal) and the C1
+/// controls U+0080–U+009F encoded in UTF-8 (C2 80–C2 9F).
+fn terminal_controls(out: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (i, &b) in out.iter().enumerate() {
+        if (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f || b == 0x9b {
+            found.push(format!("byte {b:#04x} at {i}"));
+        }
+        if b == 0xc2 && out.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)) {
+            found.push(format!("U+00{:02X} at {i}", out[i + 1]));
+        }
+    }
+    found
+}
+
+/// A body a hostile sender could write: retitle the window (OSC 0 … BEL),
+/// clear the screen (CSI 2J), colour (SGR), and the same through the C1 CSI
+/// U+009B, NEL (U+0085), a carriage return that would hide "hidden" and DEL.
+const HOSTILE_BODY: &[u8] = b"{\"note\":\"ok\"}\n\x1b]0;pwned\x07\x1b[2J\x1b[31mred\x1b[0m\n\
+C1 \xc2\x9b2J and NEL \xc2\x85 here\nhidden\rshown\x7f\n\tindented \xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x8e\x89\n";
+
+#[test]
+fn show_and_events_escape_what_a_sender_wrote_instead_of_driving_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let serve = Serve::start(dir.path(), free_port());
+
+    // Body, path, query and a header value, each with control characters.
+    // An HTTP parser refuses ESC in a path or a header, but takes a C1
+    // character in UTF-8 there, and a raw 0x9B in a header value.
+    let hostile = post_raw(
+        &serve.url,
+        b"/hook/\xc2\x9b2J?q=\xc2\x9b0m",
+        &[
+            ("X-Note", b"a\x9b2Jb \xc2\x9b31m c \xc2\x85 d"),
+            ("Content-Type", b"text/plain"),
+        ],
+        HOSTILE_BODY,
+    );
+    // A provider's fields are read from JSON, whose escapes can carry any
+    // control character into the event type and id shown in every table.
+    let typed = post(
+        &format!("{}/gateway", serve.url),
+        br#"{"type":"event","event_type":"transaction.sale\u001b]0;pwned\u0007\u001b[2J","event_body":{},"event_id":"evt\u009b2J"}"#.to_vec(),
+    );
+    // Not UTF-8: a raw 0x9B in the middle of text.
+    let binary_body = b"text \x9b2J \x1b[31m more".to_vec();
+    let binary = post(&format!("{}/bin", serve.url), binary_body.clone());
+
+    let shown = cli(dir.path(), &["show", &hostile.to_string()]);
+    let text = stdout(&shown);
+    assert_eq!(
+        terminal_controls(&shown.stdout),
+        Vec::<String>::new(),
+        "{text}"
+    );
+    for escaped in [
+        r"request   POST /hook/\u{9b}2J?q=\u{9b}0m",
+        // (Name case aside: the listener may give names in lower case.)
+        r"-note: a\x9b2Jb \u{9b}31m c \u{85} d",
+        r"\x1b]0;pwned\x07\x1b[2J\x1b[31mred\x1b[0m",
+        r"C1 \u{9b}2J and NEL \u{85} here",
+        r"hidden\rshown\x7f",
+        // Layout and ordinary text are the body's own.
+        "\n\tindented é 日本 🎉\n",
+        "{\"note\":\"ok\"}\n",
+    ] {
+        assert!(text.contains(escaped), "lacks {escaped:?}:\n{text}");
+    }
+    let note = String::from_utf8_lossy(&shown.stderr);
+    assert!(note.contains("shown escaped"), "{note}");
+    assert!(
+        note.contains(&format!("show {hostile} --raw > FILE")),
+        "{note}"
+    );
+
+    let shown = cli(dir.path(), &["show", &typed.to_string()]);
+    let text = stdout(&shown);
+    assert_eq!(
+        terminal_controls(&shown.stdout),
+        Vec::<String>::new(),
+        "{text}"
+    );
+    assert!(
+        text.contains(r"type      transaction.sale\x1b]0;pwned\x07\x1b[2J"),
+        "{text}"
+    );
+    assert!(text.contains(r"event id  evt\u{9b}2J"), "{text}");
+
+    let shown = cli(dir.path(), &["show", &binary.to_string()]);
+    assert_eq!(terminal_controls(&shown.stdout), Vec::<String>::new());
+    assert!(stdout(&shown).contains("binary body"));
+
+    // The table: one line per event, every cell escaped.
+    let listed = cli(dir.path(), &["events"]);
+    let table = stdout(&listed);
+    assert_eq!(
+        terminal_controls(&listed.stdout),
+        Vec::<String>::new(),
+        "{table}"
+    );
+    assert_eq!(table.lines().count(), 3, "{table}");
+    assert!(table.contains(r"/hook/\u{9b}2J?q=\u{9b}0m"), "{table}");
+    assert!(
+        table.contains(r"usaepay transaction.sale\x1b]0;pwned\x07\x1b[2J"),
+        "{table}"
+    );
+
+    // JSON lines carry the same strings, escaped the JSON way.
+    let listed = cli(dir.path(), &["events", "--json"]);
+    assert_eq!(terminal_controls(&listed.stdout), Vec::<String>::new());
+    let events: Vec<serde_json::Value> = stdout(&listed)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events[1]["type"], "transaction.sale\x1b]0;pwned\x07\x1b[2J");
+    assert_eq!(events[1]["provider_event_id"], "evt\u{9b}2J");
+    assert_eq!(events[2]["path"], "/hook/\u{9b}2J");
+
+    // Into a pipe, --raw still writes the exact bytes.
+    for (id, body) in [(hostile, HOSTILE_BODY), (binary, &binary_body[..])] {
+        let raw = cli(dir.path(), &["show", &id.to_string(), "--raw"]);
+        assert!(raw.status.success());
+        assert_eq!(raw.stdout, body, "event {id}");
+    }
+}
+
+#[test]
+fn show_raw_writes_exact_bytes_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let serve = Serve::start(dir.path(), free_port());
+    let id = post_raw(&serve.url, b"/file", &[], HOSTILE_BODY);
+    let path = dir.path().join("body.bin");
+    let status = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["show", &id.to_string(), "--raw"])
+        .stdout(std::fs::File::create(&path).unwrap())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(std::fs::read(&path).unwrap(), HOSTILE_BODY);
+}
+
+/// On a terminal `--raw` is refused: the bytes would run there. `script`
+/// (util-linux) gives the command a pseudo-terminal as stdout.
+#[cfg(target_os = "linux")]
+#[test]
+fn show_raw_refuses_to_write_to_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let serve = Serve::start(dir.path(), free_port());
+    let id = post_raw(&serve.url, b"/tty", &[], HOSTILE_BODY);
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+    let command = format!(
+        "{} --data-dir {} show {id} --raw",
+        quote(BIN),
+        quote(&dir.path().display().to_string())
+    );
+    let Ok(out) = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+    else {
+        eprintln!("skipped: no `script` command to run hooklens-cli on a terminal");
+        return;
+    };
+    let seen = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{seen}");
+    assert!(seen.contains("stdout is a terminal"), "{seen}");
+    assert!(
+        seen.contains(&format!("show {id} --raw > body.bin")),
+        "{seen}"
+    );
+    assert!(
+        !seen.contains("pwned"),
+        "the body reached the terminal: {seen}"
+    );
+}

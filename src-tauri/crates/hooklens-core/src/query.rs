@@ -88,7 +88,8 @@ pub enum Filter {
     Header { name: String, value: Option<String> },
     /// `json.<path>:` the JSON body's value at `path` equals `value` (numbers
     /// and booleans as written); None: the path exists (`json.a.b:*`).
-    /// All-digit keys index arrays.
+    /// All-digit keys index arrays. Keys are as the JSON has them, after the
+    /// query's escapes (`json.a\:1:x` is the key `a:1`).
     Json {
         path: Vec<String>,
         value: Option<String>,
@@ -174,7 +175,8 @@ const FIELDS: [FieldSpec; 13] = [
     },
     FieldSpec {
         name: "json.",
-        description: "The JSON body's value at a dot path; * when the path exists",
+        description: "The JSON body's value at a dot path; * when the path exists; \\ before a \
+                      colon or a dot puts it in a key (json.a\\:1:x)",
         example: "json.metadata.checkoutId:chk_81",
     },
     FieldSpec {
@@ -320,6 +322,9 @@ impl Parser<'_> {
     }
 
     /// Reads up to whitespace, a quote or (when `stop_at_colon`) a colon.
+    /// Reading a field name (`stop_at_colon`), a backslash takes the
+    /// character after it along, whatever it is: `json.a\:1:x` is the key
+    /// `a:1`, not the field `json.a\` with the value `1:x`.
     fn bare(&mut self, stop_at_colon: bool) -> &str {
         let start = self.pos;
         while let Some(c) = self.peek() {
@@ -327,6 +332,9 @@ impl Parser<'_> {
                 break;
             }
             self.bump();
+            if stop_at_colon && c == '\\' {
+                self.bump();
+            }
         }
         &self.text[start..self.pos]
     }
@@ -424,6 +432,20 @@ impl Parser<'_> {
             self.bump();
             let filter = self.field(&head, body)?;
             return Ok((start, self.pos, negated, filter));
+        }
+        // `json.a\:1` escapes the only colon: a filter without its value,
+        // not the words "json a 1".
+        if head.contains('\\') && is_field_name(&head) && field_base(&head) == "json" {
+            return Err(self.error(
+                format!(
+                    "{head} has no value: in a json. path a backslash makes the next character \
+                     part of the key (\\: a colon, \\. a dot), so the value goes after a colon \
+                     of its own, as in json.a\\:1:VALUE or json.a\\:1:* (to search for the \
+                     text instead, put it in quotes)"
+                ),
+                body,
+                self.pos,
+            ));
         }
         // A plain word (which may hold colons, as in 10:30).
         self.pos = body;
@@ -529,16 +551,25 @@ impl Parser<'_> {
                 }
             }
             "merchant" => Filter::Merchant(value.text),
-            "header" => Filter::Header {
-                name: suffix.unwrap_or_default().to_ascii_lowercase(),
-                value: (!any).then_some(value.text),
-            },
+            "header" => {
+                let name = suffix.unwrap_or_default();
+                // Only json. paths take escapes; no header name holds a
+                // backslash or a colon.
+                if name.contains('\\') {
+                    return Err(self.error(
+                        "a header name has no backslash: header names are letters, digits \
+                             and !#$%&'*+-.^_`|~",
+                        name_start,
+                        name_end,
+                    ));
+                }
+                Filter::Header {
+                    name: name.to_ascii_lowercase(),
+                    value: (!any).then_some(value.text),
+                }
+            }
             "json" => {
-                let path: Vec<String> = suffix
-                    .unwrap_or_default()
-                    .split('.')
-                    .map(str::to_owned)
-                    .collect();
+                let path = json_keys(suffix.unwrap_or_default());
                 if path.iter().any(String::is_empty) {
                     return Err(self.error(
                         "json. path has an empty key (two dots in a row, or a dot at the end)",
@@ -552,6 +583,17 @@ impl Parser<'_> {
                 }
             }
             "after" | "before" => {
+                // jiff reads `-1h` as a negative span; taken as its size, it
+                // silently meant `1h`. A leading - belongs before the filter.
+                if value.text.trim_start().starts_with('-') {
+                    return Err(bad(format!(
+                        "{base}: takes a time in the past, like 1h (an hour ago) or a date; \
+                         {} is not a duration. To exclude events, put the - before the filter: \
+                         -{base}:{}",
+                        value.text,
+                        value.text.trim_start().trim_start_matches('-')
+                    )));
+                }
                 let at = parse_time(&value.text, self.now_ms, self.tz).map_err(|why| {
                     bad(format!(
                         "{base}: cannot read {:?} as a time ({why}); use a date (2026-11-20), \
@@ -605,6 +647,35 @@ impl Parser<'_> {
             end,
         )
     }
+}
+
+/// The field of `name` as written before a colon, lowercase: `json` for
+/// `JSON.a.b`.
+fn field_base(name: &str) -> String {
+    name.split('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
+/// The keys of a `json.` path: dots separate them, and a backslash makes the
+/// character after it part of the key (`\.` a dot, `\:` a colon, `\\` a
+/// backslash, `\ ` a space). Empty keys are kept for the caller to refuse.
+fn json_keys(path: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut key = String::new();
+    let mut chars = path.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            // The field name reader pairs every backslash with the character
+            // after it, so a lone one at the end is only ever literal.
+            '\\' => key.push(chars.next().unwrap_or('\\')),
+            '.' => keys.push(std::mem::take(&mut key)),
+            c => key.push(c),
+        }
+    }
+    keys.push(key);
+    keys
 }
 
 /// `name` as written before a colon looks like a field (rather than, say,

@@ -265,6 +265,86 @@ fn json_filters_take_a_dot_path_and_a_value() {
 }
 
 #[test]
+fn json_paths_take_backslash_escapes_for_colons_dots_and_more() {
+    let json = |path: &[&str], value: &str| Filter::Json {
+        path: path.iter().map(|k| (*k).to_owned()).collect(),
+        value: Some(value.into()),
+    };
+    // Before, the first colon ended the path: the key `a\` and the value
+    // `1:value`, which SQLite refused as a bad JSON path.
+    assert_eq!(only(r"json.a\:1:value"), json(&["a:1"], "value"));
+    assert_eq!(
+        only(r"json.a\:1:*"),
+        Filter::Json {
+            path: vec!["a:1".into()],
+            value: None
+        }
+    );
+    assert_eq!(only(r"json.a\.b.c:1"), json(&["a.b", "c"], "1"));
+    assert_eq!(only(r"json.a\\:x"), json(&["a\\"], "x"));
+    assert_eq!(only(r#"json.a\"b:x"#), json(&["a\"b"], "x"));
+    assert_eq!(only(r"json.a\ b:x"), json(&["a b"], "x"));
+    assert_eq!(
+        only(r#"json.x\:y:"two words""#),
+        json(&["x:y"], "two words")
+    );
+    // Negated, and among other terms, it is still one term.
+    assert_eq!(
+        filters(r"refund -json.a\:1:v"),
+        [(false, word("refund")), (true, json(&["a:1"], "v"))]
+    );
+    // An escaped dot is no empty key; an unescaped double dot still is.
+    assert_eq!(only(r"json.a\..b:1"), json(&["a.", "b"], "1"));
+    let e = error(r"json.a\.b..c:1");
+    assert!(e.message.contains("empty key"), "{e:?}");
+}
+
+#[test]
+fn a_json_path_whose_only_colon_is_escaped_says_the_value_is_missing() {
+    // Not the words "json a 1", and not SQLite's "bad JSON path".
+    let e = error(r"refund json.a\:1");
+    assert!(e.message.contains("has no value"), "{e:?}");
+    assert!(e.message.contains(r"json.a\:1:VALUE"), "{e:?}");
+    assert_eq!((e.start, e.end), (7, 16));
+    // Text that merely looks like it is text when quoted.
+    assert_eq!(only(r#""json.a\\:1""#), word(r"json.a\:1"));
+    // Other words with a backslash stay words.
+    assert_eq!(only(r"foo\:bar"), word(r"foo\:bar"));
+    assert_eq!(only(r"back\slash"), word(r"back\slash"));
+}
+
+#[test]
+fn header_names_take_no_backslash() {
+    let e = error(r"header.x\:y:z");
+    assert!(e.message.contains("no backslash"), "{e:?}");
+    assert_eq!((e.start, e.end), (0, 11));
+}
+
+#[test]
+fn a_negative_duration_is_an_error_not_the_same_time_ago() {
+    // jiff reads -1h as a span of minus an hour; taken as its size it
+    // silently meant after:1h.
+    for (query, start, end) in [
+        ("after:-1h", 6, 9),
+        ("x before:-2d", 9, 12),
+        (r#"after:"-30m""#, 6, 12),
+        (r#"after:" -1h""#, 6, 12),
+    ] {
+        let e = error(query);
+        assert_eq!((e.start, e.end), (start, end), "{query}: {e:?}");
+        assert!(e.message.contains("is not a duration"), "{query}: {e:?}");
+        assert!(e.message.contains("a time in the past"), "{query}: {e:?}");
+    }
+    let e = error("after:-1h");
+    assert!(e.message.contains("-after:1h"), "{e:?}");
+    // Negating the whole filter is how to exclude, and keeps working.
+    let now = NOW_MS * 1_000_000;
+    assert_eq!(filters("-after:1h"), [(true, Filter::After(now - HOUR_NS))]);
+    // "ago" is jiff's negative span too, and means what it says.
+    assert_eq!(only(r#"after:"1h ago""#), Filter::After(now - HOUR_NS));
+}
+
+#[test]
 fn absolute_times_are_dates_local_times_or_rfc3339() {
     let midnight = 1_795_132_800_000_000_000; // 2026-11-20T00:00:00Z
     assert_eq!(only("after:2026-11-20"), Filter::After(midnight));

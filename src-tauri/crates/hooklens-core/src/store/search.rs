@@ -1094,28 +1094,39 @@ fn header_cond(name: &str, value: Option<&str>) -> Cond {
 }
 
 /// The SQLite JSON path for dot-separated keys; all-digit keys index arrays.
-/// None when a key cannot be written in a path (a double quote).
-fn json_path(keys: &[String]) -> Option<String> {
+/// Every other key is a quoted label, in which SQLite reads JSON string
+/// escapes: a backslash or a quote in a key is escaped (unescaped, either
+/// made "bad JSON path"), and so are control characters (a NUL would end the
+/// path early).
+fn json_path(keys: &[String]) -> String {
     let mut path = String::from("$");
     for key in keys {
-        if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) {
+        // SQLite reads an index into 32 bits and would wrap a longer one
+        // round to a small index; such a key can only name an object member.
+        if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) && key.parse::<u32>().is_ok()
+        {
             path.push_str(&format!("[{key}]"));
-        } else if key.contains('"') {
-            return None;
-        } else {
-            path.push_str(&format!(".\"{key}\""));
+            continue;
         }
+        path.push_str(".\"");
+        for c in key.chars() {
+            match c {
+                '"' => path.push_str("\\\""),
+                '\\' => path.push_str("\\\\"),
+                c if c.is_ascii_control() => path.push_str(&format!("\\u{:04x}", c as u32)),
+                c => path.push(c),
+            }
+        }
+        path.push('"');
     }
-    Some(path)
+    path
 }
 
 /// The JSON body's value at `keys` equals `value`: strings by content,
 /// numbers as written, booleans and null by name; any value when None.
 /// Bodies that are not JSON never match.
 fn json_cond(keys: &[String], value: Option<&str>) -> Cond {
-    let Some(path) = json_path(keys) else {
-        return Cond::nothing();
-    };
+    let path = json_path(keys);
     // Bodies are BLOBs, which SQLite would read as JSONB: JSON text is meant.
     const BODY: &str = "CAST(e.body AS TEXT)";
     match value {

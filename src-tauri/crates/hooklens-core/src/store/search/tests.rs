@@ -740,12 +740,81 @@ fn text_reaches_fts5_quoted() {
 #[test]
 fn json_paths_quote_keys_and_index_arrays() {
     assert_eq!(
-        json_path(&["metadata".into(), "checkoutId".into()]).as_deref(),
-        Some(r#"$."metadata"."checkoutId""#)
+        json_path(&["metadata".into(), "checkoutId".into()]),
+        r#"$."metadata"."checkoutId""#
     );
     assert_eq!(
-        json_path(&["items".into(), "0".into(), "sku".into()]).as_deref(),
-        Some(r#"$."items"[0]."sku""#)
+        json_path(&["items".into(), "0".into(), "sku".into()]),
+        r#"$."items"[0]."sku""#
     );
-    assert_eq!(json_path(&["a\"b".into()]), None);
+    // Quoted labels read JSON escapes: a quote, a backslash or a control
+    // character in a key is escaped, never a "bad JSON path".
+    assert_eq!(json_path(&["a\"b".into()]), r#"$."a\"b""#);
+    assert_eq!(json_path(&["a\\".into()]), r#"$."a\\""#);
+    assert_eq!(
+        json_path(&["a:1".into(), "x\0".into()]),
+        r#"$."a:1"."x\u0000""#
+    );
+    // Past 32 bits SQLite would wrap the index round: a member's name.
+    assert_eq!(json_path(&["4294967296".into()]), r#"$."4294967296""#);
+}
+
+/// `json.` keys with a colon, a dot, a backslash, a quote or a space: found
+/// through the query language's escapes, where SQLite once answered "bad
+/// JSON path".
+#[tokio::test]
+async fn json_query_keys_with_odd_characters_find_their_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let odd = store
+        .insert(NewEvent {
+            received_at_ns: BASE,
+            method: "POST".into(),
+            path: "/odd".into(),
+            body:
+                br#"{"a:1":"value","a\\":"back","a\"q":"quote","a.b":{"c d":7},"4294967296":"big"}"#
+                    .to_vec(),
+            ..NewEvent::default()
+        })
+        .await
+        .unwrap();
+    let plain = store
+        .insert(NewEvent {
+            received_at_ns: BASE + HOUR,
+            method: "POST".into(),
+            path: "/plain".into(),
+            body: br#"{"a":{"1":"value"},"a\\":"other","items":["big"]}"#.to_vec(),
+            ..NewEvent::default()
+        })
+        .await
+        .unwrap();
+    let reader = store.reader().unwrap();
+    for (text, expected) in [
+        (r"json.a\:1:value", vec![odd.id]),
+        (r"json.a\:1:*", vec![odd.id]),
+        (r"json.a\\:back", vec![odd.id]),
+        (r"json.a\\:other", vec![plain.id]),
+        (r#"json.a\"q:quote"#, vec![odd.id]),
+        (r"json.a\.b.c\ d:7", vec![odd.id]),
+        (r"json.4294967296:big", vec![odd.id]),
+        (r"-json.a\:1:*", vec![plain.id]),
+    ] {
+        let query = parse(text, NOW_MS).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        for (name, tuning) in TUNINGS {
+            let found = with_tuning(tuning, || {
+                reader
+                    .query(&PageQuery {
+                        limit: 10,
+                        query: query.clone(),
+                        ..PageQuery::default()
+                    })
+                    .unwrap_or_else(|e| panic!("{text} ({name}): {e}"))
+            });
+            assert_eq!(
+                found.iter().map(|e| e.id).collect::<Vec<_>>(),
+                expected,
+                "{text} ({name})"
+            );
+        }
+    }
 }

@@ -579,11 +579,41 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         signing::sign(args, &mut std::io::stdout().lock())?;
         return Ok(0);
     }
+    if let Command::Presets = cli.command {
+        // Needs no database.
+        let mut out = std::io::stdout().lock();
+        for p in providers::presets() {
+            let scheme = match (&p.scheme, p.assumed) {
+                (Some(s), true) => format!("{} (assumed)", s.id()),
+                (Some(s), false) => s.id().to_owned(),
+                (None, _) => "-".to_owned(),
+            };
+            writeln!(out, "{:<18} {:<26} {scheme}", p.id, p.name)?;
+        }
+        return Ok(0);
+    }
     let config = Config::resolve(cli.data_dir, None)?;
-    let store = Store::open(&config.data_dir)?;
+    // Commands that only look open the store read-only: they need no write
+    // access, and take no lock a running capture could wait on.
+    let looks_only = matches!(
+        cli.command,
+        Command::Events { .. }
+            | Command::Show { .. }
+            | Command::Verify { .. }
+            | Command::Settings { value: None, .. }
+            | Command::Endpoints(EndpointsCommand::List { .. })
+            | Command::Secrets(SecretsCommand::List { .. })
+    );
+    let store = if looks_only {
+        Store::open_read_only(&config.data_dir)?
+    } else {
+        Store::open(&config.data_dir)?
+    };
     let mut out = std::io::stdout().lock();
     match cli.command {
-        Command::Serve { .. } | Command::Sign { .. } => unreachable!("handled above"),
+        Command::Serve { .. } | Command::Sign { .. } | Command::Presets => {
+            unreachable!("handled above")
+        }
         Command::Events {
             json,
             limit,
@@ -666,16 +696,6 @@ is not UTF-8); `hooklens-cli show {id} --raw > FILE` writes the body's exact byt
             }
         }
         Command::Endpoints(command) => return endpoints(&store, command, &mut out),
-        Command::Presets => {
-            for p in providers::presets() {
-                let scheme = match (&p.scheme, p.assumed) {
-                    (Some(s), true) => format!("{} (assumed)", s.id()),
-                    (Some(s), false) => s.id().to_owned(),
-                    (None, _) => "-".to_owned(),
-                };
-                writeln!(out, "{:<18} {:<26} {scheme}", p.id, p.name)?;
-            }
-        }
         Command::Settings { key, value } => match (key, value) {
             (None, _) => {
                 let settings = store.settings();

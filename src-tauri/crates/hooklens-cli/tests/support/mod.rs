@@ -31,7 +31,23 @@ pub struct Serve {
 
 impl Serve {
     pub fn start(data_dir: &Path, port: u16) -> Serve {
-        let mut child = Command::new(BIN)
+        Serve::start_with(data_dir, port, None)
+    }
+
+    /// `serve` with its open-file limit (soft and hard) set to `nofile`, as
+    /// a desktop session's 1,024.
+    pub fn start_with(data_dir: &Path, port: u16, nofile: Option<u64>) -> Serve {
+        let mut command = Command::new(BIN);
+        #[cfg(unix)]
+        if let Some(limit) = nofile {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: setrlimit is async-signal-safe; nothing else runs
+            // between fork and exec.
+            unsafe {
+                command.pre_exec(move || rlimit::setrlimit(rlimit::Resource::NOFILE, limit, limit));
+            }
+        }
+        let mut child = command
             .arg("--data-dir")
             .arg(data_dir)
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])

@@ -842,3 +842,107 @@ fn preferences_are_kept_apart_from_settings_and_survive_reopening() {
         Some("{\"paused\":false}")
     );
 }
+
+#[tokio::test]
+async fn a_damaged_database_after_an_unclean_stop_is_reported_not_written_into() {
+    let dir = tempfile::tempdir().unwrap();
+    let capture = StoreOptions {
+        capture: true,
+        ..StoreOptions::default()
+    };
+    {
+        let store = Store::open_with(dir.path(), capture).unwrap();
+        for n in 0..200 {
+            store.insert(event(n, &[b'x'; 2000])).await.unwrap();
+        }
+        // Dropped with the mark left behind, as by kill -9.
+        std::mem::forget(store);
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let db = dir.path().join(DATABASE_FILE);
+    // Checkpoint everything into the file, then damage pages in its middle.
+    {
+        let conn = Connection::open(&db).unwrap();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+    }
+    let mut bytes = std::fs::read(&db).unwrap();
+    let len = bytes.len();
+    for b in &mut bytes[len / 3..len / 3 + 16384] {
+        *b = 0x5a;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let before = std::fs::read(&db).unwrap();
+
+    let err = Store::open_with(dir.path(), capture)
+        .err()
+        .expect("refused");
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+    let message = err.to_string();
+    assert!(message.contains("will not write into it"), "{message}");
+    assert!(message.contains(".recover"), "{message}");
+    assert_eq!(std::fs::read(&db).unwrap(), before, "nothing written");
+}
+
+#[test]
+fn a_clean_stop_leaves_no_mark_and_the_data_dir_is_private() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("data");
+    let capture = StoreOptions {
+        capture: true,
+        ..StoreOptions::default()
+    };
+    let store = Store::open_with(&dir, capture).unwrap();
+    assert!(dir.join(RUNNING_MARK).exists());
+    drop(store);
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!dir.join(RUNNING_MARK).exists(), "a clean stop removes it");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+    }
+    // The lock is on the directory: no file to delete around it.
+    let held = DataDirLock::acquire(&dir).unwrap();
+    assert!(matches!(
+        DataDirLock::acquire(&dir),
+        Err(StoreError::Locked { .. })
+    ));
+    drop(held);
+    assert!(DataDirLock::acquire(&dir).is_ok());
+}
+
+#[tokio::test]
+async fn another_connection_holding_the_write_lock_only_delays_capture() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store
+        .insert(from_provider(1, "kustom", "kevt_1"))
+        .await
+        .unwrap();
+    // Another process writes for a while (as `hooklens-cli pin` would).
+    let other = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    other
+        .execute_batch("BEGIN IMMEDIATE; UPDATE events SET pinned = 1;")
+        .unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(700));
+        other.execute_batch("COMMIT").unwrap();
+    });
+    // Numbering reads before it writes: it must wait, not fail.
+    let second = store.insert(from_provider(2, "kustom", "kevt_1")).await;
+    release.join().unwrap();
+    assert_eq!(second.unwrap().delivery, 2);
+    // Opening beside a writer writes nothing, so it does not wait either.
+    let other = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    other
+        .execute_batch("BEGIN IMMEDIATE; UPDATE events SET pinned = 0;")
+        .unwrap();
+    let started = Instant::now();
+    let reader = Store::open(dir.path()).unwrap();
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(Store::open_read_only(dir.path()).is_ok());
+    other.execute_batch("COMMIT").unwrap();
+    drop(reader);
+}

@@ -605,7 +605,11 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             | Command::Secrets(SecretsCommand::List { .. })
     );
     let store = if looks_only {
-        Store::open_read_only(&config.data_dir)?
+        match Store::open_read_only(&config.data_dir) {
+            // Nothing captured here yet: an empty store answers as one would.
+            Err(hooklens_core::StoreError::Missing { .. }) => Store::open(&config.data_dir)?,
+            other => other?,
+        }
     } else {
         Store::open(&config.data_dir)?
     };

@@ -266,6 +266,18 @@ async fn drain(shared: &Shared) {
             return;
         }
         if shared.busy() == 0 {
+            // A handler that just finished may still be writing its answer:
+            // give graceful closes a moment before cutting what is left.
+            let grace = Instant::now();
+            while shared.live() > 0
+                && shared.busy() == 0
+                && grace.elapsed() < Duration::from_millis(300)
+            {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            if shared.busy() > 0 {
+                continue;
+            }
             shared.close_all();
             break;
         }

@@ -4,7 +4,6 @@
 mod server;
 
 use std::net::SocketAddr;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 pub use server::{Limits, raise_fd_limit};
@@ -16,7 +15,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 use tokio::net::TcpListener;
-use tokio::sync::{oneshot, watch};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use std::sync::Arc;
@@ -112,7 +111,7 @@ pub struct Listener {
     local_addr: SocketAddr,
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
-    server: Option<Arc<server::Shared>>,
+    server: Arc<server::Shared>,
 }
 
 /// What the listener's limits have done since it started.
@@ -163,9 +162,8 @@ impl Listener {
             body_idle_timeout: limits.body_idle_timeout,
             stopping: stopping.clone(),
         });
-        let (shared_tx, shared_rx) = oneshot::channel();
-        let task = tokio::spawn(server::serve(tcp, app, limits, stopping, shared_tx));
-        let server = shared_rx.await.ok();
+        let server = server::Shared::new(limits);
+        let task = tokio::spawn(server::serve(server.clone(), tcp, app, stopping));
         tracing::info!(
             %local_addr,
             max_connections = limits.max_connections,
@@ -180,16 +178,7 @@ impl Listener {
     }
 
     pub fn stats(&self) -> ListenerStats {
-        match &self.server {
-            Some(server) => ListenerStats {
-                open_connections: server.open(),
-                max_connections: server.limits().max_connections,
-                refused: server.counters.refused.load(Ordering::Relaxed),
-                evicted: server.counters.evicted.load(Ordering::Relaxed),
-                timed_out: server.counters.timed_out.load(Ordering::Relaxed),
-            },
-            None => ListenerStats::default(),
-        }
+        self.server.stats()
     }
 
     pub fn local_addr(&self) -> SocketAddr {

@@ -31,6 +31,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, Semaphore, watch};
 use tower_service::Service;
 
+use super::ListenerStats;
+
 /// File descriptors kept back from the connection cap for the database,
 /// forwards to handlers and the app itself.
 const RESERVED_FDS: u64 = 128;
@@ -94,7 +96,7 @@ pub fn raise_fd_limit() -> u64 {
 
 /// Counters of what the limits did, since the listener started.
 #[derive(Debug, Default)]
-pub struct Counters {
+struct Counters {
     /// Answered 503 because every connection was busy.
     pub refused: AtomicU64,
     /// Closed to make room for a new connection.
@@ -126,19 +128,36 @@ pub(super) struct Shared {
     limits: Limits,
     conns: Mutex<HashMap<u64, Entry>>,
     next_id: AtomicU64,
-    pub(super) counters: Counters,
+    counters: Counters,
     refusals: Arc<Semaphore>,
 }
 
 impl Shared {
+    pub(super) fn new(limits: Limits) -> Arc<Shared> {
+        Arc::new(Shared {
+            epoch: Instant::now(),
+            limits,
+            conns: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(1),
+            counters: Counters::default(),
+            refusals: Arc::new(Semaphore::new(MAX_REFUSALS_IN_FLIGHT)),
+        })
+    }
+
+    pub(super) fn stats(&self) -> ListenerStats {
+        ListenerStats {
+            open_connections: self.open(),
+            max_connections: self.limits.max_connections,
+            refused: self.counters.refused.load(Ordering::Relaxed),
+            evicted: self.counters.evicted.load(Ordering::Relaxed),
+            timed_out: self.counters.timed_out.load(Ordering::Relaxed),
+        }
+    }
+
     fn now_ms(&self) -> u64 {
         u64::try_from(self.epoch.elapsed().as_millis())
             .unwrap_or(u64::MAX)
             .max(1)
-    }
-
-    pub(super) fn limits(&self) -> &Limits {
-        &self.limits
     }
 
     /// Connections whose tasks are still running.
@@ -147,7 +166,7 @@ impl Shared {
     }
 
     /// Connections open and not told to close.
-    pub(super) fn open(&self) -> usize {
+    fn open(&self) -> usize {
         self.conns
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -209,21 +228,12 @@ impl Shared {
 
 /// Serves `app` on `tcp` until `stop` turns true, then drains.
 pub(super) async fn serve(
+    shared: Arc<Shared>,
     tcp: TcpListener,
     app: Router,
-    limits: Limits,
     mut stop: watch::Receiver<bool>,
-    shared_out: tokio::sync::oneshot::Sender<Arc<Shared>>,
 ) {
-    let shared = Arc::new(Shared {
-        epoch: Instant::now(),
-        limits,
-        conns: Mutex::new(HashMap::new()),
-        next_id: AtomicU64::new(1),
-        counters: Counters::default(),
-        refusals: Arc::new(Semaphore::new(MAX_REFUSALS_IN_FLIGHT)),
-    });
-    let _ = shared_out.send(shared.clone());
+    let limits = shared.limits;
     let mut accept_errors_logged = Instant::now() - Duration::from_secs(60);
     loop {
         let accepted = tokio::select! {

@@ -379,19 +379,6 @@ fn check_integrity(path: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// Creates (or truncates) a small file readable by its owner only.
-fn write_private(path: &Path) -> std::io::Result<()> {
-    let mut options = File::options();
-    options.create(true).truncate(true).write(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    std::io::Write::write_all(&mut file, std::process::id().to_string().as_bytes())
-}
-
 /// Creates the data directory readable by its owner only (0700): it holds
 /// captured payloads and secrets. A directory that exists is left as it is
 /// (it may be one the user chose and shares).
@@ -442,15 +429,16 @@ impl Store {
                 tracing::warn!(path = %path.display(), "the last run did not stop cleanly; checking the database");
                 check_integrity(&path)?;
             }
-            match write_private(&mark) {
+            match make_private(&mark) {
                 Ok(()) => running_mark = Some(mark),
                 Err(err) => tracing::warn!(error = %err, "cannot mark the store as in use"),
             }
         }
         let mut conn = open_connection(&path)?;
+        let version = schema_version(&conn)?;
         // Settings of the database file itself, made once, before the first
         // table: a write, so never repeated on a store that has them.
-        if schema_version(&conn)? == 0 {
+        if version == 0 {
             let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
             if pages == 0 {
                 // So that retention can give space back.
@@ -462,7 +450,7 @@ impl Store {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        if schema_version(&conn)? < latest_schema() {
+        if version < latest_schema() {
             MIGRATIONS
                 .to_latest(&mut conn)
                 .map_err(|source| StoreError::Migrate {
@@ -983,11 +971,8 @@ fn text_pending(conn: &Connection, id: i64) -> Result<bool, StoreError> {
 /// The first event id whose text may not be in the full-text index yet
 /// (everything before it is); i64::MAX when nothing is waiting.
 fn first_pending(conn: &Connection) -> Result<i64, StoreError> {
-    Ok(conn.query_row(
-        "SELECT ifnull(min(id), 9223372036854775807) FROM fts_pending",
-        [],
-        |r| r.get(0),
-    )?)
+    let first: Option<i64> = conn.query_row("SELECT min(id) FROM fts_pending", [], |r| r.get(0))?;
+    Ok(first.unwrap_or(i64::MAX))
 }
 
 /// Indexes waiting text from the outbox, oldest first, in steps of

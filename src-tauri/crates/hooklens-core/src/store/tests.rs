@@ -15,24 +15,32 @@ fn event(n: i64, body: &[u8]) -> NewEvent {
 }
 
 /// Text reaches the full-text index shortly after it is stored.
-fn wait_until(mut done: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+fn wait_until(done: impl FnMut() -> bool) {
+    wait_within(Duration::from_secs(5), done);
+}
+
+fn wait_within(limit: Duration, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + limit;
     while !done() {
         assert!(
             std::time::Instant::now() < deadline,
-            "not indexed within 5 s"
+            "not indexed within {limit:?}"
         );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
 
-/// Ids of the events whose text has all the words, newest first.
+/// Ids of the events whose text has all the words, newest first (ten).
 fn search(store: &Store, text: &str) -> Vec<i64> {
+    search_up_to(store, text, 10)
+}
+
+fn search_up_to(store: &Store, text: &str, limit: u32) -> Vec<i64> {
     store
         .reader()
         .unwrap()
         .query(&PageQuery {
-            limit: 10,
+            limit,
             query: crate::query::parse(text, 0).unwrap(),
             ..PageQuery::default()
         })
@@ -69,7 +77,9 @@ async fn text_that_failed_to_index_is_indexed_when_space_returns() {
     let store = Store::open_with(dir.path(), capture).unwrap();
     let mut acknowledged = Vec::new();
     acknowledged.push(store.insert(event(1, b"zeta before")).await.unwrap().id);
-    wait_for(|| search(&store, "zeta").len() == 1);
+    wait_within(Duration::from_secs(15), || {
+        search(&store, "zeta").len() == 1
+    });
 
     // The disk fills: events still commit (and are acknowledged), their text
     // cannot be indexed, batch after batch.
@@ -92,8 +102,10 @@ async fn text_that_failed_to_index_is_indexed_when_space_returns() {
     for n in 40..60 {
         acknowledged.push(store.insert(event(n, b"zeta after")).await.unwrap().id);
     }
-    wait_for(|| search_all(&store, "zeta").len() == acknowledged.len());
-    let mut found = search_all(&store, "zeta");
+    wait_within(Duration::from_secs(15), || {
+        search_up_to(&store, "zeta", 1000).len() == acknowledged.len()
+    });
+    let mut found = search_up_to(&store, "zeta", 1000);
     found.sort_unstable();
     assert_eq!(found, acknowledged, "every acknowledged event findable");
 }
@@ -123,32 +135,9 @@ async fn text_still_waiting_at_a_stop_is_indexed_at_the_next_start() {
     FAIL_INDEX.lock().unwrap().retain(|p| *p != path);
 
     let store = Store::open_with(dir.path(), capture).unwrap();
-    let mut found = search_all(&store, "kappa");
+    let mut found = search_up_to(&store, "kappa", 1000);
     found.sort_unstable();
     assert_eq!(found, acknowledged);
-}
-
-fn search_all(store: &Store, text: &str) -> Vec<i64> {
-    store
-        .reader()
-        .unwrap()
-        .query(&PageQuery {
-            limit: 1000,
-            query: crate::query::parse(text, 0).unwrap(),
-            ..PageQuery::default()
-        })
-        .unwrap()
-        .into_iter()
-        .map(|e| e.id)
-        .collect()
-}
-
-fn wait_for(mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while !done() {
-        assert!(Instant::now() < deadline, "not within 15 s");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 fn from_provider(n: i64, provider: &str, event_id: &str) -> NewEvent {

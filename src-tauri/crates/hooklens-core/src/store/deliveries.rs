@@ -48,18 +48,9 @@ pub struct NewResponse {
 }
 
 impl Store {
-    /// What Hooklens sends is recorded through the store's one writer, in
-    /// its own short transaction between capture's group commits.
-    fn with_sender<T>(
-        &self,
-        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        self.write(|tx| f(tx))
-    }
-
     /// Starts a run; returns its id.
     pub fn start_run(&self, run: &NewRun) -> Result<i64, StoreError> {
-        self.with_sender(|conn| {
+        self.write(|conn| {
             conn.execute(
                 "INSERT INTO delivery_runs (event_id, kind, target, pattern, started_at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -85,7 +76,7 @@ impl Store {
             ),
             None => None,
         };
-        self.with_sender(|conn| {
+        self.write(|conn| {
             conn.execute(
                 "INSERT INTO deliveries (run_id, attempt, sent_at, method, url, headers, body,
                      signing, status, response_headers, response_body, response_truncated,
@@ -126,7 +117,7 @@ impl Store {
 
     /// Ends run `run_id` with its outcome in words.
     pub fn finish_run(&self, run_id: i64, outcome: &str) -> Result<(), StoreError> {
-        self.with_sender(|conn| {
+        self.write(|conn| {
             conn.execute(
                 "UPDATE delivery_runs SET finished_at = ?2, outcome = ?3 WHERE id = ?1",
                 params![run_id, now_ns(), outcome],
@@ -138,7 +129,7 @@ impl Store {
     /// Runs that were still going when Hooklens stopped end as interrupted,
     /// so none shows as running forever.
     pub fn close_interrupted_runs(&self) -> Result<usize, StoreError> {
-        self.with_sender(|conn| {
+        self.write(|conn| {
             Ok(conn.execute(
                 "UPDATE delivery_runs SET finished_at = ?1,
                      outcome = 'interrupted: Hooklens stopped before the run ended'

@@ -427,10 +427,10 @@ async fn forwarding_answers_at_once_and_records_the_handler_reply() {
     let got = handler.wait_for(1, Duration::from_secs(10)).await;
     assert_eq!(got[0].body, body, "forwarded byte for byte");
     assert_eq!(got[0].header("x-custom"), Some("kept"));
-    assert_eq!(
-        got[0].header("x-hooklens-forwarded"),
-        Some(id.to_string().as_str())
-    );
+    let mark = got[0].header("x-hooklens-forwarded").unwrap_or_default();
+    let (marked_id, mac) = mark.split_once('.').unwrap_or_default();
+    assert_eq!(marked_id, id.to_string(), "the mark names the stored event");
+    assert_eq!(mac.len(), 32, "and carries a MAC: {mark}");
 
     // The reply is recorded once the handler answered.
     let mut runs = Vec::new();
@@ -488,6 +488,65 @@ async fn relayed_forwarding_gives_the_sender_the_handler_reply() {
     assert!(text.contains("stored this request"), "{text}");
     assert!(text.contains("connection refused"), "{text}");
     assert_eq!(h.store.reader().unwrap().count().unwrap(), 2);
+}
+
+#[tokio::test]
+async fn a_forward_back_to_this_hooklens_stops_but_a_forged_mark_does_not_skip_forwarding() {
+    let h = Harness::start().await;
+    // The endpoint forwards to itself: without the mark this would loop.
+    forwarding_endpoint(&h, format!("{}/fwd/again", h.url), ForwardMode::Respond).await;
+    let response = reqwest::Client::new()
+        .post(format!("{}/fwd", h.url))
+        .body("once")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 202);
+    let first = stored_id(&response);
+    let reader = h.store.reader().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while reader.count().unwrap() < 2 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(reader.count().unwrap(), 2, "forwarded once, then stopped");
+    let runs = |id| reader.runs_of_event(id, 5).unwrap().len();
+    assert_eq!(runs(first), 1);
+    assert_eq!(
+        runs(first + 1),
+        0,
+        "the copy that came back is not forwarded"
+    );
+
+    // A sender cannot skip forwarding with the header: not with the old
+    // fixed value, nor with a genuine mark taken from another body.
+    let genuine = reader
+        .event(first + 1)
+        .unwrap()
+        .headers
+        .iter()
+        .find(|hd| hd.name.eq_ignore_ascii_case("x-hooklens-forwarded"))
+        .map(|hd| String::from_utf8_lossy(hd.bytes()).into_owned())
+        .unwrap();
+    let handler = TestHandler::spawn(HANDLER, &[]).await;
+    let mut spec = endpoint("Fwd2", "/other", None);
+    spec.forward = Some(Forward {
+        url: format!("{}/in", handler.url()),
+        mode: ForwardMode::Respond,
+    });
+    h.store.add_endpoint(&spec).unwrap();
+    for (mark, body) in [("1", "forged"), (genuine.as_str(), "another body")] {
+        let response = reqwest::Client::new()
+            .post(format!("{}/other", h.url))
+            .header("x-hooklens-forwarded", mark)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    let got = handler.wait_for(2, Duration::from_secs(10)).await;
+    assert_eq!(got.len(), 2, "both forwarded despite the header");
 }
 
 /// Which handler path checks a preset's scheme, and the secret the endpoint

@@ -306,7 +306,7 @@ async fn capture(
     let response = endpoint.map(|e| e.response.clone()).unwrap_or_default();
     let forward = endpoint
         .and_then(|e| e.forward.clone())
-        .filter(|_| !resend::was_forwarded(&event.headers))
+        .filter(|_| !resend::was_forwarded(state.store.install_key(), &event.headers, &body))
         .map(|f| (f, event.headers.clone(), event.method.clone(), body.clone()));
 
     match state.store.insert(event).await {

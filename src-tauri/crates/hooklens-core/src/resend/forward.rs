@@ -6,9 +6,36 @@ use super::{ResendError, Sender, target_url};
 use crate::api::{DeliveryKind, Forward, ForwardMode};
 use crate::store::{NewRun, StoredHeader};
 
-/// Marks a request Hooklens forwarded, so one that comes back to a Hooklens
-/// listener is not forwarded again (a loop), and so the handler can tell.
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+/// Marks a request Hooklens forwarded, so one that comes back to this
+/// Hooklens is not forwarded again (a loop), and so the handler can tell.
+/// The value is `EVENT_ID.MAC`: the MAC, keyed with the store's install key,
+/// covers the event id and the body, so a sender cannot forge the mark to
+/// skip forwarding, nor reuse a seen one on another body.
 pub const FORWARDED_HEADER: &str = "x-hooklens-forwarded";
+
+/// Hex digits of the MAC kept in the mark (128 bits).
+const MARK_MAC_HEX: usize = 32;
+
+fn mark_mac(install_key: &[u8], event_id: &str, body: &[u8]) -> Option<String> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(install_key).ok()?;
+    mac.update(event_id.as_bytes());
+    mac.update(b"\n");
+    mac.update(body);
+    let mut hex = hex::encode(mac.finalize().into_bytes());
+    hex.truncate(MARK_MAC_HEX);
+    Some(hex)
+}
+
+/// The mark's value for stored event `event_id` with this `body`.
+fn forwarded_mark(install_key: &[u8], event_id: i64, body: &[u8]) -> String {
+    let id = event_id.to_string();
+    let mac = mark_mac(install_key, &id, body).unwrap_or_default();
+    format!("{id}.{mac}")
+}
 
 impl Sender {
     /// Sends stored event `event_id` (method, headers and body as received)
@@ -29,7 +56,7 @@ impl Sender {
             .collect();
         out_headers.push((
             FORWARDED_HEADER.to_owned(),
-            event_id.to_string().into_bytes(),
+            forwarded_mark(self.store.install_key(), event_id, body).into_bytes(),
         ));
         let out = Outgoing {
             method: reqwest::Method::from_bytes(method.as_bytes())
@@ -66,9 +93,49 @@ impl Sender {
     }
 }
 
-/// A request Hooklens itself forwarded is not forwarded again.
-pub fn was_forwarded(headers: &[StoredHeader]) -> bool {
+/// Whether this Hooklens forwarded the request (its mark is genuine): such a
+/// request is not forwarded again. A mark made elsewhere, forged or moved to
+/// another body does not count.
+pub fn was_forwarded(install_key: &[u8], headers: &[StoredHeader], body: &[u8]) -> bool {
+    if install_key.is_empty() {
+        return false;
+    }
     headers
         .iter()
-        .any(|h| h.name.eq_ignore_ascii_case(FORWARDED_HEADER))
+        .filter(|h| h.name.eq_ignore_ascii_case(FORWARDED_HEADER))
+        .filter_map(|h| std::str::from_utf8(h.bytes()).ok())
+        .filter_map(|value| value.trim().split_once('.'))
+        .any(|(id, mac)| {
+            mark_mac(install_key, id, body)
+                .is_some_and(|expected| bool::from(expected.as_bytes().ct_eq(mac.as_bytes())))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(value: &str) -> Vec<StoredHeader> {
+        vec![StoredHeader::new(FORWARDED_HEADER, value.as_bytes())]
+    }
+
+    #[test]
+    fn only_a_genuine_mark_on_the_same_body_counts() {
+        let key = b"0123456789abcdef0123456789abcdef";
+        let mark = forwarded_mark(key, 42, b"{}");
+        assert!(was_forwarded(key, &header(&mark), b"{}"));
+        assert!(!was_forwarded(key, &header(&mark), b"{ }"), "another body");
+        assert!(!was_forwarded(b"another install", &header(&mark), b"{}"));
+        assert!(
+            !was_forwarded(key, &header("42"), b"{}"),
+            "the old fixed mark"
+        );
+        assert!(!was_forwarded(key, &header("1"), b"{}"));
+        let forged = format!("43.{}", mark.split_once('.').unwrap().1);
+        assert!(!was_forwarded(key, &header(&forged), b"{}"), "another id");
+        assert!(
+            !was_forwarded(b"", &header(&mark), b"{}"),
+            "no key, no skip"
+        );
+    }
 }

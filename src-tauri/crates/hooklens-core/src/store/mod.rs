@@ -86,12 +86,13 @@ const EVENTS_REVISION_KEY: &str = "events_revision";
 /// The full-text index covers this much of a textual body.
 const FTS_BODY_LIMIT: usize = 1024 * 1024;
 
-const MIGRATION_SQL: [&str; 5] = [
+const MIGRATION_SQL: [&str; 6] = [
     include_str!("../../migrations/0001_events.sql"),
     include_str!("../../migrations/0002_signatures.sql"),
     include_str!("../../migrations/0003_search.sql"),
     include_str!("../../migrations/0004_deliveries.sql"),
     include_str!("../../migrations/0005_fts_outbox.sql"),
+    include_str!("../../migrations/0006_install_key.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =
@@ -258,6 +259,8 @@ struct Shared {
     settings: RwLock<Settings>,
     endpoints: RwLock<Arc<[Endpoint]>>,
     secrets: RwLock<Arc<Secrets>>,
+    /// This installation's random key (migration 6); see [`Store::install_key`].
+    install_key: Arc<[u8]>,
     /// Stored events changed in place, here or in another process.
     changed: broadcast::Sender<()>,
     /// The process's only write connection: the capture writer commits its
@@ -485,6 +488,7 @@ impl Store {
                 backlog = true;
             }
         }
+        let install_key = install_key_or_make(&conn)?;
         let write = Arc::new(Mutex::new(conn));
 
         let shared = Arc::new(Shared {
@@ -492,6 +496,7 @@ impl Store {
             settings: RwLock::new(settings),
             endpoints: RwLock::new(endpoints),
             secrets: RwLock::new(secrets),
+            install_key,
             changed: broadcast::channel(16).0,
             write: Some(write.clone()),
             running_mark,
@@ -567,6 +572,7 @@ impl Store {
             settings: RwLock::new(settings),
             endpoints: RwLock::new(endpoints),
             secrets: RwLock::new(secrets),
+            install_key: install_key(&conn)?,
             changed: broadcast::channel(16).0,
             write: None,
             running_mark: None,
@@ -666,6 +672,13 @@ impl Store {
             .write()
             .unwrap_or_else(|e| e.into_inner()) = settings;
         Ok(settings)
+    }
+
+    /// This installation's random key: made once when the store is created,
+    /// never shown, exported or logged. Forwarding marks its requests with
+    /// it (see `resend::forward`).
+    pub fn install_key(&self) -> &[u8] {
+        &self.shared.install_key
     }
 
     /// A preference of an application over the store (e.g. the desktop
@@ -954,6 +967,29 @@ fn index_batch(conn: &mut Connection, batch: &[IndexText]) -> rusqlite::Result<(
         }
     }
     tx.commit()
+}
+
+/// The install key as stored (hex text, used as the key bytes); empty only
+/// for a read-only store whose row was removed by hand, which never forwards.
+fn install_key(conn: &Connection) -> Result<Arc<[u8]>, StoreError> {
+    let hex: Option<String> = conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'install_key'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(hex.unwrap_or_default().into_bytes().into())
+}
+
+/// The writer's view: a key removed by hand is made again (a write only then).
+fn install_key_or_make(conn: &Connection) -> Result<Arc<[u8]>, StoreError> {
+    let key = install_key(conn)?;
+    if !key.is_empty() {
+        return Ok(key);
+    }
+    conn.execute_batch(include_str!("../../migrations/0006_install_key.sql"))?;
+    install_key(conn)
 }
 
 /// Preferences share the settings table; the prefix keeps them apart from

@@ -23,6 +23,7 @@ fn main() {
         "reverify",
         "cancel_reverify",
         "listen_on",
+        "listener_stats",
         "resend",
         "resend_shuffled",
         "send_test_event",

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use hooklens_core::api::{
     AppInfo, DeliveryRun, Endpoint, EndpointCount, EndpointSpec, ErrorKind, ErrorPayload,
-    EventBatch, EventPage, EventView, ListenerState, ListenerStatus, MatchCount, PresetInfo,
-    QueryField, ResendSpec, ReverifyOutcome, ReverifyProgress, SampleInfo, ScheduleInfo,
-    SendProgress, Signing, SigningInfo, TestEventSpec,
+    EventBatch, EventPage, EventView, ListenerState, ListenerStats, ListenerStatus, MatchCount,
+    PresetInfo, QueryField, ResendSpec, ReverifyOutcome, ReverifyProgress, SampleInfo,
+    ScheduleInfo, SendProgress, Signing, SigningInfo, TestEventSpec,
 };
 use hooklens_core::capture::{self, Listener};
 use hooklens_core::query::{self, Query};
@@ -342,6 +342,16 @@ pub async fn endpoint_counts(app: AppHandle) -> Result<Vec<EndpointCount>, Error
         Ok(locked(&state.counter)?.endpoint_counts()?)
     })
     .await
+}
+
+/// What the listener's connection limits have done since it started; None
+/// while nothing listens.
+#[tauri::command]
+pub async fn listener_stats(
+    state: State<'_, AppState>,
+) -> Result<Option<ListenerStats>, ErrorPayload> {
+    let slot = state.listener.lock().await;
+    Ok(slot.listener.as_ref().map(Listener::stats))
 }
 
 /// Moves the listener to `address` (e.g. the free port offered when the

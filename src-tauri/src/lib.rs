@@ -247,6 +247,7 @@ pub fn run() {
             commands::subscribe_events,
             commands::list_endpoints,
             commands::endpoint_counts,
+            commands::listener_stats,
             commands::list_presets,
             commands::add_endpoint,
             commands::update_endpoint,

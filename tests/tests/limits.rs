@@ -88,6 +88,12 @@ async fn an_idle_keep_alive_connection_is_closed() {
     assert!(said.starts_with("HTTP/1.1 200"), "{said}");
     assert!(closed, "closed after the idle timeout");
     assert_eq!(s.store.reader().unwrap().count().unwrap(), 1);
+    let stats = s.listener.stats();
+    assert_eq!(
+        (stats.idle_closed, stats.timed_out),
+        (1, 0),
+        "routine, not a slow sender"
+    );
 }
 
 #[tokio::test]
@@ -101,6 +107,7 @@ async fn a_body_that_stalls_gets_408_and_nothing_is_stored() {
     assert!(said.starts_with("HTTP/1.1 408"), "{said}");
     assert!(closed);
     assert_eq!(s.store.reader().unwrap().count().unwrap(), 0);
+    assert_eq!(s.listener.stats().timed_out, 1, "counted as a slow sender");
 }
 
 #[tokio::test]

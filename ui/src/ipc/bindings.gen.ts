@@ -19,6 +19,24 @@ url: string, error: string | null,
  */
 suggestion: string | null, };
 
+export type ListenerStats = { openConnections: number, maxConnections: number, 
+/**
+ * Answered 503 because every connection was busy with a request.
+ */
+refused: number, 
+/**
+ * Idle or half-sent connections closed to make room for new ones.
+ */
+evicted: number, 
+/**
+ * Closed for a head or body not sent in time (a body gets 408).
+ */
+timedOut: number, 
+/**
+ * Keep-alive connections closed after idling: routine, not a problem.
+ */
+idleClosed: number, };
+
 export type EventSummary = { id: number, 
 /**
  * Opaque position in the timeline: pass it back to fetch older events.

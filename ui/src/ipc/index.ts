@@ -13,6 +13,7 @@ import type {
   EndpointSpec,
   EventPage,
   EventView,
+  ListenerStats,
   ListenerStatus,
   MatchCount,
   PresetInfo,
@@ -261,6 +262,11 @@ export function endpointCounts(): Promise<EndpointCount[]> {
 /** Moves the capture listener, e.g. to the free port offered when ours was taken. */
 export function listenOn(address: string): Promise<ListenerStatus> {
   return call<ListenerStatus>("listen_on", { address });
+}
+
+/** What the listener's connection limits have done since it started; null while nothing listens. */
+export function listenerStats(): Promise<ListenerStats | null> {
+  return call<ListenerStats | null>("listener_stats");
 }
 
 /**

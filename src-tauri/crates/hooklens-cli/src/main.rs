@@ -752,8 +752,9 @@ async fn serve(config: Config) -> Result<(), CliError> {
     if stats.refused + stats.evicted + stats.timed_out > 0 {
         eprintln!(
             "Connection limits: {} answered 503 (all {} connections busy), {} idle or \
-             half-sent connections closed to make room, {} closed for sending too slowly.",
-            stats.refused, stats.max_connections, stats.evicted, stats.timed_out
+             half-sent connections closed to make room, {} closed for sending too slowly \
+             ({} idle keep-alive connections closed as usual).",
+            stats.refused, stats.max_connections, stats.evicted, stats.timed_out, stats.idle_closed
         );
     }
     Ok(())

@@ -39,6 +39,28 @@ pub struct ListenerStatus {
     pub suggestion: Option<String>,
 }
 
+/// What the listener's limits have done since it started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ListenerStats {
+    #[ts(type = "number")]
+    pub open_connections: usize,
+    #[ts(type = "number")]
+    pub max_connections: usize,
+    /// Answered 503 because every connection was busy with a request.
+    #[ts(type = "number")]
+    pub refused: u64,
+    /// Idle or half-sent connections closed to make room for new ones.
+    #[ts(type = "number")]
+    pub evicted: u64,
+    /// Closed for a head or body not sent in time (a body gets 408).
+    #[ts(type = "number")]
+    pub timed_out: u64,
+    /// Keep-alive connections closed after idling: routine, not a problem.
+    #[ts(type = "number")]
+    pub idle_closed: u64,
+}
+
 /// One captured request as the timeline lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -609,6 +631,7 @@ pub fn typescript_bindings() -> String {
         AppInfo::decl(&cfg),
         ListenerState::decl(&cfg),
         ListenerStatus::decl(&cfg),
+        ListenerStats::decl(&cfg),
         EventSummary::decl(&cfg),
         HeaderPair::decl(&cfg),
         ConfiguredResponse::decl(&cfg),

@@ -22,6 +22,7 @@ use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 
+pub use crate::api::ListenerStats;
 use crate::api::{ConfiguredResponse, Forward, ForwardMode, ListenerState, ListenerStatus};
 use crate::providers;
 use crate::resend::{self, Attempted, Sender};
@@ -100,6 +101,8 @@ struct CaptureState {
     sender: Option<Sender>,
     forwards: Arc<Semaphore>,
     body_idle_timeout: Duration,
+    /// The connection table, to count bodies cut off for stalling.
+    server: Arc<server::Shared>,
     /// Turns true when the listener starts draining: configured response
     /// delays end early so stored requests are answered before it stops.
     stopping: watch::Receiver<bool>,
@@ -112,19 +115,6 @@ pub struct Listener {
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
     server: Arc<server::Shared>,
-}
-
-/// What the listener's limits have done since it started.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ListenerStats {
-    pub open_connections: usize,
-    pub max_connections: usize,
-    /// Answered 503 because every connection was busy with a request.
-    pub refused: u64,
-    /// Idle or half-sent connections closed to make room for new ones.
-    pub evicted: u64,
-    /// Closed for a head not sent in time, or for idling.
-    pub timed_out: u64,
 }
 
 impl Listener {
@@ -155,14 +145,15 @@ impl Listener {
             }
         };
         let (stop, stopping) = watch::channel(false);
+        let server = server::Shared::new(limits);
         let app = Router::new().fallback(capture).with_state(CaptureState {
             store,
             sender,
             forwards: Arc::new(Semaphore::new(MAX_CONCURRENT_FORWARDS)),
             body_idle_timeout: limits.body_idle_timeout,
+            server: server.clone(),
             stopping: stopping.clone(),
         });
-        let server = server::Shared::new(limits);
         let task = tokio::spawn(server::serve(server.clone(), tcp, app, stopping));
         tracing::info!(
             %local_addr,
@@ -225,6 +216,7 @@ async fn capture(
         Ok(bytes) => bytes,
         Err(BodyError::TooLarge) => return too_large(&parts.uri, body_limit),
         Err(BodyError::Idle) => {
+            state.server.count_timed_out();
             tracing::info!(
                 path = parts.uri.path(),
                 "request body stalled; answered 408, nothing stored"

@@ -101,8 +101,10 @@ struct Counters {
     pub refused: AtomicU64,
     /// Closed to make room for a new connection.
     pub evicted: AtomicU64,
-    /// Closed for a head not sent in time or for idling.
+    /// Closed for a head or body not sent in time.
     pub timed_out: AtomicU64,
+    /// Keep-alive connections closed after idling (routine).
+    pub idle_closed: AtomicU64,
 }
 
 /// What one connection is doing, updated by its reader and its service.
@@ -151,7 +153,12 @@ impl Shared {
             refused: self.counters.refused.load(Ordering::Relaxed),
             evicted: self.counters.evicted.load(Ordering::Relaxed),
             timed_out: self.counters.timed_out.load(Ordering::Relaxed),
+            idle_closed: self.counters.idle_closed.load(Ordering::Relaxed),
         }
+    }
+
+    pub(super) fn count_timed_out(&self) {
+        self.counters.timed_out.fetch_add(1, Ordering::Relaxed);
     }
 
     fn now_ms(&self) -> u64 {
@@ -420,10 +427,17 @@ async fn connection(
                 conn.as_mut().graceful_shutdown();
             }
             _ = tokio::time::sleep(deadline) => {
-                if overdue(&shared, &activity) {
-                    shared.counters.timed_out.fetch_add(1, Ordering::Relaxed);
-                    tracing::debug!(%remote, "closed a connection that sent no complete request in time");
-                    break;
+                match overdue(&shared, &activity) {
+                    Some(Overdue::Head) => {
+                        shared.count_timed_out();
+                        tracing::debug!(%remote, "closed a connection that sent no complete request in time");
+                        break;
+                    }
+                    Some(Overdue::Idle) => {
+                        shared.counters.idle_closed.fetch_add(1, Ordering::Relaxed);
+                        break;
+                    }
+                    None => {}
                 }
             }
         }
@@ -456,15 +470,24 @@ fn next_check(shared: &Shared, activity: &Activity) -> Duration {
         .max(Duration::from_millis(10))
 }
 
-fn overdue(shared: &Shared, activity: &Activity) -> bool {
+/// Why a connection is closed by its timer.
+enum Overdue {
+    /// Between requests for longer than the keep-alive allows.
+    Idle,
+    /// A request head started and not finished in time.
+    Head,
+}
+
+fn overdue(shared: &Shared, activity: &Activity) -> Option<Overdue> {
     if activity.requests.load(Ordering::Relaxed) > 0 {
-        return false;
+        return None;
     }
     let now = shared.now_ms();
     let elapsed = |since: u64| Duration::from_millis(now.saturating_sub(since));
     match activity.head_since.load(Ordering::Relaxed) {
-        0 => elapsed(activity.idle_since.load(Ordering::Relaxed)) >= shared.limits.idle_timeout,
-        head => elapsed(head) >= shared.limits.header_timeout,
+        0 => (elapsed(activity.idle_since.load(Ordering::Relaxed)) >= shared.limits.idle_timeout)
+            .then_some(Overdue::Idle),
+        head => (elapsed(head) >= shared.limits.header_timeout).then_some(Overdue::Head),
     }
 }
 

@@ -1,19 +1,9 @@
-import type { AppInfo, ListenerStatus } from "../ipc";
+import type { AppInfo } from "../ipc";
 import { CopyButton } from "./CopyButton";
+import { ListenerStatsControl } from "./ListenerStatsPopover";
 import { NotifyControls } from "./notifications/NotifyControls";
 
 type Props = { info: AppInfo | null; loadError: string | null };
-
-function stateLabel(listener: ListenerStatus): string {
-  switch (listener.state) {
-    case "listening":
-      return "Listening";
-    case "starting":
-      return "Starting…";
-    case "failed":
-      return "Not listening";
-  }
-}
 
 export function Header({ info, loadError }: Props) {
   const listener = info?.listener;
@@ -33,14 +23,7 @@ export function Header({ info, loadError }: Props) {
               {listener.url || listener.address}
             </code>
             {listener.url && <CopyButton text={listener.url} label="listen URL" testId="copy-listen-url" />}
-            <span
-              className={`listener-state ${listener.state}`}
-              data-testid="listener-state"
-              title={listener.error ?? `Capturing every request sent to ${listener.address}`}
-            >
-              <span className="dot" aria-hidden="true" />
-              {stateLabel(listener)}
-            </span>
+            <ListenerStatsControl listener={listener} />
           </>
         ) : (
           <span className="listen-label">{loadError ? "Hooklens core unavailable" : "Starting…"}</span>

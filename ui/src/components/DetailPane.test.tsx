@@ -81,10 +81,16 @@ function renderPane(eventId: number | null, summary: EventSummary | null = null,
   return { ...utils, rerender, on };
 }
 
-const docOf = (testId: string) => {
+const docNow = (testId: string) => {
   const editor = editorIn(screen.getByTestId(testId));
   if (!editor) throw new Error(`no editor in ${testId}`);
   return editor.state.doc.toString();
+};
+
+/** The editor is made in an effect, which may run a moment after its element appears. */
+const docOf = async (testId: string) => {
+  await waitFor(() => docNow(testId));
+  return docNow(testId);
 };
 
 beforeEach(() => {
@@ -180,7 +186,7 @@ describe("DetailPane", () => {
     const tab = await screen.findByTestId("body-tab-pretty");
     expect(tab).toHaveAttribute("aria-selected", "true");
     expect(screen.getByRole("tablist")).toBeInTheDocument();
-    expect(docOf("body-pretty")).toBe(
+    expect(await docOf("body-pretty")).toBe(
       [
         "{",
         '  "amount": 12345678901234567890,',
@@ -208,7 +214,7 @@ describe("DetailPane", () => {
     expect(screen.getByTestId("body-pretty-deferred")).toHaveTextContent("This body is 3.0 MB");
     expect(screen.queryByTestId("body-pretty")).toBeNull();
     await userEvent.click(screen.getByTestId("body-pretty-load"));
-    expect(docOf("body-pretty")).toBe('{\n  "a": 1.50\n}');
+    expect(await docOf("body-pretty")).toBe('{\n  "a": 1.50\n}');
   });
 
   it("says why a body that claims to be JSON cannot be pretty-printed, and opens Raw", async () => {
@@ -225,7 +231,7 @@ describe("DetailPane", () => {
     renderPane(1);
     expect(await screen.findByTestId("body-tab-raw")).toHaveAttribute("aria-selected", "true");
     expect(screen.queryByTestId("body-tab-pretty")).toBeNull();
-    expect(docOf("body-raw")).toBe(body);
+    expect(await docOf("body-raw")).toBe(body);
     const hints = screen.getByTestId("body-raw-hints");
     expect(hints).toHaveTextContent("no trailing newline");
     expect(hints).toHaveTextContent("mixed line endings: 1 CRLF, 1 LF");
@@ -240,7 +246,7 @@ describe("DetailPane", () => {
     ipc.getEvent.mockResolvedValue(view(1, { bodyText: body }));
     renderPane(1);
     await userEvent.click(await screen.findByTestId("body-tab-raw"));
-    expect(docOf("body-raw")).toBe(body);
+    expect(await docOf("body-raw")).toBe(body);
     expect(screen.getByTestId("body-raw-hints")).toHaveTextContent("ends with a newline (LF)");
   });
 
@@ -323,9 +329,9 @@ describe("DetailPane", () => {
     );
     const { rerender } = renderPane(1);
     await userEvent.click(await screen.findByTestId("body-tab-raw"));
-    expect(docOf("body-raw")).toBe('{"id":1}');
+    expect(await docOf("body-raw")).toBe('{"id":1}');
     rerender(2);
-    await waitFor(() => expect(docOf("body-raw")).toBe('{"id":2}'));
+    await waitFor(() => expect(docNow("body-raw")).toBe('{"id":2}'));
     expect(screen.getByTestId("body-tab-raw")).toHaveAttribute("aria-selected", "true");
     rerender(3);
     await waitFor(() => expect(screen.getByTestId("body-tab-hex")).toHaveAttribute("aria-selected", "true"));
@@ -526,9 +532,9 @@ describe("DetailPane", () => {
     expect(screen.getByTestId("query-params")).toHaveTextContent("<img src=x onerror=alert(1)>");
     expect(screen.getByTestId("detail-facts")).toHaveTextContent("<script>alert(3)</script>");
     expect(screen.getByTestId("detail-facts")).toHaveTextContent("<b>bold</b>");
-    expect(docOf("body-pretty")).toContain("<script>alert(1)</script>");
+    expect(await docOf("body-pretty")).toContain("<script>alert(1)</script>");
     await userEvent.click(screen.getByTestId("body-tab-raw"));
-    expect(docOf("body-raw")).toBe(json);
+    expect(await docOf("body-raw")).toBe(json);
     await userEvent.click(screen.getByTestId("body-tab-hex"));
     expect(container.querySelectorAll("script, img, iframe, a, b, textarea")).toHaveLength(0);
   });

@@ -127,6 +127,11 @@ function render_(source: EventView | null, endpoints: Endpoint[]) {
 async function open(source: EventView | null, endpoints: Endpoint[] = [withSecret]) {
   const utils = render_(source, endpoints);
   await screen.findByTestId("resend-scheme");
+  // The body editor is made in an effect, which may run a moment later.
+  await waitFor(() => {
+    const body = screen.queryByTestId("resend-body");
+    if (body && !editorIn(body)) throw new Error("the body editor is not made yet");
+  });
   return utils;
 }
 

@@ -32,6 +32,9 @@ function view(id: number, over: Partial<EventView> = {}, summary: Partial<EventS
   return {
     summary: s,
     url: `http://127.0.0.1:9494${s.path}${s.query ? `?${s.query}` : ""}`,
+    target: "/",
+    httpVersion: "HTTP/1.1",
+    trailers: [],
     headers: [{ name: "Content-Type", value: "application/json", binary: false }],
     bodyText: '{"ok":true}',
     bodyBase64: null,
@@ -138,9 +141,10 @@ describe("DetailPane", () => {
       { name: "x-trace", value: "second", binary: false },
       { name: "X-Raw", value: "\\xff\\xfe", binary: true },
     ];
-    ipc.getEvent.mockResolvedValue(view(1, { headers }));
+    ipc.getEvent.mockResolvedValue(view(1, { headers, target: "/hook?a=1", httpVersion: "HTTP/1.1" }));
     renderPane(1);
     const rows = await screen.findAllByTestId("header-row");
+    expect(screen.getByTestId("request-line")).toHaveTextContent("POST /hook?a=1 HTTP/1.1");
     expect(rows.map((r) => within(r).getAllByRole("cell").slice(0, 2).map((c) => c.textContent))).toEqual([
       ["Host", "127.0.0.1:9494"],
       ["X-Tracerepeated", "first"],
@@ -153,10 +157,30 @@ describe("DetailPane", () => {
 
     await userEvent.click(screen.getByTestId("copy-headers"));
     expect(ipc.copyText).toHaveBeenCalledWith(
-      "Host: 127.0.0.1:9494\nX-Trace: first\nContent-Type: application/json\nx-trace: second\nX-Raw: \\xff\\xfe",
+      "POST /hook?a=1 HTTP/1.1\nHost: 127.0.0.1:9494\nX-Trace: first\nContent-Type: application/json\nx-trace: second\nX-Raw: \\xff\\xfe",
     );
     await userEvent.click(within(rows[3] as HTMLElement).getByRole("button", { name: "Copy value of x-trace" }));
     expect(ipc.copyText).toHaveBeenLastCalledWith("second");
+  });
+
+  it("shows an absolute-form target as sent, and trailers apart from the headers", async () => {
+    const trailers: HeaderView[] = [
+      { name: "X-Checksum", value: "abc", binary: false },
+      { name: "x-Late", value: "1", binary: false },
+    ];
+    ipc.getEvent.mockResolvedValue(view(1, { target: "http://Example.com:8080/hook", httpVersion: "HTTP/1.0", trailers }));
+    renderPane(1);
+    expect(await screen.findByTestId("request-line")).toHaveTextContent("POST http://Example.com:8080/hook HTTP/1.0");
+    const rows = within(screen.getByTestId("trailers-table")).getAllByTestId("trailer-row");
+    expect(rows.map((r) => within(r).getAllByRole("cell")[0]?.textContent)).toEqual(["X-Checksum", "x-Late"]);
+    expect(within(screen.getByTestId("headers-table")).queryAllByTestId("trailer-row")).toHaveLength(0);
+  });
+
+  it("shows no trailers section when none were sent", async () => {
+    ipc.getEvent.mockResolvedValue(view(1));
+    renderPane(1);
+    await screen.findByTestId("request-line");
+    expect(screen.queryByTestId("trailers")).toBeNull();
   });
 
   it("decodes the query string into a table", async () => {

@@ -95,6 +95,11 @@ function Empty({ children }: { children: ReactNode }) {
 }
 
 /** Everything stored about the selected event. */
+/** The request line as it arrived; events stored before the version was kept show none. */
+function requestLine(method: string, view: EventView): string {
+  return view.httpVersion ? `${method} ${view.target} ${view.httpVersion}` : `${method} ${view.target}`;
+}
+
 export function DetailPane({
   eventId,
   summary,
@@ -222,7 +227,8 @@ function Detail({ view, summary, switching, loading, refreshError, endpoints, pr
         <Overview view={view} summary={s} url={url} endpoints={endpoints} presets={presets} now={now} {...on} />
         {/* The body is what people open an event for: it comes before the headers. */}
         <BodyView view={view} preferred={tab} onPreferred={onTab} />
-        <HeadersTable headers={view.headers} />
+        <HeadersTable headers={view.headers} requestLine={requestLine(s.method, view)} />
+        {view.trailers.length > 0 && <HeadersTable headers={view.trailers} kind="trailers" />}
         {params.length > 0 && (
           <section className="detail-section" aria-label="Query parameters">
             <div className="section-head">

@@ -229,9 +229,22 @@ export type EventView = { summary: EventSummary,
  */
 url: string, 
 /**
- * In arrival order, duplicates kept.
+ * The request-target as written in the request line (`/a?b`,
+ * `http://host/a`, `host:443`, `*`).
+ */
+target: string, 
+/**
+ * `HTTP/1.1` or `HTTP/1.0`; None for events stored before it was kept.
+ */
+httpVersion: string | null, 
+/**
+ * As they arrived: name case, order across names, duplicates.
  */
 headers: Array<HeaderView>, 
+/**
+ * Trailer fields sent after a chunked body, in arrival order.
+ */
+trailers: Array<HeaderView>, 
 /**
  * The body when it is valid UTF-8 (exactly as received, no reformatting).
  */

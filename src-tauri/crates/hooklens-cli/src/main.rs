@@ -1318,10 +1318,11 @@ fn write_event(
         out,
         "request   {} {}{}",
         t.line(&e.method),
-        t.line(&e.path),
-        e.query
+        t.line(&event.request_target()),
+        event
+            .http_version
             .as_deref()
-            .map(|q| format!("?{}", t.line(q)))
+            .map(|v| format!(" {}", t.line(v)))
             .unwrap_or_default()
     )?;
     writeln!(
@@ -1376,6 +1377,18 @@ fn write_event(
             event.body.len(),
             e.id
         )?,
+    }
+    if !event.trailers.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "trailers (sent after the chunked body)")?;
+        for h in &event.trailers {
+            writeln!(
+                out,
+                "{}: {}",
+                t.line(&h.name),
+                t.bytes(h.bytes(), term::Layout::Line)
+            )?;
+        }
     }
     Ok(t.escaped())
 }

@@ -200,8 +200,15 @@ pub struct EventView {
     pub summary: EventSummary,
     /// The URL the sender addressed (forwarded headers honoured).
     pub url: String,
-    /// In arrival order, duplicates kept.
+    /// The request-target as written in the request line (`/a?b`,
+    /// `http://host/a`, `host:443`, `*`).
+    pub target: String,
+    /// `HTTP/1.1` or `HTTP/1.0`; None for events stored before it was kept.
+    pub http_version: Option<String>,
+    /// As they arrived: name case, order across names, duplicates.
     pub headers: Vec<HeaderView>,
+    /// Trailer fields sent after a chunked body, in arrival order.
+    pub trailers: Vec<HeaderView>,
     /// The body when it is valid UTF-8 (exactly as received, no reformatting).
     pub body_text: Option<String>,
     /// Otherwise the body's bytes in standard base64.

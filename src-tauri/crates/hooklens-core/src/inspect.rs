@@ -16,10 +16,14 @@ pub fn event_view(reader: &Reader, id: i64) -> Result<EventView, StoreError> {
         None => Vec::new(),
     };
     let url = url_of(&detail);
+    let target = detail.request_target();
     let (body_text, body_base64) = body_parts(detail.body);
     Ok(EventView {
         url,
+        target,
+        http_version: detail.http_version.clone(),
         headers: detail.headers.iter().map(header_view).collect(),
+        trailers: detail.trailers.iter().map(header_view).collect(),
         body_text,
         body_base64,
         refs: detail
@@ -109,6 +113,13 @@ pub fn curl_command(detail: &EventDetail, target: Option<&str>) -> String {
         args.push(quote("Content-Type:"));
     }
     let mut command = String::new();
+    if !detail.trailers.is_empty() {
+        let names: Vec<&str> = detail.trailers.iter().map(|t| t.name.as_str()).collect();
+        command.push_str(&format!(
+            "# The sender also sent trailers after its chunked body ({}); curl sends none.\n",
+            names.join(", ")
+        ));
+    }
     let data = if body.is_empty() {
         None
     } else if is_plain(body) {
@@ -197,6 +208,9 @@ mod tests {
                 .iter()
                 .map(|(n, v)| StoredHeader::new(n, v))
                 .collect(),
+            target: None,
+            http_version: None,
+            trailers: Vec::new(),
             body: body.to_vec(),
             refs: Vec::new(),
         }

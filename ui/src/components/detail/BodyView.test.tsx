@@ -10,6 +10,9 @@ function view(bodyText: string, contentType: string | null = "application/json")
   return {
     summary: ev(1, { contentType, size: bodyText.length }),
     url: "http://127.0.0.1:9494/hook/1",
+    target: "/",
+    httpVersion: "HTTP/1.1",
+    trailers: [],
     headers: [],
     bodyText,
     bodyBase64: null,

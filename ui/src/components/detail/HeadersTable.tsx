@@ -6,24 +6,50 @@ export function headerLines(headers: readonly HeaderView[]): string {
   return headers.map((h) => `${h.name}: ${h.value}`).join("\n");
 }
 
-/** The request headers in arrival order, duplicates kept. */
-export function HeadersTable({ headers }: { headers: readonly HeaderView[] }) {
+type Props = {
+  headers: readonly HeaderView[];
+  /** The request line as it arrived (`POST /a?b HTTP/1.1`), shown above the headers. */
+  requestLine?: string;
+  /** "Trailers" for the fields sent after a chunked body. */
+  kind?: "headers" | "trailers";
+};
+
+/** The request headers (or trailers) exactly as they arrived: name case, order, duplicates. */
+export function HeadersTable({ headers, requestLine, kind = "headers" }: Props) {
   const seen = new Map<string, number>();
   for (const h of headers) seen.set(h.name.toLowerCase(), (seen.get(h.name.toLowerCase()) ?? 0) + 1);
+  const trailers = kind === "trailers";
+  const title = trailers ? "Trailers" : "Headers";
+  const copied = requestLine ? `${requestLine}\n${headerLines(headers)}` : headerLines(headers);
   return (
-    <section className="detail-section" aria-label="Headers">
+    <section className="detail-section" aria-label={title} data-testid={trailers ? "trailers" : undefined}>
       <div className="section-head">
         <h3>
-          Headers <span className="muted">({headers.length})</span>
+          {title} <span className="muted">({headers.length})</span>
         </h3>
         {headers.length > 0 && (
-          <CopyButton text={headerLines(headers)} label="all headers" caption="Copy all" testId="copy-headers" />
+          <CopyButton
+            text={copied}
+            label={trailers ? "all trailers" : "request line and headers"}
+            caption="Copy all"
+            testId={trailers ? "copy-trailers" : "copy-headers"}
+          />
         )}
       </div>
+      {trailers && <p className="muted small">Sent after the chunked body, in arrival order.</p>}
+      {requestLine && (
+        <p className="mono request-line" data-testid="request-line" title="The request line as it arrived">
+          {requestLine}
+        </p>
+      )}
       {headers.length === 0 ? (
         <p className="muted">No headers.</p>
       ) : (
-        <table className="kv-table headers-table" aria-label="Request headers" data-testid="headers-table">
+        <table
+          className="kv-table headers-table"
+          aria-label={trailers ? "Request trailers" : "Request headers"}
+          data-testid={trailers ? "trailers-table" : "headers-table"}
+        >
           <thead>
             <tr>
               <th scope="col">Name</th>
@@ -37,7 +63,7 @@ export function HeadersTable({ headers }: { headers: readonly HeaderView[] }) {
             {headers.map((h, i) => {
               const repeated = (seen.get(h.name.toLowerCase()) ?? 0) > 1;
               return (
-                <tr key={i} data-testid="header-row" className={repeated ? "repeated" : undefined}>
+                <tr key={i} data-testid={trailers ? "trailer-row" : "header-row"} className={repeated ? "repeated" : undefined}>
                   <td className="kv-name">
                     {h.name}
                     {repeated && (

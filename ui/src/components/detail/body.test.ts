@@ -233,6 +233,9 @@ describe("bodyModel", () => {
     bodyModel({
       summary: ev(1, { contentType, size: size ?? (bodyText ?? "").length }),
       url: "http://127.0.0.1:9494/hook/1",
+      target: "/",
+      httpVersion: "HTTP/1.1",
+      trailers: [],
       headers: [],
       bodyText,
       bodyBase64,

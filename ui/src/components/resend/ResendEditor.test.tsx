@@ -71,6 +71,9 @@ function githubEvent(over: Partial<EventView> = {}): EventView {
   return {
     summary,
     url: "http://127.0.0.1:9494/github",
+    target: "/",
+    httpVersion: "HTTP/1.1",
+    trailers: [],
     headers: [
       { name: "Host", value: "127.0.0.1:9494", binary: false },
       { name: "Content-Type", value: "application/json", binary: false },

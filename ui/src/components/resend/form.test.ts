@@ -23,6 +23,9 @@ function view(over: Partial<EventView> = {}, summary: Parameters<typeof ev>[1] =
   return {
     summary: s,
     url: `http://127.0.0.1:9494${s.path}`,
+    target: "/",
+    httpVersion: "HTTP/1.1",
+    trailers: [],
     headers: [
       { name: "Content-Type", value: "application/json", binary: false },
       { name: "X-Hub-Signature-256", value: "sha256=abc", binary: false },

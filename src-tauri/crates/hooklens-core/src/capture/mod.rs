@@ -1,6 +1,7 @@
 //! The capture listener: accepts any request on any path, stores it, and only
 //! then acknowledges it. The port serves capture and nothing else.
 
+mod head;
 mod server;
 
 use std::net::SocketAddr;
@@ -195,6 +196,51 @@ impl Listener {
     }
 }
 
+/// The request line and header block as they arrived.
+struct Arrived {
+    headers: Vec<StoredHeader>,
+    target: String,
+    http_version: String,
+    trailers: Vec<StoredHeader>,
+}
+
+/// The head the connection framed for this request, as it came off the
+/// socket; hyper's view (lowercased names, grouped by name, no trailers)
+/// only when the head could not be framed or does not match the request
+/// hyper parsed.
+fn arrived(parts: &axum::http::request::Parts) -> Arrived {
+    let framed = parts.extensions.get::<Arc<head::RawHead>>().filter(|raw| {
+        let target_matches = match parts.uri.path_and_query() {
+            Some(pq) => raw.target.ends_with(pq.as_str()),
+            None => parts
+                .uri
+                .authority()
+                .is_some_and(|a| raw.target.eq_ignore_ascii_case(a.as_str())),
+        };
+        raw.method == parts.method.as_str()
+            && raw.headers.len() == parts.headers.len()
+            && target_matches
+    });
+    match framed {
+        Some(raw) => Arrived {
+            headers: raw.headers.clone(),
+            target: raw.target.clone(),
+            http_version: raw.version.to_owned(),
+            trailers: raw.trailers(),
+        },
+        None => Arrived {
+            headers: parts
+                .headers
+                .iter()
+                .map(|(name, value)| StoredHeader::new(name.as_str(), value.as_bytes()))
+                .collect(),
+            target: parts.uri.to_string(),
+            http_version: format!("{:?}", parts.version),
+            trailers: Vec::new(),
+        },
+    }
+}
+
 async fn capture(
     State(state): State<CaptureState>,
     ConnectInfo(remote): ConnectInfo<SocketAddr>,
@@ -239,11 +285,13 @@ async fn capture(
         }
     };
 
-    let headers: Vec<StoredHeader> = parts
-        .headers
-        .iter()
-        .map(|(name, value)| StoredHeader::new(name.as_str(), value.as_bytes()))
-        .collect();
+    // After the body: a chunked body's trailers have been read by now.
+    let Arrived {
+        headers,
+        target,
+        http_version,
+        trailers,
+    } = arrived(&parts);
     let endpoints = state.store.endpoints();
     let endpoint = route(&endpoints, parts.uri.path());
     // An endpoint's preset decides; otherwise the request says who sent it
@@ -286,6 +334,9 @@ async fn capture(
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(str::to_owned),
         headers,
+        target: Some(target),
+        http_version: Some(http_version),
+        trailers,
         remote_addr: Some(remote.to_string()),
         body: body.to_vec(),
         provider: provider.map(str::to_owned),

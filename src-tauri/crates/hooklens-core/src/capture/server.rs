@@ -32,6 +32,7 @@ use tokio::sync::{Notify, Semaphore, watch};
 use tower_service::Service;
 
 use super::ListenerStats;
+use super::head::{Framer, Heads};
 
 /// File descriptors kept back from the connection cap for the database,
 /// forwards to handlers and the app itself.
@@ -374,10 +375,12 @@ async fn connection(
             },
         );
     let _ = stream.set_nodelay(true);
+    let heads = Arc::new(Heads::default());
     let io = TokioIo::new(Watched {
         inner: stream,
         activity: activity.clone(),
         shared: shared.clone(),
+        framer: Framer::new(heads.clone()),
     });
     let service = {
         let activity = activity.clone();
@@ -386,6 +389,11 @@ async fn connection(
             activity.requests.fetch_add(1, Ordering::Relaxed);
             activity.head_since.store(0, Ordering::Relaxed);
             request.extensions_mut().insert(ConnectInfo(remote));
+            // HTTP/1 serves a connection's requests in order: the oldest
+            // framed head is this request's.
+            if let Some(head) = heads.take() {
+                request.extensions_mut().insert(head);
+            }
             let mut app = app.clone();
             let activity = activity.clone();
             let shared = shared.clone();
@@ -491,11 +499,13 @@ fn overdue(shared: &Shared, activity: &Activity) -> Option<Overdue> {
     }
 }
 
-/// The socket, noting when a request head starts to arrive.
+/// The socket, noting when a request head starts to arrive and framing
+/// the heads as they arrived (see [`super::head`]).
 struct Watched {
     inner: TcpStream,
     activity: Arc<Activity>,
     shared: Arc<Shared>,
+    framer: Framer,
 }
 
 impl AsyncRead for Watched {
@@ -506,13 +516,14 @@ impl AsyncRead for Watched {
     ) -> Poll<std::io::Result<()>> {
         let before = buf.filled().len();
         let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
-        if matches!(polled, Poll::Ready(Ok(())))
-            && buf.filled().len() > before
-            && self.activity.requests.load(Ordering::Relaxed) == 0
-            && self.activity.head_since.load(Ordering::Relaxed) == 0
-        {
-            let now = self.shared.now_ms();
-            self.activity.head_since.store(now, Ordering::Relaxed);
+        if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            if self.activity.requests.load(Ordering::Relaxed) == 0
+                && self.activity.head_since.load(Ordering::Relaxed) == 0
+            {
+                let now = self.shared.now_ms();
+                self.activity.head_since.store(now, Ordering::Relaxed);
+            }
+            self.framer.feed(&buf.filled()[before..]);
         }
         polled
     }

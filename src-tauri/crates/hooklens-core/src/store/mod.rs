@@ -86,13 +86,14 @@ const EVENTS_REVISION_KEY: &str = "events_revision";
 /// The full-text index covers this much of a textual body.
 const FTS_BODY_LIMIT: usize = 1024 * 1024;
 
-const MIGRATION_SQL: [&str; 6] = [
+const MIGRATION_SQL: [&str; 7] = [
     include_str!("../../migrations/0001_events.sql"),
     include_str!("../../migrations/0002_signatures.sql"),
     include_str!("../../migrations/0003_search.sql"),
     include_str!("../../migrations/0004_deliveries.sql"),
     include_str!("../../migrations/0005_fts_outbox.sql"),
     include_str!("../../migrations/0006_install_key.sql"),
+    include_str!("../../migrations/0007_request_line.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =
@@ -210,6 +211,12 @@ pub struct NewEvent {
     pub path: String,
     pub query: Option<String>,
     pub headers: Vec<StoredHeader>,
+    /// The request-target as sent; None when only path and query are known.
+    pub target: Option<String>,
+    /// `HTTP/1.0` or `HTTP/1.1`.
+    pub http_version: Option<String>,
+    /// A chunked body's trailer fields, in arrival order.
+    pub trailers: Vec<StoredHeader>,
     pub remote_addr: Option<String>,
     pub body: Vec<u8>,
     pub provider: Option<String>,
@@ -247,6 +254,7 @@ pub struct StoreOptions {
 struct WriteJob {
     event: NewEvent,
     headers_json: String,
+    trailers_json: Option<String>,
     headers_text: String,
     refs_json: Option<String>,
     verdict_json: Option<String>,
@@ -609,6 +617,11 @@ impl Store {
         let job = WriteJob {
             headers_json: serde_json::to_string(&event.headers)
                 .map_err(|e| StoreError::Write(e.to_string()))?,
+            trailers_json: if event.trailers.is_empty() {
+                None
+            } else {
+                serde_json::to_string(&event.trailers).ok()
+            },
             headers_text: headers_text(&event.headers),
             refs_json: if event.refs.is_empty() {
                 None
@@ -1302,9 +1315,10 @@ fn commit_group(
         let mut insert = tx.prepare_cached(
             "INSERT INTO events (received_at, endpoint_id, method, path, query, headers, remote_addr,
                                  content_type, size, body, provider, event_type, provider_event_id,
-                                 merchant_id, refs, delivery, verdict, verdict_json)
+                                 merchant_id, refs, delivery, verdict, verdict_json, target,
+                                 http_version, trailers)
              VALUES (?1, (SELECT id FROM endpoints WHERE id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-                     ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                     ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
         )?;
         let mut pending = tx.prepare_cached("INSERT INTO fts_pending (id) VALUES (?1)")?;
         let mut previous = tx.prepare_cached(
@@ -1344,6 +1358,9 @@ fn commit_group(
                 delivery,
                 e.verdict.as_ref().map(|v| v.status.as_str()),
                 job.verdict_json,
+                e.target,
+                e.http_version,
+                job.trailers_json,
             ])?;
             let id = tx.last_insert_rowid();
             pending.execute([id])?;

@@ -51,8 +51,26 @@ pub struct EventDetail {
     pub summary: EventSummary,
     pub received_at_ns: i64,
     pub headers: Vec<StoredHeader>,
+    /// The request-target as sent (None for events stored before it was kept).
+    pub target: Option<String>,
+    pub http_version: Option<String>,
+    pub trailers: Vec<StoredHeader>,
     pub body: Vec<u8>,
     pub refs: Vec<(String, String)>,
+}
+
+impl EventDetail {
+    /// The request-target as the sender wrote it; for events stored before
+    /// it was kept, rebuilt from path and query.
+    pub fn request_target(&self) -> String {
+        match &self.target {
+            Some(target) => target.clone(),
+            None => match &self.summary.query {
+                Some(query) => format!("{}?{query}", self.summary.path),
+                None => self.summary.path.clone(),
+            },
+        }
+    }
 }
 
 /// Which events a page holds: those matching `query` (and `endpoint_id`),
@@ -229,7 +247,9 @@ impl Reader {
             .conn
             .query_row(
                 &format!(
-                    "SELECT {SUMMARY_COLUMNS}, e.headers, e.body, e.refs FROM events e WHERE e.id = ?1"
+                    "SELECT {SUMMARY_COLUMNS}, e.headers, e.body, e.refs, e.target, e.http_version,
+                            e.trailers
+                     FROM events e WHERE e.id = ?1"
                 ),
                 [id],
                 |row| {
@@ -239,16 +259,26 @@ impl Reader {
                         row.get::<_, String>(16)?,
                         row.get::<_, Vec<u8>>(17)?,
                         row.get::<_, Option<String>>(18)?,
+                        row.get::<_, Option<String>>(19)?,
+                        row.get::<_, Option<String>>(20)?,
+                        row.get::<_, Option<String>>(21)?,
                     ))
                 },
             )
             .optional()?;
-        let (summary, received_at_ns, headers, body, refs) =
+        let (summary, received_at_ns, headers, body, refs, target, http_version, trailers) =
             row.ok_or_else(|| StoreError::NotFound(format!("no event {id}")))?;
         Ok(EventDetail {
             summary,
             received_at_ns,
             headers: serde_json::from_str(&headers).map_err(json_decode_error)?,
+            target,
+            http_version,
+            trailers: trailers
+                .map(|t| serde_json::from_str(&t))
+                .transpose()
+                .map_err(json_decode_error)?
+                .unwrap_or_default(),
             body,
             refs: refs
                 .map(|r| serde_json::from_str(&r))

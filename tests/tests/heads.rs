@@ -1,0 +1,229 @@
+//! Request heads stored exactly as they arrived, over a raw socket: name
+//! case, order across names, duplicates, chunked trailers, every
+//! request-target form, pipelined requests; and what `show`'s sources and
+//! Copy as curl make of them.
+
+use std::time::Duration;
+
+use hooklens_core::inspect;
+use hooklens_core::store::{EventDetail, StoredHeader};
+use hooklens_tests::Harness;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// Sends `raw` on one connection and reads until `answers` responses'
+/// status lines have arrived (or the connection closes).
+async fn exchange(h: &Harness, raw: &[u8], answers: usize) -> String {
+    let mut stream = TcpStream::connect(h.listener.local_addr()).await.unwrap();
+    stream.write_all(raw).await.unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    let read = async {
+        loop {
+            if String::from_utf8_lossy(&got).matches("HTTP/1.1 ").count() >= answers
+                && got.ends_with(b"\n")
+            {
+                break;
+            }
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(5), read).await;
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+fn pairs(headers: &[StoredHeader]) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|h| {
+            (
+                h.name.clone(),
+                String::from_utf8_lossy(h.bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+fn owned(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+fn event(h: &Harness, id: i64) -> EventDetail {
+    h.store.reader().unwrap().event(id).unwrap()
+}
+
+const MIXED: &[u8] = b"POST /hook/a?x=1 HTTP/1.1\r\n\
+    Host: 127.0.0.1\r\n\
+    X-Foo: a\r\n\
+    Authorization: Bearer t0k3n\r\n\
+    x-foo: b\r\n\
+    Content-TYPE: application/json\r\n\
+    Transfer-Encoding: chunked\r\n\
+    Trailer: X-Checksum\r\n\
+    \r\n\
+    7\r\n{\"a\":1}\r\n\
+    0\r\n\
+    X-Checksum: sha256=abc\r\n\
+    x-Late-Note: done\r\n\
+    \r\n";
+
+#[tokio::test]
+async fn headers_and_trailers_are_stored_as_they_arrived() {
+    let h = Harness::start().await;
+    let said = exchange(&h, MIXED, 1).await;
+    assert!(said.starts_with("HTTP/1.1 200"), "{said}");
+    let e = event(&h, 1);
+    assert_eq!(
+        pairs(&e.headers),
+        owned(&[
+            ("Host", "127.0.0.1"),
+            ("X-Foo", "a"),
+            ("Authorization", "Bearer t0k3n"),
+            ("x-foo", "b"),
+            ("Content-TYPE", "application/json"),
+            ("Transfer-Encoding", "chunked"),
+            ("Trailer", "X-Checksum"),
+        ]),
+        "case, order across names and duplicates as sent"
+    );
+    assert_eq!(
+        pairs(&e.trailers),
+        owned(&[("X-Checksum", "sha256=abc"), ("x-Late-Note", "done")])
+    );
+    assert_eq!(e.body, b"{\"a\":1}", "the body, de-chunked");
+    assert_eq!(e.request_target(), "/hook/a?x=1");
+    assert_eq!(e.http_version.as_deref(), Some("HTTP/1.1"));
+    assert_eq!(e.summary.path, "/hook/a");
+    assert_eq!(e.summary.content_type.as_deref(), Some("application/json"));
+
+    // Header filters stay case-insensitive.
+    let reader = h.store.reader().unwrap();
+    let found = |text: &str| {
+        reader
+            .count_matching(&hooklens_core::query::parse(text, 0).unwrap(), None, 100)
+            .unwrap()
+            .count
+    };
+    assert_eq!(found("header.X-FOO:b"), 1);
+    assert_eq!(found("header.content-type:application/json"), 1);
+
+    // Copy as curl: the same names, case and order (transport headers are
+    // curl's own), and a word on the trailers curl cannot send.
+    let curl = inspect::curl_command(&e, None);
+    // One argument per line: `-H \` then `'Name: value' \`.
+    let lines: Vec<&str> = curl
+        .lines()
+        .map(|l| l.trim().trim_end_matches(" \\"))
+        .collect();
+    let sent: Vec<&str> = lines
+        .windows(2)
+        .filter(|w| w[0] == "-H")
+        .map(|w| w[1].trim_matches('\''))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            "X-Foo: a",
+            "Authorization: Bearer t0k3n",
+            "x-foo: b",
+            "Content-TYPE: application/json",
+            "Trailer: X-Checksum",
+        ]
+    );
+    assert!(
+        curl.starts_with(
+            "# The sender also sent trailers after its chunked body (X-Checksum, x-Late-Note)"
+        ),
+        "{curl}"
+    );
+}
+
+#[tokio::test]
+async fn every_request_target_form_is_kept() {
+    let h = Harness::start().await;
+    let said = exchange(
+        &h,
+        b"POST http://Example.COM:8080/hook/abs?q=1 HTTP/1.1\r\nHost: Example.COM:8080\r\nContent-Length: 2\r\n\r\nhi",
+        1,
+    )
+    .await;
+    assert!(said.starts_with("HTTP/1.1 200"), "{said}");
+    let e = event(&h, 1);
+    assert_eq!(e.request_target(), "http://Example.COM:8080/hook/abs?q=1");
+    assert_eq!(
+        e.summary.path, "/hook/abs",
+        "routing and search use the path"
+    );
+
+    let said = exchange(&h, b"OPTIONS * HTTP/1.0\r\n\r\n", 1).await;
+    assert!(said.contains(" 200 "), "{said}");
+    let e = event(&h, 2);
+    assert_eq!(e.request_target(), "*");
+    assert_eq!(e.http_version.as_deref(), Some("HTTP/1.0"));
+
+    let said = exchange(
+        &h,
+        b"CONNECT pay.example:443 HTTP/1.1\r\nHost: pay.example:443\r\n\r\n",
+        1,
+    )
+    .await;
+    assert!(said.starts_with("HTTP/1.1 "), "{said}");
+    let e = event(&h, 3);
+    assert_eq!(e.summary.method, "CONNECT");
+    assert_eq!(
+        e.request_target(),
+        "pay.example:443",
+        "the authority is kept"
+    );
+}
+
+#[tokio::test]
+async fn pipelined_requests_each_keep_their_own_head() {
+    let h = Harness::start().await;
+    let mut raw = Vec::new();
+    raw.extend_from_slice(
+        b"POST /p/1 HTTP/1.1\r\nHost: x\r\nX-One: 1\r\nContent-Length: 3\r\n\r\none",
+    );
+    raw.extend_from_slice(MIXED);
+    raw.extend_from_slice(b"GET /p/3 HTTP/1.1\r\nhost: x\r\nX-three: 3\r\nx-THREE: 33\r\n\r\n");
+    let said = exchange(&h, &raw, 3).await;
+    assert_eq!(said.matches("HTTP/1.1 200").count(), 3, "{said}");
+    let first = event(&h, 1);
+    assert_eq!(
+        pairs(&first.headers),
+        owned(&[("Host", "x"), ("X-One", "1"), ("Content-Length", "3")])
+    );
+    assert_eq!(first.body, b"one");
+    assert!(first.trailers.is_empty());
+    let second = event(&h, 2);
+    assert_eq!(second.request_target(), "/hook/a?x=1");
+    assert_eq!(second.trailers.len(), 2);
+    let third = event(&h, 3);
+    assert_eq!(
+        pairs(&third.headers),
+        owned(&[("host", "x"), ("X-three", "3"), ("x-THREE", "33")])
+    );
+    assert_eq!(third.request_target(), "/p/3");
+}
+
+#[tokio::test]
+async fn requests_from_ordinary_clients_keep_their_heads_too() {
+    let h = Harness::start().await;
+    let response = reqwest::Client::new()
+        .post(format!("{}/plain", h.url))
+        .header("X-Mixed-Case", "v")
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let e = event(&h, 1);
+    // reqwest itself sends lowercase names; what arrived is what is stored.
+    assert!(e.headers.iter().any(|h| h.name == "x-mixed-case"));
+    assert_eq!(e.request_target(), "/plain");
+}

@@ -1,14 +1,13 @@
 //! One HTTP request out, and its reply or its failure in words.
 
-use std::error::Error as _;
 use std::time::{Duration, Instant};
 
 use reqwest::Url;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::ResendError;
+use super::wire::{self, TlsConfig, WireError};
 use crate::api::{DeliveryError, DeliveryErrorKind};
-use crate::store::{MAX_RESPONSE_BODY, NewResponse};
+use crate::store::NewResponse;
 use crate::store::{StoredHeader, now_ns};
 
 /// How long a handler has to answer: providers give up sooner (the checkout
@@ -81,40 +80,21 @@ impl Attempted {
     }
 }
 
-/// An HTTP client that never follows redirects: a 3xx is the handler's
-/// answer, recorded with where it points.
+/// An HTTP/1.1 client that writes each request's head exactly as given
+/// (see [`super::wire`]) and never follows redirects: a 3xx is the
+/// handler's answer, recorded with where it points.
 #[derive(Clone)]
 pub struct Client {
-    /// Built on the first send: loading the system's trust store costs
-    /// start-up time that most sessions never need.
-    http: std::sync::Arc<std::sync::OnceLock<Result<reqwest::Client, String>>>,
+    tls: TlsConfig,
     timeout: Duration,
 }
 
 impl Client {
     pub fn new(timeout: Duration) -> Result<Client, ResendError> {
         Ok(Client {
-            http: std::sync::Arc::default(),
+            tls: TlsConfig::default(),
             timeout,
         })
-    }
-
-    fn http(&self) -> Result<&reqwest::Client, ResendError> {
-        self.http
-            .get_or_init(|| {
-                reqwest::Client::builder()
-                    .redirect(reqwest::redirect::Policy::none())
-                    // Handlers are mostly on this machine; a system proxy
-                    // would carry requests for localhost elsewhere, and what
-                    // is recorded as sent would not be what the handler got.
-                    .no_proxy()
-                    .connect_timeout(CONNECT_TIMEOUT.min(self.timeout))
-                    .timeout(self.timeout)
-                    .build()
-                    .map_err(|e| e.to_string())
-            })
-            .as_ref()
-            .map_err(|e| ResendError::Client(e.clone()))
     }
 
     pub fn timeout(&self) -> Duration {
@@ -124,56 +104,22 @@ impl Client {
     pub async fn send(&self, out: &Outgoing) -> Attempted {
         let sent_at_ns = now_ns();
         let started = Instant::now();
-        let mut map = HeaderMap::new();
-        for (name, value) in &out.headers {
-            let parsed = (
-                HeaderName::from_bytes(name.as_bytes()),
-                HeaderValue::from_bytes(value),
-            );
-            match parsed {
-                (Ok(n), Ok(v)) => {
-                    map.append(n, v);
-                }
-                _ => {
-                    return Attempted {
-                        sent_at_ns,
-                        headers: recorded(out, &map),
-                        response: None,
-                        error: Some(DeliveryError {
-                            kind: DeliveryErrorKind::Invalid,
-                            message: format!(
-                                "the header {name:?} cannot be sent: its name or value is not valid in HTTP"
-                            ),
-                        }),
-                        duration_us: 0,
-                    };
-                }
-            }
-        }
-        let headers = recorded(out, &map);
-        let http = match self.http() {
-            Ok(http) => http,
-            Err(err) => {
-                return Attempted {
-                    sent_at_ns,
-                    headers,
-                    response: None,
-                    error: Some(DeliveryError {
-                        kind: DeliveryErrorKind::Other,
-                        message: err.to_string(),
-                    }),
-                    duration_us: 0,
-                };
-            }
+        let headers = on_the_wire(out);
+        let request = wire::Request {
+            method: out.method.as_str(),
+            url: &out.url,
+            headers: &headers,
+            body: &out.body,
         };
-        let request = http
-            .request(out.method.clone(), out.url.clone())
-            .headers(map)
-            .body(out.body.clone());
-        let result = match request.send().await {
-            Ok(response) => read_response(response).await,
-            Err(err) => Err(err),
-        };
+        // No system proxy: handlers are mostly on this machine, and what is
+        // recorded as sent must be what the handler got.
+        let result = wire::exchange(
+            &request,
+            &self.tls,
+            CONNECT_TIMEOUT.min(self.timeout),
+            self.timeout,
+        )
+        .await;
         let duration_us = i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX);
         match result {
             Ok(response) => Attempted {
@@ -187,164 +133,61 @@ impl Client {
                 sent_at_ns,
                 headers,
                 response: None,
-                error: Some(describe(&err, &out.url, self.timeout)),
-                duration_us,
+                error: Some(describe(&err)),
+                duration_us: if matches!(err, WireError::Invalid(_)) {
+                    0
+                } else {
+                    duration_us
+                },
             },
         }
     }
 }
 
-/// The headers as they go on the wire: ours in the client's order, then what
-/// reqwest and hyper add (a default Accept, Host, Content-Length).
-fn recorded(out: &Outgoing, map: &HeaderMap) -> Vec<StoredHeader> {
-    let mut headers: Vec<StoredHeader> = map
-        .iter()
-        .map(|(n, v)| StoredHeader::new(n.as_str(), v.as_bytes()))
-        .collect();
-    if !map.contains_key(reqwest::header::ACCEPT) {
-        headers.push(StoredHeader::new("accept", b"*/*"));
-    }
+/// The headers as they go on the wire: Host first, then the request's own
+/// in their order and case, duplicates kept, then the body's length.
+fn on_the_wire(out: &Outgoing) -> Vec<StoredHeader> {
+    let mut headers = Vec::with_capacity(out.headers.len() + 2);
     if let Some(host) = out.url.host_str() {
         let host = match out.url.port() {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
         };
-        headers.push(StoredHeader::new("host", host.as_bytes()));
+        headers.push(StoredHeader::new("Host", host.as_bytes()));
     }
+    headers.extend(
+        out.headers
+            .iter()
+            .map(|(name, value)| StoredHeader::new(name, value)),
+    );
     let bodiless = matches!(
         out.method.as_str(),
         "GET" | "HEAD" | "OPTIONS" | "DELETE" | "TRACE"
     );
     if !out.body.is_empty() || !bodiless {
         headers.push(StoredHeader::new(
-            "content-length",
+            "Content-Length",
             out.body.len().to_string().as_bytes(),
         ));
     }
     headers
 }
 
-async fn read_response(mut response: reqwest::Response) -> Result<NewResponse, reqwest::Error> {
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(n, v)| StoredHeader::new(n.as_str(), v.as_bytes()))
-        .collect();
-    let mut body = Vec::new();
-    let mut truncated = false;
-    while let Some(chunk) = response.chunk().await? {
-        let room = MAX_RESPONSE_BODY - body.len();
-        if chunk.len() > room {
-            body.extend_from_slice(&chunk[..room]);
-            truncated = true;
-            break;
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(NewResponse {
-        status,
-        headers,
-        body,
-        truncated,
-    })
-}
-
 /// The failure in words a support engineer can act on.
-fn describe(err: &reqwest::Error, url: &Url, timeout: Duration) -> DeliveryError {
-    let host = url.host_str().unwrap_or("?");
-    let addr = match url.port_or_known_default() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_owned(),
+fn describe(err: &WireError) -> DeliveryError {
+    let kind = match err {
+        WireError::Refused { .. } => DeliveryErrorKind::ConnectionRefused,
+        WireError::ConnectTimeout { .. } | WireError::Timeout { .. } => DeliveryErrorKind::Timeout,
+        WireError::Tls { .. } => DeliveryErrorKind::Tls,
+        WireError::Dns { .. } => DeliveryErrorKind::Dns,
+        WireError::Invalid(_) => DeliveryErrorKind::Invalid,
+        WireError::Connect { .. }
+        | WireError::Closed { .. }
+        | WireError::Malformed { .. }
+        | WireError::Io { .. } => DeliveryErrorKind::Other,
     };
-    let chain = chain_text(err);
-    let lower = chain.to_ascii_lowercase();
-    let refused = source_io_kind(err) == Some(std::io::ErrorKind::ConnectionRefused)
-        || lower.contains("connection refused");
-    let (kind, message) = if err.is_timeout() {
-        (
-            DeliveryErrorKind::Timeout,
-            if err.is_connect() {
-                format!(
-                    "no connection to {addr} within {} s",
-                    timeout.as_secs().min(10)
-                )
-            } else {
-                format!("{addr} did not answer within {} s", timeout.as_secs_f64())
-            },
-        )
-    } else if refused {
-        (
-            DeliveryErrorKind::ConnectionRefused,
-            format!("connection refused by {addr}: nothing is listening there"),
-        )
-    } else if lower.contains("dns error") || lower.contains("failed to lookup address") {
-        (
-            DeliveryErrorKind::Dns,
-            format!(
-                "the host name {host:?} cannot be resolved ({})",
-                last_cause(err)
-            ),
-        )
-    } else if lower.contains("certificate")
-        || lower.contains("tls")
-        || lower.contains("handshake")
-        || lower.contains("invalid peer")
-    {
-        (
-            DeliveryErrorKind::Tls,
-            format!("the TLS connection to {addr} failed: {}", last_cause(err)),
-        )
-    } else if source_io_kind(err) == Some(std::io::ErrorKind::ConnectionReset)
-        || lower.contains("connection reset")
-    {
-        (
-            DeliveryErrorKind::Other,
-            format!("{addr} closed the connection without answering"),
-        )
-    } else if err.is_builder() {
-        (
-            DeliveryErrorKind::Invalid,
-            format!("the request cannot be sent: {}", last_cause(err)),
-        )
-    } else {
-        (
-            DeliveryErrorKind::Other,
-            format!("sending to {addr} failed: {}", last_cause(err)),
-        )
-    };
-    DeliveryError { kind, message }
-}
-
-fn chain_text(err: &reqwest::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
+    DeliveryError {
+        kind,
+        message: err.to_string(),
     }
-    text
-}
-
-/// The innermost cause, which names what actually went wrong.
-fn last_cause(err: &reqwest::Error) -> String {
-    let mut last = err.to_string();
-    let mut source = err.source();
-    while let Some(s) = source {
-        last = s.to_string();
-        source = s.source();
-    }
-    last
-}
-
-fn source_io_kind(err: &reqwest::Error) -> Option<std::io::ErrorKind> {
-    let mut source = err.source();
-    while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            return Some(io.kind());
-        }
-        source = s.source();
-    }
-    None
 }

@@ -7,6 +7,7 @@ pub mod client;
 mod forward;
 mod prepare;
 mod run;
+mod wire;
 
 use reqwest::Url;
 

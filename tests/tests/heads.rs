@@ -227,3 +227,104 @@ async fn requests_from_ordinary_clients_keep_their_heads_too() {
     assert!(e.headers.iter().any(|h| h.name == "x-mixed-case"));
     assert_eq!(e.request_target(), "/plain");
 }
+
+/// A raw-socket handler: answers 200 to one request and hands back the
+/// bytes it received.
+async fn raw_handler() -> (String, tokio::task::JoinHandle<Vec<u8>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/handler", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = socket.read(&mut buf).await.unwrap();
+            got.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&got);
+            if let Some(end) = text.find("\r\n\r\n") {
+                let length = text[..end]
+                    .lines()
+                    .find_map(|l| l.strip_prefix("Content-Length: "))
+                    .and_then(|l| l.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                if got.len() >= end + 4 + length {
+                    break;
+                }
+            }
+        }
+        socket
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+            .await
+            .unwrap();
+        got
+    });
+    (url, task)
+}
+
+#[tokio::test]
+async fn a_resend_keeping_the_original_headers_sends_them_as_they_arrived() {
+    use hooklens_core::api::{HeaderPair, Pattern, ResendSpec, SignMode, Signing};
+    use hooklens_core::resend::{Cancel, Sender};
+
+    let h = Harness::start().await;
+    exchange(&h, MIXED, 1).await;
+    let e = event(&h, 1);
+    let (url, got) = raw_handler().await;
+    let spec = ResendSpec {
+        event_id: Some(1),
+        method: e.summary.method.clone(),
+        url,
+        // What the resend editor starts from: the stored headers.
+        headers: e
+            .headers
+            .iter()
+            .map(|hd| HeaderPair {
+                name: hd.name.clone(),
+                value: String::from_utf8_lossy(hd.bytes()).into_owned(),
+            })
+            .collect(),
+        body_text: Some(String::from_utf8(e.body.clone()).unwrap()),
+        body_base64: None,
+        signing: Signing {
+            mode: SignMode::Keep,
+            ..Signing::default()
+        },
+        pattern: Pattern::Once,
+    };
+    let run = Sender::new(h.store.clone())
+        .unwrap()
+        .resend(&spec, &mut |_| {}, &Cancel::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        run.attempts[0].response.as_ref().map(|r| r.status),
+        Some(200)
+    );
+    let got = String::from_utf8(got.await.unwrap()).unwrap();
+    let (head, body) = got.split_once("\r\n\r\n").unwrap();
+    let lines: Vec<&str> = head.lines().collect();
+    assert_eq!(lines[0], "POST /handler HTTP/1.1");
+    // Host names the handler and Content-Length the body: the transport's
+    // own; the rest exactly as the provider sent them.
+    assert_eq!(
+        lines[1..],
+        [
+            lines[1],
+            "X-Foo: a",
+            "Authorization: Bearer t0k3n",
+            "x-foo: b",
+            "Content-TYPE: application/json",
+            "Trailer: X-Checksum",
+            "Content-Length: 7",
+        ]
+    );
+    assert!(lines[1].starts_with("Host: 127.0.0.1:"), "{}", lines[1]);
+    assert_eq!(body, "{\"a\":1}");
+    // And what is recorded as sent is what went on the wire.
+    let recorded: Vec<String> = run.attempts[0]
+        .headers
+        .iter()
+        .map(|hd| format!("{}: {}", hd.name, hd.value))
+        .collect();
+    assert_eq!(recorded, lines[1..]);
+}

@@ -4,6 +4,7 @@
 // endpoint editor re-verifies earlier events, and hostile payloads stay text.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
+import { connect } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { addSecretInEditor, check, launchApp } from "../harness.mjs";
 
@@ -245,6 +246,52 @@ describe("inspector", () => {
         textareas: 0,
       });
       await app.screenshot("hostile");
+    });
+  });
+
+  it("shows the request line, headers and trailers exactly as they arrived", async () => {
+    await check(app, "exact head", async () => {
+      const { browser } = app;
+      const { port } = new URL(app.listenUrl);
+      const raw =
+        "POST http://Shop.Example:8080/heads/exact?x=1 HTTP/1.1\r\n" +
+        "Host: Shop.Example:8080\r\n" +
+        "X-Foo: a\r\n" +
+        "Content-TYPE: application/json\r\n" +
+        "x-foo: b\r\n" +
+        "Transfer-Encoding: chunked\r\n\r\n" +
+        "7\r\n{\"a\":1}\r\n0\r\nX-Checksum: abc\r\n\r\n";
+      const answer = await new Promise((resolve, reject) => {
+        const socket = connect(Number(port), "127.0.0.1", () => socket.write(raw));
+        let got = "";
+        socket.on("data", (d) => {
+          got += d;
+          if (got.includes("\r\n\r\n")) socket.end();
+        });
+        socket.on("close", () => resolve(got));
+        socket.on("error", reject);
+      });
+      assert.match(answer, /^HTTP\/1\.1 200/);
+      sent += 1;
+      await waitForRows(sent, "with the raw request");
+      const id = await rows()[0].getAttribute("data-event-id");
+      await selectRow(id);
+      const line = browser.$('[data-testid="request-line"]');
+      await line.waitForDisplayed({ timeout: 5_000 });
+      assert.equal(await line.getText(), "POST http://Shop.Example:8080/heads/exact?x=1 HTTP/1.1");
+      const names = await browser
+        .$$('[data-testid="headers-table"] [data-testid="header-row"] .kv-name')
+        .map((cell) => cell.getText());
+      assert.deepEqual(
+        names.map((n) => n.replace(/repeated$/, "").trim()),
+        ["Host", "X-Foo", "Content-TYPE", "x-foo", "Transfer-Encoding"],
+        "case, order and repeats as sent",
+      );
+      const trailers = browser.$('[data-testid="trailers-table"]');
+      // Only the detail pane scrolls, not the window.
+      await browser.execute((el) => el.scrollIntoView({ block: "nearest" }), await trailers);
+      assert.match(await trailers.getText(), /X-Checksum\s*abc/);
+      await app.screenshot("exact-head");
     });
   });
 });

@@ -106,6 +106,11 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "{path} is not writable by this user, so nothing can be changed or captured here; \
+         looking needs no write access (events, show, verify, endpoints list)"
+    )]
+    NotWritable { path: PathBuf },
     #[error("cannot create the data directory {path}: {source}")]
     CreateDir {
         path: PathBuf,
@@ -429,9 +434,15 @@ impl Store {
     pub fn open_with(data_dir: &Path, options: StoreOptions) -> Result<Store, StoreError> {
         create_data_dir(data_dir)?;
         let path = data_dir.join(DATABASE_FILE);
-        make_private(&path).map_err(|source| StoreError::Private {
-            path: path.clone(),
-            source,
+        make_private(&path).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::PermissionDenied && path.exists() {
+                StoreError::NotWritable { path: path.clone() }
+            } else {
+                StoreError::Private {
+                    path: path.clone(),
+                    source,
+                }
+            }
         })?;
         let mut running_mark = None;
         if options.capture {

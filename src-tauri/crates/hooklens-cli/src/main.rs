@@ -96,12 +96,16 @@ reason, assumed.",
         #[arg(long, value_name = "STATUS", value_parser = verdicts::parse_status)]
         verdict: Option<VerdictStatus>,
         /// The search, as in the app's query box (see below); several arguments are joined with
-        /// spaces
-        #[arg(value_name = "QUERY")]
-        query: Vec<String>,
+        /// spaces. It may start with a - (an excluded word or filter)
+        #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+        query: Option<String>,
+        /// The rest of a search given as several arguments. (Only the first may start with a -:
+        /// clap would read a later one as an option. Quote the whole query instead.)
+        #[arg(value_name = "QUERY", hide = true)]
+        more: Vec<String>,
     },
     /// Print one event: what arrived, its signature verdict, headers and body (control
-    /// characters escaped)
+    /// characters escaped), then what was sent from it (resends, forwards, schedules)
     Show {
         id: i64,
         /// Write only the body, byte for byte as received, to a file or a pipe (refused when
@@ -411,6 +415,20 @@ fn query_error(text: &str, error: &hooklens_core::query::QueryError) -> String {
     )
 }
 
+/// The search as one text. A first argument starting with `--` is an
+/// option clap does not know (the query positional takes hyphens, so clap
+/// hands it over): said as such, rather than as a query error.
+fn query_text(first: Option<String>, more: Vec<String>) -> Result<String, CliError> {
+    if let Some(option) = first.as_deref().filter(|q| q.starts_with("--")) {
+        return Err(CliError::Usage(format!(
+            "events has no option {}; see `hooklens-cli events --help` (to exclude a word or \
+             filter, put one - before it)",
+            term::line(option.split('=').next().unwrap_or(option))
+        )));
+    }
+    Ok(first.into_iter().chain(more).collect::<Vec<_>>().join(" "))
+}
+
 /// The search typed, with `--dup` and `--verdict` as the filters they stand
 /// for: one language, one way to filter.
 fn search_query(
@@ -447,16 +465,19 @@ prefix); field:value filters narrow it; a leading - excludes a word, phrase or f
   method:POST          path:/kustom/*     status:invalid     status:unverified
   id:EVENT_ID          id:#123            merchant:m_42      dup:yes | dup:no
   header.user-agent:curl (value contains, any case; * = any value)
-  json.metadata.checkoutId:abc (value at a dot path; * = the path exists; json.a\\:1:x for a key
-    with a colon: a backslash puts the next character in the key, \\. a dot, \\\\ a backslash)
+  json.metadata.checkoutId:abc (value at a dot path; json.data.status:pend* for a prefix; * = the
+    path exists; json.a\\:1:x for a key with a colon: a backslash puts the next character in the
+    key, \\. a dot, \\\\ a backslash)
   after:1h  after:2d  before:2026-11-20  after:2026-11-20T10:00  (local time, or RFC 3339)
-Quote values with spaces: json.note:\"two words\". Quoted values are literal (no * wildcard).
+Quote values with spaces: json.note:\"two words\". Quoted values are literal: type:\"a*\" and
+json.note:\"a*\" match a real *. Unquoted, a * in type: and json. values may only end them.
 Text becomes searchable about 0.2 s after it arrives. A malformed query is an error (exit 2).
 
 Examples:
   hooklens-cli events 'refund provider:kustom -status:valid'
   hooklens-cli events --json 'type:dispute.* after:1w'
-  hooklens-cli events -- '-status:valid endpoint:Kustom'   (a query starting with - goes after --)";
+  hooklens-cli events '-status:valid endpoint:Kustom' --limit 10
+  hooklens-cli events 'json.data.status:pend*'";
 
 const SEND_ABOUT: &str = "\
 Send stored event ID to the handler at --to URL: method, headers and body exactly as captured, \
@@ -625,12 +646,14 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             dup,
             verdict,
             query,
+            more,
         } => {
             let endpoints = store.endpoints();
             let endpoint_id = endpoint
                 .map(|e| find_endpoint(&endpoints, &e).map(|e| e.id))
                 .transpose()?;
-            let query = search_query(&query.join(" "), dup, verdict)?;
+            let query = query_text(query, more)?;
+            let query = search_query(&query, dup, verdict)?;
             let events = store.reader()?.query(&PageQuery {
                 limit,
                 endpoint_id,

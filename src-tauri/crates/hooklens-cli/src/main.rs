@@ -198,6 +198,8 @@ carries the body."
         /// Print {"headers":[[name, value], ...]}
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        no_store: NoStore,
     },
     /// Send a stored event to a handler: re-signed, edited, duplicated, on a retry schedule
     #[command(long_about = SEND_ABOUT, after_help = SEND_HELP)]
@@ -223,7 +225,7 @@ batch: the events done keep their new verdicts, the rest their old ones (exit st
     #[command(subcommand)]
     Endpoints(EndpointsCommand),
     /// The provider presets an endpoint can use
-    Presets,
+    Presets(NoStore),
     /// Show or change a setting (body_limit, max_events, max_db_bytes, durability)
     Settings {
         key: Option<String>,
@@ -324,6 +326,15 @@ value. When --scheme changes the scheme, the endpoint's stored events are re-ver
     },
     /// Remove an endpoint; its events stay
     Remove { endpoint: String },
+}
+
+/// `--data-dir` where no store is used: accepted, as the option is global,
+/// but left out of the command's help, where it would suggest otherwise.
+#[derive(Args)]
+struct NoStore {
+    /// Ignored: this command uses no store
+    #[arg(long = "data-dir", value_name = "DIR", hide = true)]
+    data_dir: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -585,6 +596,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         url,
         label,
         json,
+        no_store: _,
     } = cli.command
     {
         // Needs no database.
@@ -600,7 +612,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         signing::sign(args, &mut std::io::stdout().lock())?;
         return Ok(0);
     }
-    if let Command::Presets = cli.command {
+    if let Command::Presets(_) = cli.command {
         // Needs no database.
         let mut out = std::io::stdout().lock();
         for p in providers::presets() {
@@ -612,6 +624,12 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             writeln!(out, "{:<18} {:<26} {scheme}", p.id, p.name)?;
         }
         return Ok(0);
+    }
+    if let Command::Trigger(args) = &cli.command
+        && args.lists_only()
+    {
+        // Listing a provider's samples needs no database.
+        return send::list_samples(args);
     }
     let config = Config::resolve(cli.data_dir, None)?;
     // Commands that only look open the store read-only: they need no write
@@ -636,7 +654,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
     };
     let mut out = std::io::stdout().lock();
     match cli.command {
-        Command::Serve { .. } | Command::Sign { .. } | Command::Presets => {
+        Command::Serve { .. } | Command::Sign { .. } | Command::Presets(_) => {
             unreachable!("handled above")
         }
         Command::Events {

@@ -134,3 +134,90 @@ fn a_query_may_start_with_a_minus_and_options_still_parse_around_it() {
         both(&bad)
     );
 }
+
+/// Everything under `dir`, to show what a command left behind.
+fn contents(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn commands_that_need_no_store_create_none() {
+    let root = tempfile::tempdir().unwrap();
+    let empty = root.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let missing = root.path().join("missing");
+    for data_dir in [&empty, &missing] {
+        let listed = ok(&cli(data_dir, &["presets"]));
+        assert!(listed.contains("kustom"), "{listed}");
+        let samples = ok(&cli(data_dir, &["trigger", "kustom"]));
+        assert!(samples.contains("order.created"), "{samples}");
+        let samples = ok(&cli(data_dir, &["trigger", "kustom", "--list", "--json"]));
+        assert!(samples.contains(r#""type":"order.created""#), "{samples}");
+        // An unknown provider is a usage error, still without a store.
+        let unknown = cli(data_dir, &["trigger", "nosuch"]);
+        assert_eq!(unknown.status.code(), Some(2), "{}", both(&unknown));
+        let signed = ok(&run(
+            data_dir,
+            &["sign", "--scheme", "github", "--secret", "s3cret"],
+            b"{}",
+        ));
+        assert!(
+            signed.starts_with("X-Hub-Signature-256: sha256="),
+            "{signed}"
+        );
+        // `--data-dir` after `sign` is taken (and ignored) too.
+        let signed = ok(&run(
+            root.path(),
+            &[
+                "sign",
+                "--data-dir",
+                &data_dir.display().to_string(),
+                "--scheme",
+                "github",
+                "--secret",
+                "s3cret",
+            ],
+            b"{}",
+        ));
+        assert!(
+            signed.starts_with("X-Hub-Signature-256: sha256="),
+            "{signed}"
+        );
+    }
+    assert_eq!(contents(&empty), Vec::<String>::new(), "left in empty/");
+    assert!(!missing.exists(), "created {}", missing.display());
+    assert_eq!(contents(root.path()), ["empty"], "left in the parent");
+
+    // A command that uses the store still creates it where told.
+    ok(&cli(&missing, &["events"]));
+    assert!(missing.join("hooklens.sqlite3").exists());
+}
+
+#[test]
+fn help_offers_data_dir_only_where_a_store_is_used() {
+    let help = |args: &[&str]| {
+        let out = Command::new(BIN).args(args).output().unwrap();
+        ok(&out)
+    };
+    for args in [
+        &["sign", "--help"][..],
+        &["presets", "--help"],
+        &["help", "sign"],
+    ] {
+        let text = help(args);
+        assert!(text.contains("Usage: hooklens-cli"), "{args:?}: {text}");
+        assert!(!text.contains("--data-dir"), "{args:?} offers it:\n{text}");
+    }
+    for args in [
+        &["events", "--help"][..],
+        &["show", "--help"],
+        &["deliveries", "--help"],
+        &["serve", "--help"],
+        &["--help"],
+    ] {
+        assert!(help(args).contains("--data-dir"), "{args:?} lacks it");
+    }
+}

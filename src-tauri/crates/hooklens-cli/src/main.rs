@@ -1,5 +1,6 @@
 //! `hooklens-cli`: the Hooklens core without a window, for scripts and servers.
 
+mod deliveries;
 mod reverify;
 mod secret_input;
 mod send;
@@ -113,6 +114,15 @@ reason, assumed.",
         #[arg(long)]
         raw: bool,
     },
+    /// List what was sent from one event: every resend, forward and schedule, each attempt with
+    /// its status, time taken or error
+    #[command(
+        long_about = "List what Hooklens sent from stored event ID, newest run first: resends \
+(`send`), forwards to an endpoint's handler, and retry schedules. Each run shows its kind, target, \
+pattern and outcome; each attempt its time, the handler's status and the start of its reply, or the \
+error, and how long it took. Replies and URLs are shown with control characters escaped."
+    )]
+    Deliveries { id: i64 },
     /// Check a stored event's signature again with the endpoint's current scheme and secrets
     #[command(
         long_about = "Check a stored event's signature again with the endpoint's scheme and secrets \
@@ -638,6 +648,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         cli.command,
         Command::Events { .. }
             | Command::Show { .. }
+            | Command::Deliveries { .. }
             | Command::Verify { .. }
             | Command::Settings { value: None, .. }
             | Command::Endpoints(EndpointsCommand::List { .. })
@@ -693,17 +704,23 @@ fn run(cli: Cli) -> Result<u8, CliError> {
                 // before reading, so the answer is the same for every event.
                 return Err(CliError::Usage(raw_on_terminal(id)));
             }
-            let event = store.reader()?.event(id)?;
+            let reader = store.reader()?;
+            let event = reader.event(id)?;
             if raw {
                 out.write_all(&event.body)?;
-            } else if write_event(&mut out, &event, &store.endpoints())? {
-                out.flush()?;
-                eprintln!(
-                    "note: control characters are shown escaped (\\x1b, \\u{{9b}}; \\xNN is a byte that \
+            } else {
+                let escaped = write_event(&mut out, &event, &store.endpoints())?;
+                deliveries::write_summary(&mut out, &reader, id)?;
+                if escaped {
+                    out.flush()?;
+                    eprintln!(
+                        "note: control characters are shown escaped (\\x1b, \\u{{9b}}; \\xNN is a byte that \
 is not UTF-8); `hooklens-cli show {id} --raw > FILE` writes the body's exact bytes"
-                );
+                    );
+                }
             }
         }
+        Command::Deliveries { id } => deliveries::list(&store.reader()?, id, &mut out)?,
         Command::Verify { id, json } => return verify(&store, id, json, &mut out),
         Command::Discover {
             id,

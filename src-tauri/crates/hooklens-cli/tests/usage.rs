@@ -89,6 +89,21 @@ fn ids(data_dir: &Path, args: &[&str]) -> Vec<i64> {
         .collect()
 }
 
+/// Bytes a terminal acts on: C0 controls other than line feed and tab,
+/// DEL, a raw 0x9B and the C1 controls in UTF-8.
+fn terminal_controls(out: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (i, &b) in out.iter().enumerate() {
+        if (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f || b == 0x9b {
+            found.push(format!("byte {b:#04x} at {i}"));
+        }
+        if b == 0xc2 && out.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)) {
+            found.push(format!("U+00{:02X} at {i}", out[i + 1]));
+        }
+    }
+    found
+}
+
 #[test]
 fn a_query_may_start_with_a_minus_and_options_still_parse_around_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -220,4 +235,151 @@ fn help_offers_data_dir_only_where_a_store_is_used() {
     ] {
         assert!(help(args).contains("--data-dir"), "{args:?} lacks it");
     }
+}
+
+/// A handler on loopback that answers every request 503 with a reply that
+/// tries to drive the terminal; stopped when dropped.
+struct Hostile {
+    _runtime: tokio::runtime::Runtime,
+    url: String,
+}
+
+const HOSTILE_REPLY: &str = "\x1b]0;pwned\x07\x1b[2Jtry later\u{9b}31m\nsecond line";
+
+impl Hostile {
+    fn start() -> Hostile {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let app = axum::Router::new()
+            .fallback(|| async { (axum::http::StatusCode::SERVICE_UNAVAILABLE, HOSTILE_REPLY) });
+        runtime.spawn(async move { axum::serve(listener, app).await });
+        Hostile {
+            _runtime: runtime,
+            url,
+        }
+    }
+}
+
+#[test]
+fn show_and_deliveries_list_what_was_sent_from_an_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let handler = Hostile::start();
+    ok(&cli(
+        dir.path(),
+        &[
+            "endpoints",
+            "add",
+            "--name",
+            "Fw",
+            "--path",
+            "/fw",
+            "--forward",
+            &format!("{}/forwarded", handler.url),
+        ],
+    ));
+    let serve = Serve::start(dir.path(), free_port());
+    let id = post(&format!("{}/fw/order", serve.url), br#"{"id":"o_1"}"#);
+    let quiet = post(&format!("{}/other", serve.url), b"{}");
+    let id_arg = id.to_string();
+
+    // The forward is recorded once the handler has answered.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while cli(dir.path(), &["deliveries", &id_arg]).stdout.is_empty() {
+        assert!(Instant::now() < deadline, "the forward was never recorded");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // A retry schedule (time compressed), and a handler that is not there.
+    let scheduled = cli(
+        dir.path(),
+        &[
+            "send",
+            &id_arg,
+            "--to",
+            &format!("{}/resent", handler.url),
+            "--schedule",
+            "checkout",
+            "--speed",
+            "1000000",
+        ],
+    );
+    assert_eq!(scheduled.status.code(), Some(1), "{}", both(&scheduled));
+    let closed = format!("http://127.0.0.1:{}/gone", free_port());
+    let refused = cli(dir.path(), &["send", &id_arg, "--to", &closed]);
+    assert_eq!(refused.status.code(), Some(1), "{}", both(&refused));
+
+    let listed = cli(dir.path(), &["deliveries", &id_arg]);
+    let text = ok(&listed);
+    assert_eq!(
+        terminal_controls(&listed.stdout),
+        Vec::<String>::new(),
+        "{text}"
+    );
+    // Newest run first: the refused send, the schedule, the forward.
+    let runs: Vec<&str> = text.lines().filter(|l| l.starts_with("run #")).collect();
+    assert_eq!(runs.len(), 3, "{text}");
+    assert!(runs[0].contains("resend  once"), "{text}");
+    assert!(runs[1].contains("resend  checkout"), "{text}");
+    assert!(runs[2].contains("forward"), "{text}");
+    assert!(text.contains(&format!("to       POST {closed}")), "{text}");
+    assert!(
+        text.contains(&format!("to       POST {}/resent", handler.url)),
+        "{text}"
+    );
+    assert!(text.contains("  attempt 1  "), "{text}");
+    assert!(text.contains("  attempt 8  "), "{text}");
+    assert!(text.contains("503 Service Unavailable"), "{text}");
+    assert!(text.contains("error: connection refused"), "{text}");
+    assert!(text.contains(" ms\n"), "{text}");
+    // The handler's reply: its first line, escaped.
+    assert!(
+        text.contains(r"reply  \x1b]0;pwned\x07\x1b[2Jtry later\u{9b}31m …"),
+        "{text}"
+    );
+    assert!(!text.contains("second line"), "{text}");
+
+    // `show` lists the same runs after the request.
+    let shown = cli(dir.path(), &["show", &id_arg]);
+    let text = ok(&shown);
+    assert_eq!(terminal_controls(&shown.stdout), Vec::<String>::new());
+    let (request, after) = text
+        .split_once("\ndeliveries  newest first")
+        .unwrap_or_else(|| panic!("no deliveries in show:\n{text}"));
+    assert!(request.contains(r#"{"id":"o_1"}"#), "{text}");
+    let rows: Vec<&str> = after.lines().filter(|l| l.starts_with("  run #")).collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    assert!(
+        rows[0].contains(&closed) && rows[0].contains("1 attempt:"),
+        "{text}"
+    );
+    assert!(rows[1].contains("8 attempts: "), "{text}");
+    assert!(
+        rows[2].contains("forward") && rows[2].contains("answered 503"),
+        "{text}"
+    );
+
+    // None: said plainly; an unknown event: an error.
+    let none = cli(dir.path(), &["deliveries", &quiet.to_string()]);
+    assert!(ok(&none).is_empty());
+    assert!(
+        String::from_utf8_lossy(&none.stderr).contains("has no deliveries"),
+        "{}",
+        both(&none)
+    );
+    let shown = ok(&cli(dir.path(), &["show", &quiet.to_string()]));
+    assert!(shown.contains("\ndeliveries  none"), "{shown}");
+    let unknown = cli(dir.path(), &["deliveries", "999999"]);
+    assert_eq!(unknown.status.code(), Some(2), "{}", both(&unknown));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("no event 999999"),
+        "{}",
+        both(&unknown)
+    );
+    drop(serve);
 }

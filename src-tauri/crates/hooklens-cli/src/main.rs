@@ -267,7 +267,8 @@ enum SecretsCommand {
         long_about = "Add a labelled secret to an endpoint, then re-verify its stored events. \
 An endpoint may hold several (rotation: old and new both valid); verdicts name the label that \
 matched.\n\nThe value is read from the first line of stdin unless HOOKLENS_SECRET or --value \
-gives it, so it stays out of `ps` and shell history:\n\n  \
+gives it, so it stays out of `ps` and shell history; typed or pasted at a terminal, it is not \
+echoed:\n\n  \
 hooklens-cli secrets add /kustom production < secret.txt"
     )]
     Add {

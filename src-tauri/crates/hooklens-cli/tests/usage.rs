@@ -237,6 +237,25 @@ fn help_offers_data_dir_only_where_a_store_is_used() {
     }
 }
 
+#[test]
+fn a_secret_from_a_pipe_is_read_as_the_first_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let added = ok(&run(
+        dir.path(),
+        &["secrets", "add", "/", "piped", "--no-reverify"],
+        b"whsec_piped-secret-value\r\nnot this line\n",
+    ));
+    assert!(added.contains(r#"added secret "piped""#), "{added}");
+    assert!(!added.contains("piped-secret-value"), "{added}");
+    let shown = ok(&cli(dir.path(), &["secrets", "list", "--reveal", "--json"]));
+    let line: serde_json::Value = serde_json::from_str(shown.trim()).unwrap();
+    assert_eq!(line["value"], "whsec_piped-secret-value");
+    // An empty first line is refused, not stored as an empty secret.
+    let empty = run(dir.path(), &["secrets", "add", "/", "none"], b"\nlater\n");
+    assert_eq!(empty.status.code(), Some(2), "{}", both(&empty));
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("first line was empty"));
+}
+
 /// A handler on loopback that answers every request 503 with a reply that
 /// tries to drive the terminal; stopped when dropped.
 struct Hostile {
@@ -382,4 +401,92 @@ fn show_and_deliveries_list_what_was_sent_from_an_event() {
         both(&unknown)
     );
     drop(serve);
+}
+
+/// The process running `BIN` with `marker` among its arguments (not the
+/// shell that started it, whose one argument holds the whole command).
+#[cfg(target_os = "linux")]
+fn process_of(marker: &str) -> Option<u32> {
+    std::fs::read_dir("/proc").ok()?.find_map(|entry| {
+        let entry = entry.ok()?;
+        let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+        let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+        let args: Vec<&[u8]> = cmdline.split(|&b| b == 0).collect();
+        (args.first() == Some(&BIN.as_bytes()) && args.contains(&marker.as_bytes())).then_some(pid)
+    })
+}
+
+/// Typed at a terminal, a secret is not echoed. `script` (util-linux) runs
+/// `secrets add` on a pseudo-terminal; the secret is typed only once that
+/// terminal's echo is off (`stty` reads its settings), and what the
+/// terminal showed must not hold it. Where the secret was read with echo on,
+/// echo never goes off and the test fails.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_secret_typed_at_a_terminal_is_not_echoed() {
+    const TYPED: &str = "typed-at-the-terminal-7Hq2xV9p";
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().display().to_string();
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+    let command = format!(
+        "{} --data-dir {} secrets add / typed --no-reverify",
+        quote(BIN),
+        quote(&data_dir)
+    );
+    let Ok(mut child) = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("HOOKLENS_SECRET")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    else {
+        eprintln!("skipped: no `script` command to run hooklens-cli on a terminal");
+        return;
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let terminal = loop {
+        let found = process_of(&data_dir).and_then(|pid| {
+            std::fs::read_link(format!("/proc/{pid}/fd/0"))
+                .ok()
+                .filter(|t| t.starts_with("/dev/pts"))
+        });
+        if let Some(terminal) = found {
+            break terminal;
+        }
+        assert!(Instant::now() < deadline, "hooklens-cli never started");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    loop {
+        let settings = Command::new("stty")
+            .arg("-F")
+            .arg(&terminal)
+            .arg("-a")
+            .output()
+            .unwrap();
+        let settings = String::from_utf8_lossy(&settings.stdout);
+        if settings.split_whitespace().any(|s| s == "-echo") {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "the terminal still echoes what is typed ({settings}); it showed:\n{}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(format!("{TYPED}\r").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    drop(input);
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    assert!(screen.contains("paste the secret"), "no prompt:\n{screen}");
+    assert!(screen.contains(r#"added secret "typed""#), "{screen}");
+    assert!(!screen.contains(TYPED), "the secret was shown:\n{screen}");
+    let listed = ok(&cli(dir.path(), &["secrets", "list", "--reveal", "--json"]));
+    assert!(listed.contains(TYPED), "not stored as typed: {listed}");
 }

@@ -238,6 +238,30 @@ fn help_offers_data_dir_only_where_a_store_is_used() {
 }
 
 #[test]
+fn logs_to_a_pipe_carry_no_colour_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("events")
+        .env("HOOKLENS_LOG", "debug")
+        // Not relied on: the pipe alone must turn colours off.
+        .env_remove("NO_COLOR")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .output()
+        .unwrap();
+    let logged = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{logged}");
+    // Something was logged (the search plan, at debug), so the check bites.
+    assert!(logged.contains("DEBUG"), "nothing logged:\n{logged}");
+    assert!(
+        !logged.contains("\x1b["),
+        "colour codes in a pipe:\n{logged:?}"
+    );
+}
+
+#[test]
 fn a_secret_from_a_pipe_is_read_as_the_first_line() {
     let dir = tempfile::tempdir().unwrap();
     let added = ok(&run(

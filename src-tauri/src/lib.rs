@@ -56,7 +56,11 @@ impl AppState {
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("HOOKLENS_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        // fmt's default writer is stdout: colours only when that is a terminal.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .try_init();
 }
 
 /// The window starts hidden and is shown once its page has loaded. Shown

@@ -1,5 +1,6 @@
 //! `hooklens-cli`: the Hooklens core without a window, for scripts and servers.
 
+mod deliveries;
 mod reverify;
 mod secret_input;
 mod send;
@@ -96,12 +97,16 @@ reason, assumed.",
         #[arg(long, value_name = "STATUS", value_parser = verdicts::parse_status)]
         verdict: Option<VerdictStatus>,
         /// The search, as in the app's query box (see below); several arguments are joined with
-        /// spaces
-        #[arg(value_name = "QUERY")]
-        query: Vec<String>,
+        /// spaces. It may start with a - (an excluded word or filter)
+        #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+        query: Option<String>,
+        /// The rest of a search given as several arguments. (Only the first may start with a -:
+        /// clap would read a later one as an option. Quote the whole query instead.)
+        #[arg(value_name = "QUERY", hide = true)]
+        more: Vec<String>,
     },
     /// Print one event: what arrived, its signature verdict, headers and body (control
-    /// characters escaped)
+    /// characters escaped), then what was sent from it (resends, forwards, schedules)
     Show {
         id: i64,
         /// Write only the body, byte for byte as received, to a file or a pipe (refused when
@@ -109,6 +114,15 @@ reason, assumed.",
         #[arg(long)]
         raw: bool,
     },
+    /// List what was sent from one event: every resend, forward and schedule, each attempt with
+    /// its status, time taken or error
+    #[command(
+        long_about = "List what Hooklens sent from stored event ID, newest run first: resends \
+(`send`), forwards to an endpoint's handler, and retry schedules. Each run shows its kind, target, \
+pattern and outcome; each attempt its time, the handler's status and the start of its reply, or the \
+error, and how long it took. Replies and URLs are shown with control characters escaped."
+    )]
+    Deliveries { id: i64 },
     /// Check a stored event's signature again with the endpoint's current scheme and secrets
     #[command(
         long_about = "Check a stored event's signature again with the endpoint's scheme and secrets \
@@ -194,6 +208,8 @@ carries the body."
         /// Print {"headers":[[name, value], ...]}
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        no_store: NoStore,
     },
     /// Send a stored event to a handler: re-signed, edited, duplicated, on a retry schedule
     #[command(long_about = SEND_ABOUT, after_help = SEND_HELP)]
@@ -219,7 +235,7 @@ batch: the events done keep their new verdicts, the rest their old ones (exit st
     #[command(subcommand)]
     Endpoints(EndpointsCommand),
     /// The provider presets an endpoint can use
-    Presets,
+    Presets(NoStore),
     /// Show or change a setting (body_limit, max_events, max_db_bytes, durability)
     Settings {
         key: Option<String>,
@@ -251,7 +267,8 @@ enum SecretsCommand {
         long_about = "Add a labelled secret to an endpoint, then re-verify its stored events. \
 An endpoint may hold several (rotation: old and new both valid); verdicts name the label that \
 matched.\n\nThe value is read from the first line of stdin unless HOOKLENS_SECRET or --value \
-gives it, so it stays out of `ps` and shell history:\n\n  \
+gives it, so it stays out of `ps` and shell history; typed or pasted at a terminal, it is not \
+echoed:\n\n  \
 hooklens-cli secrets add /kustom production < secret.txt"
     )]
     Add {
@@ -320,6 +337,15 @@ value. When --scheme changes the scheme, the endpoint's stored events are re-ver
     },
     /// Remove an endpoint; its events stay
     Remove { endpoint: String },
+}
+
+/// `--data-dir` where no store is used: accepted, as the option is global,
+/// but left out of the command's help, where it would suggest otherwise.
+#[derive(Args)]
+struct NoStore {
+    /// Ignored: this command uses no store
+    #[arg(long = "data-dir", value_name = "DIR", hide = true)]
+    data_dir: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -411,6 +437,20 @@ fn query_error(text: &str, error: &hooklens_core::query::QueryError) -> String {
     )
 }
 
+/// The search as one text. A first argument starting with `--` is an
+/// option clap does not know (the query positional takes hyphens, so clap
+/// hands it over): said as such, rather than as a query error.
+fn query_text(first: Option<String>, more: Vec<String>) -> Result<String, CliError> {
+    if let Some(option) = first.as_deref().filter(|q| q.starts_with("--")) {
+        return Err(CliError::Usage(format!(
+            "events has no option {}; see `hooklens-cli events --help` (to exclude a word or \
+             filter, put one - before it)",
+            term::line(option.split('=').next().unwrap_or(option))
+        )));
+    }
+    Ok(first.into_iter().chain(more).collect::<Vec<_>>().join(" "))
+}
+
 /// The search typed, with `--dup` and `--verdict` as the filters they stand
 /// for: one language, one way to filter.
 fn search_query(
@@ -447,16 +487,19 @@ prefix); field:value filters narrow it; a leading - excludes a word, phrase or f
   method:POST          path:/kustom/*     status:invalid     status:unverified
   id:EVENT_ID          id:#123            merchant:m_42      dup:yes | dup:no
   header.user-agent:curl (value contains, any case; * = any value)
-  json.metadata.checkoutId:abc (value at a dot path; * = the path exists; json.a\\:1:x for a key
-    with a colon: a backslash puts the next character in the key, \\. a dot, \\\\ a backslash)
+  json.metadata.checkoutId:abc (value at a dot path; json.data.status:pend* for a prefix; * = the
+    path exists; json.a\\:1:x for a key with a colon: a backslash puts the next character in the
+    key, \\. a dot, \\\\ a backslash)
   after:1h  after:2d  before:2026-11-20  after:2026-11-20T10:00  (local time, or RFC 3339)
-Quote values with spaces: json.note:\"two words\". Quoted values are literal (no * wildcard).
+Quote values with spaces: json.note:\"two words\". Quoted values are literal: type:\"a*\" and
+json.note:\"a*\" match a real *. Unquoted, a * in type: and json. values may only end them.
 Text becomes searchable about 0.2 s after it arrives. A malformed query is an error (exit 2).
 
 Examples:
   hooklens-cli events 'refund provider:kustom -status:valid'
   hooklens-cli events --json 'type:dispute.* after:1w'
-  hooklens-cli events -- '-status:valid endpoint:Kustom'   (a query starting with - goes after --)";
+  hooklens-cli events '-status:valid endpoint:Kustom' --limit 10
+  hooklens-cli events 'json.data.status:pend*'";
 
 const SEND_ABOUT: &str = "\
 Send stored event ID to the handler at --to URL: method, headers and body exactly as captured, \
@@ -530,6 +573,8 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colours for a person at a terminal; none in a log file or a pipe.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
@@ -564,6 +609,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         url,
         label,
         json,
+        no_store: _,
     } = cli.command
     {
         // Needs no database.
@@ -579,7 +625,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         signing::sign(args, &mut std::io::stdout().lock())?;
         return Ok(0);
     }
-    if let Command::Presets = cli.command {
+    if let Command::Presets(_) = cli.command {
         // Needs no database.
         let mut out = std::io::stdout().lock();
         for p in providers::presets() {
@@ -592,6 +638,12 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         }
         return Ok(0);
     }
+    if let Command::Trigger(args) = &cli.command
+        && args.lists_only()
+    {
+        // Listing a provider's samples needs no database.
+        return send::list_samples(args);
+    }
     let config = Config::resolve(cli.data_dir, None)?;
     // Commands that only look open the store read-only: they need no write
     // access, and take no lock a running capture could wait on.
@@ -599,6 +651,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         cli.command,
         Command::Events { .. }
             | Command::Show { .. }
+            | Command::Deliveries { .. }
             | Command::Verify { .. }
             | Command::Settings { value: None, .. }
             | Command::Endpoints(EndpointsCommand::List { .. })
@@ -615,7 +668,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
     };
     let mut out = std::io::stdout().lock();
     match cli.command {
-        Command::Serve { .. } | Command::Sign { .. } | Command::Presets => {
+        Command::Serve { .. } | Command::Sign { .. } | Command::Presets(_) => {
             unreachable!("handled above")
         }
         Command::Events {
@@ -625,12 +678,14 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             dup,
             verdict,
             query,
+            more,
         } => {
             let endpoints = store.endpoints();
             let endpoint_id = endpoint
                 .map(|e| find_endpoint(&endpoints, &e).map(|e| e.id))
                 .transpose()?;
-            let query = search_query(&query.join(" "), dup, verdict)?;
+            let query = query_text(query, more)?;
+            let query = search_query(&query, dup, verdict)?;
             let events = store.reader()?.query(&PageQuery {
                 limit,
                 endpoint_id,
@@ -652,17 +707,23 @@ fn run(cli: Cli) -> Result<u8, CliError> {
                 // before reading, so the answer is the same for every event.
                 return Err(CliError::Usage(raw_on_terminal(id)));
             }
-            let event = store.reader()?.event(id)?;
+            let reader = store.reader()?;
+            let event = reader.event(id)?;
             if raw {
                 out.write_all(&event.body)?;
-            } else if write_event(&mut out, &event, &store.endpoints())? {
-                out.flush()?;
-                eprintln!(
-                    "note: control characters are shown escaped (\\x1b, \\u{{9b}}; \\xNN is a byte that \
+            } else {
+                let escaped = write_event(&mut out, &event, &store.endpoints())?;
+                deliveries::write_summary(&mut out, &reader, id)?;
+                if escaped {
+                    out.flush()?;
+                    eprintln!(
+                        "note: control characters are shown escaped (\\x1b, \\u{{9b}}; \\xNN is a byte that \
 is not UTF-8); `hooklens-cli show {id} --raw > FILE` writes the body's exact bytes"
-                );
+                    );
+                }
             }
         }
+        Command::Deliveries { id } => deliveries::list(&store.reader()?, id, &mut out)?,
         Command::Verify { id, json } => return verify(&store, id, json, &mut out),
         Command::Discover {
             id,

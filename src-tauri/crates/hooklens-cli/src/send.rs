@@ -229,17 +229,36 @@ fn execute(store: &Store, job: Job, timeout: Option<Duration>, json: bool) -> Re
     finish(store, result, printer, &cancel)
 }
 
-/// `trigger PROVIDER [TYPE] …`; the exit status (as `send`'s).
-pub fn trigger(store: &Store, args: TriggerArgs) -> Result<u8, CliError> {
-    let types = samples::sample_types(&args.provider).map_err(unknown_preset)?;
+impl TriggerArgs {
+    /// Only the provider's sample types are asked for: no store is needed.
+    pub fn lists_only(&self) -> bool {
+        self.list || self.event_type.is_none()
+    }
+}
+
+/// `trigger PROVIDER [--list]`: the provider's sample types.
+pub fn list_samples(args: &TriggerArgs) -> Result<u8, CliError> {
+    let (preset, types) = samples_of(&args.provider)?;
+    list_types(&preset, types, args.json)
+}
+
+/// The preset's id as it spells it, and its sample types.
+fn samples_of(provider: &str) -> Result<(String, &'static [samples::SampleType]), CliError> {
+    let types = samples::sample_types(provider).map_err(unknown_preset)?;
     // sample_types found it, so the preset exists; its id is the canonical
     // spelling of what was typed.
-    let preset = providers::preset(&args.provider)
-        .map_or_else(|| args.provider.to_ascii_lowercase(), |p| p.id.to_owned());
-    let event_type = match args.event_type {
-        Some(t) if !args.list => t,
-        _ => return list_types(&preset, types, args.json),
+    let preset = providers::preset(provider)
+        .map_or_else(|| provider.to_ascii_lowercase(), |p| p.id.to_owned());
+    Ok((preset, types))
+}
+
+/// `trigger PROVIDER [TYPE] …`; the exit status (as `send`'s).
+pub fn trigger(store: &Store, args: TriggerArgs) -> Result<u8, CliError> {
+    let event_type = match &args.event_type {
+        Some(t) if !args.lists_only() => t.clone(),
+        _ => return list_samples(&args),
     };
+    let (preset, _) = samples_of(&args.provider)?;
     let to = args
         .to
         .ok_or_else(|| CliError::Usage("give the handler's URL with --to URL".to_owned()))?;

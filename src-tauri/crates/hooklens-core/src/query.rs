@@ -87,12 +87,14 @@ pub enum Filter {
     /// value (`header.x-foo:*`).
     Header { name: String, value: Option<String> },
     /// `json.<path>:` the JSON body's value at `path` equals `value` (numbers
-    /// and booleans as written); None: the path exists (`json.a.b:*`).
+    /// and booleans as written), or with `prefix` starts with it
+    /// (`json.data.status:pend*`); None: the path exists (`json.a.b:*`).
     /// All-digit keys index arrays. Keys are as the JSON has them, after the
     /// query's escapes (`json.a\:1:x` is the key `a:1`).
     Json {
         path: Vec<String>,
         value: Option<String>,
+        prefix: bool,
     },
     /// `after:` received at or after this time (unix ns).
     After(i64),
@@ -175,8 +177,9 @@ const FIELDS: [FieldSpec; 13] = [
     },
     FieldSpec {
         name: "json.",
-        description: "The JSON body's value at a dot path; * when the path exists; \\ before a \
-                      colon or a dot puts it in a key (json.a\\:1:x)",
+        description: "The JSON body's value at a dot path; end with * to match a prefix; * alone \
+                      when the path exists; \\ before a colon or a dot puts it in a key \
+                      (json.a\\:1:x)",
         example: "json.metadata.checkoutId:chk_81",
     },
     FieldSpec {
@@ -508,17 +511,11 @@ impl Parser<'_> {
         }
         let any = !value.quoted && value.text == "*";
         Ok(match base.as_str() {
-            "type" => Filter::Type(match value.text.strip_suffix('*') {
-                Some(stem) if !value.quoted => {
-                    if stem.contains('*') {
-                        return Err(bad(
-                            "type: takes * only at the end, as in type:dispute.*".into()
-                        ));
-                    }
-                    TypeMatch::Prefix(stem.to_owned())
-                }
-                _ => TypeMatch::Exact(value.text),
-            }),
+            "type" => match star_suffix(&value, name, spec.example) {
+                Ok((stem, true)) => Filter::Type(TypeMatch::Prefix(stem)),
+                Ok((text, false)) => Filter::Type(TypeMatch::Exact(text)),
+                Err(message) => return Err(bad(message)),
+            },
             "provider" => Filter::Provider(value.text.to_lowercase()),
             "endpoint" => Filter::Endpoint(value.text),
             "method" => Filter::Method(value.text.to_ascii_uppercase()),
@@ -577,9 +574,20 @@ impl Parser<'_> {
                         name_end,
                     ));
                 }
-                Filter::Json {
-                    path,
-                    value: (!any).then_some(value.text),
+                if any {
+                    Filter::Json {
+                        path,
+                        value: None,
+                        prefix: false,
+                    }
+                } else {
+                    let (value, prefix) =
+                        star_suffix(&value, name, "json.data.status:pend*").map_err(bad)?;
+                    Filter::Json {
+                        path,
+                        value: Some(value),
+                        prefix,
+                    }
                 }
             }
             "after" | "before" => {
@@ -647,6 +655,29 @@ impl Parser<'_> {
             end,
         )
     }
+}
+
+/// A value of a field where a trailing `*` asks for a prefix (`type:`,
+/// `json.`): `(stem, true)` then, else `(value, false)`. Quotes make the
+/// value literal, `*` and all, which is how to search for a star; a `*`
+/// anywhere but the end is refused rather than silently taken literally.
+/// `name` is the field as typed, for the message.
+fn star_suffix(value: &Value, name: &str, example: &str) -> Result<(String, bool), String> {
+    if value.quoted {
+        return Ok((value.text.clone(), false));
+    }
+    let (stem, prefix) = match value.text.strip_suffix('*') {
+        Some(stem) => (stem, true),
+        None => (value.text.as_str(), false),
+    };
+    if stem.contains('*') {
+        return Err(format!(
+            "{name}: takes * only at the end, for a prefix, as in {example}; for a literal *, \
+             put the value in quotes: {name}:\"{}\"",
+            value.text.replace('\\', "\\\\")
+        ));
+    }
+    Ok((stem.to_owned(), prefix))
 }
 
 /// The field of `name` as written before a colon, lowercase: `json` for

@@ -241,21 +241,24 @@ fn json_filters_take_a_dot_path_and_a_value() {
         only("json.metadata.checkoutId:abc"),
         Filter::Json {
             path: vec!["metadata".into(), "checkoutId".into()],
-            value: Some("abc".into())
+            value: Some("abc".into()),
+            prefix: false
         }
     );
     assert_eq!(
         only(r#"json.note:"two words""#),
         Filter::Json {
             path: vec!["note".into()],
-            value: Some("two words".into())
+            value: Some("two words".into()),
+            prefix: false
         }
     );
     assert_eq!(
         only("json.items.0.sku:*"),
         Filter::Json {
             path: vec!["items".into(), "0".into(), "sku".into()],
-            value: None
+            value: None,
+            prefix: false
         }
     );
     for bad in ["json.a..b:1", "json.a.:1", "json.:1"] {
@@ -265,10 +268,46 @@ fn json_filters_take_a_dot_path_and_a_value() {
 }
 
 #[test]
+fn a_json_value_ending_in_a_star_is_a_prefix_and_quotes_make_it_literal() {
+    let json = |value: &str, prefix: bool| Filter::Json {
+        path: vec!["data".into(), "status".into()],
+        value: Some(value.into()),
+        prefix,
+    };
+    assert_eq!(only("json.data.status:pend*"), json("pend", true));
+    assert_eq!(only("json.data.status:pending"), json("pending", false));
+    // The escape `type:` has: quotes make the star literal.
+    assert_eq!(only(r#"json.data.status:"pend*""#), json("pend*", false));
+    assert_eq!(only(r#"json.data.status:"*""#), json("*", false));
+    // A star anywhere else is refused, never taken literally in silence;
+    // the message says how to mean it literally.
+    for bad in [
+        "json.data.status:pe*nd",
+        "json.data.status:pe*nd*",
+        "json.data.status:**",
+    ] {
+        let e = error(bad);
+        assert!(e.message.contains("only at the end"), "{bad}: {e:?}");
+        assert!(e.message.contains("in quotes"), "{bad}: {e:?}");
+        assert_eq!((e.start, e.end), (17, bad.chars().count()), "{bad}: {e:?}");
+    }
+    assert!(error("json.a:x*y").message.contains(r#"json.a:"x*y""#));
+    // type: follows the same rule.
+    let e = error("type:a*b");
+    assert!(e.message.contains("only at the end"), "{e:?}");
+    assert!(e.message.contains(r#"type:"a*b""#), "{e:?}");
+    assert_eq!(
+        only(r#"type:"a*b""#),
+        Filter::Type(TypeMatch::Exact("a*b".into()))
+    );
+}
+
+#[test]
 fn json_paths_take_backslash_escapes_for_colons_dots_and_more() {
     let json = |path: &[&str], value: &str| Filter::Json {
         path: path.iter().map(|k| (*k).to_owned()).collect(),
         value: Some(value.into()),
+        prefix: false,
     };
     // Before, the first colon ended the path: the key `a\` and the value
     // `1:value`, which SQLite refused as a bad JSON path.
@@ -277,7 +316,8 @@ fn json_paths_take_backslash_escapes_for_colons_dots_and_more() {
         only(r"json.a\:1:*"),
         Filter::Json {
             path: vec!["a:1".into()],
-            value: None
+            value: None,
+            prefix: false
         }
     );
     assert_eq!(only(r"json.a\.b.c:1"), json(&["a.b", "c"], "1"));

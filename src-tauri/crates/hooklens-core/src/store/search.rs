@@ -936,12 +936,19 @@ fn compile(
                     c.costly.push(cond);
                 }
             }
-            Filter::Json { path, value } => {
-                let cond = json_cond(path, value.as_deref());
+            Filter::Json {
+                path,
+                value,
+                prefix,
+            } => {
+                let cond = json_cond(path, value.as_deref(), *prefix);
                 if negated {
                     c.costly.push(cond.negate());
                 } else {
+                    // A prefix gets no prefilter: its last word may go on in
+                    // the body, and FTS5 prefix lookups read every hit.
                     if let Some(value) = value
+                        && !*prefix
                         && written_verbatim_in_json(value)
                     {
                         // A value JSON encoders never escape appears as is in
@@ -1034,7 +1041,8 @@ fn successor(prefix: &str) -> Option<String> {
 }
 
 /// `path:` as a GLOB: a prefix, `*` as a wildcard unless `literal`, and
-/// GLOB's own specials (`?`, `[`) taken literally.
+/// GLOB's own specials (`?`, `[`) taken literally. Literal, it is any
+/// prefix's GLOB (a `json.` value ending in `*`).
 fn path_glob(value: &str, literal: bool) -> String {
     let mut glob = String::with_capacity(value.len() + 1);
     for c in value.chars() {
@@ -1122,10 +1130,10 @@ fn json_path(keys: &[String]) -> String {
     path
 }
 
-/// The JSON body's value at `keys` equals `value`: strings by content,
-/// numbers as written, booleans and null by name; any value when None.
-/// Bodies that are not JSON never match.
-fn json_cond(keys: &[String], value: Option<&str>) -> Cond {
+/// The JSON body's value at `keys` equals `value` (with `prefix`: starts
+/// with it): strings by content, numbers as written, booleans and null by
+/// name; any value when None. Bodies that are not JSON never match.
+fn json_cond(keys: &[String], value: Option<&str>, prefix: bool) -> Cond {
     let path = json_path(keys);
     // Bodies are BLOBs, which SQLite would read as JSONB: JSON text is meant.
     const BODY: &str = "CAST(e.body AS TEXT)";
@@ -1138,7 +1146,8 @@ fn json_cond(keys: &[String], value: Option<&str>) -> Cond {
             let mut sql = String::from("(");
             let mut args: Vec<Value> = Vec::new();
             if written_verbatim_in_json(value) {
-                // Cheap byte search before parsing the body.
+                // Cheap byte search before parsing the body (a prefix is in
+                // the body as much as the whole value is).
                 sql.push_str("instr(e.body, ?) > 0 AND ");
                 args.push(Value::Blob(value.as_bytes().to_vec()));
             }
@@ -1152,12 +1161,21 @@ fn json_cond(keys: &[String], value: Option<&str>) -> Cond {
                      WHEN 'false' THEN 'false'
                      WHEN 'null' THEN 'null'
                    END
-                 END) = ?)"
+                 END) {} ?)",
+                if prefix { "GLOB" } else { "=" }
             ));
             for _ in 0..4 {
                 args.push(path.clone().into());
             }
-            args.push(value.to_owned().into());
+            args.push(
+                if prefix {
+                    // The stem with GLOB's specials literal, then anything.
+                    path_glob(value, true)
+                } else {
+                    value.to_owned()
+                }
+                .into(),
+            );
             Cond::new(sql, args)
         }
     }

@@ -759,6 +759,92 @@ fn json_paths_quote_keys_and_index_arrays() {
     assert_eq!(json_path(&["4294967296".into()]), r#"$."4294967296""#);
 }
 
+/// `json.…:pend*` matches values that start with `pend` (strings by
+/// content, numbers as written), under every plan; quoted, the star is
+/// literal; GLOB's own specials in the stem are literal too.
+#[tokio::test]
+async fn a_json_value_ending_in_a_star_matches_a_prefix() {
+    let f = Fixture::new().await;
+    for (query, expected) in [
+        ("json.note:gift*", vec!["again", "refunded", "created"]),
+        ("json.note:customer*", vec!["dispute"]),
+        (
+            "json.metadata.checkoutId:chk_*",
+            vec!["again", "refunded", "created"],
+        ),
+        ("json.metadata.checkoutId:chk_2*", vec!["refunded"]),
+        // Numbers and booleans as written.
+        ("json.amount:10*", vec!["again", "refunded", "created"]),
+        ("json.amount:100.*", vec!["refunded"]),
+        ("json.paid:tr*", vec!["again", "created"]),
+        // Case matters, as for exact values.
+        ("json.note:Gift*", vec![]),
+        // An object has no text to start with anything.
+        ("json.metadata:chk*", vec![]),
+        (
+            "-json.note:gift*",
+            all_but(&["again", "refunded", "created"]),
+        ),
+        ("wrap json.note:gift*", vec!["again", "created"]),
+        // Quoted: a literal star, which no note has.
+        (r#"json.note:"gift*""#, vec![]),
+    ] {
+        assert_eq!(f.find(query), expected, "{query}");
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut ids = Vec::new();
+    for (n, body) in [
+        r#"{"data":{"status":"pend*"}}"#,
+        r#"{"data":{"status":"pending"}}"#,
+        r#"{"data":{"status":"pe?d[1]"}}"#,
+        r#"{"data":{"status":"pexd1"}}"#,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let event = store
+            .insert(NewEvent {
+                received_at_ns: BASE + n as i64 * HOUR,
+                method: "POST".into(),
+                path: "/s".into(),
+                body: body.as_bytes().to_vec(),
+                ..NewEvent::default()
+            })
+            .await
+            .unwrap();
+        ids.push(event.id);
+    }
+    let reader = store.reader().unwrap();
+    for (text, expected) in [
+        ("json.data.status:pend*", vec![ids[1], ids[0]]),
+        (r#"json.data.status:"pend*""#, vec![ids[0]]),
+        ("json.data.status:pending*", vec![ids[1]]),
+        ("json.data.status:pe?d*", vec![ids[2]]),
+        ("json.data.status:pe?d[1*", vec![ids[2]]),
+        ("json.data.status:p*", vec![ids[3], ids[2], ids[1], ids[0]]),
+    ] {
+        let query = parse(text, NOW_MS).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        for (name, tuning) in TUNINGS {
+            let found = with_tuning(tuning, || {
+                reader
+                    .query(&PageQuery {
+                        limit: 10,
+                        query: query.clone(),
+                        ..PageQuery::default()
+                    })
+                    .unwrap_or_else(|e| panic!("{text} ({name}): {e}"))
+            });
+            assert_eq!(
+                found.iter().map(|e| e.id).collect::<Vec<_>>(),
+                expected,
+                "{text} ({name})"
+            );
+        }
+    }
+}
+
 /// `json.` keys with a colon, a dot, a backslash, a quote or a space: found
 /// through the query language's escapes, where SQLite once answered "bad
 /// JSON path".

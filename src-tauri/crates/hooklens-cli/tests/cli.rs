@@ -530,8 +530,8 @@ fn show_and_events_escape_what_a_sender_wrote_instead_of_driving_the_terminal() 
     );
     for escaped in [
         r"request   POST /hook/\u{9b}2J?q=\u{9b}0m",
-        // (Name case aside: the listener may give names in lower case.)
-        r"-note: a\x9b2Jb \u{9b}31m c \u{85} d",
+        // The header's name as sent, its value escaped.
+        r"X-Note: a\x9b2Jb \u{9b}31m c \u{85} d",
         r"\x1b]0;pwned\x07\x1b[2J\x1b[31mred\x1b[0m",
         r"C1 \u{9b}2J and NEL \u{85} here",
         r"hidden\rshown\x7f",
@@ -647,5 +647,58 @@ fn show_raw_refuses_to_write_to_a_terminal() {
     assert!(
         !seen.contains("pwned"),
         "the body reached the terminal: {seen}"
+    );
+}
+
+#[test]
+fn show_prints_the_request_as_it_arrived() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let serve = Serve::start(dir.path(), free_port());
+    let addr = serve.url.trim_start_matches("http://").to_owned();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    stream
+        .write_all(
+            format!(
+                "POST /hook/exact?x=1 HTTP/1.1\r\nHost: {addr}\r\nX-Foo: a\r\nAuthorization: Bearer t\r\n\
+                 x-foo: b\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n\
+                 2\r\nok\r\n0\r\nX-Checksum: abc\r\n\r\n"
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+
+    let shown = cli(dir.path(), &["show", "1"]);
+    let text = stdout(&shown);
+    assert!(
+        text.contains("request   POST /hook/exact?x=1 HTTP/1.1"),
+        "{text}"
+    );
+    let headers: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Host: "))
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(
+        headers[1..],
+        [
+            "X-Foo: a",
+            "Authorization: Bearer t",
+            "x-foo: b",
+            "Connection: close",
+            "Transfer-Encoding: chunked",
+        ],
+        "{text}"
+    );
+    let trailers = text
+        .split("trailers (sent after the chunked body)\n")
+        .nth(1);
+    assert_eq!(
+        trailers.and_then(|t| t.lines().next()),
+        Some("X-Checksum: abc"),
+        "{text}"
     );
 }

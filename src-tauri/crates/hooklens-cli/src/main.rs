@@ -101,13 +101,17 @@ reason, assumed.",
         query: Vec<String>,
     },
     /// Print one event: what arrived, its signature verdict, headers and body (control
-    /// characters escaped)
+    /// characters escaped; secret-bearing header values masked)
     Show {
         id: i64,
         /// Write only the body, byte for byte as received, to a file or a pipe (refused when
         /// stdout is a terminal, where a body's escape sequences would take effect)
         #[arg(long)]
         raw: bool,
+        /// Show the values of secret-bearing headers (Authorization, Cookie, X-Challenge, a
+        /// shared-secret scheme's header), masked otherwise
+        #[arg(long)]
+        reveal: bool,
     },
     /// Check a stored event's signature again with the endpoint's current scheme and secrets
     #[command(
@@ -645,7 +649,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
                 }
             }
         }
-        Command::Show { id, raw } => {
+        Command::Show { id, raw, reveal } => {
             if raw && out.is_terminal() {
                 // Exact bytes are for a file or another program; on a
                 // terminal a sender's escape sequences would run. Refused
@@ -655,12 +659,22 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             let event = store.reader()?.event(id)?;
             if raw {
                 out.write_all(&event.body)?;
-            } else if write_event(&mut out, &event, &store.endpoints())? {
+            } else {
+                let shown = write_event(&mut out, &event, &store.endpoints(), reveal)?;
                 out.flush()?;
-                eprintln!(
-                    "note: control characters are shown escaped (\\x1b, \\u{{9b}}; \\xNN is a byte that \
+                if shown.escaped {
+                    eprintln!(
+                        "note: control characters are shown escaped (\\x1b, \\u{{9b}}; \\xNN is a byte that \
 is not UTF-8); `hooklens-cli show {id} --raw > FILE` writes the body's exact bytes"
-                );
+                    );
+                }
+                if !shown.masked.is_empty() {
+                    eprintln!(
+                        "note: secret-bearing header values are masked ({}); \
+`hooklens-cli show {id} --reveal` shows them",
+                        term::line(&shown.masked.join(", "))
+                    );
+                }
             }
         }
         Command::Verify { id, json } => return verify(&store, id, json, &mut out),
@@ -1298,13 +1312,21 @@ fn write_row(out: &mut impl Write, e: &EventSummary) -> std::io::Result<()> {
     )
 }
 
-/// `show ID`. Returns whether anything was escaped, so the caller can say
-/// how to get the exact bytes.
+/// What `show ID` left out, so the caller can say how to get it.
+struct Shown {
+    /// Something was escaped (the exact bytes need `--raw`).
+    escaped: bool,
+    /// The names of the headers whose values were masked.
+    masked: Vec<String>,
+}
+
+/// `show ID`: secret-bearing header values masked unless `reveal`.
 fn write_event(
     out: &mut impl Write,
     event: &hooklens_core::store::EventDetail,
     endpoints: &[Endpoint],
-) -> std::io::Result<bool> {
+    reveal: bool,
+) -> std::io::Result<Shown> {
     let t = term::Tracker::default();
     let e = &event.summary;
     let found = e
@@ -1351,13 +1373,19 @@ fn write_event(
         .and_then(|v| verdicts::scheme_name(v, found, e.provider.as_deref(), &event.headers));
     verdicts::write_block(out, e.verdict.as_ref(), scheme_name, found)?;
     writeln!(out)?;
+    let secret = hooklens_core::inspect::secret_headers(event, endpoints);
+    let mut masked = Vec::new();
     for h in &event.headers {
-        writeln!(
-            out,
-            "{}: {}",
-            t.line(&h.name),
-            t.bytes(h.bytes(), term::Layout::Line)
-        )?;
+        let value = match secret.shown(h).filter(|_| !reveal) {
+            Some(mask) => {
+                if !masked.iter().any(|m: &String| m.eq_ignore_ascii_case(&h.name)) {
+                    masked.push(h.name.clone());
+                }
+                mask
+            }
+            None => t.bytes(h.bytes(), term::Layout::Line).into_owned(),
+        };
+        writeln!(out, "{}: {value}", t.line(&h.name))?;
     }
     writeln!(out)?;
     match std::str::from_utf8(&event.body) {
@@ -1377,5 +1405,8 @@ fn write_event(
             e.id
         )?,
     }
-    Ok(t.escaped())
+    Ok(Shown {
+        escaped: t.escaped(),
+        masked,
+    })
 }

@@ -13,6 +13,7 @@ const ipc = vi.hoisted(() => ({
   listRuns: vi.fn<(eventId: number | null) => Promise<DeliveryRun[]>>(),
   recentTargets: vi.fn<() => Promise<string[]>>(),
   listSchedules: vi.fn<() => Promise<ScheduleInfo[]>>(),
+  revealHeader: vi.fn<(eventId: number, index: number) => Promise<HeaderView>>(),
 }));
 
 vi.mock("../ipc", async (importOriginal) => ({ ...(await importOriginal<object>()), ...ipc }));
@@ -32,7 +33,7 @@ function view(id: number, over: Partial<EventView> = {}, summary: Partial<EventS
   return {
     summary: s,
     url: `http://127.0.0.1:9494${s.path}${s.query ? `?${s.query}` : ""}`,
-    headers: [{ name: "Content-Type", value: "application/json", binary: false }],
+    headers: [{ name: "Content-Type", value: "application/json", binary: false, masked: false }],
     bodyText: '{"ok":true}',
     bodyBase64: null,
     refs: [],
@@ -126,11 +127,11 @@ describe("DetailPane", () => {
 
   it("lists headers in arrival order with duplicates, flags binary values, copies them all", async () => {
     const headers: HeaderView[] = [
-      { name: "Host", value: "127.0.0.1:9494", binary: false },
-      { name: "X-Trace", value: "first", binary: false },
-      { name: "Content-Type", value: "application/json", binary: false },
-      { name: "x-trace", value: "second", binary: false },
-      { name: "X-Raw", value: "\\xff\\xfe", binary: true },
+      { name: "Host", value: "127.0.0.1:9494", binary: false, masked: false },
+      { name: "X-Trace", value: "first", binary: false, masked: false },
+      { name: "Content-Type", value: "application/json", binary: false, masked: false },
+      { name: "x-trace", value: "second", binary: false, masked: false },
+      { name: "X-Raw", value: "\\xff\\xfe", binary: true, masked: false },
     ];
     ipc.getEvent.mockResolvedValue(view(1, { headers }));
     renderPane(1);
@@ -151,6 +152,43 @@ describe("DetailPane", () => {
     );
     await userEvent.click(within(rows[3] as HTMLElement).getByRole("button", { name: "Copy value of x-trace" }));
     expect(ipc.copyText).toHaveBeenLastCalledWith("second");
+  });
+
+  it("masks secret-bearing headers until revealed, and copies the mask, not the value", async () => {
+    const headers: HeaderView[] = [
+      { name: "Content-Type", value: "application/json", binary: false, masked: false },
+      { name: "Authorization", value: "Basic ••••••••", binary: false, masked: true },
+    ];
+    ipc.getEvent.mockResolvedValue(view(3, { headers }));
+    ipc.revealHeader.mockResolvedValue({ name: "Authorization", value: "Basic dXNlcjpwYXNz", binary: false, masked: false });
+    renderPane(3);
+    const rows = await screen.findAllByTestId("header-row");
+    const auth = within(rows[1] as HTMLElement);
+    expect(auth.getByTestId("header-masked")).toHaveTextContent("Basic ••••••••");
+    expect(rows[1]).toHaveAttribute("data-masked", "masked");
+    expect(screen.getByTestId("headers-table")).not.toHaveTextContent("dXNlcjpwYXNz");
+    expect(ipc.revealHeader).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByTestId("copy-headers"));
+    expect(ipc.copyText).toHaveBeenCalledWith("Content-Type: application/json\nAuthorization: Basic ••••••••");
+
+    await userEvent.click(auth.getByTestId("header-reveal"));
+    expect(ipc.revealHeader).toHaveBeenCalledWith(3, 1);
+    expect(await auth.findByTestId("header-revealed")).toHaveTextContent("Basic dXNlcjpwYXNz");
+    expect(rows[1]).toHaveAttribute("data-masked", "revealed");
+    await userEvent.click(auth.getByTestId("header-hide"));
+    expect(auth.getByTestId("header-masked")).toHaveTextContent("Basic ••••••••");
+    expect(screen.getByTestId("headers-table")).not.toHaveTextContent("dXNlcjpwYXNz");
+  });
+
+  it("says when a header cannot be revealed", async () => {
+    ipc.getEvent.mockResolvedValue(
+      view(3, { headers: [{ name: "X-Challenge", value: "••••••••", binary: false, masked: true }] }),
+    );
+    ipc.revealHeader.mockRejectedValue(new IpcError({ kind: "not_found", message: "no event 3" }));
+    renderPane(3);
+    await userEvent.click(await screen.findByTestId("header-reveal"));
+    expect(await screen.findByTestId("header-reveal-error")).toHaveTextContent("Could not reveal it: no event 3");
+    expect(screen.getByTestId("header-masked")).toHaveTextContent("••••••••");
   });
 
   it("decodes the query string into a table", async () => {
@@ -498,7 +536,7 @@ describe("DetailPane", () => {
         6,
         {
           url: `http://127.0.0.1:9494/<script>alert(1)</script>?next=javascript:alert(1)&x=${encodeURIComponent(evil[1] ?? "")}`,
-          headers: evil.map((v, i) => ({ name: `X-Evil-${i}`, value: v, binary: false })),
+          headers: evil.map((v, i) => ({ name: `X-Evil-${i}`, value: v, binary: false, masked: false })),
           bodyText: json,
           refs: [{ name: "<img src=x onerror=alert(2)>", value: "<script>alert(3)</script>" }],
           deliveries: [],

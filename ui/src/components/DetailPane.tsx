@@ -222,7 +222,7 @@ function Detail({ view, summary, switching, loading, refreshError, endpoints, pr
         <Overview view={view} summary={s} url={url} endpoints={endpoints} presets={presets} now={now} {...on} />
         {/* The body is what people open an event for: it comes before the headers. */}
         <BodyView view={view} preferred={tab} onPreferred={onTab} />
-        <HeadersTable headers={view.headers} />
+        <HeadersTable key={s.id} eventId={s.id} headers={view.headers} />
         {params.length > 0 && (
           <section className="detail-section" aria-label="Query parameters">
             <div className="section-head">

@@ -1,13 +1,60 @@
-import type { HeaderView } from "../../ipc";
+import { useEffect, useRef, useState } from "react";
+import { revealHeader, type HeaderView } from "../../ipc";
 import { CopyButton } from "../CopyButton";
+import { REVEAL_MS } from "../endpoints/SecretsSection";
 
-/** `Name: value` lines, as the headers arrived. */
+/** `Name: value` lines, as the headers arrived (masked values as shown). */
 export function headerLines(headers: readonly HeaderView[]): string {
   return headers.map((h) => `${h.name}: ${h.value}`).join("\n");
 }
 
-/** The request headers in arrival order, duplicates kept. */
-export function HeadersTable({ headers }: { headers: readonly HeaderView[] }) {
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * The request headers in arrival order, duplicates kept. Secret-bearing
+ * values (credentials, cookies, a shared secret) arrive masked; Reveal asks
+ * the core for one, which hides itself again after REVEAL_MS.
+ */
+export function HeadersTable({ eventId, headers }: { eventId: number; headers: readonly HeaderView[] }) {
+  // Revealed values by header index; the table is keyed by event, so they never carry over.
+  const [revealed, setRevealed] = useState<ReadonlyMap<number, string>>(new Map());
+  const [error, setError] = useState<string | null>(null);
+  const timers = useRef(new Map<number, number>());
+
+  useEffect(() => {
+    const pending = timers.current;
+    return () => pending.forEach((t) => window.clearTimeout(t));
+  }, []);
+
+  const hide = (index: number) => {
+    window.clearTimeout(timers.current.get(index));
+    timers.current.delete(index);
+    setRevealed((r) => {
+      const next = new Map(r);
+      next.delete(index);
+      return next;
+    });
+  };
+
+  const reveal = (index: number) => {
+    setError(null);
+    revealHeader(eventId, index).then(
+      (h) => {
+        setRevealed((r) => new Map(r).set(index, h.value));
+        window.clearTimeout(timers.current.get(index));
+        timers.current.set(
+          index,
+          window.setTimeout(() => hide(index), REVEAL_MS),
+        );
+      },
+      (err: unknown) => setError(`Could not reveal it: ${errorText(err)}`),
+    );
+  };
+
+  const shown = headers.map((h, i) => {
+    const value = revealed.get(i);
+    return value === undefined ? h : { ...h, value };
+  });
   const seen = new Map<string, number>();
   for (const h of headers) seen.set(h.name.toLowerCase(), (seen.get(h.name.toLowerCase()) ?? 0) + 1);
   return (
@@ -17,7 +64,7 @@ export function HeadersTable({ headers }: { headers: readonly HeaderView[] }) {
           Headers <span className="muted">({headers.length})</span>
         </h3>
         {headers.length > 0 && (
-          <CopyButton text={headerLines(headers)} label="all headers" caption="Copy all" testId="copy-headers" />
+          <CopyButton text={headerLines(shown)} label="all headers" caption="Copy all" testId="copy-headers" />
         )}
       </div>
       {headers.length === 0 ? (
@@ -34,10 +81,17 @@ export function HeadersTable({ headers }: { headers: readonly HeaderView[] }) {
             </tr>
           </thead>
           <tbody>
-            {headers.map((h, i) => {
+            {shown.map((h, i) => {
               const repeated = (seen.get(h.name.toLowerCase()) ?? 0) > 1;
+              const open = revealed.has(i);
+              const masked = h.masked && !open;
               return (
-                <tr key={i} data-testid="header-row" className={repeated ? "repeated" : undefined}>
+                <tr
+                  key={i}
+                  data-testid="header-row"
+                  data-masked={h.masked ? (open ? "revealed" : "masked") : undefined}
+                  className={repeated ? "repeated" : undefined}
+                >
                   <td className="kv-name">
                     {h.name}
                     {repeated && (
@@ -47,7 +101,15 @@ export function HeadersTable({ headers }: { headers: readonly HeaderView[] }) {
                     )}
                   </td>
                   <td className="kv-value">
-                    {h.value === "" ? <span className="muted">(empty)</span> : h.value}
+                    {masked ? (
+                      <span className="masked-value" data-testid="header-masked" title="Carries a secret: masked until revealed">
+                        {h.value}
+                      </span>
+                    ) : h.value === "" ? (
+                      <span className="muted">(empty)</span>
+                    ) : (
+                      <span data-testid={open ? "header-revealed" : undefined}>{h.value}</span>
+                    )}
                     {h.binary && (
                       <span
                         className="tag warn"
@@ -57,15 +119,36 @@ export function HeadersTable({ headers }: { headers: readonly HeaderView[] }) {
                         binary
                       </span>
                     )}
+                    {h.masked && (
+                      <button
+                        type="button"
+                        className="link-button reveal-toggle"
+                        data-testid={open ? "header-hide" : "header-reveal"}
+                        aria-label={`${open ? "Hide" : "Reveal"} the value of ${h.name}`}
+                        onClick={() => (open ? hide(i) : reveal(i))}
+                      >
+                        {open ? "Hide" : "Reveal"}
+                      </button>
+                    )}
                   </td>
                   <td className="kv-copy">
-                    <CopyButton text={h.value} label={`value of ${h.name}`} className="compact" />
+                    <CopyButton
+                      // A masked value is fetched for the copy only, never shown.
+                      text={masked ? () => revealHeader(eventId, i).then((r) => r.value) : h.value}
+                      label={`value of ${h.name}`}
+                      className="compact"
+                    />
                   </td>
                 </tr>
               );
             })}
           </tbody>
         </table>
+      )}
+      {error && (
+        <p className="field-error" role="alert" data-testid="header-reveal-error">
+          {error}
+        </p>
       )}
     </section>
   );

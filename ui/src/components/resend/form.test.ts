@@ -24,8 +24,8 @@ function view(over: Partial<EventView> = {}, summary: Parameters<typeof ev>[1] =
     summary: s,
     url: `http://127.0.0.1:9494${s.path}`,
     headers: [
-      { name: "Content-Type", value: "application/json", binary: false },
-      { name: "X-Hub-Signature-256", value: "sha256=abc", binary: false },
+      { name: "Content-Type", value: "application/json", binary: false, masked: false },
+      { name: "X-Hub-Signature-256", value: "sha256=abc", binary: false, masked: false },
     ],
     bodyText: '{"action":"opened"}',
     bodyBase64: null,

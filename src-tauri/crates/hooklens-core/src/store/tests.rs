@@ -358,6 +358,36 @@ async fn secret_header_values_are_not_indexed_and_header_filters_see_only_the_ma
 }
 
 #[tokio::test]
+async fn a_header_that_becomes_a_shared_secret_leaves_the_index_when_its_events_are_reverified() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut e = event(1, b"{}");
+    e.headers.push(StoredHeader::new("X-Token", b"tokenlater333"));
+    let e = store.insert(e).await.unwrap();
+    let find = |text: &str| search(&store, text);
+    wait_until(|| find("tokenlater333") == [e.id]);
+    let spec = EndpointSpec {
+        name: "Default".into(),
+        path_prefix: "/".into(),
+        preset: None,
+        scheme: Some(crate::signature::Scheme::SharedSecret {
+            header: "X-Token".into(),
+        }),
+        forward: None,
+        response: ConfiguredResponse::default(),
+    };
+    store.update_endpoint(DEFAULT_ENDPOINT_ID, &spec).unwrap();
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    store.reverify(Some(DEFAULT_ENDPOINT_ID), &cancel, |_| {}).unwrap();
+    assert!(find("tokenlater333").is_empty());
+    assert_eq!(find("token"), [e.id], "its name is still there");
+    // Reverifying again changes nothing.
+    store.reverify(None, &cancel, |_| {}).unwrap();
+    assert!(find("tokenlater333").is_empty());
+    assert_eq!(find("token"), [e.id]);
+}
+
+#[tokio::test]
 async fn secret_headers_a_crash_left_unindexed_are_masked_when_indexed_at_start() {
     let dir = tempfile::tempdir().unwrap();
     drop(Store::open(dir.path()).unwrap());

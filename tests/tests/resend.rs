@@ -856,6 +856,11 @@ async fn masked_headers_left_untouched_in_the_editor_are_resent_with_their_captu
     assert_eq!(got[0].verified, Some(true), "the handler got the real challenge");
     assert_eq!(got[0].header("x-challenge"), Some(challenge));
     assert_eq!(got[0].header("authorization"), Some(basic));
+    // The delivery record keeps what was sent; the run shown masks it.
+    let shown = serde_json::to_string(&h.store.reader().unwrap().run(run.id).unwrap()).unwrap();
+    assert!(!shown.contains(challenge), "{shown}");
+    assert!(!shown.contains("bWVyY2hhbnQ6YmFzaWNTM2NyZXQ"), "{shown}");
+    assert!(shown.contains("Basic ••••••••"), "{shown}");
 
     // A mask moved to another header name stands for nothing: refused, not sent.
     let mut renamed = spec.clone();

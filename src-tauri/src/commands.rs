@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use hooklens_core::api::{
     AppInfo, DeliveryRun, Endpoint, EndpointCount, EndpointSpec, ErrorKind, ErrorPayload,
-    EventBatch, EventPage, EventView, HeaderView, ListenerState, ListenerStats, ListenerStatus, MatchCount,
-    PresetInfo, QueryField, ResendSpec, ReverifyOutcome, ReverifyProgress, SampleInfo,
+    EventBatch, EventPage, EventView, HeaderView, ListenerState, ListenerStats, ListenerStatus,
+    MatchCount, PresetInfo, QueryField, ResendSpec, ReverifyOutcome, ReverifyProgress, SampleInfo,
     ScheduleInfo, SendProgress, Signing, SigningInfo, TestEventSpec,
 };
 use hooklens_core::capture::{self, Listener};
@@ -131,7 +131,11 @@ pub async fn get_event(app: AppHandle, id: i64) -> Result<EventView, ErrorPayloa
 pub async fn curl_command(app: AppHandle, id: i64) -> Result<String, ErrorPayload> {
     off_runtime(app, move |state| {
         let detail = locked(&state.reader)?.event(id)?;
-        Ok(inspect::curl_command(&detail, &state.store.endpoints(), None))
+        Ok(inspect::curl_command(
+            &detail,
+            &state.store.endpoints(),
+            None,
+        ))
     })
     .await
 }

@@ -851,9 +851,16 @@ async fn masked_headers_left_untouched_in_the_editor_are_resent_with_their_captu
         .resend(&spec, &mut no_progress(), &Cancel::new())
         .await
         .unwrap();
-    assert_eq!(run.attempts[0].response.as_ref().map(|r| r.status), Some(200));
+    assert_eq!(
+        run.attempts[0].response.as_ref().map(|r| r.status),
+        Some(200)
+    );
     let got = handler.requests().await;
-    assert_eq!(got[0].verified, Some(true), "the handler got the real challenge");
+    assert_eq!(
+        got[0].verified,
+        Some(true),
+        "the handler got the real challenge"
+    );
     assert_eq!(got[0].header("x-challenge"), Some(challenge));
     assert_eq!(got[0].header("authorization"), Some(basic));
     // The delivery record keeps what was sent; the run shown masks it.

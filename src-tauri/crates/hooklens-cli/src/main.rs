@@ -1378,7 +1378,10 @@ fn write_event(
     for h in &event.headers {
         let value = match secret.shown(h).filter(|_| !reveal) {
             Some(mask) => {
-                if !masked.iter().any(|m: &String| m.eq_ignore_ascii_case(&h.name)) {
+                if !masked
+                    .iter()
+                    .any(|m: &String| m.eq_ignore_ascii_case(&h.name))
+                {
                     masked.push(h.name.clone());
                 }
                 mask

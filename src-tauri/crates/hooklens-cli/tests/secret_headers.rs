@@ -126,7 +126,11 @@ impl Recorder {
             if got.len() >= n {
                 return got;
             }
-            assert!(Instant::now() < deadline, "{} requests, expected {n}", got.len());
+            assert!(
+                Instant::now() < deadline,
+                "{} requests, expected {n}",
+                got.len()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -169,8 +173,16 @@ fn secret_headers_are_sent_on_but_never_shown_indexed_or_logged() {
     ok(&cli(
         dir.path(),
         &[
-            "endpoints", "add", "--name", "Kulmi", "--path", "/kulmi", "--preset", "kulmipay",
-            "--forward", &forward,
+            "endpoints",
+            "add",
+            "--name",
+            "Kulmi",
+            "--path",
+            "/kulmi",
+            "--preset",
+            "kulmipay",
+            "--forward",
+            &forward,
         ],
     ));
     ok(&cli(
@@ -206,7 +218,10 @@ fn secret_headers_are_sent_on_but_never_shown_indexed_or_logged() {
 
     // Forwarded as received: the handler gets the real values.
     let forwarded = &handler.wait_for(1)[0];
-    assert!(forwarded.contains(&format!("x-challenge: {CHALLENGE}")), "{forwarded}");
+    assert!(
+        forwarded.contains(&format!("x-challenge: {CHALLENGE}")),
+        "{forwarded}"
+    );
     assert!(forwarded.contains(&basic), "{forwarded}");
 
     // `show` masks them, keeps the scheme word, and says how to see them.
@@ -228,11 +243,23 @@ fn secret_headers_are_sent_on_but_never_shown_indexed_or_logged() {
 
     // --reveal shows each value exactly.
     let revealed = ok(&cli(dir.path(), &["show", &kulmi.to_string(), "--reveal"]));
-    assert!(revealed.contains(&format!("x-challenge: {CHALLENGE}")), "{revealed}");
-    assert!(revealed.contains(&format!("authorization: {basic}")), "{revealed}");
-    assert!(revealed.contains(&format!("cookie: sid={COOKIE}")), "{revealed}");
+    assert!(
+        revealed.contains(&format!("x-challenge: {CHALLENGE}")),
+        "{revealed}"
+    );
+    assert!(
+        revealed.contains(&format!("authorization: {basic}")),
+        "{revealed}"
+    );
+    assert!(
+        revealed.contains(&format!("cookie: sid={COOKIE}")),
+        "{revealed}"
+    );
     let revealed = ok(&cli(dir.path(), &["show", &token.to_string(), "--reveal"]));
-    assert!(revealed.contains(&format!("x-token: {TOKEN}")), "{revealed}");
+    assert!(
+        revealed.contains(&format!("x-token: {TOKEN}")),
+        "{revealed}"
+    );
 
     // The index has the events' other words, but no secret finds them.
     wait_indexed(dir.path(), "markerkulmi");
@@ -241,21 +268,36 @@ fn secret_headers_are_sent_on_but_never_shown_indexed_or_logged() {
         let found = ok(&cli(dir.path(), &["events", "--json", &secret]));
         assert!(found.trim().is_empty(), "searching {secret} finds {found}");
     }
-    let found = ok(&cli(dir.path(), &["events", "--json", "header.authorization:basic"]));
+    let found = ok(&cli(
+        dir.path(),
+        &["events", "--json", "header.authorization:basic"],
+    ));
     assert!(found.contains(&format!("\"id\":{kulmi}")), "{found}");
-    let found = ok(&cli(dir.path(), &["events", "--json", "header.x-challenge:chall"]));
+    let found = ok(&cli(
+        dir.path(),
+        &["events", "--json", "header.x-challenge:chall"],
+    ));
     assert!(found.trim().is_empty(), "{found}");
 
     // `send` resends the stored values, as captured.
     let resend = format!("{}/resent", handler.url);
     let sent = cli(
         dir.path(),
-        &["send", &kulmi.to_string(), "--to", &resend, "--keep-signature"],
+        &[
+            "send",
+            &kulmi.to_string(),
+            "--to",
+            &resend,
+            "--keep-signature",
+        ],
     );
     let sent_text = ok(&sent);
     let got = handler.wait_for(2);
     let resent = got.iter().find(|r| r.starts_with("POST /resent")).unwrap();
-    assert!(resent.contains(&format!("x-challenge: {CHALLENGE}")), "{resent}");
+    assert!(
+        resent.contains(&format!("x-challenge: {CHALLENGE}")),
+        "{resent}"
+    );
     assert!(resent.contains(&basic), "{resent}");
     assert_no_secret("send", &sent_text);
     assert_no_secret("send's log", &String::from_utf8_lossy(&sent.stderr));
@@ -263,6 +305,9 @@ fn secret_headers_are_sent_on_but_never_shown_indexed_or_logged() {
     // Nothing logged at trace level carried a secret, and trace was on.
     serve.kill_9();
     let log = serve.stderr.lock().unwrap().clone();
-    assert!(log.contains("TRACE"), "HOOKLENS_LOG=trace logged no trace lines:\n{log}");
+    assert!(
+        log.contains("TRACE"),
+        "HOOKLENS_LOG=trace logged no trace lines:\n{log}"
+    );
     assert_no_secret("the serve log", &log);
 }

@@ -387,8 +387,15 @@ mod tests {
             assert!(!command.contains(secret), "{command}");
         }
         let first = command.lines().next().unwrap_or_default();
-        assert!(first.starts_with("# Hooklens masked Authorization, X-Challenge:"), "{first}");
-        assert!(first.contains("HOOKLENS_AUTHORIZATION, HOOKLENS_X_CHALLENGE, HOOKLENS_AUTHORIZATION_2"), "{first}");
+        assert!(
+            first.starts_with("# Hooklens masked Authorization, X-Challenge:"),
+            "{first}"
+        );
+        assert!(
+            first
+                .contains("HOOKLENS_AUTHORIZATION, HOOKLENS_X_CHALLENGE, HOOKLENS_AUTHORIZATION_2"),
+            "{first}"
+        );
 
         // With the variables exported, curl gets the exact values, in order.
         let script = format!(

@@ -187,12 +187,16 @@ impl SecretHeaders {
 /// Header filters use it: they search every event, whatever its endpoint.
 pub fn is_secret_anywhere(name: &str, endpoints: &[Endpoint]) -> bool {
     is_secret_header(name, None)
-        || endpoints
-            .iter()
-            .any(|e| e.scheme.as_ref().is_some_and(|s| shared_secret_header(s, name.trim())))
-        || providers::presets()
-            .iter()
-            .any(|p| p.scheme.as_ref().is_some_and(|s| shared_secret_header(s, name.trim())))
+        || endpoints.iter().any(|e| {
+            e.scheme
+                .as_ref()
+                .is_some_and(|s| shared_secret_header(s, name.trim()))
+        })
+        || providers::presets().iter().any(|p| {
+            p.scheme
+                .as_ref()
+                .is_some_and(|s| shared_secret_header(s, name.trim()))
+        })
 }
 
 #[cfg(test)]
@@ -218,7 +222,12 @@ mod tests {
         ] {
             assert!(is_secret_header(name, None), "{name}");
         }
-        for name in ["Content-Type", "X-Signature", "webhook-signature", "X-Webhook-Secret"] {
+        for name in [
+            "Content-Type",
+            "X-Signature",
+            "webhook-signature",
+            "X-Webhook-Secret",
+        ] {
             assert!(!is_secret_header(name, None), "{name}");
         }
     }

@@ -81,7 +81,8 @@ impl Draft {
             let found = captured.iter().enumerate().find(|(i, h)| {
                 !used[*i]
                     && h.name.eq_ignore_ascii_case(name.trim())
-                    && secret_headers::masked_value(&h.name, h.bytes()).as_bytes() == value.as_slice()
+                    && secret_headers::masked_value(&h.name, h.bytes()).as_bytes()
+                        == value.as_slice()
             });
             match found {
                 Some((i, h)) => {
@@ -444,7 +445,10 @@ mod tests {
     fn a_mask_that_stands_for_no_captured_header_is_refused() {
         let captured = [StoredHeader::new("Authorization", b"Basic dXNlcjpwYXNz")];
         // Renamed, or the scheme word changed: the bullets would be sent.
-        for (name, value) in [("X-Auth", "Basic ••••••••"), ("Authorization", "Bearer ••••••••")] {
+        for (name, value) in [
+            ("X-Auth", "Basic ••••••••"),
+            ("Authorization", "Bearer ••••••••"),
+        ] {
             let err = draft(&[(name, value)])
                 .restore_masked(&captured)
                 .unwrap_err()
@@ -457,6 +461,10 @@ mod tests {
             ("Authorization", "Basic ••••••••"),
         ]);
         assert!(twice.clone().restore_masked(&captured).is_err());
-        assert!(draft(&[("Authorization", "Basic ••••••••")]).restore_masked(&[]).is_err());
+        assert!(
+            draft(&[("Authorization", "Basic ••••••••")])
+                .restore_masked(&[])
+                .is_err()
+        );
     }
 }

@@ -312,15 +312,18 @@ async fn secret_header_values_are_not_indexed_and_header_filters_see_only_the_ma
     ]);
     let a = store.insert(a).await.unwrap();
     let mut b = event(2, b"{}");
-    b.headers
-        .push(StoredHeader::new("authorization", b"Bearer bearersecret111"));
+    b.headers.push(StoredHeader::new(
+        "authorization",
+        b"Bearer bearersecret111",
+    ));
     b.endpoint_id = Some(token.id);
     b.headers
         .push(StoredHeader::new("X-Token", b"tokensecret111"));
     let b = store.insert(b).await.unwrap();
     // X-Token is a secret only where a shared-secret scheme reads it.
     let mut c = event(3, b"{}");
-    c.headers.push(StoredHeader::new("X-Token", b"tokenopen111"));
+    c.headers
+        .push(StoredHeader::new("X-Token", b"tokenopen111"));
     let c = store.insert(c).await.unwrap();
     let find = |text: &str| search(&store, text);
     wait_until(|| find("9931") == [a.id]);
@@ -362,7 +365,8 @@ async fn a_header_that_becomes_a_shared_secret_leaves_the_index_when_its_events_
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let mut e = event(1, b"{}");
-    e.headers.push(StoredHeader::new("X-Token", b"tokenlater333"));
+    e.headers
+        .push(StoredHeader::new("X-Token", b"tokenlater333"));
     let e = store.insert(e).await.unwrap();
     let find = |text: &str| search(&store, text);
     wait_until(|| find("tokenlater333") == [e.id]);
@@ -378,7 +382,9 @@ async fn a_header_that_becomes_a_shared_secret_leaves_the_index_when_its_events_
     };
     store.update_endpoint(DEFAULT_ENDPOINT_ID, &spec).unwrap();
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    store.reverify(Some(DEFAULT_ENDPOINT_ID), &cancel, |_| {}).unwrap();
+    store
+        .reverify(Some(DEFAULT_ENDPOINT_ID), &cancel, |_| {})
+        .unwrap();
     assert!(find("tokenlater333").is_empty());
     assert_eq!(find("token"), [e.id], "its name is still there");
     // Reverifying again changes nothing.

@@ -38,6 +38,8 @@ fresh signed sample. Every attempt is recorded with the handler's reply.
 Secret values: pass them through HOOKLENS_SECRET or stdin (`--secret -`, or `secrets add` without
 --value), not as arguments, which show in `ps` and shell history. No output shows a secret value
 except `secrets list --reveal` (and `sign` for shared-secret and basic-auth, whose headers are the secret).
+Captured headers that carry a secret (Authorization, Cookie, X-Challenge, a shared-secret scheme's
+header) are stored exactly and sent on exactly, but `show` masks them unless given --reveal.
 
 Exit status: 0 success (`verify`: the signature is valid; `send`, `trigger`: the handler answered
 2xx); 1 `verify`: not valid, `discover`: no match, `send`, `trigger`: the handler answered otherwise

@@ -8,6 +8,7 @@ fn main() {
         "query_fields",
         "get_event",
         "curl_command",
+        "reveal_header",
         "save_body",
         "set_pinned",
         "subscribe_events",

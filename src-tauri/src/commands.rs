@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use hooklens_core::api::{
     AppInfo, DeliveryRun, Endpoint, EndpointCount, EndpointSpec, ErrorKind, ErrorPayload,
-    EventBatch, EventPage, EventView, ListenerState, ListenerStats, ListenerStatus, MatchCount,
-    PresetInfo, QueryField, ResendSpec, ReverifyOutcome, ReverifyProgress, SampleInfo,
+    EventBatch, EventPage, EventView, HeaderView, ListenerState, ListenerStats, ListenerStatus,
+    MatchCount, PresetInfo, QueryField, ResendSpec, ReverifyOutcome, ReverifyProgress, SampleInfo,
     ScheduleInfo, SendProgress, Signing, SigningInfo, TestEventSpec,
 };
 use hooklens_core::capture::{self, Listener};
@@ -125,11 +125,32 @@ pub async fn get_event(app: AppHandle, id: i64) -> Result<EventView, ErrorPayloa
     .await
 }
 
+/// Secret-bearing headers are not in it: it reads them from environment
+/// variables it names (see `inspect::curl_command`).
 #[tauri::command]
 pub async fn curl_command(app: AppHandle, id: i64) -> Result<String, ErrorPayload> {
     off_runtime(app, move |state| {
         let detail = locked(&state.reader)?.event(id)?;
-        Ok(inspect::curl_command(&detail, None))
+        Ok(inspect::curl_command(
+            &detail,
+            &state.store.endpoints(),
+            None,
+        ))
+    })
+    .await
+}
+
+/// The value of a masked header (`index` in arrival order), for an explicit
+/// "reveal" by the user only: `get_event` never sends it to the webview.
+#[tauri::command]
+pub async fn reveal_header(
+    app: AppHandle,
+    event_id: i64,
+    index: usize,
+) -> Result<HeaderView, ErrorPayload> {
+    off_runtime(app, move |state| {
+        let reader = locked(&state.reader)?;
+        Ok(inspect::reveal_header(&reader, event_id, index)?)
     })
     .await
 }

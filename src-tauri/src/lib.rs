@@ -246,6 +246,7 @@ pub fn run() {
             commands::query_fields,
             commands::get_event,
             commands::curl_command,
+            commands::reveal_header,
             commands::save_body,
             commands::set_pinned,
             commands::subscribe_events,

@@ -114,7 +114,7 @@ async fn headers_and_trailers_are_stored_as_they_arrived() {
 
     // Copy as curl: the same names, case and order (transport headers are
     // curl's own), and a word on the trailers curl cannot send.
-    let curl = inspect::curl_command(&e, None);
+    let curl = inspect::curl_command(&e, &h.store.endpoints(), None);
     // One argument per line: `-H \` then `'Name: value' \`.
     let lines: Vec<&str> = curl
         .lines()
@@ -125,14 +125,21 @@ async fn headers_and_trailers_are_stored_as_they_arrived() {
         .filter(|w| w[0] == "-H")
         .map(|w| w[1].trim_matches('\''))
         .collect();
+    assert_eq!(sent.len(), 5, "{curl}");
+    assert_eq!(sent[0], "X-Foo: a");
+    // The credential is masked: read from the environment, never printed.
+    assert!(
+        sent[1].starts_with("Authorization: ") && sent[1].contains("HOOKLENS_AUTHORIZATION"),
+        "{}",
+        sent[1]
+    );
+    assert!(!curl.contains("t0k3n"), "{curl}");
     assert_eq!(
-        sent,
+        sent[2..],
         [
-            "X-Foo: a",
-            "Authorization: Bearer t0k3n",
             "x-foo: b",
             "Content-TYPE: application/json",
-            "Trailer: X-Checksum",
+            "Trailer: X-Checksum"
         ]
     );
     assert!(
@@ -320,11 +327,22 @@ async fn a_resend_keeping_the_original_headers_sends_them_as_they_arrived() {
     );
     assert!(lines[1].starts_with("Host: 127.0.0.1:"), "{}", lines[1]);
     assert_eq!(body, "{\"a\":1}");
-    // And what is recorded as sent is what went on the wire.
+    // And what is recorded as sent is what went on the wire, the
+    // credential shown masked.
     let recorded: Vec<String> = run.attempts[0]
         .headers
         .iter()
         .map(|hd| format!("{}: {}", hd.name, hd.value))
         .collect();
-    assert_eq!(recorded, lines[1..]);
+    let expected: Vec<String> = lines[1..]
+        .iter()
+        .map(|l| {
+            if l.starts_with("Authorization: ") {
+                "Authorization: Bearer ••••••••".to_owned()
+            } else {
+                (*l).to_owned()
+            }
+        })
+        .collect();
+    assert_eq!(recorded, expected);
 }

@@ -790,3 +790,96 @@ async fn the_editor_learns_how_a_resend_would_be_signed() {
     assert_eq!(info.default_mode, SignMode::Keep);
     assert!(info.problem.unwrap().contains("no secret"));
 }
+
+#[tokio::test]
+async fn masked_headers_left_untouched_in_the_editor_are_resent_with_their_captured_values() {
+    let h = Harness::start().await;
+    let challenge = "kulmiChallengeS3cret";
+    let basic = "Basic bWVyY2hhbnQ6YmFzaWNTM2NyZXQ=";
+    let handler = TestHandler::spawn(HANDLER, &[("shared-secret", challenge)]).await;
+    let ep = h
+        .store
+        .add_endpoint(&endpoint("Kulmi Pay", "/kulmi", Some("kulmipay")))
+        .unwrap();
+    h.store.add_secret(ep.id, "challenge", challenge).unwrap();
+    let response = reqwest::Client::new()
+        .post(format!("{}/kulmi/events", h.url))
+        .header("content-type", "application/json")
+        .header("X-Challenge", challenge)
+        .header("Authorization", basic)
+        .body(r#"{"id":"evt_9","topic":"collection_event","data":{"id":"inv_9"}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let id = stored_id(&response);
+
+    // What the editor starts from: the detail view, secrets masked.
+    let view = hooklens_core::inspect::event_view(&h.store.reader().unwrap(), id).unwrap();
+    let shown = serde_json::to_string(&view).unwrap();
+    assert!(!shown.contains(challenge), "{shown}");
+    assert!(!shown.contains("bWVyY2hhbnQ6YmFzaWNTM2NyZXQ"), "{shown}");
+    let masked: Vec<&str> = view
+        .headers
+        .iter()
+        .filter(|hd| hd.masked)
+        .map(|hd| hd.value.as_str())
+        .collect();
+    assert_eq!(masked, ["••••••••", "Basic ••••••••"]);
+    let spec = ResendSpec {
+        event_id: Some(id),
+        method: "POST".into(),
+        url: format!("{}/shared-secret", handler.url()),
+        headers: view
+            .headers
+            .iter()
+            .map(|hd| HeaderPair {
+                name: hd.name.clone(),
+                value: hd.value.clone(),
+            })
+            .collect(),
+        body_text: view.body_text.clone(),
+        body_base64: None,
+        signing: Signing {
+            mode: SignMode::Keep,
+            ..Signing::default()
+        },
+        pattern: Pattern::Once,
+    };
+    let sender = Sender::new(h.store.clone()).unwrap();
+    let run = sender
+        .resend(&spec, &mut no_progress(), &Cancel::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        run.attempts[0].response.as_ref().map(|r| r.status),
+        Some(200)
+    );
+    let got = handler.requests().await;
+    assert_eq!(
+        got[0].verified,
+        Some(true),
+        "the handler got the real challenge"
+    );
+    assert_eq!(got[0].header("x-challenge"), Some(challenge));
+    assert_eq!(got[0].header("authorization"), Some(basic));
+    // The delivery record keeps what was sent; the run shown masks it.
+    let shown = serde_json::to_string(&h.store.reader().unwrap().run(run.id).unwrap()).unwrap();
+    assert!(!shown.contains(challenge), "{shown}");
+    assert!(!shown.contains("bWVyY2hhbnQ6YmFzaWNTM2NyZXQ"), "{shown}");
+    assert!(shown.contains("Basic ••••••••"), "{shown}");
+
+    // A mask moved to another header name stands for nothing: refused, not sent.
+    let mut renamed = spec.clone();
+    renamed.headers.push(HeaderPair {
+        name: "X-Other".into(),
+        value: "••••••••".into(),
+    });
+    let err = sender
+        .resend(&renamed, &mut no_progress(), &Cancel::new())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("masked value"), "{err}");
+    assert_eq!(handler.requests().await.len(), 1);
+}

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { connect } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { addSecretInEditor, check, launchApp } from "../harness.mjs";
+import { addSecretInEditor, check, invoke, launchApp } from "../harness.mjs";
 
 const SECRET = "It's a Secret to Everybody";
 const githubSignature = (body) => `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
@@ -292,6 +292,57 @@ describe("inspector", () => {
       await browser.execute((el) => el.scrollIntoView({ block: "nearest" }), await trailers);
       assert.match(await trailers.getText(), /X-Checksum\s*abc/);
       await app.screenshot("exact-head");
+    });
+  });
+
+  it("masks secret-bearing headers in the detail pane, the event it loads and the curl, until revealed", async () => {
+    await check(app, "masked headers", async () => {
+      const { browser } = app;
+      const challenge = "kulmiChallengeS3cretE2e";
+      const credentials = Buffer.from("merchant:basicS3cretE2e").toString("base64");
+      const secrets = [challenge, credentials, "basicS3cretE2e", "cookieS3cretE2e"];
+      await send("/kulmi", '{"id":"evt_mask","topic":"collection_event","data":{"id":"inv_mask"}}', {
+        headers: { authorization: `Basic ${credentials}`, "x-challenge": challenge, cookie: "sid=cookieS3cretE2e" },
+      });
+      await waitForRows(sent, "with the Kulmi Pay event");
+      const id = await rows()[0].getAttribute("data-event-id");
+      await selectRow(id);
+      const table = browser.$('[data-testid="headers-table"]');
+      // Scroll the detail pane itself (scrollIntoView would scroll the whole window).
+      await browser.execute(() => {
+        const t = document.querySelector('[data-testid="headers-table"]');
+        const pane = t?.closest(".detail-body");
+        if (t && pane) pane.scrollTop += t.getBoundingClientRect().top - pane.getBoundingClientRect().top - 60;
+      });
+      const masked = await browser.$$('[data-testid="header-masked"]').map((m) => m.getText());
+      assert.deepEqual(masked.sort(), ["Basic ••••••••", "••••••••", "••••••••"]);
+      // Nowhere in the window, nor in what the webview was sent.
+      const page = await browser.getPageSource();
+      const loaded = JSON.stringify(await invoke(browser, "get_event", { id: Number(id) }));
+      const curl = await invoke(browser, "curl_command", { id: Number(id) });
+      for (const secret of secrets) {
+        assert.ok(!page.includes(secret), `the window shows ${secret}`);
+        assert.ok(!loaded.includes(secret), `get_event sent ${secret}`);
+        assert.ok(!curl.includes(secret), `the curl holds ${secret}`);
+      }
+      const note = curl.split("\n")[0];
+      assert.match(note, /^# Hooklens masked .+: reveal them in Hooklens and export /);
+      for (const name of ["authorization", "x-challenge", "cookie"]) assert.ok(note.includes(name), note);
+      assert.match(curl, /HOOKLENS_X_CHALLENGE:\?masked by Hooklens/);
+      await app.screenshot("masked-headers");
+
+      // Reveal shows the one value asked for; Hide masks it again.
+      const auth = browser.$('//*[@data-testid="header-row"][./td[1][starts-with(., "authorization")]]');
+      await auth.$('[data-testid="header-reveal"]').click();
+      const revealed = auth.$('[data-testid="header-revealed"]');
+      await revealed.waitForDisplayed({ timeout: 5_000 });
+      assert.equal(await revealed.getText(), `Basic ${credentials}`);
+      assert.equal(await auth.getAttribute("data-masked"), "revealed");
+      assert.ok(!(await table.getText()).includes(challenge), "only the header asked for is revealed");
+      await app.screenshot("revealed-header");
+      await auth.$('[data-testid="header-hide"]').click();
+      await auth.$('[data-testid="header-masked"]').waitForDisplayed({ timeout: 5_000 });
+      assert.ok(!(await browser.getPageSource()).includes(credentials), "hidden again");
     });
   });
 });

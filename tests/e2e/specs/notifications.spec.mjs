@@ -280,6 +280,40 @@ describe("desktop notifications", () => {
     });
   });
 
+  it("never shows a secret header's value: not a challenge, not a bare token in Authorization", async () => {
+    await check(app, "secret headers", async () => {
+      await sleep(QUIET_MS);
+      const mark = notifies().length;
+      // A USAePay-style event whose Authorization holds a bare token instead of Basic credentials:
+      // the verdict is malformed, and its reason must not quote the token.
+      const token = "sk_live_S3cretTokenE2e";
+      await send(
+        "/usaepay",
+        JSON.stringify({ type: "event", event_type: "transaction.sale.success", event_body: { merchant: {}, object: {} }, event_id: "ev_tok" }),
+        { authorization: token },
+      );
+      await waitForNotifies(mark, 1, "after the USAePay event");
+      await sleep(QUIET_MS);
+      // Kulmi Pay sends its shared secret itself.
+      await send("/kulmi", JSON.stringify({ id: "evt_chal", topic: "collection_event", data: { id: "inv_1" } }), {
+        "x-challenge": "kulmiChallengeS3cretE2e",
+      });
+      await waitForNotifies(mark, 2, "after the Kulmi Pay event");
+      const shown = since(mark);
+      assert.ok(shown[0].summary.startsWith("⚠"), shown[0].summary);
+      assert.match(shown[0].body, /Signature not valid: Authorization does not start with Basic/);
+      for (const note of shown) {
+        const text = `${note.summary}\n${note.body}`;
+        for (const secret of ["S3cretTokenE2e", "sk_live", "kulmiChallengeS3cretE2e"]) {
+          assert.ok(!text.includes(secret), `a notification shows ${secret}: ${text}`);
+        }
+      }
+      // Everything the daemon was asked to show in this test.
+      const raw = readFileSync(monitorLog, "utf8");
+      assert.ok(!raw.includes("S3cretTokenE2e") && !raw.includes("kulmiChallengeS3cretE2e"), "on the bus");
+    });
+  });
+
   it("shows nothing while paused from the header, and notifies again once resumed", async () => {
     await check(app, "pause", async () => {
       const { browser } = app;

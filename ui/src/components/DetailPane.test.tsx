@@ -13,6 +13,7 @@ const ipc = vi.hoisted(() => ({
   listRuns: vi.fn<(eventId: number | null) => Promise<DeliveryRun[]>>(),
   recentTargets: vi.fn<() => Promise<string[]>>(),
   listSchedules: vi.fn<() => Promise<ScheduleInfo[]>>(),
+  revealHeader: vi.fn<(eventId: number, index: number) => Promise<HeaderView>>(),
 }));
 
 vi.mock("../ipc", async (importOriginal) => ({ ...(await importOriginal<object>()), ...ipc }));
@@ -35,7 +36,7 @@ function view(id: number, over: Partial<EventView> = {}, summary: Partial<EventS
     target: "/",
     httpVersion: "HTTP/1.1",
     trailers: [],
-    headers: [{ name: "Content-Type", value: "application/json", binary: false }],
+    headers: [{ name: "Content-Type", value: "application/json", binary: false, masked: false }],
     bodyText: '{"ok":true}',
     bodyBase64: null,
     refs: [],
@@ -135,11 +136,11 @@ describe("DetailPane", () => {
 
   it("lists headers in arrival order with duplicates, flags binary values, copies them all", async () => {
     const headers: HeaderView[] = [
-      { name: "Host", value: "127.0.0.1:9494", binary: false },
-      { name: "X-Trace", value: "first", binary: false },
-      { name: "Content-Type", value: "application/json", binary: false },
-      { name: "x-trace", value: "second", binary: false },
-      { name: "X-Raw", value: "\\xff\\xfe", binary: true },
+      { name: "Host", value: "127.0.0.1:9494", binary: false, masked: false },
+      { name: "X-Trace", value: "first", binary: false, masked: false },
+      { name: "Content-Type", value: "application/json", binary: false, masked: false },
+      { name: "x-trace", value: "second", binary: false, masked: false },
+      { name: "X-Raw", value: "\\xff\\xfe", binary: true, masked: false },
     ];
     ipc.getEvent.mockResolvedValue(view(1, { headers, target: "/hook?a=1", httpVersion: "HTTP/1.1" }));
     renderPane(1);
@@ -165,8 +166,8 @@ describe("DetailPane", () => {
 
   it("shows an absolute-form target as sent, and trailers apart from the headers", async () => {
     const trailers: HeaderView[] = [
-      { name: "X-Checksum", value: "abc", binary: false },
-      { name: "x-Late", value: "1", binary: false },
+      { name: "X-Checksum", value: "abc", binary: false, masked: false },
+      { name: "x-Late", value: "1", binary: false, masked: false },
     ];
     ipc.getEvent.mockResolvedValue(view(1, { target: "http://Example.com:8080/hook", httpVersion: "HTTP/1.0", trailers }));
     renderPane(1);
@@ -181,6 +182,43 @@ describe("DetailPane", () => {
     renderPane(1);
     await screen.findByTestId("request-line");
     expect(screen.queryByTestId("trailers")).toBeNull();
+  });
+
+  it("masks secret-bearing headers until revealed, and copies the mask, not the value", async () => {
+    const headers: HeaderView[] = [
+      { name: "Content-Type", value: "application/json", binary: false, masked: false },
+      { name: "Authorization", value: "Basic ••••••••", binary: false, masked: true },
+    ];
+    ipc.getEvent.mockResolvedValue(view(3, { headers }));
+    ipc.revealHeader.mockResolvedValue({ name: "Authorization", value: "Basic dXNlcjpwYXNz", binary: false, masked: false });
+    renderPane(3);
+    const rows = await screen.findAllByTestId("header-row");
+    const auth = within(rows[1] as HTMLElement);
+    expect(auth.getByTestId("header-masked")).toHaveTextContent("Basic ••••••••");
+    expect(rows[1]).toHaveAttribute("data-masked", "masked");
+    expect(screen.getByTestId("headers-table")).not.toHaveTextContent("dXNlcjpwYXNz");
+    expect(ipc.revealHeader).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByTestId("copy-headers"));
+    expect(ipc.copyText).toHaveBeenCalledWith("POST / HTTP/1.1\nContent-Type: application/json\nAuthorization: Basic ••••••••");
+
+    await userEvent.click(auth.getByTestId("header-reveal"));
+    expect(ipc.revealHeader).toHaveBeenCalledWith(3, 1);
+    expect(await auth.findByTestId("header-revealed")).toHaveTextContent("Basic dXNlcjpwYXNz");
+    expect(rows[1]).toHaveAttribute("data-masked", "revealed");
+    await userEvent.click(auth.getByTestId("header-hide"));
+    expect(auth.getByTestId("header-masked")).toHaveTextContent("Basic ••••••••");
+    expect(screen.getByTestId("headers-table")).not.toHaveTextContent("dXNlcjpwYXNz");
+  });
+
+  it("says when a header cannot be revealed", async () => {
+    ipc.getEvent.mockResolvedValue(
+      view(3, { headers: [{ name: "X-Challenge", value: "••••••••", binary: false, masked: true }] }),
+    );
+    ipc.revealHeader.mockRejectedValue(new IpcError({ kind: "not_found", message: "no event 3" }));
+    renderPane(3);
+    await userEvent.click(await screen.findByTestId("header-reveal"));
+    expect(await screen.findByTestId("header-reveal-error")).toHaveTextContent("Could not reveal it: no event 3");
+    expect(screen.getByTestId("header-masked")).toHaveTextContent("••••••••");
   });
 
   it("decodes the query string into a table", async () => {
@@ -528,7 +566,7 @@ describe("DetailPane", () => {
         6,
         {
           url: `http://127.0.0.1:9494/<script>alert(1)</script>?next=javascript:alert(1)&x=${encodeURIComponent(evil[1] ?? "")}`,
-          headers: evil.map((v, i) => ({ name: `X-Evil-${i}`, value: v, binary: false })),
+          headers: evil.map((v, i) => ({ name: `X-Evil-${i}`, value: v, binary: false, masked: false })),
           bodyText: json,
           refs: [{ name: "<img src=x onerror=alert(2)>", value: "<script>alert(3)</script>" }],
           deliveries: [],

@@ -227,8 +227,10 @@ function Detail({ view, summary, switching, loading, refreshError, endpoints, pr
         <Overview view={view} summary={s} url={url} endpoints={endpoints} presets={presets} now={now} {...on} />
         {/* The body is what people open an event for: it comes before the headers. */}
         <BodyView view={view} preferred={tab} onPreferred={onTab} />
-        <HeadersTable headers={view.headers} requestLine={requestLine(s.method, view)} />
-        {view.trailers.length > 0 && <HeadersTable headers={view.trailers} kind="trailers" />}
+        <HeadersTable key={s.id} eventId={s.id} headers={view.headers} requestLine={requestLine(s.method, view)} />
+        {view.trailers.length > 0 && (
+          <HeadersTable key={`${s.id}-trailers`} eventId={s.id} headers={view.trailers} kind="trailers" />
+        )}
         {params.length > 0 && (
           <section className="detail-section" aria-label="Query parameters">
             <div className="section-head">

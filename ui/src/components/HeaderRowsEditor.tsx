@@ -12,10 +12,12 @@ type Props<R extends EditableHeader> = {
   testId: string;
   /** Under a row, e.g. tags saying how it will be sent. */
   extra?: (row: R) => ReactNode;
+  /** Rows shown but not typed into (e.g. a masked secret); they can still be removed. */
+  locked?: (row: R) => boolean;
 };
 
 /** Editable name/value header rows, in order, duplicates allowed: two fields and a remove button each. */
-export function HeaderRowsEditor<R extends EditableHeader>({ rows, onChange, rowClass, testId, extra }: Props<R>) {
+export function HeaderRowsEditor<R extends EditableHeader>({ rows, onChange, rowClass, testId, extra, locked }: Props<R>) {
   const update = (key: number, change: Pick<EditableHeader, "name"> | Pick<EditableHeader, "value">) =>
     onChange(rows.map((r) => (r.key === key ? { ...r, ...change } : r)));
   return (
@@ -30,6 +32,7 @@ export function HeaderRowsEditor<R extends EditableHeader>({ rows, onChange, row
             spellCheck={false}
             autoComplete="off"
             data-testid={`${testId}-name`}
+            readOnly={locked?.(row)}
             onChange={(e) => update(row.key, { name: e.target.value })}
           />
           <input
@@ -40,6 +43,7 @@ export function HeaderRowsEditor<R extends EditableHeader>({ rows, onChange, row
             spellCheck={false}
             autoComplete="off"
             data-testid={`${testId}-value`}
+            readOnly={locked?.(row)}
             onChange={(e) => update(row.key, { value: e.target.value })}
           />
           <button

@@ -263,7 +263,14 @@ refs: Array<HeaderPair>,
  */
 deliveries: Array<EventSummary>, };
 
-export type HeaderView = { name: string, value: string, binary: boolean, };
+export type HeaderView = { name: string, value: string, binary: boolean, 
+/**
+ * A secret-bearing header (credentials, cookies, a shared secret):
+ * `value` is its mask, e.g. `Basic ••••••••`; `reveal_header` gives
+ * the value. A resend that leaves the mask unchanged sends the
+ * captured value.
+ */
+masked: boolean, };
 
 export type MatchCount = { count: number, 
 /**

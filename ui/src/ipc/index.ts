@@ -13,6 +13,7 @@ import type {
   EndpointSpec,
   EventPage,
   EventView,
+  HeaderView,
   ListenerStats,
   ListenerStatus,
   MatchCount,
@@ -107,9 +108,20 @@ export function getEvent(id: number): Promise<EventView> {
   return call<EventView>("get_event", { id });
 }
 
-/** A shell command that sends the event again exactly as received. */
+/**
+ * A shell command that sends the event again exactly as received. Secret-bearing
+ * headers are not in it: it reads them from environment variables it names.
+ */
 export function curlCommand(id: number): Promise<string> {
   return call<string>("curl_command", { id });
+}
+
+/**
+ * The value of a masked header (`index` in arrival order), for an explicit
+ * "reveal" by the user only: getEvent sends masked headers' values masked.
+ */
+export function revealHeader(eventId: number, index: number): Promise<HeaderView> {
+  return call<HeaderView>("reveal_header", { eventId, index });
 }
 
 /** Asks where to save the body (native dialog) and writes its exact bytes; null when cancelled. */

@@ -39,6 +39,8 @@ fresh signed sample. Every attempt is recorded with the handler's reply.
 Secret values: pass them through HOOKLENS_SECRET or stdin (`--secret -`, or `secrets add` without
 --value), not as arguments, which show in `ps` and shell history. No output shows a secret value
 except `secrets list --reveal` (and `sign` for shared-secret and basic-auth, whose headers are the secret).
+Captured headers that carry a secret (Authorization, Cookie, X-Challenge, a shared-secret scheme's
+header) are stored exactly and sent on exactly, but `show` masks them unless given --reveal.
 
 Exit status: 0 success (`verify`: the signature is valid; `send`, `trigger`: the handler answered
 2xx); 1 `verify`: not valid, `discover`: no match, `send`, `trigger`: the handler answered otherwise
@@ -106,13 +108,18 @@ reason, assumed.",
         more: Vec<String>,
     },
     /// Print one event: what arrived, its signature verdict, headers and body (control
-    /// characters escaped), then what was sent from it (resends, forwards, schedules)
+    /// characters escaped; secret-bearing header values masked), then what was sent from it
+    /// (resends, forwards, schedules)
     Show {
         id: i64,
         /// Write only the body, byte for byte as received, to a file or a pipe (refused when
         /// stdout is a terminal, where a body's escape sequences would take effect)
         #[arg(long)]
         raw: bool,
+        /// Show the values of secret-bearing headers (Authorization, Cookie, X-Challenge, a
+        /// shared-secret scheme's header), masked otherwise
+        #[arg(long)]
+        reveal: bool,
     },
     /// List what was sent from one event: every resend, forward and schedule, each attempt with
     /// its status, time taken or error
@@ -700,7 +707,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
                 }
             }
         }
-        Command::Show { id, raw } => {
+        Command::Show { id, raw, reveal } => {
             if raw && out.is_terminal() {
                 // Exact bytes are for a file or another program; on a
                 // terminal a sender's escape sequences would run. Refused
@@ -712,13 +719,20 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             if raw {
                 out.write_all(&event.body)?;
             } else {
-                let escaped = write_event(&mut out, &event, &store.endpoints())?;
+                let shown = write_event(&mut out, &event, &store.endpoints(), reveal)?;
                 deliveries::write_summary(&mut out, &reader, id)?;
-                if escaped {
-                    out.flush()?;
+                out.flush()?;
+                if shown.escaped {
                     eprintln!(
                         "note: control characters are shown escaped (\\x1b, \\u{{9b}}; \\xNN is a byte that \
 is not UTF-8); `hooklens-cli show {id} --raw > FILE` writes the body's exact bytes"
+                    );
+                }
+                if !shown.masked.is_empty() {
+                    eprintln!(
+                        "note: secret-bearing header values are masked ({}); \
+`hooklens-cli show {id} --reveal` shows them",
+                        term::line(&shown.masked.join(", "))
                     );
                 }
             }
@@ -1359,13 +1373,21 @@ fn write_row(out: &mut impl Write, e: &EventSummary) -> std::io::Result<()> {
     )
 }
 
-/// `show ID`. Returns whether anything was escaped, so the caller can say
-/// how to get the exact bytes.
+/// What `show ID` left out, so the caller can say how to get it.
+struct Shown {
+    /// Something was escaped (the exact bytes need `--raw`).
+    escaped: bool,
+    /// The names of the headers whose values were masked.
+    masked: Vec<String>,
+}
+
+/// `show ID`: secret-bearing header values masked unless `reveal`.
 fn write_event(
     out: &mut impl Write,
     event: &hooklens_core::store::EventDetail,
     endpoints: &[Endpoint],
-) -> std::io::Result<bool> {
+    reveal: bool,
+) -> std::io::Result<Shown> {
     let t = term::Tracker::default();
     let e = &event.summary;
     let found = e
@@ -1413,13 +1435,28 @@ fn write_event(
         .and_then(|v| verdicts::scheme_name(v, found, e.provider.as_deref(), &event.headers));
     verdicts::write_block(out, e.verdict.as_ref(), scheme_name, found)?;
     writeln!(out)?;
+    let secret = hooklens_core::inspect::secret_headers(event, endpoints);
+    let mut masked = Vec::new();
+    // Trailers follow the same rule: a credential may travel in either.
+    let field_value =
+        |h: &hooklens_core::store::StoredHeader, masked: &mut Vec<String>| match secret
+            .shown(h)
+            .filter(|_| !reveal)
+        {
+            Some(mask) => {
+                if !masked
+                    .iter()
+                    .any(|m: &String| m.eq_ignore_ascii_case(&h.name))
+                {
+                    masked.push(h.name.clone());
+                }
+                mask
+            }
+            None => t.bytes(h.bytes(), term::Layout::Line).into_owned(),
+        };
     for h in &event.headers {
-        writeln!(
-            out,
-            "{}: {}",
-            t.line(&h.name),
-            t.bytes(h.bytes(), term::Layout::Line)
-        )?;
+        let value = field_value(h, &mut masked);
+        writeln!(out, "{}: {value}", t.line(&h.name))?;
     }
     writeln!(out)?;
     match std::str::from_utf8(&event.body) {
@@ -1443,13 +1480,12 @@ fn write_event(
         writeln!(out)?;
         writeln!(out, "trailers (sent after the chunked body)")?;
         for h in &event.trailers {
-            writeln!(
-                out,
-                "{}: {}",
-                t.line(&h.name),
-                t.bytes(h.bytes(), term::Layout::Line)
-            )?;
+            let value = field_value(h, &mut masked);
+            writeln!(out, "{}: {value}", t.line(&h.name))?;
         }
     }
-    Ok(t.escaped())
+    Ok(Shown {
+        escaped: t.escaped(),
+        masked,
+    })
 }

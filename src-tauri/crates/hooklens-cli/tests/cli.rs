@@ -686,7 +686,7 @@ fn show_prints_the_request_as_it_arrived() {
         headers[1..],
         [
             "X-Foo: a",
-            "Authorization: Bearer t",
+            "Authorization: Bearer ••••••••",
             "x-foo: b",
             "Connection: close",
             "Transfer-Encoding: chunked",

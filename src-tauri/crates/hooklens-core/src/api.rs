@@ -228,6 +228,12 @@ pub struct HeaderView {
     pub name: String,
     pub value: String,
     pub binary: bool,
+    /// A secret-bearing header (credentials, cookies, a shared secret):
+    /// `value` is its mask, e.g. `Basic ••••••••`; `reveal_header` gives
+    /// the value. A resend that leaves the mask unchanged sends the
+    /// captured value.
+    #[serde(default)]
+    pub masked: bool,
 }
 
 /// How many events a search matches; counting stops at a cap so a count

@@ -1,14 +1,27 @@
 //! What the detail view and `hooklens-cli show` present of one stored event:
-//! the event as received, and a curl command that sends it again byte for byte.
+//! the event as received (secret-bearing header values masked until
+//! revealed), and a curl command that sends it again byte for byte.
 
 use base64::Engine as _;
 
-use crate::api::{EventView, HeaderPair, HeaderView};
+use crate::api::{Endpoint, EventView, HeaderPair, HeaderView};
+use crate::secret_headers::SecretHeaders;
 use crate::store::{EventDetail, Reader, StoreError, StoredHeader};
 use crate::verification::request_url;
 
+/// Which headers of a stored event are secret (see [`crate::secret_headers`]).
+pub fn secret_headers(detail: &EventDetail, endpoints: &[Endpoint]) -> SecretHeaders {
+    SecretHeaders::of_event(
+        endpoints,
+        detail.summary.endpoint_id,
+        detail.summary.provider.as_deref(),
+        &detail.headers,
+    )
+}
+
 /// Everything stored about event `id`, with the other deliveries of its
-/// provider event id.
+/// provider event id. Secret-bearing header values are masked
+/// ([`HeaderView::masked`]); [`reveal_header`] gives one on request.
 pub fn event_view(reader: &Reader, id: i64) -> Result<EventView, StoreError> {
     let detail = reader.event(id)?;
     let deliveries = match &detail.summary.provider_event_id {
@@ -16,14 +29,26 @@ pub fn event_view(reader: &Reader, id: i64) -> Result<EventView, StoreError> {
         None => Vec::new(),
     };
     let url = url_of(&detail);
+    let secret = secret_headers(&detail, &reader.endpoints()?);
+    let headers = detail
+        .headers
+        .iter()
+        .map(|h| shown_header_view(h, &secret))
+        .collect();
+    // A credential may travel in a trailer too; masked the same way.
+    let trailers = detail
+        .trailers
+        .iter()
+        .map(|h| shown_header_view(h, &secret))
+        .collect();
     let target = detail.request_target();
     let (body_text, body_base64) = body_parts(detail.body);
     Ok(EventView {
         url,
         target,
         http_version: detail.http_version.clone(),
-        headers: detail.headers.iter().map(header_view).collect(),
-        trailers: detail.trailers.iter().map(header_view).collect(),
+        headers,
+        trailers,
         body_text,
         body_base64,
         refs: detail
@@ -55,19 +80,45 @@ pub(crate) fn body_parts(body: Vec<u8>) -> (Option<String>, Option<String>) {
     }
 }
 
+/// A header as received, value included.
 pub(crate) fn header_view(h: &StoredHeader) -> HeaderView {
     match &h.value {
         Some(text) => HeaderView {
             name: h.name.clone(),
             value: text.clone(),
             binary: false,
+            masked: false,
         },
         None => HeaderView {
             name: h.name.clone(),
             value: String::from_utf8_lossy(h.bytes()).into_owned(),
             binary: true,
+            masked: false,
         },
     }
+}
+
+/// A header as shown: a secret one's value masked.
+pub(crate) fn shown_header_view(h: &StoredHeader, secret: &SecretHeaders) -> HeaderView {
+    match secret.shown(h) {
+        Some(masked) => HeaderView {
+            value: masked,
+            masked: true,
+            ..header_view(h)
+        },
+        None => header_view(h),
+    }
+}
+
+/// The value of header `index` (0-based, arrival order) of event `id`, for
+/// a user who asked to see it.
+pub fn reveal_header(reader: &Reader, id: i64, index: usize) -> Result<HeaderView, StoreError> {
+    let detail = reader.event(id)?;
+    detail
+        .headers
+        .get(index)
+        .map(header_view)
+        .ok_or_else(|| StoreError::NotFound(format!("event {id} has no header {index}")))
 }
 
 /// Headers curl derives from the URL and the body itself; copying them
@@ -84,11 +135,18 @@ const DERIVED_HEADERS: [&str; 6] = [
 /// A POSIX shell command that sends the event again exactly as received: same
 /// method, URL, headers in order (duplicates kept) and body bytes, so its
 /// signature still verifies at the same URL. `target` replaces the URL.
-pub fn curl_command(detail: &EventDetail, target: Option<&str>) -> String {
+///
+/// Secret-bearing headers (see [`crate::secret_headers`]) never appear in
+/// it: each one's value is read from an environment variable
+/// (`HOOKLENS_AUTHORIZATION`, …) that the shell insists on, and a comment
+/// line first says which were masked.
+pub fn curl_command(detail: &EventDetail, endpoints: &[Endpoint], target: Option<&str>) -> String {
     let url = target.map_or_else(|| url_of(detail), str::to_owned);
     let body = &detail.body;
+    let secret = secret_headers(detail, endpoints);
     let mut args: Vec<String> = vec!["-X".into(), quote(&detail.summary.method)];
     let mut has_content_type = false;
+    let mut masked: Vec<(String, String)> = Vec::new();
     for h in &detail.headers {
         let lower = h.name.to_ascii_lowercase();
         if DERIVED_HEADERS.contains(&lower.as_str()) {
@@ -96,6 +154,15 @@ pub fn curl_command(detail: &EventDetail, target: Option<&str>) -> String {
         }
         has_content_type |= lower == "content-type";
         args.push("-H".into());
+        if secret.is_secret(&h.name) {
+            let var = env_var(&h.name, &masked);
+            args.push(format!(
+                "{}\"${{{var}:?masked by Hooklens: reveal the header there and export it}}\"",
+                quote(&format!("{}: ", h.name))
+            ));
+            masked.push((h.name.clone(), var));
+            continue;
+        }
         match &h.value {
             Some(text) if is_plain(text.as_bytes()) => {
                 args.push(quote(&format!("{}: {text}", h.name)))
@@ -117,7 +184,23 @@ pub fn curl_command(detail: &EventDetail, target: Option<&str>) -> String {
         let names: Vec<&str> = detail.trailers.iter().map(|t| t.name.as_str()).collect();
         command.push_str(&format!(
             "# The sender also sent trailers after its chunked body ({}); curl sends none.\n",
-            names.join(", ")
+            comment_text(&names.join(", "))
+        ));
+    }
+    if !masked.is_empty() {
+        let mut names: Vec<&str> = Vec::new();
+        for (name, _) in &masked {
+            if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                names.push(name);
+            }
+        }
+        let vars: Vec<&str> = masked.iter().map(|(_, v)| v.as_str()).collect();
+        command.push_str(&format!(
+            "# Hooklens masked {}: reveal {} in Hooklens and export {} (the whole value) to send {}.\n",
+            comment_text(&names.join(", ")),
+            if masked.len() == 1 { "it" } else { "them" },
+            vars.join(", "),
+            if masked.len() == 1 { "it" } else { "them" },
         ));
     }
     let data = if body.is_empty() {
@@ -145,6 +228,34 @@ pub fn curl_command(detail: &EventDetail, target: Option<&str>) -> String {
     command.push_str(" \\\n  ");
     command.push_str(&quote(&url));
     command
+}
+
+/// `HOOKLENS_` and the header name in upper case, other characters as `_`;
+/// `_2`, `_3`, … for a name already `taken`.
+fn env_var(name: &str, taken: &[(String, String)]) -> String {
+    let base: String = std::iter::once("HOOKLENS_".to_owned())
+        .chain(name.chars().map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase().to_string()
+            } else {
+                "_".to_owned()
+            }
+        }))
+        .collect();
+    let mut var = base.clone();
+    let mut n = 1;
+    while taken.iter().any(|(_, v)| *v == var) {
+        n += 1;
+        var = format!("{base}_{n}");
+    }
+    var
+}
+
+/// Text safe on a comment line: no line breaks or control characters.
+fn comment_text(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
 }
 
 /// Text a single-quoted shell word carries unchanged: no control characters
@@ -249,7 +360,7 @@ mod tests {
             ],
             body,
         );
-        let out = run_in_shell(&curl_command(&d, None));
+        let out = run_in_shell(&curl_command(&d, &[], None));
         let mut expected = b"<-X>\n<POST>\n<-H>\n<Content-Type: application/json>\n<-H>\n<X-Sig: v1,a'b>\n<-H>\n<X-Sig: v1,second>\n<--data-binary>\n<".to_vec();
         expected.extend_from_slice(body);
         expected.extend_from_slice(b">\n<http://127.0.0.1:9494/kustom?a=1&b=it's>\nSTDIN:");
@@ -263,7 +374,7 @@ mod tests {
     fn binary_bodies_and_header_values_go_through_printf_byte_for_byte() {
         let body: Vec<u8> = std::iter::once(b'-').chain(0u8..=255).collect();
         let d = detail("PUT", &[("X-Raw", &[0xff, b'a', b'%'])], &body);
-        let out = run_in_shell(&curl_command(&d, Some("http://localhost:3000/hook")));
+        let out = run_in_shell(&curl_command(&d, &[], Some("http://localhost:3000/hook")));
         let text_end = out
             .windows(6)
             .position(|w| w == b"STDIN:")
@@ -280,9 +391,80 @@ mod tests {
     }
 
     #[test]
+    fn secret_headers_are_read_from_the_environment_and_never_written() {
+        let d = detail(
+            "POST",
+            &[
+                ("Authorization", b"Basic dXNlcjpTM2NyZXQ="),
+                ("X-Challenge", b"kulmi-S3cret"),
+                ("Authorization", b"Bearer tok-S3cret"),
+                ("X-Sig", b"v1,abc"),
+            ],
+            b"{}",
+        );
+        let command = curl_command(&d, &[], None);
+        for secret in ["dXNlcjpTM2NyZXQ", "kulmi-S3cret", "tok-S3cret"] {
+            assert!(!command.contains(secret), "{command}");
+        }
+        let first = command.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with("# Hooklens masked Authorization, X-Challenge:"),
+            "{first}"
+        );
+        assert!(
+            first
+                .contains("HOOKLENS_AUTHORIZATION, HOOKLENS_X_CHALLENGE, HOOKLENS_AUTHORIZATION_2"),
+            "{first}"
+        );
+
+        // With the variables exported, curl gets the exact values, in order.
+        let script = format!(
+            "HOOKLENS_AUTHORIZATION='Basic dXNlcjpTM2NyZXQ=' HOOKLENS_X_CHALLENGE=kulmi-S3cret \
+             HOOKLENS_AUTHORIZATION_2='Bearer tok-S3cret'\nexport HOOKLENS_AUTHORIZATION HOOKLENS_X_CHALLENGE HOOKLENS_AUTHORIZATION_2\n{command}"
+        );
+        let out = String::from_utf8_lossy(&run_in_shell(&script)).into_owned();
+        assert!(out.starts_with("<-X>\n<POST>\n<-H>\n<Authorization: Basic dXNlcjpTM2NyZXQ=>\n<-H>\n<X-Challenge: kulmi-S3cret>\n<-H>\n<Authorization: Bearer tok-S3cret>\n<-H>\n<X-Sig: v1,abc>\n"), "{out}");
+
+        // Without them the shell refuses to run it, rather than send no credentials.
+        let refused = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("curl() {{ echo sent; }}\n{command}"))
+            .env_remove("HOOKLENS_AUTHORIZATION")
+            .output()
+            .expect("run sh");
+        assert!(!refused.status.success());
+        assert!(!String::from_utf8_lossy(&refused.stdout).contains("sent"));
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("masked by Hooklens"));
+    }
+
+    #[test]
+    fn a_shared_secret_schemes_header_is_masked_for_its_endpoint() {
+        use crate::api::{ConfiguredResponse, Endpoint};
+        use crate::signature::Scheme;
+        let d = detail("POST", &[("X-Token", b"tok-S3cret")], b"");
+        let endpoint = Endpoint {
+            id: 1,
+            name: "Own".into(),
+            path_prefix: "/".into(),
+            preset: None,
+            response: ConfiguredResponse::default(),
+            is_default: true,
+            scheme: Some(Scheme::SharedSecret {
+                header: "x-token".into(),
+            }),
+            secrets: Vec::new(),
+            forward: None,
+        };
+        assert!(curl_command(&d, &[], None).contains("tok-S3cret"));
+        let masked = curl_command(&d, &[endpoint], None);
+        assert!(!masked.contains("tok-S3cret"), "{masked}");
+        assert!(masked.contains("HOOKLENS_X_TOKEN"), "{masked}");
+    }
+
+    #[test]
     fn an_empty_body_sends_no_data() {
         let d = detail("GET", &[], b"");
-        let command = curl_command(&d, None);
+        let command = curl_command(&d, &[], None);
         assert!(!command.contains("--data"));
         assert!(!command.contains("Content-Type"));
     }

@@ -10,6 +10,7 @@ pub mod json;
 pub mod providers;
 pub mod query;
 pub mod resend;
+pub mod secret_headers;
 pub mod signature;
 pub mod store;
 pub mod verification;

@@ -16,7 +16,7 @@ function response(status: number, reason: string | null, over: Partial<DeliveryR
   return {
     status,
     reason,
-    headers: [{ name: "content-type", value: "application/json", binary: false }],
+    headers: [{ name: "content-type", value: "application/json", binary: false, masked: false }],
     bodyText: '{"ok":true}',
     bodyBase64: null,
     bodyTruncated: false,
@@ -37,8 +37,8 @@ function attempt(n: number, over: Partial<Delivery> = {}): Delivery {
     method: "POST",
     url: "http://localhost:3000/webhooks",
     headers: [
-      { name: "content-type", value: "application/json", binary: false },
-      { name: "X-Hub-Signature-256", value: "sha256=fresh", binary: false },
+      { name: "content-type", value: "application/json", binary: false, masked: false },
+      { name: "X-Hub-Signature-256", value: "sha256=fresh", binary: false, masked: false },
     ],
     bodyText: '{"action":"closed"}',
     bodyBase64: null,
@@ -117,7 +117,7 @@ describe("Deliveries", () => {
   it("expands an attempt: the request as sent and the response, text only", async () => {
     const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
     ipc.listRuns.mockResolvedValue([
-      run(1, [attempt(1, { response: response(200, "OK", { bodyText: hostile, bodyTruncated: true, headers: [{ name: "x-evil", value: "<b>bold</b>", binary: false }] }) })]),
+      run(1, [attempt(1, { response: response(200, "OK", { bodyText: hostile, bodyTruncated: true, headers: [{ name: "x-evil", value: "<b>bold</b>", binary: false, masked: false }] }) })]),
     ]);
     const { container } = render(<Deliveries eventId={5} />);
     const toggle = await screen.findByTestId("delivery-attempt-toggle");

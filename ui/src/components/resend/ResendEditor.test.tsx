@@ -8,6 +8,7 @@ import type {
   DeliveryRun,
   Endpoint,
   EventView,
+  HeaderView,
   ResendSpec,
   RunningSend,
   ScheduleInfo,
@@ -22,6 +23,7 @@ const ipc = vi.hoisted(() => ({
   recentTargets: vi.fn<() => Promise<string[]>>(),
   listSchedules: vi.fn<() => Promise<ScheduleInfo[]>>(),
   signingInfo: vi.fn<(eventId: number | null, endpointId: number | null) => Promise<SigningInfo>>(),
+  revealHeader: vi.fn<(eventId: number, index: number) => Promise<HeaderView>>(),
 }));
 
 vi.mock("../../ipc", async (importOriginal) => ({ ...(await importOriginal<object>()), ...ipc }));
@@ -75,9 +77,9 @@ function githubEvent(over: Partial<EventView> = {}): EventView {
     httpVersion: "HTTP/1.1",
     trailers: [],
     headers: [
-      { name: "Host", value: "127.0.0.1:9494", binary: false },
-      { name: "Content-Type", value: "application/json", binary: false },
-      { name: "X-Hub-Signature-256", value: "sha256=abc", binary: false },
+      { name: "Host", value: "127.0.0.1:9494", binary: false, masked: false },
+      { name: "Content-Type", value: "application/json", binary: false, masked: false },
+      { name: "X-Hub-Signature-256", value: "sha256=abc", binary: false, masked: false },
     ],
     bodyText: '{"action":"opened","number":1}',
     bodyBase64: null,
@@ -228,6 +230,41 @@ describe("ResendEditor", () => {
       signing: { mode: "resign", endpointId: null, secretLabel: "production" },
       pattern: { kind: "once" },
     });
+  });
+
+  it("shows a secret header masked and locked, sends the mask for the core to replace, and reveals it to edit", async () => {
+    const source = githubEvent({
+      headers: [
+        { name: "Content-Type", value: "application/json", binary: false, masked: false },
+        { name: "Authorization", value: "Basic ••••••••", binary: false, masked: true },
+        { name: "X-Challenge", value: "••••••••", binary: false, masked: true },
+      ],
+    });
+    ipc.revealHeader.mockResolvedValue({ name: "X-Challenge", value: "kulmi-challenge", binary: false, masked: false });
+    await open(source);
+    const rows = screen.getAllByTestId("resend-header-row");
+    const auth = rows[1] as HTMLElement;
+    expect(within(auth).getByTestId("header-masked-tag")).toHaveTextContent("masked — sent with the captured value");
+    expect(within(auth).getByTestId("resend-header-value")).toHaveValue("Basic ••••••••");
+    expect(within(auth).getByTestId("resend-header-value")).toHaveAttribute("readonly");
+    expect(within(auth).getByTestId("resend-header-name")).toHaveAttribute("readonly");
+    expect(screen.getByTestId("resend-editor")).not.toHaveTextContent("kulmi-challenge");
+
+    // Revealed in the editor, the row holds the captured value and is an ordinary row.
+    await userEvent.click(within(rows[2] as HTMLElement).getByTestId("resend-header-reveal"));
+    expect(ipc.revealHeader).toHaveBeenCalledWith(7, 2);
+    const challenge = within(screen.getAllByTestId("resend-header-row")[2] as HTMLElement);
+    await waitFor(() => expect(challenge.getByTestId("resend-header-value")).toHaveValue("kulmi-challenge"));
+    expect(challenge.getByTestId("resend-header-value")).not.toHaveAttribute("readonly");
+    expect(challenge.queryByTestId("header-masked-tag")).toBeNull();
+
+    await userEvent.click(screen.getByTestId("resend-send"));
+    expect(lastSent().spec.headers).toEqual([
+      { name: "Content-Type", value: "application/json" },
+      // Left masked: the core sends the captured value in its place.
+      { name: "Authorization", value: "Basic ••••••••" },
+      { name: "X-Challenge", value: "kulmi-challenge" },
+    ]);
   });
 
   it("keeps the original headers by default when the core says it cannot re-sign, in the core's words", async () => {

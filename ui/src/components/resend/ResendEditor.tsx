@@ -483,6 +483,7 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
                 </Section>
                 <Section title={`Headers (${filledHeaders(form.headers).length})`}>
                   <HeadersEditor
+                    eventId={form.eventId}
                     rows={form.headers}
                     onChange={(rows) => edit({ headers: rows }, "headers")}
                     signatureNames={signatureNames}

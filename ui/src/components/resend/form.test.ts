@@ -27,8 +27,8 @@ function view(over: Partial<EventView> = {}, summary: Parameters<typeof ev>[1] =
     httpVersion: "HTTP/1.1",
     trailers: [],
     headers: [
-      { name: "Content-Type", value: "application/json", binary: false },
-      { name: "X-Hub-Signature-256", value: "sha256=abc", binary: false },
+      { name: "Content-Type", value: "application/json", binary: false, masked: false },
+      { name: "X-Hub-Signature-256", value: "sha256=abc", binary: false, masked: false },
     ],
     bodyText: '{"action":"opened"}',
     bodyBase64: null,

@@ -34,10 +34,25 @@ export type HeaderRow = {
   value: string;
   /** Captured with bytes that are not text: the value holds them escaped. */
   binary: boolean;
+  /**
+   * A secret-bearing captured header whose value is its mask (e.g. "Basic ••••••••"):
+   * sent as is, the core sends the captured value instead. Revealing it in the
+   * editor makes it an ordinary row.
+   */
+  masked: boolean;
+  /** Which captured header (arrival order) the row started as; null for a row added here. */
+  source: number | null;
 };
 
 let rowKey = 0;
-export const headerRow = (name = "", value = "", binary = false): HeaderRow => ({ key: ++rowKey, name, value, binary });
+export const headerRow = (name = "", value = "", binary = false, masked = false, source: number | null = null): HeaderRow => ({
+  key: ++rowKey,
+  name,
+  value,
+  binary,
+  masked,
+  source,
+});
 
 export type PatternKind = Pattern["kind"];
 
@@ -100,7 +115,7 @@ export function formFrom(view: EventView | null, ctx: { recentTargets: readonly 
     method: view?.summary.method ?? "POST",
     url: ctx.recentTargets[0] ?? "",
     headers: view
-      ? view.headers.map((h) => headerRow(h.name, h.value, h.binary))
+      ? view.headers.map((h, i) => headerRow(h.name, h.value, h.binary, h.masked, i))
       : [headerRow("Content-Type", "application/json")],
     ...bodyOf(view),
     signMode: "keep",

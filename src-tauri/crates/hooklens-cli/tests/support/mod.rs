@@ -37,7 +37,17 @@ impl Serve {
     /// `serve` with its open-file limit (soft and hard) set to `nofile`, as
     /// a desktop session's 1,024.
     pub fn start_with(data_dir: &Path, port: u16, nofile: Option<u64>) -> Serve {
+        Serve::spawn(data_dir, port, nofile, &[])
+    }
+
+    /// `serve` with these environment variables, e.g. `HOOKLENS_LOG`.
+    pub fn start_env(data_dir: &Path, port: u16, env: &[(&str, &str)]) -> Serve {
+        Serve::spawn(data_dir, port, None, env)
+    }
+
+    fn spawn(data_dir: &Path, port: u16, nofile: Option<u64>, env: &[(&str, &str)]) -> Serve {
         let mut command = Command::new(BIN);
+        command.envs(env.iter().copied());
         #[cfg(unix)]
         if let Some(limit) = nofile {
             use std::os::unix::process::CommandExt;
@@ -64,6 +74,7 @@ impl Serve {
             match lines.next() {
                 Some(Ok(line)) => {
                     kept.lock().unwrap().push_str(&line);
+                    kept.lock().unwrap().push('\n');
                     if line.contains("is capturing on") {
                         break;
                     }
@@ -74,7 +85,9 @@ impl Serve {
         let sink = kept.clone();
         std::thread::spawn(move || {
             for line in lines.map_while(Result::ok) {
-                sink.lock().unwrap().push_str(&line);
+                let mut kept = sink.lock().unwrap();
+                kept.push_str(&line);
+                kept.push('\n');
             }
         });
         Serve {

@@ -354,6 +354,8 @@ async fn capture(
 
     match state.store.insert(event).await {
         Ok(saved) => {
+            // Names what was stored, never a header value or the body.
+            tracing::trace!(event = saved.id, method = %saved.method, path = %saved.path, size = saved.size, "stored");
             if let Some((forward, headers, method, body)) = forward {
                 let job = ForwardJob {
                     event_id: saved.id,

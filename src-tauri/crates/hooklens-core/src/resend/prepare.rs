@@ -8,6 +8,7 @@ use reqwest::{Method, Url};
 use super::client::{Outgoing, is_transport_header};
 use super::{ResendError, target_url};
 use crate::api::{Endpoint, ResendSpec, SignMode, Signing};
+use crate::secret_headers;
 use crate::signature::{self, Scheme, Secret, SignInput};
 use crate::store::{EventDetail, Store, StoredHeader};
 use crate::verification;
@@ -61,6 +62,44 @@ impl Draft {
                 .collect(),
             body: detail.body.clone(),
         })
+    }
+}
+
+impl Draft {
+    /// The editor shows secret-bearing headers masked (`Basic ••••••••`);
+    /// a masked value left as it was stands for the captured value. Each
+    /// one is matched, in order, with a `captured` header of the same name
+    /// whose mask it is, and gets its exact bytes. A mask that matches none
+    /// (renamed, or no captured event) is refused: sending the bullets
+    /// would never be what the user meant.
+    pub fn restore_masked(&mut self, captured: &[StoredHeader]) -> Result<(), ResendError> {
+        let mut used = vec![false; captured.len()];
+        for (name, value) in &mut self.headers {
+            if !secret_headers::is_mask(value) {
+                continue;
+            }
+            let found = captured.iter().enumerate().find(|(i, h)| {
+                !used[*i]
+                    && h.name.eq_ignore_ascii_case(name.trim())
+                    && secret_headers::masked_value(&h.name, h.bytes()).as_bytes()
+                        == value.as_slice()
+            });
+            match found {
+                Some((i, h)) => {
+                    used[i] = true;
+                    *value = h.bytes().to_vec();
+                }
+                None => {
+                    return Err(ResendError::Invalid(format!(
+                        "the header {:?} holds a masked value that stands for no captured {:?} \
+                         header: reveal the value in the editor, or type the value to send",
+                        name.trim(),
+                        name.trim()
+                    )));
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -348,4 +387,84 @@ pub fn fresh_id(prefix: &str) -> String {
             .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char),
     );
     id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(headers: &[(&str, &str)]) -> Draft {
+        Draft {
+            event_id: Some(1),
+            method: Method::POST,
+            url: Url::parse("http://localhost:3000/hook").unwrap(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), v.as_bytes().to_vec()))
+                .collect(),
+            body: Vec::new(),
+        }
+    }
+
+    fn values(d: &Draft) -> Vec<String> {
+        d.headers
+            .iter()
+            .map(|(n, v)| format!("{n}: {}", String::from_utf8_lossy(v)))
+            .collect()
+    }
+
+    #[test]
+    fn an_untouched_mask_sends_the_captured_value_and_an_edit_sends_the_edit() {
+        let captured = [
+            StoredHeader::new("Authorization", b"Basic dXNlcjpwYXNz"),
+            StoredHeader::new("X-Challenge", b"first"),
+            StoredHeader::new("X-Challenge", b"second"),
+            StoredHeader::new("Authorization", b"Bearer tok"),
+        ];
+        let mut d = draft(&[
+            ("authorization", "Basic ••••••••"),
+            ("X-Challenge", "••••••••"),
+            ("X-Challenge", "typed"),
+            ("Authorization", "Bearer ••••••••"),
+            ("X-Other", "Basic ••••• but typed"),
+        ]);
+        d.restore_masked(&captured).unwrap();
+        assert_eq!(
+            values(&d),
+            [
+                "authorization: Basic dXNlcjpwYXNz",
+                "X-Challenge: first",
+                "X-Challenge: typed",
+                "Authorization: Bearer tok",
+                "X-Other: Basic ••••• but typed",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_mask_that_stands_for_no_captured_header_is_refused() {
+        let captured = [StoredHeader::new("Authorization", b"Basic dXNlcjpwYXNz")];
+        // Renamed, or the scheme word changed: the bullets would be sent.
+        for (name, value) in [
+            ("X-Auth", "Basic ••••••••"),
+            ("Authorization", "Bearer ••••••••"),
+        ] {
+            let err = draft(&[(name, value)])
+                .restore_masked(&captured)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("masked value"), "{err}");
+        }
+        // Each captured header stands for one mask.
+        let twice = draft(&[
+            ("Authorization", "Basic ••••••••"),
+            ("Authorization", "Basic ••••••••"),
+        ]);
+        assert!(twice.clone().restore_masked(&captured).is_err());
+        assert!(
+            draft(&[("Authorization", "Basic ••••••••")])
+                .restore_masked(&[])
+                .is_err()
+        );
+    }
 }

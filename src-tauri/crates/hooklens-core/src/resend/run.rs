@@ -69,6 +69,8 @@ impl Sender {
             Some(id) => Some(self.read(move |r| r.event(id)).await?),
             None => None,
         };
+        let mut draft = draft;
+        draft.restore_masked(event.as_ref().map_or(&[], |e| e.headers.as_slice()))?;
         let plan = prepare::plan(&self.store, draft, event.as_ref(), None, signing, None)?;
         self.execute(plan, DeliveryKind::Resend, timing, progress, cancel)
             .await

@@ -154,6 +154,7 @@ pub async fn exchange(
         None => url.host_str().unwrap_or(&host).to_owned(),
     };
     let head = head(request)?;
+    tracing::trace!(%addr, method = request.method, bytes = head.len() + request.body.len(), "sending");
     let work = async {
         let tcp = connect(&host, port, &addr, connect_timeout).await?;
         let _ = tcp.set_nodelay(true);

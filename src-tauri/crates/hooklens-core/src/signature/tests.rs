@@ -326,6 +326,28 @@ fn unsigned_no_secret_and_malformed() {
 }
 
 #[test]
+fn a_malformed_authorization_names_its_scheme_word_but_never_a_bare_token() {
+    let key = [secret("basic", "user:pass")];
+    let verdict_of = |value: &str| {
+        let hs = headers(&[("Authorization".to_owned(), value.to_owned())]);
+        verify(&request(&hs, b"{}", URL), &Scheme::BasicAuth, &key, NOW)
+    };
+    let bearer = verdict_of("Bearer tok_S3cretValue");
+    assert_eq!(bearer.status, VerdictStatus::Malformed);
+    assert_eq!(
+        bearer.reason.as_deref(),
+        Some("Authorization uses \"Bearer\", not Basic")
+    );
+    for bare in ["sk_live_S3cretValue", "sk_live_S3cretValue trailing"] {
+        let verdict = verdict_of(bare);
+        assert_eq!(verdict.status, VerdictStatus::Malformed);
+        let reason = verdict.reason.unwrap_or_default();
+        assert!(!reason.contains("S3cret"), "{reason}");
+        assert!(!reason.contains("sk_live"), "{reason}");
+    }
+}
+
+#[test]
 fn rotation_names_the_secret_that_matched() {
     let old = secret("old", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
     let new = secret("new", "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD");

@@ -218,10 +218,14 @@ pub(crate) fn basic_credentials(headers: &[StoredHeader]) -> Option<Result<Vec<u
     let value = value.trim();
     let (kind, credentials) = value.split_once(' ').unwrap_or((value, ""));
     if !kind.eq_ignore_ascii_case("basic") {
-        return Some(Err(format!(
-            "Authorization uses {:?}, not Basic",
-            truncate(kind, 20)
-        )));
+        // Only a well-known scheme word is named: a bare token's first
+        // characters are the secret itself.
+        return Some(Err(
+            match crate::secret_headers::auth_scheme(value.as_bytes()) {
+                Some(word) => format!("Authorization uses {word:?}, not Basic"),
+                None => "Authorization does not start with Basic (its value is not shown: it may be a secret)".to_owned(),
+            },
+        ));
     }
     Some(
         codec::decode_base64_any(credentials.trim())

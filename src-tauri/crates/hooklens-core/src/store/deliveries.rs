@@ -6,8 +6,10 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::{Reader, Store, StoreError, StoredHeader, now_ns};
 use crate::api::{
     Delivery, DeliveryError, DeliveryErrorKind, DeliveryKind, DeliveryResponse, DeliveryRun,
+    HeaderView,
 };
-use crate::inspect::{body_parts, header_view};
+use crate::inspect::{body_parts, header_view, shown_header_view};
+use crate::secret_headers::SecretHeaders;
 
 /// Longest response body kept; handlers rarely say more, and a runaway one
 /// must not fill the database.
@@ -235,6 +237,20 @@ fn headers_from(json: &str) -> Vec<StoredHeader> {
     serde_json::from_str(json).unwrap_or_default()
 }
 
+/// A header as sent or answered, shown: credentials, cookies and
+/// challenges masked like the event's own. The record keeps the exact
+/// bytes; a value masked when it was recorded (a secret signing put in a
+/// header, `•••• (secret "label")`) is shown as recorded.
+fn shown_header(h: &StoredHeader) -> HeaderView {
+    if h.bytes().starts_with(MASK_START) {
+        return header_view(h);
+    }
+    shown_header_view(h, &SecretHeaders::always())
+}
+
+/// How every mask begins: a bullet.
+const MASK_START: &[u8] = "•".as_bytes();
+
 fn delivery_from_row(
     row: &Row<'_>,
     event_id: Option<i64>,
@@ -260,7 +276,7 @@ fn delivery_from_row(
                     .ok()
                     .and_then(|s| s.canonical_reason())
                     .map(str::to_owned),
-                headers: headers.iter().map(header_view).collect(),
+                headers: headers.iter().map(shown_header).collect(),
                 body_text,
                 body_base64,
                 body_truncated: row.get(12)?,
@@ -285,7 +301,7 @@ fn delivery_from_row(
         sent_at_ms: row.get::<_, i64>(3)? / 1_000_000,
         method: row.get(4)?,
         url: row.get(5)?,
-        headers: headers_from(&headers).iter().map(header_view).collect(),
+        headers: headers_from(&headers).iter().map(shown_header).collect(),
         body_text,
         body_base64,
         signing: row.get(8)?,

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use crate::api::{Endpoint, EventSummary};
+use crate::secret_headers::SecretHeaders;
 use crate::signature::{Secret, Verdict};
 
 pub const DATABASE_FILE: &str = "hooklens.sqlite3";
@@ -633,7 +634,15 @@ impl Store {
             } else {
                 serde_json::to_string(&event.trailers).ok()
             },
-            headers_text: headers_text(&event.headers),
+            headers_text: headers_text(
+                &event.headers,
+                &SecretHeaders::of_event(
+                    &self.endpoints(),
+                    event.endpoint_id,
+                    event.provider.as_deref(),
+                    &event.headers,
+                ),
+            ),
             refs_json: if event.refs.is_empty() {
                 None
             } else {
@@ -1039,11 +1048,12 @@ fn first_pending(conn: &Connection) -> Result<i64, StoreError> {
 /// [`INDEX_CATCH_UP`], up to `max_steps` steps. Ok(true) when nothing is
 /// left waiting.
 fn index_pending(conn: &mut Connection, max_steps: i64) -> Result<bool, StoreError> {
+    let endpoints = endpoints::list(conn)?;
     for _ in 0..max_steps {
         let batch: Vec<IndexText> = {
             let mut stmt = conn.prepare_cached(
-                "SELECT e.id, e.path, e.headers, e.body FROM fts_pending p
-                 JOIN events e ON e.id = p.id ORDER BY p.id LIMIT ?1",
+                "SELECT e.id, e.path, e.headers, e.body, e.endpoint_id, e.provider
+                 FROM fts_pending p JOIN events e ON e.id = p.id ORDER BY p.id LIMIT ?1",
             )?;
             let rows = stmt.query_map([INDEX_CATCH_UP], |r| {
                 let headers: String = r.get(2)?;
@@ -1051,10 +1061,13 @@ fn index_pending(conn: &mut Connection, max_steps: i64) -> Result<bool, StoreErr
                 // Written by this store; unreadable headers index as none
                 // rather than holding back every later event.
                 let headers: Vec<StoredHeader> = serde_json::from_str(&headers).unwrap_or_default();
+                let provider: Option<String> = r.get(5)?;
+                let secret =
+                    SecretHeaders::of_event(&endpoints, r.get(4)?, provider.as_deref(), &headers);
                 Ok(IndexText {
                     id: r.get(0)?,
                     path: r.get(1)?,
-                    headers: headers_text(&headers),
+                    headers: headers_text(&headers, &secret),
                     body: body_text(&body).to_owned(),
                 })
             })?;
@@ -1292,12 +1305,18 @@ fn used_bytes(conn: &Connection) -> rusqlite::Result<u64> {
     Ok(u64::try_from((pages - free) * size).unwrap_or(0))
 }
 
-fn headers_text(headers: &[StoredHeader]) -> String {
+/// What the full-text index holds of the headers: names and values, but
+/// only the mask of a secret header's value, so searching for a secret
+/// finds nothing.
+fn headers_text(headers: &[StoredHeader], secret: &SecretHeaders) -> String {
     let mut text = String::new();
     for h in headers {
         text.push_str(&h.name);
         text.push_str(": ");
-        text.push_str(&String::from_utf8_lossy(h.bytes()));
+        match secret.shown(h) {
+            Some(masked) => text.push_str(&masked),
+            None => text.push_str(&String::from_utf8_lossy(h.bytes())),
+        }
         text.push('\n');
     }
     text

@@ -288,6 +288,11 @@ impl Reader {
         })
     }
 
+    /// The endpoints as stored now, default first.
+    pub fn endpoints(&self) -> Result<Vec<Endpoint>, StoreError> {
+        super::endpoints::list(&self.conn)
+    }
+
     /// The body exactly as received.
     pub fn body(&self, id: i64) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self

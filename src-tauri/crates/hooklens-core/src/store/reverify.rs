@@ -11,6 +11,7 @@ use super::{
     secrets_by_endpoint,
 };
 use crate::api::{ReverifyOutcome, ReverifyProgress};
+use crate::secret_headers::SecretHeaders;
 use crate::verification::{self, Subject};
 
 /// Events per transaction: small enough that the capture writer waits at
@@ -69,7 +70,29 @@ impl Store {
                 break;
             };
             let mut changed: Vec<(i64, &'static str, Option<String>)> = Vec::new();
+            let mut reindex: Vec<super::IndexText> = Vec::new();
             for row in &batch {
+                // A scheme that now reads a header as its shared secret makes
+                // that header secret: the index must forget its value.
+                let secret = SecretHeaders::of_event(
+                    &endpoints,
+                    row.endpoint_id,
+                    row.provider.as_deref(),
+                    &row.headers,
+                );
+                let always = SecretHeaders::always();
+                if row
+                    .headers
+                    .iter()
+                    .any(|h| secret.is_secret(&h.name) && !always.is_secret(&h.name))
+                {
+                    reindex.push(super::IndexText {
+                        id: row.id,
+                        path: row.path.clone(),
+                        headers: super::headers_text(&row.headers, &secret),
+                        body: super::body_text(&row.body).to_owned(),
+                    });
+                }
                 let verdict = verification::verdict(
                     &endpoints,
                     &secrets,
@@ -88,6 +111,26 @@ impl Store {
                 if json != row.verdict_json {
                     changed.push((row.id, verdict.status.as_str(), json));
                 }
+            }
+            if !reindex.is_empty() {
+                self.write(|tx| {
+                    // Text still waiting for the index is indexed with the
+                    // current rule anyway.
+                    let mut indexed = tx.prepare_cached(
+                        "SELECT NOT EXISTS (SELECT 1 FROM fts_pending WHERE id = ?1)",
+                    )?;
+                    let mut forget = tx.prepare_cached("DELETE FROM events_fts WHERE rowid = ?1")?;
+                    let mut index = tx.prepare_cached(
+                        "INSERT INTO events_fts (rowid, path, headers, body) VALUES (?1, ?2, ?3, ?4)",
+                    )?;
+                    for t in &reindex {
+                        if indexed.query_row([t.id], |r| r.get::<_, bool>(0))? {
+                            forget.execute([t.id])?;
+                            index.execute(params![t.id, t.path, t.headers, t.body])?;
+                        }
+                    }
+                    Ok(())
+                })?;
             }
             if !changed.is_empty() {
                 self.write(|tx| {

@@ -31,6 +31,7 @@ use super::StoreError;
 use super::read::{Cursor, SUMMARY_COLUMNS, summary_from_row};
 use crate::api::{EventSummary, MatchCount};
 use crate::query::{Filter, Query, TypeMatch};
+use crate::secret_headers;
 use crate::signature::VerdictStatus;
 
 /// Sources yielding at most this many rows are read whole and sorted (at
@@ -832,6 +833,7 @@ fn compile(
         );
     }
     let (mut after, mut before) = (None::<i64>, None::<i64>);
+    let mut endpoints = None;
     for term in &query.terms {
         let negated = term.negated;
         match &term.filter {
@@ -924,7 +926,15 @@ fn compile(
                 c.add(negated, cond, Some(("events_merchant", true)));
             }
             Filter::Header { name, value } => {
-                let cond = header_cond(name, value.as_deref());
+                // Header names are few; the endpoints only matter (and are
+                // read) for a filter with a value.
+                let secret = value.is_some() && {
+                    if endpoints.is_none() {
+                        endpoints = Some(super::endpoints::list(conn)?);
+                    }
+                    secret_headers::is_secret_anywhere(name, endpoints.as_deref().unwrap_or(&[]))
+                };
+                let cond = header_cond(name, value.as_deref(), secret);
                 if negated {
                     c.costly.push(cond.negate());
                 } else {
@@ -1074,8 +1084,12 @@ fn like_escape(text: &str) -> String {
 
 /// A received header named `name` whose value contains `value` (ASCII case
 /// folded, as SQLite's LIKE does); any value when None. Headers are stored as
-/// a JSON array of {name, value}.
-fn header_cond(name: &str, value: Option<&str>) -> Cond {
+/// a JSON array of {name, value}. A `secret` header's value is never
+/// searched: the filter matches what the detail pane shows of it, its mask.
+fn header_cond(name: &str, value: Option<&str>, secret: bool) -> Cond {
+    if secret && let Some(value) = value {
+        return secret_header_cond(name, value);
+    }
     let mut sql = String::from("(");
     let mut args: Vec<Value> = Vec::new();
     if let Some(value) = value
@@ -1098,6 +1112,36 @@ fn header_cond(name: &str, value: Option<&str>) -> Cond {
         args.push(format!("%{}%", like_escape(value)).into());
     }
     sql.push_str("))");
+    Cond::new(sql, args)
+}
+
+/// A secret-bearing header named `name` whose mask
+/// ([`secret_headers::masked_value`]) contains `value`: any such header when
+/// `value` is part of the bullets, one whose value starts with a matching
+/// scheme word (`Basic `, `Bearer `, …) for credentials, else none. So a
+/// filter tells Basic from Bearer, and never anything of the secret.
+fn secret_header_cond(name: &str, value: &str) -> Cond {
+    let Some(words) = secret_headers::mask_matches(name, value) else {
+        return Cond::nothing();
+    };
+    let mut sql = String::from(
+        "EXISTS (SELECT 1 FROM json_each(e.headers) h
+                 WHERE lower(json_extract(h.value, '$.name')) = ?",
+    );
+    let mut args: Vec<Value> = vec![name.to_ascii_lowercase().into()];
+    if !words.is_empty() {
+        let tests: Vec<&str> = words
+            .iter()
+            .map(|_| "ltrim(json_extract(h.value, '$.value'), ' ' || char(9)) LIKE ? ESCAPE '\\'")
+            .collect();
+        sql.push_str(&format!(" AND ({})", tests.join(" OR ")));
+        args.extend(
+            words
+                .iter()
+                .map(|w| Value::from(format!("{} %", like_escape(w)))),
+        );
+    }
+    sql.push(')');
     Cond::new(sql, args)
 }
 

@@ -282,6 +282,150 @@ async fn full_text_search_finds_path_header_and_body_words() {
     assert!(find("missing").is_empty());
 }
 
+/// An endpoint whose shared-secret scheme reads `X-Token`.
+fn token_endpoint(store: &Store) -> Endpoint {
+    store
+        .add_endpoint(&EndpointSpec {
+            name: "Token".into(),
+            path_prefix: "/token".into(),
+            preset: None,
+            scheme: Some(crate::signature::Scheme::SharedSecret {
+                header: "X-Token".into(),
+            }),
+            forward: None,
+            response: ConfiguredResponse::default(),
+        })
+        .unwrap()
+}
+
+#[tokio::test]
+async fn secret_header_values_are_not_indexed_and_header_filters_see_only_the_mask() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let token = token_endpoint(&store);
+    let mut a = event(1, b"{}");
+    a.headers.extend([
+        StoredHeader::new("Authorization", b"Basic dXNlcjpzZWNyZXRiYXNpYzE="),
+        StoredHeader::new("X-Challenge", b"challengesecret111"),
+        StoredHeader::new("Cookie", b"sid=cookiesecret111"),
+        StoredHeader::new("x-trace", b"trace-9931"),
+    ]);
+    let a = store.insert(a).await.unwrap();
+    let mut b = event(2, b"{}");
+    b.headers.push(StoredHeader::new(
+        "authorization",
+        b"Bearer bearersecret111",
+    ));
+    b.endpoint_id = Some(token.id);
+    b.headers
+        .push(StoredHeader::new("X-Token", b"tokensecret111"));
+    let b = store.insert(b).await.unwrap();
+    // X-Token is a secret only where a shared-secret scheme reads it.
+    let mut c = event(3, b"{}");
+    c.headers
+        .push(StoredHeader::new("X-Token", b"tokenopen111"));
+    let c = store.insert(c).await.unwrap();
+    let find = |text: &str| search(&store, text);
+    wait_until(|| find("9931") == [a.id]);
+    assert_eq!(find("tokenopen111"), [c.id]);
+    for secret in [
+        "dXNlcjpzZWNyZXRiYXNpYzE",
+        "challengesecret111",
+        "cookiesecret111",
+        "bearersecret111",
+        "tokensecret111",
+    ] {
+        assert!(find(secret).is_empty(), "{secret} is in the index");
+        assert!(
+            find(&format!("header.authorization:{secret}")).is_empty(),
+            "{secret} through a filter"
+        );
+    }
+    // Names and the scheme word stay searchable: they are what is shown.
+    assert_eq!(find("challenge"), [a.id]);
+    assert_eq!(find("basic"), [a.id]);
+    assert_eq!(find("header.authorization:basic"), [a.id]);
+    assert_eq!(find("header.Authorization:BEARER"), [b.id]);
+    assert_eq!(find("header.authorization:*"), [b.id, a.id]);
+    assert_eq!(find("header.authorization:••"), [b.id, a.id]);
+    assert_eq!(find("-header.authorization:basic"), [c.id, b.id]);
+    assert_eq!(find("header.x-challenge:*"), [a.id]);
+    assert!(find("header.x-challenge:chall").is_empty());
+    assert!(find("header.cookie:sid").is_empty());
+    assert!(find("header.x-token:tokensecret").is_empty());
+    // A header secret on some endpoint is never searched by value, even
+    // where it is not secret: filters run over every event.
+    assert!(find("header.x-token:tokenopen").is_empty());
+    assert_eq!(find("header.x-token:*"), [c.id, b.id]);
+    assert_eq!(find("header.x-trace:9931"), [a.id]);
+}
+
+#[tokio::test]
+async fn a_header_that_becomes_a_shared_secret_leaves_the_index_when_its_events_are_reverified() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut e = event(1, b"{}");
+    e.headers
+        .push(StoredHeader::new("X-Token", b"tokenlater333"));
+    let e = store.insert(e).await.unwrap();
+    let find = |text: &str| search(&store, text);
+    wait_until(|| find("tokenlater333") == [e.id]);
+    let spec = EndpointSpec {
+        name: "Default".into(),
+        path_prefix: "/".into(),
+        preset: None,
+        scheme: Some(crate::signature::Scheme::SharedSecret {
+            header: "X-Token".into(),
+        }),
+        forward: None,
+        response: ConfiguredResponse::default(),
+    };
+    store.update_endpoint(DEFAULT_ENDPOINT_ID, &spec).unwrap();
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    store
+        .reverify(Some(DEFAULT_ENDPOINT_ID), &cancel, |_| {})
+        .unwrap();
+    assert!(find("tokenlater333").is_empty());
+    assert_eq!(find("token"), [e.id], "its name is still there");
+    // Reverifying again changes nothing.
+    store.reverify(None, &cancel, |_| {}).unwrap();
+    assert!(find("tokenlater333").is_empty());
+    assert_eq!(find("token"), [e.id]);
+}
+
+#[tokio::test]
+async fn secret_headers_a_crash_left_unindexed_are_masked_when_indexed_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Store::open(dir.path()).unwrap());
+    let conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    let headers = serde_json::to_string(&[
+        StoredHeader::new("Authorization", b"Basic latesecret222"),
+        StoredHeader::new("x-trace", b"late-4471"),
+    ])
+    .unwrap();
+    conn.execute(
+        "INSERT INTO events (received_at, endpoint_id, method, path, headers, size, body)
+         VALUES (1700000000000000099, 1, 'POST', '/late', ?1, 0, x'')",
+        [headers],
+    )
+    .unwrap();
+    let late = conn.last_insert_rowid();
+    conn.execute("INSERT INTO fts_pending (id) VALUES (?1)", [late])
+        .unwrap();
+    drop(conn);
+    let store = Store::open_with(
+        dir.path(),
+        StoreOptions {
+            capture: true,
+            ..StoreOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(search(&store, "4471"), [late], "recovered at start");
+    assert!(search(&store, "latesecret222").is_empty());
+    assert_eq!(search(&store, "basic"), [late]);
+}
+
 #[tokio::test]
 async fn retention_drops_the_oldest_unpinned_events_first() {
     let dir = tempfile::tempdir().unwrap();

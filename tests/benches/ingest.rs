@@ -162,7 +162,12 @@ fn run() -> Result<(), String> {
 
 /// Builds the release CLI with the same cargo and target dir as this bench, so
 /// the figures are for what users run, not a debug build or the test harness.
+/// `HOOKLENS_BENCH_CLI` names a built `hooklens-cli` to measure instead
+/// (e.g. a build of an earlier commit, for a before/after comparison).
 fn build_cli() -> Result<PathBuf, String> {
+    if let Some(given) = std::env::var_os("HOOKLENS_BENCH_CLI") {
+        return Ok(PathBuf::from(given));
+    }
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let status = Command::new(env!("CARGO"))
         .args(["build", "--release", "-p", "hooklens-cli"])

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 mod support;
 
-use support::{BIN, Serve, free_port};
+use support::{BIN, Serve, free_port, terminal_controls};
 
 fn cli(data_dir: &Path, args: &[&str]) -> Output {
     Command::new(BIN)
@@ -470,22 +470,6 @@ fn post_raw(base: &str, target: &[u8], headers: &[(&str, &[u8])], body: &[u8]) -
                 .then(|| value.trim().parse().ok())?
         })
         .unwrap_or_else(|| panic!("no event id in {response}"))
-}
-
-/// Bytes a terminal acts on: C0 controls other than line feed and tab (ESC,
-/// BEL, CR, …), DEL, a raw 0x9B (CSI to an 8-bit terminal) and the C1
-/// controls U+0080–U+009F encoded in UTF-8 (C2 80–C2 9F).
-fn terminal_controls(out: &[u8]) -> Vec<String> {
-    let mut found = Vec::new();
-    for (i, &b) in out.iter().enumerate() {
-        if (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f || b == 0x9b {
-            found.push(format!("byte {b:#04x} at {i}"));
-        }
-        if b == 0xc2 && out.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)) {
-            found.push(format!("U+00{:02X} at {i}", out[i + 1]));
-        }
-    }
-    found
 }
 
 /// A body a hostile sender could write: retitle the window (OSC 0 … BEL),

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 mod support;
 
-use support::{BIN, Serve, free_port};
+use support::{BIN, Serve, free_port, terminal_controls};
 
 /// `args` on `data_dir`, with `stdin` written to it.
 fn run(data_dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
@@ -87,21 +87,6 @@ fn ids(data_dir: &Path, args: &[&str]) -> Vec<i64> {
                 .unwrap()
         })
         .collect()
-}
-
-/// Bytes a terminal acts on: C0 controls other than line feed and tab,
-/// DEL, a raw 0x9B and the C1 controls in UTF-8.
-fn terminal_controls(out: &[u8]) -> Vec<String> {
-    let mut found = Vec::new();
-    for (i, &b) in out.iter().enumerate() {
-        if (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f || b == 0x9b {
-            found.push(format!("byte {b:#04x} at {i}"));
-        }
-        if b == 0xc2 && out.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)) {
-            found.push(format!("U+00{:02X} at {i}", out[i + 1]));
-        }
-    }
-    found
 }
 
 #[test]

@@ -228,7 +228,13 @@ static PRESETS: LazyLock<[Preset; 11]> = LazyLock::new(|| {
                 "Kulmi Pay",
                 ExtractionRules {
                     event_type: vec![ptr("/topic")],
-                    event_id: vec![ptr("/id"), ptr("/event_id"), ptr("/data/id")],
+                    // The documented payload is a `topic` and the changed
+                    // resource in `data`: no event id. `data.id` names the
+                    // invoice (file, chargeback…), so an invoice's pending and
+                    // complete updates would number as redeliveries of each
+                    // other; id + state is not unique either (a subscription's
+                    // billing cycles repeat a status). Nothing is numbered.
+                    event_id: vec![],
                     merchant_id: vec![],
                     refs: refs([("resource_id", ptr("/data/id"))]),
                 },

@@ -173,7 +173,7 @@ impl Sender {
                     endpoint_id: spec.endpoint_id,
                     secret_label: None,
                 },
-                Some(sample.event_id.clone()),
+                sample.event_id.clone(),
             )?;
             // A fresh sample is signed, not re-signed.
             plan.note = plan.note.replacen("re-signed", "signed", 1);

@@ -14,7 +14,7 @@ import type {
   SendProgress,
   SigningInfo,
 } from "../../ipc";
-import { endpoint, ev, verdict } from "../../test-fixtures";
+import { endpoint, ev, verdict, deliveryRule } from "../../test-fixtures";
 import { editorIn } from "../detail/CodeView";
 
 const ipc = vi.hoisted(() => ({
@@ -43,6 +43,7 @@ function githubSigning(over: Partial<SigningInfo> = {}): SigningInfo {
     secretLabels: ["old", "production"],
     defaultMode: "resign",
     problem: null,
+    delivery: deliveryRule(),
     ...over,
   };
 }
@@ -157,6 +158,8 @@ function delivery(attempt: number, over: Partial<Delivery> = {}): Delivery {
     signing: 're-signed (github) with the secret "production" of endpoint "Default"',
     response: { status: 200, reason: "OK", headers: [], bodyText: '{"ok":true}', bodyBase64: null, bodyTruncated: false, redirectTo: null },
     error: null,
+    delivered: true,
+    failure: null,
     durationMs: 12,
     ...over,
   };
@@ -169,6 +172,7 @@ function run(attempts: Delivery[], outcome: string): DeliveryRun {
     kind: "resend",
     target: "http://localhost:3000/webhooks",
     pattern: "once",
+    rule: null,
     startedAtMs: 1_700_000_000_000,
     finishedAtMs: 1_700_000_000_100,
     outcome,
@@ -301,6 +305,7 @@ describe("ResendEditor", () => {
         secretLabels: ["whsec"],
         defaultMode: "resign",
         problem: null,
+        delivery: deliveryRule(),
       }),
     );
     expect(screen.getByTestId("resend-scheme")).toHaveTextContent(/^Scheme: Stripe$/);
@@ -425,17 +430,22 @@ describe("ResendEditor", () => {
     expect(screen.getByTestId("resend-send")).toBeDisabled();
 
     const s = lastSent();
-    act(() => s.progress({ kind: "started", runId: 1, planned: 8 }));
+    act(() => s.progress({ kind: "started", runId: 1, planned: 8, rule: deliveryRule() }));
     expect(screen.getByTestId("resend-running")).toHaveTextContent("Sending…");
+    const refusedWords = "connection refused by 127.0.0.1:3000: nothing is listening there";
     const failed = delivery(1, {
       response: null,
-      error: { kind: "connection_refused", message: "connection refused by 127.0.0.1:3000: nothing is listening there" },
+      error: { kind: "connection_refused", message: refusedWords },
+      delivered: false,
+      failure: refusedWords,
     });
     act(() => s.progress({ kind: "attempt", delivery: failed }));
     act(() => s.progress({ kind: "waiting", nextAttempt: 2, atMs: 1_004_000 }));
     expect(screen.getByTestId("resend-running")).toHaveTextContent("Waiting — attempt 2 of 8 in 4 s");
     const redirected = delivery(2, {
       response: { status: 302, reason: "Found", headers: [], bodyText: null, bodyBase64: null, bodyTruncated: false, redirectTo: "https://elsewhere.test/" },
+      delivered: false,
+      failure: "GitHub counts any 2xx as delivered (assumed); the handler answered 302",
     });
     act(() => s.progress({ kind: "attempt", delivery: redirected }));
     act(() => s.progress({ kind: "attempt", delivery: delivery(3) }));

@@ -11,9 +11,8 @@ use crate::api::{DeliveryError, DeliveryErrorKind};
 use crate::store::{MAX_RESPONSE_BODY, NewResponse};
 use crate::store::{StoredHeader, now_ns};
 
-/// How long a handler has to answer: providers give up sooner (the checkout
-/// provider asks for an answer within 15 s).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The longest wait for a connection; the answer's deadline is the
+/// provider's (see `providers::delivery`), given per request.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Headers the transport sets from the URL and the body; a copied value
@@ -53,15 +52,13 @@ pub struct Attempted {
     pub response: Option<NewResponse>,
     pub error: Option<DeliveryError>,
     pub duration_us: i64,
+    /// Connected, but no complete answer came before the deadline.
+    pub waited_out: bool,
 }
 
 impl Attempted {
     pub fn status(&self) -> Option<u16> {
         self.response.as_ref().map(|r| r.status)
-    }
-
-    pub fn succeeded(&self) -> bool {
-        self.status().is_some_and(|s| (200..300).contains(&s))
     }
 
     /// "200", "connection refused", … for outcomes in words.
@@ -83,20 +80,16 @@ impl Attempted {
 
 /// An HTTP client that never follows redirects: a 3xx is the handler's
 /// answer, recorded with where it points.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Client {
     /// Built on the first send: loading the system's trust store costs
     /// start-up time that most sessions never need.
     http: std::sync::Arc<std::sync::OnceLock<Result<reqwest::Client, String>>>,
-    timeout: Duration,
 }
 
 impl Client {
-    pub fn new(timeout: Duration) -> Result<Client, ResendError> {
-        Ok(Client {
-            http: std::sync::Arc::default(),
-            timeout,
-        })
+    pub fn new() -> Client {
+        Client::default()
     }
 
     fn http(&self) -> Result<&reqwest::Client, ResendError> {
@@ -108,8 +101,7 @@ impl Client {
                     // would carry requests for localhost elsewhere, and what
                     // is recorded as sent would not be what the handler got.
                     .no_proxy()
-                    .connect_timeout(CONNECT_TIMEOUT.min(self.timeout))
-                    .timeout(self.timeout)
+                    .connect_timeout(CONNECT_TIMEOUT)
                     .build()
                     .map_err(|e| e.to_string())
             })
@@ -117,11 +109,9 @@ impl Client {
             .map_err(|e| ResendError::Client(e.clone()))
     }
 
-    pub fn timeout(&self) -> Duration {
-        self.timeout
-    }
-
-    pub async fn send(&self, out: &Outgoing) -> Attempted {
+    /// Sends `out` and waits at most `deadline` (connecting included) for
+    /// the whole answer.
+    pub async fn send(&self, out: &Outgoing, deadline: Duration) -> Attempted {
         let sent_at_ns = now_ns();
         let started = Instant::now();
         let mut map = HeaderMap::new();
@@ -146,6 +136,7 @@ impl Client {
                             ),
                         }),
                         duration_us: 0,
+                        waited_out: false,
                     };
                 }
             }
@@ -163,11 +154,13 @@ impl Client {
                         message: err.to_string(),
                     }),
                     duration_us: 0,
+                    waited_out: false,
                 };
             }
         };
         let request = http
             .request(out.method.clone(), out.url.clone())
+            .timeout(deadline)
             .headers(map)
             .body(out.body.clone());
         let result = match request.send().await {
@@ -182,12 +175,14 @@ impl Client {
                 response: Some(response),
                 error: None,
                 duration_us,
+                waited_out: false,
             },
             Err(err) => Attempted {
                 sent_at_ns,
                 headers,
                 response: None,
-                error: Some(describe(&err, &out.url, self.timeout)),
+                waited_out: err.is_timeout() && !err.is_connect(),
+                error: Some(describe(&err, &out.url, deadline)),
                 duration_us,
             },
         }
@@ -267,7 +262,7 @@ fn describe(err: &reqwest::Error, url: &Url, timeout: Duration) -> DeliveryError
             if err.is_connect() {
                 format!(
                     "no connection to {addr} within {} s",
-                    timeout.as_secs().min(10)
+                    timeout.min(CONNECT_TIMEOUT).as_secs_f64()
                 )
             } else {
                 format!("{addr} did not answer within {} s", timeout.as_secs_f64())

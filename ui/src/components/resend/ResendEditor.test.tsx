@@ -453,6 +453,8 @@ describe("ResendEditor", () => {
     expect(attempts).toHaveLength(3);
     expect(attempts[0]).toHaveTextContent("error");
     expect(attempts[0]).toHaveTextContent("connection refused by 127.0.0.1:3000: nothing is listening there");
+    // The error says why already: not said twice.
+    expect(within(attempts[0] as HTMLElement).queryByTestId("resend-attempt-failure")).toBeNull();
     expect(attempts[1]).toHaveTextContent("302 Found");
     expect(attempts[1]).toHaveTextContent("redirect to https://elsewhere.test/ — not followed");
     expect(attempts[2]).toHaveTextContent("200 OK");
@@ -463,6 +465,60 @@ describe("ResendEditor", () => {
     // The dialog stays open to send again.
     expect(screen.getByTestId("resend-send")).toHaveTextContent("Send again");
     expect(screen.getByTestId("resend-send")).toBeEnabled();
+  });
+
+  it("notes the delivery rule in force, assumed parts marked, and why an attempt was not delivered", async () => {
+    const kulmi = deliveryRule({
+      preset: "kulmipay",
+      name: "Kulmi Pay",
+      success: "only-200",
+      successSource: '"Kulmi Pay considers any non-200 response a delivery failure"',
+      deadlineS: 10,
+      deadlineAssumed: true,
+      deadlineSource: 'the docs ask for a 200 "as quickly as possible" and give no figure; assumed 10 s',
+      successWords: "Kulmi Pay counts only 200 as delivered",
+      deadlineWords: "answer within 10 s",
+    });
+    ipc.signingInfo.mockResolvedValue(githubSigning({ delivery: kulmi }));
+    await open(githubEvent(), [withSecret, stripeEndpoint]);
+    const note = screen.getByTestId("resend-delivery-rule");
+    expect(note).toHaveTextContent(/^Kulmi Pay counts only 200 as delivered · answer within 10 s assumed$/);
+    expect(within(note).queryByTestId("delivery-rule-success-assumed")).toBeNull();
+    expect(within(note).getByTestId("delivery-rule-deadline-assumed")).toHaveAttribute("title", kulmi.deadlineSource);
+    expect(within(note).getByText("Kulmi Pay counts only 200 as delivered")).toHaveAttribute("title", kulmi.successSource);
+
+    // A rule the docs state for both parts carries no mark; one starting in lower case reads as a line.
+    ipc.signingInfo.mockResolvedValue(
+      githubSigning({
+        endpointId: 2,
+        delivery: deliveryRule({
+          preset: "checkout",
+          successWords: "the checkout provider counts any 2xx as delivered",
+          deadlineWords: "answer within 15 s",
+        }),
+      }),
+    );
+    await userEvent.selectOptions(screen.getByTestId("resend-sign-endpoint"), "2");
+    await waitFor(() => expect(screen.getByTestId("resend-delivery-rule")).toHaveAttribute("data-preset", "checkout"));
+    expect(screen.getByTestId("resend-delivery-rule")).toHaveTextContent(/^The checkout provider counts any 2xx as delivered · answer within 15 s$/);
+
+    await waitFor(() => expect(url().value).not.toBe(""));
+    await userEvent.click(screen.getByTestId("resend-send"));
+    const s = lastSent();
+    const refused = delivery(1, {
+      response: { status: 201, reason: "Created", headers: [], bodyText: '{"ok":true}', bodyBase64: null, bodyTruncated: false, redirectTo: null },
+      delivered: false,
+      failure: "Kulmi Pay counts only 200 as delivered; the handler answered 201",
+    });
+    act(() => s.progress({ kind: "started", runId: 1, planned: 1, rule: kulmi }));
+    act(() => s.progress({ kind: "attempt", delivery: refused }));
+    const line = screen.getByTestId("resend-attempt");
+    expect(within(line).getByTestId("resend-attempt-failure")).toHaveTextContent(
+      "Not delivered: Kulmi Pay counts only 200 as delivered; the handler answered 201",
+    );
+    // A 201 the provider does not count is not shown as a success.
+    expect(within(line).getByTestId("status-chip")).toHaveClass("tone-bad");
+    expect(line).toHaveAttribute("data-delivered", "false");
   });
 
   it("cancels a running send", async () => {

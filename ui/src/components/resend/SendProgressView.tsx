@@ -19,12 +19,19 @@ function useTick(active: boolean, ms = 250): number {
 /** One attempt as it came back: status or the error in words, and how long it took. */
 export function AttemptLine({ delivery, label }: { delivery: Delivery; label?: string }) {
   const { response, error } = delivery;
+  // Why the provider would not count it, unless the error already says so.
+  const why = !delivery.delivered && delivery.failure !== error?.message ? delivery.failure : null;
   return (
-    <li className="attempt-line" data-testid="resend-attempt" data-attempt={delivery.attempt}>
+    <li className="attempt-line" data-testid="resend-attempt" data-attempt={delivery.attempt} data-delivered={delivery.delivered}>
       <AttemptSummary delivery={delivery} label={label} />
       {error && (
         <span className="attempt-error error-text" data-testid="resend-attempt-error">
           {error.message}
+        </span>
+      )}
+      {why && (
+        <span className="attempt-error error-text" data-testid="resend-attempt-failure">
+          Not delivered: {why}
         </span>
       )}
       {response?.redirectTo && (
@@ -32,7 +39,7 @@ export function AttemptLine({ delivery, label }: { delivery: Delivery; label?: s
           redirect to <span className="mono break">{response.redirectTo}</span> — not followed
         </span>
       )}
-      {!error && !response?.redirectTo && response?.bodyText && (
+      {!error && !why && !response?.redirectTo && response?.bodyText && (
         <span className="attempt-preview mono muted" title={bodyPreview(response.bodyText, 400)}>
           {bodyPreview(response.bodyText)}
         </span>

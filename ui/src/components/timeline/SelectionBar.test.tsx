@@ -109,7 +109,7 @@ describe("SelectionBar: out of order", () => {
       expect.stringMatching(/^3\. POST \/orders\/2 \(#2\)200 OK/),
     ]);
     await act(async () => resolve(order.map(runOf)));
-    expect(within(dialog).getByTestId("resend-outcome")).toHaveTextContent("Sent 3 events in shuffled order; 2 of 3 answered 2xx.");
+    expect(within(dialog).getByTestId("resend-outcome")).toHaveTextContent("Sent 3 events in shuffled order; 2 of 3 delivered.");
   });
 
   it("can be cancelled, and checks the URL first", async () => {

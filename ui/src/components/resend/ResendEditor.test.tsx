@@ -457,6 +457,8 @@ describe("ResendEditor", () => {
     expect(within(attempts[0] as HTMLElement).queryByTestId("resend-attempt-failure")).toBeNull();
     expect(attempts[1]).toHaveTextContent("302 Found");
     expect(attempts[1]).toHaveTextContent("redirect to https://elsewhere.test/ — not followed");
+    // A status outside 2xx speaks for itself.
+    expect(within(attempts[1] as HTMLElement).queryByTestId("resend-attempt-failure")).toBeNull();
     expect(attempts[2]).toHaveTextContent("200 OK");
     expect(attempts[2]).toHaveTextContent("12 ms");
 
@@ -519,6 +521,19 @@ describe("ResendEditor", () => {
     // A 201 the provider does not count is not shown as a success.
     expect(within(line).getByTestId("status-chip")).toHaveClass("tone-bad");
     expect(line).toHaveAttribute("data-delivered", "false");
+    // No answer in the provider's time: its words beside the error's.
+    const late = delivery(2, {
+      response: null,
+      error: { kind: "timeout", message: "127.0.0.1:3000 did not answer within 15 s" },
+      delivered: false,
+      failure: "the checkout provider waits 15 s for an answer; none came",
+    });
+    act(() => s.progress({ kind: "attempt", delivery: late }));
+    const lines = screen.getAllByTestId("resend-attempt");
+    expect(lines[1]).toHaveTextContent("127.0.0.1:3000 did not answer within 15 s");
+    expect(within(lines[1] as HTMLElement).getByTestId("resend-attempt-failure")).toHaveTextContent(
+      "Not delivered: the checkout provider waits 15 s for an answer; none came",
+    );
   });
 
   it("cancels a running send", async () => {

@@ -19,8 +19,10 @@ function useTick(active: boolean, ms = 250): number {
 /** One attempt as it came back: status or the error in words, and how long it took. */
 export function AttemptLine({ delivery, label }: { delivery: Delivery; label?: string }) {
   const { response, error } = delivery;
-  // Why the provider would not count it, unless the error already says so.
-  const why = !delivery.delivered && delivery.failure !== error?.message ? delivery.failure : null;
+  // Why the provider would not count it, where the chip does not show it
+  // already: a 2xx it refuses (Kulmi Pay's 201), or no answer in its time.
+  const unexpected = response ? response.status >= 200 && response.status < 300 : delivery.failure !== error?.message;
+  const why = !delivery.delivered && unexpected ? delivery.failure : null;
   return (
     <li className="attempt-line" data-testid="resend-attempt" data-attempt={delivery.attempt} data-delivered={delivery.delivered}>
       <AttemptSummary delivery={delivery} label={label} />

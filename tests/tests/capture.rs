@@ -343,6 +343,56 @@ async fn redeliveries_of_a_provider_event_are_numbered_and_providers_detected() 
 }
 
 #[tokio::test]
+async fn a_kulmi_invoices_pending_and_complete_updates_are_not_redeliveries() {
+    let h = Harness::start().await;
+    let client = reqwest::Client::new();
+    // Kulmi Pay's documented payload: the topic and the changed invoice, no
+    // event id. One invoice going pending → complete is two events.
+    let update = |state: &str| {
+        format!(
+            r#"{{"topic":"collection_event","data":{{"id":"INV-7XQ2LP","invoice_id":"INV-7XQ2LP","state":"{state}","value":"1500.00","currency":"KES"}}}}"#
+        )
+    };
+    for state in ["PENDING", "COMPLETE"] {
+        let r = client
+            .post(format!("{}/kulmi", h.url))
+            .header("content-type", "application/json")
+            .header("x-challenge", "s3cr3t")
+            .body(update(state))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let events = h.store.reader().unwrap().page(10, None).unwrap().events;
+    let seen: Vec<_> = events
+        .iter()
+        .rev()
+        .map(|e| {
+            (
+                e.provider.as_deref(),
+                e.provider_event_id.as_deref(),
+                e.delivery,
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [(Some("kulmipay"), None, 1), (Some("kulmipay"), None, 1)],
+        "the complete update is not a redelivery of the pending one"
+    );
+    // The invoice is still what ties them together.
+    for e in &events {
+        let detail = h.store.reader().unwrap().event(e.id).unwrap();
+        assert!(
+            detail
+                .refs
+                .contains(&("resource_id".into(), "INV-7XQ2LP".into()))
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_database_at_its_size_cap_answers_5xx_never_2xx() {
     let h = Harness::with_options(hooklens_core::store::StoreOptions {
         max_page_count: Some(64),

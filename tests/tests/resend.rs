@@ -883,3 +883,248 @@ async fn masked_headers_left_untouched_in_the_editor_are_resent_with_their_captu
     assert!(err.contains("masked value"), "{err}");
     assert_eq!(handler.requests().await.len(), 1);
 }
+
+// ------------------------------------------------- provider delivery rules
+
+const KULMI_SECRET: &str = "kulmi-challenge-secret";
+
+/// A Kulmi Pay collection event (the documented payload: topic and data)
+/// captured on a Kulmi Pay endpoint; its id.
+async fn capture_kulmi(h: &Harness) -> i64 {
+    let ep = h
+        .store
+        .add_endpoint(&endpoint("Kulmi Pay", "/kulmi", Some("kulmipay")))
+        .unwrap();
+    h.store
+        .add_secret(ep.id, "challenge", KULMI_SECRET)
+        .unwrap();
+    let response = reqwest::Client::new()
+        .post(format!("{}/kulmi", h.url))
+        .header("content-type", "application/json")
+        .header("x-challenge", KULMI_SECRET)
+        .body(r#"{"topic":"collection_event","data":{"id":"INV-7XQ2LP","state":"COMPLETE"}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    stored_id(&response)
+}
+
+#[tokio::test]
+async fn a_kulmi_pay_event_answered_201_is_a_failed_delivery() {
+    let h = Harness::start().await;
+    let handler = TestHandler::spawn(HANDLER, &[("shared-secret", KULMI_SECRET)]).await;
+    handler
+        .set_replies(Replies {
+            statuses: vec![201],
+            ..Replies::default()
+        })
+        .await;
+    let id = capture_kulmi(&h).await;
+    let sender = Sender::new(h.store.clone()).unwrap();
+    let spec = spec_for(&h, id, format!("{}/shared-secret", handler.url()), |b| {
+        b.to_owned()
+    });
+    let mut rule = None;
+    let run = sender
+        .resend(
+            &spec,
+            &mut |p| {
+                if let SendProgress::Started { rule: r, .. } = p {
+                    rule = Some(r);
+                }
+            },
+            &Cancel::new(),
+        )
+        .await
+        .unwrap();
+    let rule = rule.expect("the run names its rule when it starts");
+    assert_eq!(rule.preset, "kulmipay");
+    assert_eq!(rule.success_words, "Kulmi Pay counts only 200 as delivered");
+
+    // The handler got it, verified, and answered 201: Kulmi Pay would mark
+    // the event FAILED.
+    let got = handler.requests().await;
+    assert_eq!(got[0].verified, Some(true), "{:?}", got[0].reason);
+    let recorded = h.store.reader().unwrap().run(run.id).unwrap();
+    let d = &recorded.attempts[0];
+    assert_eq!(d.response.as_ref().map(|r| r.status), Some(201));
+    assert!(!d.delivered, "{d:?}");
+    assert_eq!(
+        d.failure.as_deref(),
+        Some("Kulmi Pay counts only 200 as delivered; the handler answered 201")
+    );
+    assert_eq!(
+        recorded.rule.as_deref(),
+        Some("Kulmi Pay counts only 200 as delivered · answer within 10 s (assumed)")
+    );
+    let outcome = recorded.outcome.unwrap_or_default();
+    assert!(
+        outcome.starts_with("failed: Kulmi Pay counts only 200"),
+        "{outcome}"
+    );
+
+    // A 200 is a delivery.
+    handler
+        .set_replies(Replies {
+            statuses: vec![200],
+            ..Replies::default()
+        })
+        .await;
+    let run = sender
+        .resend(&spec, &mut no_progress(), &Cancel::new())
+        .await
+        .unwrap();
+    assert!(run.attempts[0].delivered);
+    assert_eq!(run.attempts[0].failure, None);
+}
+
+#[tokio::test]
+async fn a_forward_of_a_kulmi_pay_event_answered_201_is_recorded_as_not_delivered() {
+    let h = Harness::start().await;
+    let handler = TestHandler::spawn(HANDLER, &[]).await;
+    handler
+        .set_replies(Replies {
+            statuses: vec![201],
+            ..Replies::default()
+        })
+        .await;
+    let mut spec = endpoint("Kulmi Pay", "/kulmi", Some("kulmipay"));
+    spec.forward = Some(Forward {
+        url: format!("{}/open", handler.url()),
+        mode: ForwardMode::Relay,
+    });
+    h.store.add_endpoint(&spec).unwrap();
+    let response = reqwest::Client::new()
+        .post(format!("{}/kulmi", h.url))
+        .header("x-challenge", KULMI_SECRET)
+        .body(r#"{"topic":"collection_event","data":{"id":"INV-1","state":"PENDING"}}"#)
+        .send()
+        .await
+        .unwrap();
+    // Relayed as the handler answered: Kulmi Pay itself would see the 201.
+    assert_eq!(response.status(), 201);
+    let id = stored_id(&response);
+    let runs = h.store.reader().unwrap().runs_of_event(id, 5).unwrap();
+    let d = &runs[0].attempts[0];
+    assert_eq!(runs[0].kind, DeliveryKind::Forward);
+    assert!(!d.delivered);
+    assert_eq!(
+        d.failure.as_deref(),
+        Some("Kulmi Pay counts only 200 as delivered; the handler answered 201")
+    );
+    assert!(
+        runs[0]
+            .outcome
+            .as_deref()
+            .is_some_and(|o| o.contains("not delivered")),
+        "{:?}",
+        runs[0].outcome
+    );
+}
+
+#[tokio::test]
+async fn a_schedule_stops_only_on_the_providers_own_success() {
+    let h = Harness::start().await;
+    let handler = TestHandler::spawn(HANDLER, &[("shared-secret", KULMI_SECRET)]).await;
+    handler
+        .set_replies(Replies {
+            statuses: vec![201, 201, 200, 201],
+            ..Replies::default()
+        })
+        .await;
+    let id = capture_kulmi(&h).await;
+    let sender = Sender::new(h.store.clone()).unwrap();
+    let mut spec = spec_for(&h, id, format!("{}/shared-secret", handler.url()), |b| {
+        b.to_owned()
+    });
+    // Kulmi Pay does not retry on its own; the checkout provider's schedule
+    // replays the event, judged by Kulmi Pay's rule: a 201 is no success.
+    spec.pattern = Pattern::Schedule {
+        provider: "checkout".into(),
+        speed: 100_000.0,
+    };
+    let run = sender
+        .resend(&spec, &mut no_progress(), &Cancel::new())
+        .await
+        .unwrap();
+    let statuses: Vec<_> = run
+        .attempts
+        .iter()
+        .map(|d| (d.response.as_ref().map(|r| r.status), d.delivered))
+        .collect();
+    assert_eq!(
+        statuses,
+        [(Some(201), false), (Some(201), false), (Some(200), true)]
+    );
+    assert_eq!(handler.requests().await.len(), 3);
+    let outcome = run.outcome.unwrap_or_default();
+    assert!(
+        outcome.contains("answered 200 on attempt 3 of 8"),
+        "{outcome}"
+    );
+
+    // Never a 200: the whole schedule runs and the provider gives up.
+    handler
+        .set_replies(Replies {
+            statuses: vec![201; 8],
+            ..Replies::default()
+        })
+        .await;
+    let run = sender
+        .resend(&spec, &mut no_progress(), &Cancel::new())
+        .await
+        .unwrap();
+    assert_eq!(run.attempts.len(), 8);
+    assert!(run.attempts.iter().all(|d| !d.delivered));
+    let outcome = run.outcome.unwrap_or_default();
+    assert!(
+        outcome.starts_with("not delivered in 8 attempts"),
+        "{outcome}"
+    );
+}
+
+#[tokio::test]
+async fn a_checkout_event_answered_after_16_s_is_a_failed_delivery() {
+    // The checkout provider's documented 15 s, in real time: the product has
+    // no per-provider deadline setting, so this test waits them out.
+    let h = Harness::start().await;
+    let handler = TestHandler::spawn(HANDLER, &[]).await;
+    handler
+        .set_replies(Replies {
+            delay_ms: 16_000,
+            ..Replies::default()
+        })
+        .await;
+    h.store
+        .add_endpoint(&endpoint("Checkout", "/checkout", Some("checkout")))
+        .unwrap();
+    let response = reqwest::Client::new()
+        .post(format!("{}/checkout", h.url))
+        .header("content-type", "application/json")
+        .header("webhook-id", "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W")
+        .body(r#"{"id":"evt_1","type":"payment.succeeded","metadata":{"checkoutId":"chk_1"}}"#)
+        .send()
+        .await
+        .unwrap();
+    let id = stored_id(&response);
+    let sender = Sender::new(h.store.clone()).unwrap();
+    let mut spec = spec_for(&h, id, format!("{}/open", handler.url()), |b| b.to_owned());
+    spec.signing.mode = SignMode::Keep;
+    let run = sender
+        .resend(&spec, &mut no_progress(), &Cancel::new())
+        .await
+        .unwrap();
+    let d = &run.attempts[0];
+    assert_eq!(d.response, None, "answered within the deadline: {d:?}");
+    assert_eq!(
+        d.error.as_ref().map(|e| e.kind),
+        Some(DeliveryErrorKind::Timeout)
+    );
+    assert!(!d.delivered);
+    assert_eq!(
+        d.failure.as_deref(),
+        Some("the checkout provider waits 15 s for an answer; none came")
+    );
+    assert_eq!(handler.requests().await.len(), 1, "the request did arrive");
+}

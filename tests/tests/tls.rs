@@ -122,9 +122,8 @@ async fn https_uses_the_system_trust_store() {
     // SAFETY: the only test in this binary; nothing else reads the
     // environment while it is changed.
     unsafe { std::env::set_var("SSL_CERT_FILE", &other) };
-    let untrusted = Client::new(Duration::from_secs(10))
-        .unwrap()
-        .send(&get(port))
+    let untrusted = Client::new()
+        .send(&get(port), Duration::from_secs(10))
         .await;
     let error = untrusted.error.expect("an untrusted certificate fails");
     assert_eq!(error.kind, DeliveryErrorKind::Tls, "{}", error.message);
@@ -135,9 +134,8 @@ async fn https_uses_the_system_trust_store() {
     );
 
     unsafe { std::env::set_var("SSL_CERT_FILE", &ca) };
-    let trusted = Client::new(Duration::from_secs(10))
-        .unwrap()
-        .send(&get(port))
+    let trusted = Client::new()
+        .send(&get(port), Duration::from_secs(10))
         .await;
     assert!(trusted.error.is_none(), "{:?}", trusted.error);
     let response = trusted.response.expect("an answer over TLS");

@@ -15,7 +15,7 @@ import {
   type PresetInfo,
   type QueryField,
 } from "./ipc";
-import { endpoint, ev as event, verdict } from "./test-fixtures";
+import { endpoint, ev as event, verdict, deliveryRule } from "./test-fixtures";
 import { installLayout, scrollTo } from "./components/timeline/testLayout";
 import { MAX_PAGES, MAX_ROWS, PAGE_SIZE } from "./state/timeline";
 
@@ -167,7 +167,7 @@ beforeEach(() => {
   ipc.searchEvents.mockResolvedValue(page([]));
   ipc.countEvents.mockResolvedValue({ count: 0, capped: false });
   ipc.queryFields.mockResolvedValue([]);
-  ipc.listPresets.mockResolvedValue([{ id: "kustom", name: "Kustom", scheme: null, assumed: true }]);
+  ipc.listPresets.mockResolvedValue([{ id: "kustom", name: "Kustom", scheme: null, assumed: true, delivery: deliveryRule() }]);
   ipc.setPinned.mockResolvedValue();
   ipc.listEndpoints.mockResolvedValue([endpoint(1, "Default", "/"), endpoint(2, "Kustom", "/kustom")]);
   ipc.endpointCounts.mockResolvedValue([]);

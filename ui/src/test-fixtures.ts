@@ -1,4 +1,4 @@
-import type { Endpoint, EventSummary, Verdict, VerdictStatus } from "./ipc";
+import type { DeliveryRuleInfo, Endpoint, EventSummary, Verdict, VerdictStatus } from "./ipc";
 
 /** A captured event as the core reports it; override what a test cares about. */
 export function ev(id: number, over: Partial<EventSummary> = {}): EventSummary {
@@ -57,6 +57,24 @@ export function verdict(status: VerdictStatus, over: Partial<Verdict> = {}): Ver
     diagnosis: null,
     reason: null,
     assumed: false,
+    ...over,
+  };
+}
+
+/** A delivery rule as the core reports it: no provider's, any 2xx within 30 s. Override what a test cares about. */
+export function deliveryRule(over: Partial<DeliveryRuleInfo> = {}): DeliveryRuleInfo {
+  return {
+    preset: "generic",
+    name: "Generic",
+    success: "any-2xx",
+    successAssumed: false,
+    successSource: "no provider is known: Hooklens's own rule",
+    deadlineS: 30,
+    deadlineAssumed: false,
+    deadlineSource: "no provider is known: Hooklens's own rule",
+    successWords: "no provider rule: any 2xx counts as delivered",
+    deadlineWords: "answer within 30 s",
+    words: "no provider rule: any 2xx counts as delivered · answer within 30 s",
     ...over,
   };
 }

@@ -245,7 +245,7 @@ for (const theme of ["light", "dark"]) {
           await app.screenshot("new-request-schedule");
           const before = handler.received.length;
           await browser.$('[data-testid="resend-send"]').click();
-          await waitForText('[data-testid="resend-outcome"]', /no 2xx in 8 attempts/, "the schedule did not run to its end", 30_000);
+          await waitForText('[data-testid="resend-outcome"]', /not delivered in 8 attempts/, "the schedule did not run to its end", 30_000);
           const attempts = await browser.$$('[data-testid="resend-editor"] [data-testid="resend-attempt"]');
           assert.equal(attempts.length, 8);
           for (const a of attempts) assert.match(await text(a), /401 Unauthorized/);
@@ -289,7 +289,7 @@ for (const theme of ["light", "dark"]) {
           await browser.$('[data-testid="shuffle-sign-resign"]').click();
           const before = handler.received.length;
           await browser.$('[data-testid="shuffle-send"]').click();
-          await waitForText('[data-testid="resend-outcome"]', /Sent 2 events in shuffled order; 2 of 2 answered 2xx/, "the shuffled send did not finish");
+          await waitForText('[data-testid="resend-outcome"]', /Sent 2 events in shuffled order; 2 of 2 delivered/, "the shuffled send did not finish");
           const lines = await browser.$$('[data-testid="shuffle-dialog"] [data-testid="resend-attempt"]');
           assert.equal(lines.length, 2);
           const got = handler.received.slice(before);

@@ -2,7 +2,7 @@ import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { DeliveryRun, EventSummary, EventView, HeaderView, PresetInfo, ScheduleInfo } from "../ipc";
-import { endpoint, ev } from "../test-fixtures";
+import { endpoint, ev, deliveryRule } from "../test-fixtures";
 import { editorIn } from "./detail/CodeView";
 
 const ipc = vi.hoisted(() => ({
@@ -22,8 +22,8 @@ import { IpcError } from "../ipc";
 import { DetailPane } from "./DetailPane";
 
 const presets: PresetInfo[] = [
-  { id: "kustom", name: "Kustom", scheme: { kind: "standard-webhooks", toleranceS: 300 }, assumed: true },
-  { id: "github", name: "GitHub", scheme: { kind: "github" }, assumed: false },
+  { id: "kustom", name: "Kustom", scheme: { kind: "standard-webhooks", toleranceS: 300 }, assumed: true, delivery: deliveryRule() },
+  { id: "github", name: "GitHub", scheme: { kind: "github" }, assumed: false, delivery: deliveryRule() },
 ];
 
 const endpoints = [endpoint(1, "Default", "/"), endpoint(2, "Kustom", "/kustom", { preset: "kustom" })];

@@ -2,7 +2,7 @@ import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { PresetInfo, SampleInfo } from "../ipc";
-import { endpoint } from "../test-fixtures";
+import { endpoint, deliveryRule } from "../test-fixtures";
 
 const ipc = vi.hoisted(() => ({
   listSamples: vi.fn<() => Promise<SampleInfo[]>>(),
@@ -14,7 +14,7 @@ import { Sidebar } from "./Sidebar";
 import { resetSampleCache } from "./testevents/TestEventDialog";
 
 const presets: PresetInfo[] = [
-  { id: "kustom", name: "Kustom", scheme: { kind: "standard-webhooks", toleranceS: 300 }, assumed: true },
+  { id: "kustom", name: "Kustom", scheme: { kind: "standard-webhooks", toleranceS: 300 }, assumed: true, delivery: deliveryRule() },
 ];
 
 const endpoints = [

@@ -14,14 +14,14 @@ import {
   type View,
 } from "../state/timeline";
 import type { TimelineApi } from "../state/useTimeline";
-import { ev, verdict } from "../test-fixtures";
+import { ev, verdict, deliveryRule } from "../test-fixtures";
 import { Timeline } from "./Timeline";
 import { ROW_HEIGHT } from "./timeline/EventRow";
 import { installLayout, scrollTo, VIEWPORT_HEIGHT } from "./timeline/testLayout";
 
 const presets: PresetInfo[] = [
-  { id: "kustom", name: "Kustom", scheme: null, assumed: true },
-  { id: "github", name: "GitHub", scheme: { kind: "github" }, assumed: false },
+  { id: "kustom", name: "Kustom", scheme: null, assumed: true, delivery: deliveryRule() },
+  { id: "github", name: "GitHub", scheme: { kind: "github" }, assumed: false, delivery: deliveryRule() },
 ];
 
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => ev(from - i));

@@ -1,7 +1,7 @@
 import { render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { PresetInfo, VerdictStatus } from "../ipc";
-import { verdict } from "../test-fixtures";
+import { verdict, deliveryRule } from "../test-fixtures";
 import { VerdictBadge } from "./VerdictBadge";
 import { providerName } from "./verdictText";
 
@@ -47,7 +47,7 @@ describe("VerdictBadge", () => {
 });
 
 describe("providerName", () => {
-  const presets: PresetInfo[] = [{ id: "kustom-ipp", name: "Kustom In-Person Payments", scheme: null, assumed: true }];
+  const presets: PresetInfo[] = [{ id: "kustom-ipp", name: "Kustom In-Person Payments", scheme: null, assumed: true, delivery: deliveryRule() }];
 
   it("uses the preset's display name from the core, else the id, else nothing", () => {
     expect(providerName("kustom-ipp", presets)).toBe("Kustom In-Person Payments");

@@ -304,7 +304,39 @@ scheme: Scheme | null,
 /**
  * The construction is not published and `scheme` is an educated guess.
  */
-assumed: boolean, };
+assumed: boolean, 
+/**
+ * What the provider counts as delivered, and how long it waits.
+ */
+delivery: DeliveryRuleInfo, };
+
+export type DeliverySuccess = "any-2xx" | "only-200";
+
+export type DeliveryRuleInfo = { 
+/**
+ * The preset the rule belongs to (`generic` when no provider is known).
+ */
+preset: string, name: string, success: DeliverySuccess, successAssumed: boolean, 
+/**
+ * A phrase from the documentation, or what the assumption rests on.
+ */
+successSource: string, 
+/**
+ * Seconds the provider waits for the answer.
+ */
+deadlineS: number, deadlineAssumed: boolean, deadlineSource: string, 
+/**
+ * E.g. "Kulmi Pay counts only 200 as delivered".
+ */
+successWords: string, 
+/**
+ * E.g. "answer within 10 s".
+ */
+deadlineWords: string, 
+/**
+ * Both in one line, assumed parts marked "(assumed)".
+ */
+words: string, };
 
 export type EndpointSpec = { name: string, pathPrefix: string, preset: string | null, response: ConfiguredResponse, 
 /**
@@ -395,7 +427,13 @@ defaultMode: SignMode,
 /**
  * Why it cannot re-sign, in words; None when it can.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * The delivery rule a send judges its attempts by: that of the provider
+ * the request is sent as (the chosen endpoint's preset, else the
+ * event's provider; no provider: any 2xx within 30 s).
+ */
+delivery: DeliveryRuleInfo, };
 
 export type DeliveryErrorKind = "connection_refused" | "timeout" | "tls" | "dns" | "invalid" | "other";
 
@@ -441,6 +479,16 @@ headers: Array<HeaderView>, bodyText: string | null, bodyBase64: string | null,
  */
 signing: string, response: DeliveryResponse | null, error: DeliveryError | null, 
 /**
+ * Delivered by the provider's rule (see the run's `rule`): answered in
+ * time with a status the provider counts as success.
+ */
+delivered: boolean, 
+/**
+ * Why it is not a delivery, in words, e.g. "Kulmi Pay counts only 200
+ * as delivered; the handler answered 201"; None when delivered.
+ */
+failure: string | null, 
+/**
  * From sending the first byte to the end of the response body.
  */
 durationMs: number, };
@@ -449,14 +497,20 @@ export type DeliveryRun = { id: number, eventId: number | null, kind: DeliveryKi
 /**
  * E.g. "once", "3 times", "checkout retry schedule at 600×".
  */
-pattern: string, startedAtMs: number, 
+pattern: string, 
+/**
+ * The delivery rule its attempts were judged by, in words, e.g. "Kulmi
+ * Pay counts only 200 as delivered · answer within 10 s (assumed)";
+ * None for runs recorded before Hooklens judged by provider rules.
+ */
+rule: string | null, startedAtMs: number, 
 /**
  * None while it is still running.
  */
 finishedAtMs: number | null, 
 /**
  * How it ended, in words: "answered 200 on attempt 3", "cancelled
- * after 2 attempts", "no 2xx after 8 attempts".
+ * after 2 attempts", "not delivered in 8 attempts".
  */
 outcome: string | null, attempts: Array<Delivery>, };
 
@@ -464,7 +518,11 @@ export type SendProgress = { "kind": "started", runId: number,
 /**
  * Attempts planned (a schedule may stop sooner).
  */
-planned: number, } | { "kind": "attempt", delivery: Delivery, } | { "kind": "waiting", nextAttempt: number, atMs: number, } | { "kind": "finished", run: DeliveryRun, };
+planned: number, 
+/**
+ * The delivery rule each attempt is judged by.
+ */
+rule: DeliveryRuleInfo, } | { "kind": "attempt", delivery: Delivery, } | { "kind": "waiting", nextAttempt: number, atMs: number, } | { "kind": "finished", run: DeliveryRun, };
 
 export type SampleInfo = { preset: string, eventType: string, description: string, };
 

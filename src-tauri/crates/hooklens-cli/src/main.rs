@@ -42,9 +42,10 @@ except `secrets list --reveal` (and `sign` for shared-secret and basic-auth, who
 Captured headers that carry a secret (Authorization, Cookie, X-Challenge, a shared-secret scheme's
 header) are stored exactly and sent on exactly, but `show` masks them unless given --reveal.
 
-Exit status: 0 success (`verify`: the signature is valid; `send`, `trigger`: the handler answered
-2xx); 1 `verify`: not valid, `discover`: no match, `send`, `trigger`: the handler answered otherwise
-or could not be reached; 2 an error or a usage mistake; 130 a re-verification or a send stopped by
+Exit status: 0 success (`verify`: the signature is valid; `send`, `trigger`: delivered by the
+provider's rule, e.g. any 2xx in time, only 200 for Kulmi Pay); 1 `verify`: not valid, `discover`:
+no match, `send`, `trigger`: not delivered by that rule (another status, no answer in time, not
+reached); 2 an error or a usage mistake; 130 a re-verification or a send stopped by
 Ctrl-C.";
 
 #[derive(Parser)]
@@ -241,7 +242,7 @@ batch: the events done keep their new verdicts, the rest their old ones (exit st
     /// List, add, change or remove endpoints
     #[command(subcommand)]
     Endpoints(EndpointsCommand),
-    /// The provider presets an endpoint can use
+    /// The provider presets an endpoint can use, each with its delivery rule
     Presets(NoStore),
     /// Show or change a setting (body_limit, max_events, max_db_bytes, durability)
     Settings {
@@ -523,12 +524,18 @@ Edits: --body-file replaces the body with a file's exact bytes; --header 'Name: 
 every header Name, --header 'Name:' removes it. Host and Content-Length follow the URL and body.
 
 Repeats: --times N sends the same request N times with one event id and message id (a duplicate \
-delivery); --schedule PROVIDER replays that provider's retry schedule, stopping at the first 2xx as \
-the provider would, with its waits divided by --speed. Ctrl-C stops before the next attempt and \
-records the run as cancelled.
+delivery); --schedule PROVIDER replays that provider's retry schedule, stopping at the first \
+delivery, with its waits divided by --speed. Ctrl-C stops before the next attempt and records the \
+run as cancelled.
 
-Exit status: 0 the last attempt was answered 2xx; 1 it was answered otherwise, or the handler could \
-not be reached; 2 an error or a usage mistake; 130 stopped by Ctrl-C.";
+Delivery rule: every attempt is judged by the rule of the provider the event is sent as (the \
+--endpoint's preset, else the event's provider): which statuses it counts as delivered (any 2xx; \
+only 200 for Kulmi Pay and Kustom In-Person Payments) and how long it waits for the answer (15 s \
+for the checkout provider; 30 s with no provider); `presets` lists every rule. --timeout sets \
+another wait.
+
+Exit status: 0 the last attempt was delivered by that rule; 1 it was not (another status, no answer \
+in time, the handler not reached); 2 an error or a usage mistake; 130 stopped by Ctrl-C.";
 
 const SEND_HELP: &str = "\
 Examples:
@@ -545,8 +552,9 @@ the first endpoint with PROVIDER's preset and a secret, else unsigned (a note on
 Without TYPE (or with --list), list PROVIDER's sample types. The send is recorded and printed as \
 `send`'s are.
 
-Exit status: 0 the handler answered 2xx; 1 it answered otherwise, or could not be reached; 2 an \
-error (an unknown provider or type too) or a usage mistake; 130 stopped by Ctrl-C.";
+Exit status: 0 delivered by PROVIDER's rule (e.g. any 2xx in time; only 200 for Kulmi Pay); 1 not \
+delivered (another status, no answer in time, not reached); 2 an error (an unknown provider or type \
+too) or a usage mistake; 130 stopped by Ctrl-C.";
 
 const TRIGGER_HELP: &str = "\
 Examples:
@@ -642,6 +650,8 @@ fn run(cli: Cli) -> Result<u8, CliError> {
                 (None, _) => "-".to_owned(),
             };
             writeln!(out, "{:<18} {:<26} {scheme}", p.id, p.name)?;
+            // What it counts as delivered, for `send` and `trigger`.
+            writeln!(out, "{:<18} {}", "", p.rule_words())?;
         }
         return Ok(0);
     }

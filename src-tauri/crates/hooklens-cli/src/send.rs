@@ -15,9 +15,7 @@ use hooklens_core::api::{
     SignMode, Signing, TestEventSpec,
 };
 use hooklens_core::providers::{self, samples, schedules};
-use hooklens_core::resend::{
-    self, Cancel, DEFAULT_TIMEOUT, Draft, MAX_TIMES, ResendError, Sender, client,
-};
+use hooklens_core::resend::{self, Cancel, Draft, MAX_TIMES, ResendError, Sender, client};
 use hooklens_core::signature;
 use hooklens_core::store::{EventDetail, Store, now_ns};
 
@@ -25,8 +23,9 @@ use crate::reverify::INTERRUPTED;
 use crate::term;
 use crate::{CliError, find_endpoint, parse_header};
 
-/// Exit status when the last attempt was answered with something other than
-/// a 2xx, or the handler could not be reached.
+/// Exit status when the last attempt was not a delivery by the provider's
+/// rule: answered with a status the provider does not count (Kulmi Pay counts
+/// only 200), not answered within its deadline, or not reached at all.
 pub const NOT_ACCEPTED: u8 = 1;
 
 /// How much of a response body is printed per attempt; `--json` has it all
@@ -104,7 +103,8 @@ pub struct SendArgs {
     /// first; 'NAME:' with no value removes it (repeatable)
     #[arg(long = "header", value_name = "NAME: VALUE")]
     headers: Vec<String>,
-    /// Seconds the handler has to answer each attempt [default: 30]
+    /// Seconds the handler has to answer each attempt [default: the provider's deadline, e.g. 15
+    /// for checkout; 30 with no provider]
     #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
     timeout: Option<Duration>,
     /// Print the recorded run (every attempt, as sent and as answered) as one JSON object,
@@ -130,7 +130,7 @@ pub struct TriggerArgs {
     /// List the provider's sample types with what each is
     #[arg(long, conflicts_with = "event_type")]
     list: bool,
-    /// Seconds the handler has to answer [default: 30]
+    /// Seconds the handler has to answer [default: the provider's deadline, e.g. 15 for checkout]
     #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
     timeout: Option<Duration>,
     /// Print the recorded run as one JSON object (with --list: one object per type per line)
@@ -141,8 +141,9 @@ pub struct TriggerArgs {
 /// `--schedule`'s help names the providers that have one, from the core.
 fn schedule_help() -> String {
     format!(
-        "Replay PROVIDER's retry schedule: attempt after attempt until one is answered 2xx, with \
-the provider's waits between them divided by --speed; one of {}",
+        "Replay PROVIDER's retry schedule: attempt after attempt until one is delivered by the \
+event's provider's rule (e.g. any 2xx; only 200 for Kulmi Pay), with the provider's waits between \
+them divided by --speed; one of {}",
         schedules::presets_with_schedules().join(", ")
     )
 }
@@ -204,7 +205,10 @@ enum Job {
 
 /// Runs `job`, printing attempts as they complete; Ctrl-C cancels it.
 fn execute(store: &Store, job: Job, timeout: Option<Duration>, json: bool) -> Result<u8, CliError> {
-    let sender = Sender::with_timeout(store.clone(), timeout.unwrap_or(DEFAULT_TIMEOUT))?;
+    let sender = match timeout {
+        Some(timeout) => Sender::with_timeout(store.clone(), timeout)?,
+        None => Sender::new(store.clone())?,
+    };
     let runtime = tokio::runtime::Runtime::new()?;
     let cancel = Cancel::new();
     let mut printer = Printer::new(json);
@@ -529,6 +533,8 @@ async fn until_ctrl_c<T>(work: impl Future<Output = T>, cancel: &Cancel) -> T {
 struct Printer {
     json: bool,
     planned: u32,
+    /// The delivery rule the attempts are judged by, in words.
+    rule: String,
     /// The first write error: the core's progress callback cannot return one.
     failed: Option<std::io::Error>,
 }
@@ -538,6 +544,7 @@ impl Printer {
         Printer {
             json,
             planned: 1,
+            rule: String::new(),
             failed: None,
         }
     }
@@ -551,8 +558,9 @@ impl Printer {
     }
 
     fn write(&mut self, progress: &SendProgress) -> std::io::Result<()> {
-        if let SendProgress::Started { planned, .. } = progress {
+        if let SendProgress::Started { planned, rule, .. } = progress {
             self.planned = *planned;
+            self.rule = rule.words.clone();
         }
         if self.json {
             return Ok(());
@@ -576,6 +584,9 @@ impl Printer {
                         _ => delivery.signing.clone(),
                     };
                     writeln!(out, "signing  {}", term::line(&signing))?;
+                    if !self.rule.is_empty() {
+                        writeln!(out, "rule     {}", term::line(&self.rule))?;
+                    }
                 }
                 writeln!(out)?;
                 write_attempt(&mut out, delivery, self.planned)?;
@@ -617,6 +628,12 @@ fn write_attempt(out: &mut impl Write, d: &Delivery, planned: u32) -> std::io::R
         }
         (None, Some(e)) => writeln!(out, "{head}  error: {}  {took}", term::line(&e.message))?,
         (None, None) => writeln!(out, "{head}  no answer  {took}")?,
+    }
+    // Why the provider would not count it, unless the error already said so.
+    if let Some(why) = &d.failure
+        && d.error.as_ref().is_none_or(|e| &e.message != why)
+    {
+        writeln!(out, "  not delivered: {}", term::line(why))?;
     }
     Ok(())
 }
@@ -727,12 +744,9 @@ fn finish(
     if cancel.is_cancelled() {
         return Ok(INTERRUPTED);
     }
-    let accepted = run
-        .attempts
-        .last()
-        .and_then(|d| d.response.as_ref())
-        .is_some_and(|r| (200..300).contains(&r.status));
-    Ok(if accepted { 0 } else { NOT_ACCEPTED })
+    // Judged by the core with the provider's rule, not by "any 2xx".
+    let delivered = run.attempts.last().is_some_and(|d| d.delivered);
+    Ok(if delivered { 0 } else { NOT_ACCEPTED })
 }
 
 /// Shared-secret and Basic-auth schemes send the secret itself as a header;

@@ -728,6 +728,71 @@ fn an_unreachable_handler_is_exit_status_1_in_words() {
 }
 
 #[test]
+fn a_kulmi_pay_event_answered_201_is_exit_status_1_by_kulmi_pays_rule() {
+    let c = capture();
+    let handler = Handler::start();
+    handler.script(&[201]);
+    let out = c.cli.run(&["send", &c.kulmi, "--to", &handler.at("/")]);
+    // Any 2xx would do for most providers; Kulmi Pay counts only 200.
+    assert_eq!(out.status.code(), Some(1), "{}", both(&out));
+    let said = text(&out.stdout);
+    assert!(
+        said.contains(
+            "rule     Kulmi Pay counts only 200 as delivered · answer within 10 s (assumed)"
+        ),
+        "{said}"
+    );
+    assert!(said.contains("attempt 1/1  201 Created"), "{said}");
+    assert!(
+        said.contains(
+            "  not delivered: Kulmi Pay counts only 200 as delivered; the handler answered 201"
+        ),
+        "{said}"
+    );
+    assert!(
+        said.contains("outcome  failed: Kulmi Pay counts only 200 as delivered"),
+        "{said}"
+    );
+    assert_eq!(handler.received().len(), 1);
+
+    // The recorded run says the same.
+    handler.script(&[201]);
+    let out = c
+        .cli
+        .run(&["send", &c.kulmi, "--to", &handler.at("/"), "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", both(&out));
+    let run: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!(run["attempts"][0]["delivered"], false);
+    assert_eq!(
+        run["attempts"][0]["failure"],
+        "Kulmi Pay counts only 200 as delivered; the handler answered 201"
+    );
+
+    // A fresh sample too; a 200 is a delivery.
+    handler.script(&[201]);
+    let out = c.cli.run(&[
+        "trigger",
+        "kulmipay",
+        "collection_event",
+        "--to",
+        &handler.at("/"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", both(&out));
+    assert!(
+        text(&out.stdout).contains("Kulmi Pay counts only 200 as delivered"),
+        "{}",
+        both(&out)
+    );
+    handler.script(&[200]);
+    c.cli.ok(&["send", &c.kulmi, "--to", &handler.at("/")]);
+    // Where any 2xx counts, the same 201 is a delivery.
+    handler.script(&[201]);
+    let out = c.cli.ok(&["send", &c.github, "--to", &handler.at("/")]);
+    assert!(out.contains("rule     GitHub counts any 2xx"), "{out}");
+    c.cli.assert_no_secret_printed();
+}
+
+#[test]
 fn trigger_sends_a_signed_sample_and_lists_what_exists() {
     let c = capture();
     let handler = Handler::start();

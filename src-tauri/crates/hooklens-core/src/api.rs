@@ -262,7 +262,7 @@ pub struct QueryField {
 }
 
 /// A provider preset as the endpoint editor offers it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PresetInfo {
     pub id: String,
@@ -271,6 +271,33 @@ pub struct PresetInfo {
     pub scheme: Option<Scheme>,
     /// The construction is not published and `scheme` is an educated guess.
     pub assumed: bool,
+    /// What the provider counts as delivered, and how long it waits.
+    pub delivery: DeliveryRuleInfo,
+}
+
+/// A provider's delivery rule: which answers it counts as delivered and how
+/// long it waits for one, each part with whether the provider's
+/// documentation states it or Hooklens assumes it, and from what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryRuleInfo {
+    /// The preset the rule belongs to (`generic` when no provider is known).
+    pub preset: String,
+    pub name: String,
+    pub success: crate::providers::delivery::Success,
+    pub success_assumed: bool,
+    /// A phrase from the documentation, or what the assumption rests on.
+    pub success_source: String,
+    /// Seconds the provider waits for the answer.
+    pub deadline_s: f64,
+    pub deadline_assumed: bool,
+    pub deadline_source: String,
+    /// E.g. "Kulmi Pay counts only 200 as delivered".
+    pub success_words: String,
+    /// E.g. "answer within 10 s".
+    pub deadline_words: String,
+    /// Both in one line, assumed parts marked "(assumed)".
+    pub words: String,
 }
 
 /// What the user gives to create or change an endpoint.
@@ -377,7 +404,8 @@ pub enum Pattern {
     /// back to back: a duplicate delivery.
     Times { count: u32 },
     /// A provider's retry schedule with its waits divided by `speed`,
-    /// stopping at the first 2xx as the provider would.
+    /// stopping at the first delivery by the provider's rule, as the provider
+    /// would.
     Schedule { provider: String, speed: f64 },
 }
 
@@ -403,7 +431,7 @@ pub struct ResendSpec {
 
 /// How a resend would be signed with an endpoint, for the editor to show
 /// and to choose its default from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SigningInfo {
     /// The endpoint that signs (the one asked for, else the event's).
@@ -423,6 +451,10 @@ pub struct SigningInfo {
     pub default_mode: SignMode,
     /// Why it cannot re-sign, in words; None when it can.
     pub problem: Option<String>,
+    /// The delivery rule a send judges its attempts by: that of the provider
+    /// the request is sent as (the chosen endpoint's preset, else the
+    /// event's provider; no provider: any 2xx within 30 s).
+    pub delivery: DeliveryRuleInfo,
 }
 
 /// Why a delivery got no response.
@@ -499,6 +531,12 @@ pub struct Delivery {
     pub signing: String,
     pub response: Option<DeliveryResponse>,
     pub error: Option<DeliveryError>,
+    /// Delivered by the provider's rule (see the run's `rule`): answered in
+    /// time with a status the provider counts as success.
+    pub delivered: bool,
+    /// Why it is not a delivery, in words, e.g. "Kulmi Pay counts only 200
+    /// as delivered; the handler answered 201"; None when delivered.
+    pub failure: Option<String>,
     /// From sending the first byte to the end of the response body.
     pub duration_ms: f64,
 }
@@ -515,13 +553,17 @@ pub struct DeliveryRun {
     pub target: String,
     /// E.g. "once", "3 times", "checkout retry schedule at 600×".
     pub pattern: String,
+    /// The delivery rule its attempts were judged by, in words, e.g. "Kulmi
+    /// Pay counts only 200 as delivered · answer within 10 s (assumed)";
+    /// None for runs recorded before Hooklens judged by provider rules.
+    pub rule: Option<String>,
     #[ts(type = "number")]
     pub started_at_ms: i64,
     /// None while it is still running.
     #[ts(type = "number | null")]
     pub finished_at_ms: Option<i64>,
     /// How it ended, in words: "answered 200 on attempt 3", "cancelled
-    /// after 2 attempts", "no 2xx after 8 attempts".
+    /// after 2 attempts", "not delivered in 8 attempts".
     pub outcome: Option<String>,
     pub attempts: Vec<Delivery>,
 }
@@ -539,6 +581,8 @@ pub enum SendProgress {
         run_id: i64,
         /// Attempts planned (a schedule may stop sooner).
         planned: u32,
+        /// The delivery rule each attempt is judged by.
+        rule: DeliveryRuleInfo,
     },
     /// An attempt finished (answered or failed).
     Attempt {
@@ -669,6 +713,8 @@ pub fn typescript_bindings() -> String {
         MatchCount::decl(&cfg),
         QueryField::decl(&cfg),
         PresetInfo::decl(&cfg),
+        crate::providers::delivery::Success::decl(&cfg),
+        DeliveryRuleInfo::decl(&cfg),
         EndpointSpec::decl(&cfg),
         ReverifyProgress::decl(&cfg),
         ReverifyOutcome::decl(&cfg),

@@ -45,6 +45,8 @@ function attempt(n: number, over: Partial<Delivery> = {}): Delivery {
     signing: 're-signed (github) with the secret "production" of endpoint "Default"',
     response: response(200, "OK"),
     error: null,
+    delivered: true,
+    failure: null,
     durationMs: 12,
     ...over,
   };
@@ -57,6 +59,7 @@ function run(id: number, attempts: Delivery[], over: Partial<DeliveryRun> = {}):
     kind: "resend",
     target: "http://localhost:3000/webhooks",
     pattern: "once",
+    rule: null,
     startedAtMs: 1_700_000_000_000,
     finishedAtMs: 1_700_000_000_050,
     outcome: "answered 200",

@@ -2,7 +2,7 @@ import { act, fireEvent, render, screen, waitFor, within } from "@testing-librar
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Endpoint, EndpointSpec, PresetInfo } from "../../ipc";
-import { endpoint } from "../../test-fixtures";
+import { endpoint, deliveryRule } from "../../test-fixtures";
 
 const ipc = vi.hoisted(() => ({
   addEndpoint: vi.fn<(spec: EndpointSpec) => Promise<Endpoint>>(),
@@ -22,9 +22,9 @@ import { REVEAL_MS } from "./SecretsSection";
 import type { Reverify, ReverifyJob } from "./useReverify";
 
 const presets: PresetInfo[] = [
-  { id: "kustom", name: "Kustom", scheme: { kind: "standard-webhooks", toleranceS: 300 }, assumed: true },
-  { id: "github", name: "GitHub", scheme: { kind: "github" }, assumed: false },
-  { id: "kulmipay", name: "Kulmi Pay", scheme: { kind: "shared-secret", header: "X-Challenge" }, assumed: false },
+  { id: "kustom", name: "Kustom", scheme: { kind: "standard-webhooks", toleranceS: 300 }, assumed: true, delivery: deliveryRule() },
+  { id: "github", name: "GitHub", scheme: { kind: "github" }, assumed: false, delivery: deliveryRule() },
+  { id: "kulmipay", name: "Kulmi Pay", scheme: { kind: "shared-secret", header: "X-Challenge" }, assumed: false, delivery: deliveryRule() },
 ];
 
 const secret = (label: string, createdAtMs = 1_700_000_000_000) => ({ label, masked: `whsec_…${label.slice(0, 4)}`, createdAtMs });

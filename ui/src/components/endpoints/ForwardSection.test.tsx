@@ -2,7 +2,7 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Endpoint, EndpointSpec, PresetInfo } from "../../ipc";
-import { endpoint } from "../../test-fixtures";
+import { endpoint, deliveryRule } from "../../test-fixtures";
 
 const ipc = vi.hoisted(() => ({
   addEndpoint: vi.fn<(spec: EndpointSpec) => Promise<Endpoint>>(),
@@ -14,7 +14,7 @@ vi.mock("../../ipc", async (importOriginal) => ({ ...(await importOriginal<objec
 import { EndpointEditor } from "./EndpointEditor";
 
 const presets: PresetInfo[] = [
-  { id: "kustom", name: "Kustom", scheme: { kind: "standard-webhooks", toleranceS: 300 }, assumed: true },
+  { id: "kustom", name: "Kustom", scheme: { kind: "standard-webhooks", toleranceS: 300 }, assumed: true, delivery: deliveryRule() },
 ];
 
 const kustom = endpoint(2, "Kustom", "/kustom", { preset: "kustom" });

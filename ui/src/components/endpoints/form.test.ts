@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { PresetInfo } from "../../ipc";
-import { endpoint } from "../../test-fixtures";
+import { endpoint, deliveryRule } from "../../test-fixtures";
 import { formFrom, forwardFrom, prefixFor, schemeInputs, specFrom } from "./form";
 import { defaultScheme, parseScheme, sameScheme, SCHEME_KINDS } from "./scheme";
 
 const presets: PresetInfo[] = [
-  { id: "usaepay", name: "USAePay", scheme: { kind: "combined", schemes: [{ kind: "basic-auth" }] }, assumed: true },
+  { id: "usaepay", name: "USAePay", scheme: { kind: "combined", schemes: [{ kind: "basic-auth" }] }, assumed: true, delivery: deliveryRule() },
 ];
 
 describe("endpoint form", () => {

@@ -15,7 +15,7 @@ import type {
   SendProgress,
   SigningInfo,
 } from "../../ipc";
-import { endpoint, ev, verdict } from "../../test-fixtures";
+import { endpoint, ev, verdict, deliveryRule } from "../../test-fixtures";
 import { editorIn } from "../detail/CodeView";
 
 const ipc = vi.hoisted(() => ({
@@ -45,6 +45,7 @@ function githubSigning(over: Partial<SigningInfo> = {}): SigningInfo {
     secretLabels: ["old", "production"],
     defaultMode: "resign",
     problem: null,
+    delivery: deliveryRule(),
     ...over,
   };
 }
@@ -167,6 +168,8 @@ function delivery(attempt: number, over: Partial<Delivery> = {}): Delivery {
     signing: 're-signed (github) with the secret "production" of endpoint "Default"',
     response: { status: 200, reason: "OK", headers: [], bodyText: '{"ok":true}', bodyBase64: null, bodyTruncated: false, redirectTo: null },
     error: null,
+    delivered: true,
+    failure: null,
     durationMs: 12,
     ...over,
   };
@@ -179,6 +182,7 @@ function run(attempts: Delivery[], outcome: string): DeliveryRun {
     kind: "resend",
     target: "http://localhost:3000/webhooks",
     pattern: "once",
+    rule: null,
     startedAtMs: 1_700_000_000_000,
     finishedAtMs: 1_700_000_000_100,
     outcome,
@@ -346,6 +350,7 @@ describe("ResendEditor", () => {
         secretLabels: ["whsec"],
         defaultMode: "resign",
         problem: null,
+        delivery: deliveryRule(),
       }),
     );
     expect(screen.getByTestId("resend-scheme")).toHaveTextContent(/^Scheme: Stripe$/);
@@ -470,17 +475,22 @@ describe("ResendEditor", () => {
     expect(screen.getByTestId("resend-send")).toBeDisabled();
 
     const s = lastSent();
-    act(() => s.progress({ kind: "started", runId: 1, planned: 8 }));
+    act(() => s.progress({ kind: "started", runId: 1, planned: 8, rule: deliveryRule() }));
     expect(screen.getByTestId("resend-running")).toHaveTextContent("Sending…");
+    const refusedWords = "connection refused by 127.0.0.1:3000: nothing is listening there";
     const failed = delivery(1, {
       response: null,
-      error: { kind: "connection_refused", message: "connection refused by 127.0.0.1:3000: nothing is listening there" },
+      error: { kind: "connection_refused", message: refusedWords },
+      delivered: false,
+      failure: refusedWords,
     });
     act(() => s.progress({ kind: "attempt", delivery: failed }));
     act(() => s.progress({ kind: "waiting", nextAttempt: 2, atMs: 1_004_000 }));
     expect(screen.getByTestId("resend-running")).toHaveTextContent("Waiting — attempt 2 of 8 in 4 s");
     const redirected = delivery(2, {
       response: { status: 302, reason: "Found", headers: [], bodyText: null, bodyBase64: null, bodyTruncated: false, redirectTo: "https://elsewhere.test/" },
+      delivered: false,
+      failure: "GitHub counts any 2xx as delivered (assumed); the handler answered 302",
     });
     act(() => s.progress({ kind: "attempt", delivery: redirected }));
     act(() => s.progress({ kind: "attempt", delivery: delivery(3) }));
@@ -488,8 +498,12 @@ describe("ResendEditor", () => {
     expect(attempts).toHaveLength(3);
     expect(attempts[0]).toHaveTextContent("error");
     expect(attempts[0]).toHaveTextContent("connection refused by 127.0.0.1:3000: nothing is listening there");
+    // The error says why already: not said twice.
+    expect(within(attempts[0] as HTMLElement).queryByTestId("resend-attempt-failure")).toBeNull();
     expect(attempts[1]).toHaveTextContent("302 Found");
     expect(attempts[1]).toHaveTextContent("redirect to https://elsewhere.test/ — not followed");
+    // A status outside 2xx speaks for itself.
+    expect(within(attempts[1] as HTMLElement).queryByTestId("resend-attempt-failure")).toBeNull();
     expect(attempts[2]).toHaveTextContent("200 OK");
     expect(attempts[2]).toHaveTextContent("12 ms");
 
@@ -498,6 +512,73 @@ describe("ResendEditor", () => {
     // The dialog stays open to send again.
     expect(screen.getByTestId("resend-send")).toHaveTextContent("Send again");
     expect(screen.getByTestId("resend-send")).toBeEnabled();
+  });
+
+  it("notes the delivery rule in force, assumed parts marked, and why an attempt was not delivered", async () => {
+    const kulmi = deliveryRule({
+      preset: "kulmipay",
+      name: "Kulmi Pay",
+      success: "only-200",
+      successSource: '"Kulmi Pay considers any non-200 response a delivery failure"',
+      deadlineS: 10,
+      deadlineAssumed: true,
+      deadlineSource: 'the docs ask for a 200 "as quickly as possible" and give no figure; assumed 10 s',
+      successWords: "Kulmi Pay counts only 200 as delivered",
+      deadlineWords: "answer within 10 s",
+    });
+    ipc.signingInfo.mockResolvedValue(githubSigning({ delivery: kulmi }));
+    await open(githubEvent(), [withSecret, stripeEndpoint]);
+    const note = screen.getByTestId("resend-delivery-rule");
+    expect(note).toHaveTextContent(/^Kulmi Pay counts only 200 as delivered · answer within 10 s assumed$/);
+    expect(within(note).queryByTestId("delivery-rule-success-assumed")).toBeNull();
+    expect(within(note).getByTestId("delivery-rule-deadline-assumed")).toHaveAttribute("title", kulmi.deadlineSource);
+    expect(within(note).getByText("Kulmi Pay counts only 200 as delivered")).toHaveAttribute("title", kulmi.successSource);
+
+    // A rule the docs state for both parts carries no mark; one starting in lower case reads as a line.
+    ipc.signingInfo.mockResolvedValue(
+      githubSigning({
+        endpointId: 2,
+        delivery: deliveryRule({
+          preset: "checkout",
+          successWords: "the checkout provider counts any 2xx as delivered",
+          deadlineWords: "answer within 15 s",
+        }),
+      }),
+    );
+    await userEvent.selectOptions(screen.getByTestId("resend-sign-endpoint"), "2");
+    await waitFor(() => expect(screen.getByTestId("resend-delivery-rule")).toHaveAttribute("data-preset", "checkout"));
+    expect(screen.getByTestId("resend-delivery-rule")).toHaveTextContent(/^The checkout provider counts any 2xx as delivered · answer within 15 s$/);
+
+    await waitFor(() => expect(url().value).not.toBe(""));
+    await userEvent.click(screen.getByTestId("resend-send"));
+    const s = lastSent();
+    const refused = delivery(1, {
+      response: { status: 201, reason: "Created", headers: [], bodyText: '{"ok":true}', bodyBase64: null, bodyTruncated: false, redirectTo: null },
+      delivered: false,
+      failure: "Kulmi Pay counts only 200 as delivered; the handler answered 201",
+    });
+    act(() => s.progress({ kind: "started", runId: 1, planned: 1, rule: kulmi }));
+    act(() => s.progress({ kind: "attempt", delivery: refused }));
+    const line = screen.getByTestId("resend-attempt");
+    expect(within(line).getByTestId("resend-attempt-failure")).toHaveTextContent(
+      "Not delivered: Kulmi Pay counts only 200 as delivered; the handler answered 201",
+    );
+    // A 201 the provider does not count is not shown as a success.
+    expect(within(line).getByTestId("status-chip")).toHaveClass("tone-bad");
+    expect(line).toHaveAttribute("data-delivered", "false");
+    // No answer in the provider's time: its words beside the error's.
+    const late = delivery(2, {
+      response: null,
+      error: { kind: "timeout", message: "127.0.0.1:3000 did not answer within 15 s" },
+      delivered: false,
+      failure: "the checkout provider waits 15 s for an answer; none came",
+    });
+    act(() => s.progress({ kind: "attempt", delivery: late }));
+    const lines = screen.getAllByTestId("resend-attempt");
+    expect(lines[1]).toHaveTextContent("127.0.0.1:3000 did not answer within 15 s");
+    expect(within(lines[1] as HTMLElement).getByTestId("resend-attempt-failure")).toHaveTextContent(
+      "Not delivered: the checkout provider waits 15 s for an answer; none came",
+    );
   });
 
   it("cancels a running send", async () => {

@@ -39,6 +39,7 @@ import {
   type ResendForm,
 } from "./form";
 import { Choice } from "./Choice";
+import { DeliveryRuleNote } from "./DeliveryRuleNote";
 import { HeaderDiffTable } from "./HeaderDiffTable";
 import { HeadersEditor } from "./HeadersEditor";
 import { SendProgressView } from "./SendProgressView";
@@ -625,6 +626,7 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
 
           <fieldset className="resend-fieldset" data-testid="resend-pattern">
             <legend>Delivery</legend>
+            {info && <DeliveryRuleNote rule={info.delivery} />}
             <div className="choice-list" role="radiogroup" aria-label="How often to send">
               <PatternChoice kind="once" form={form} uid={uid} onPick={(pattern) => edit({ pattern })} label="Once" />
               <PatternChoice
@@ -658,7 +660,7 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
                 uid={uid}
                 onPick={(pattern) => edit({ pattern })}
                 label="A provider's retry schedule"
-                help="Time compressed; stops at the first 2xx."
+                help="Time compressed; stops at the first delivery by the rule above."
               >
                 {schedules === null ? (
                   <p className="muted small">Loading schedules…</p>

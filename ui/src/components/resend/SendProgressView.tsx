@@ -19,12 +19,21 @@ function useTick(active: boolean, ms = 250): number {
 /** One attempt as it came back: status or the error in words, and how long it took. */
 export function AttemptLine({ delivery, label }: { delivery: Delivery; label?: string }) {
   const { response, error } = delivery;
+  // Why the provider would not count it, where the chip does not show it
+  // already: a 2xx it refuses (Kulmi Pay's 201), or no answer in its time.
+  const unexpected = response ? response.status >= 200 && response.status < 300 : delivery.failure !== error?.message;
+  const why = !delivery.delivered && unexpected ? delivery.failure : null;
   return (
-    <li className="attempt-line" data-testid="resend-attempt" data-attempt={delivery.attempt}>
+    <li className="attempt-line" data-testid="resend-attempt" data-attempt={delivery.attempt} data-delivered={delivery.delivered}>
       <AttemptSummary delivery={delivery} label={label} />
       {error && (
         <span className="attempt-error error-text" data-testid="resend-attempt-error">
           {error.message}
+        </span>
+      )}
+      {why && (
+        <span className="attempt-error error-text" data-testid="resend-attempt-failure">
+          Not delivered: {why}
         </span>
       )}
       {response?.redirectTo && (
@@ -32,7 +41,7 @@ export function AttemptLine({ delivery, label }: { delivery: Delivery; label?: s
           redirect to <span className="mono break">{response.redirectTo}</span> — not followed
         </span>
       )}
-      {!error && !response?.redirectTo && response?.bodyText && (
+      {!error && !why && !response?.redirectTo && response?.bodyText && (
         <span className="attempt-preview mono muted" title={bodyPreview(response.bodyText, 400)}>
           {bodyPreview(response.bodyText)}
         </span>

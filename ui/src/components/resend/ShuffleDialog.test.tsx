@@ -2,6 +2,7 @@ import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { DeliveryRun, RunningSend, SendProgress, Signing, SigningInfo } from "../../ipc";
+import { deliveryRule } from "../../test-fixtures";
 
 const ipc = vi.hoisted(() => ({
   resendShuffled: vi.fn<
@@ -24,6 +25,7 @@ const github: SigningInfo = {
   secretLabels: ["production"],
   defaultMode: "resign",
   problem: null,
+  delivery: deliveryRule(),
 };
 const NO_SECRET = 'endpoint "Orders" has no secret to sign with; add one, or keep the headers as they are';
 

@@ -90,10 +90,11 @@ export function ShuffleDialog({ eventIds, describe, onClose }: Props) {
     start(
       (onProgress) => resendShuffled([...eventIds], url.trim(), { mode, endpointId: null, secretLabel: null }, onProgress),
       (runs) => {
-        const ok = runs.filter((r) => r.attempts.some((a) => a.response && a.response.status >= 200 && a.response.status < 300)).length;
+        // Delivered by each event's provider's rule (Kulmi Pay counts only 200), not just any 2xx.
+        const ok = runs.filter((r) => r.attempts.some((a) => a.delivered)).length;
         return runs.length < eventIds.length
-          ? `Stopped after ${runs.length} of ${eventIds.length} events; ${ok} answered 2xx.`
-          : `Sent ${runs.length} events in shuffled order; ${ok} of ${runs.length} answered 2xx.`;
+          ? `Stopped after ${runs.length} of ${eventIds.length} events; ${ok} delivered.`
+          : `Sent ${runs.length} events in shuffled order; ${ok} of ${runs.length} delivered.`;
       },
       (p) => (p.kind === "attempt" ? [p.delivery.eventId] : p.kind === "finished" ? [p.run.eventId] : []),
     );

@@ -9,15 +9,22 @@ type Answer = {
 };
 
 type Props = {
-  delivery: Answer;
+  delivery: Answer & { delivered?: boolean };
   /** Words when there is no response; "error" (or "no answer" when nothing was recorded) if not given. */
   failedText?: string;
   testId?: string;
 };
 
+/** A 2xx the provider does not count (Kulmi Pay's 201) must not look like a success. */
+function tone(status: number, delivered: boolean | undefined) {
+  const byStatus = statusTone(status);
+  return byStatus === "ok" && delivered === false ? "bad" : byStatus;
+}
+
 /**
  * An attempt's result as a coloured chip: the status and its reason phrase
- * (2xx green, 3xx amber, 4xx/5xx red), or that it failed.
+ * (2xx green, 3xx amber, 4xx/5xx red; red too for a 2xx the provider does not
+ * count as delivered, such as Kulmi Pay's 201), or that it failed.
  */
 export function StatusChip({ delivery, failedText, testId = "status-chip" }: Props) {
   const { response, error } = delivery;
@@ -29,7 +36,11 @@ export function StatusChip({ delivery, failedText, testId = "status-chip" }: Pro
     );
   }
   return (
-    <span className={`status-chip tone-${statusTone(response.status)}`} data-testid={testId} data-status={response.status}>
+    <span
+      className={`status-chip tone-${tone(response.status, delivery.delivered)}`}
+      data-testid={testId}
+      data-status={response.status}
+    >
       {statusWords(response)}
     </span>
   );

@@ -2,7 +2,7 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Delivery, DeliveryRun, PresetInfo, RunningSend, SampleInfo, SendProgress, TestEventSpec } from "../../ipc";
-import { endpoint } from "../../test-fixtures";
+import { endpoint, deliveryRule } from "../../test-fixtures";
 
 const ipc = vi.hoisted(() => ({
   listSamples: vi.fn<() => Promise<SampleInfo[]>>(),
@@ -15,8 +15,8 @@ import { IpcError } from "../../ipc";
 import { resetSampleCache, TestEventDialog } from "./TestEventDialog";
 
 const presets: PresetInfo[] = [
-  { id: "kustom", name: "Kustom", scheme: { kind: "standard-webhooks", toleranceS: 300 }, assumed: true },
-  { id: "github", name: "GitHub", scheme: { kind: "github" }, assumed: false },
+  { id: "kustom", name: "Kustom", scheme: { kind: "standard-webhooks", toleranceS: 300 }, assumed: true, delivery: deliveryRule() },
+  { id: "github", name: "GitHub", scheme: { kind: "github" }, assumed: false, delivery: deliveryRule() },
 ];
 
 const samples: SampleInfo[] = [
@@ -49,6 +49,8 @@ function delivery(over: Partial<Delivery> = {}): Delivery {
     signing: "re-signed (standard-webhooks) with the secret \"current\" of endpoint \"Kustom\"",
     response: { status: 200, reason: "OK", headers: [], bodyText: "stored", bodyBase64: null, bodyTruncated: false, redirectTo: null },
     error: null,
+    delivered: true,
+    failure: null,
     durationMs: 12,
     ...over,
   };
@@ -61,6 +63,7 @@ function run(attempt: Delivery): DeliveryRun {
     kind: "test",
     target: attempt.url,
     pattern: "once",
+    rule: null,
     startedAtMs: 0,
     finishedAtMs: 1,
     outcome: "answered",

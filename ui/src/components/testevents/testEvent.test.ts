@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Delivery, DeliveryRun, PresetInfo, SampleInfo } from "../../ipc";
-import { endpoint } from "../../test-fixtures";
+import { endpoint, deliveryRule } from "../../test-fixtures";
 import {
   defaultEndpoint,
   listenerTarget,
@@ -12,10 +12,10 @@ import {
 } from "./testEvent";
 
 const presets: PresetInfo[] = [
-  { id: "kustom", name: "Kustom", scheme: { kind: "standard-webhooks", toleranceS: 300 }, assumed: true },
-  { id: "github", name: "GitHub", scheme: { kind: "github" }, assumed: false },
-  { id: "kulmipay", name: "Kulmi Pay", scheme: { kind: "shared-secret", header: "X-Challenge" }, assumed: false },
-  { id: "generic", name: "Generic", scheme: null, assumed: false },
+  { id: "kustom", name: "Kustom", scheme: { kind: "standard-webhooks", toleranceS: 300 }, assumed: true, delivery: deliveryRule() },
+  { id: "github", name: "GitHub", scheme: { kind: "github" }, assumed: false, delivery: deliveryRule() },
+  { id: "kulmipay", name: "Kulmi Pay", scheme: { kind: "shared-secret", header: "X-Challenge" }, assumed: false, delivery: deliveryRule() },
+  { id: "generic", name: "Generic", scheme: null, assumed: false, delivery: deliveryRule() },
 ];
 
 const samples: SampleInfo[] = [
@@ -106,6 +106,8 @@ describe("test events", () => {
       signing: "re-signed",
       response: { status: 200, reason: "OK", headers: [], bodyText: "ok", bodyBase64: null, bodyTruncated: false, redirectTo: null },
       error: null,
+      delivered: true,
+      failure: null,
       durationMs: 12,
     };
     const run = (a: Delivery[]): DeliveryRun => ({
@@ -114,6 +116,7 @@ describe("test events", () => {
       kind: "test",
       target: "http://127.0.0.1:9494/kustom",
       pattern: "once",
+      rule: null,
       startedAtMs: 0,
       finishedAtMs: 1,
       outcome: "answered 200",

@@ -2,6 +2,7 @@ import { act, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Delivery, DeliveryRun, RunningSend, SendProgress, Signing } from "../../ipc";
+import { deliveryRule } from "../../test-fixtures";
 
 const ipc = vi.hoisted(() => ({
   resendShuffled: vi.fn<
@@ -30,6 +31,8 @@ function delivery(eventId: number, status: number, reason: string): Delivery {
     signing: "headers sent as given (not re-signed)",
     response: { status, reason, headers: [], bodyText: null, bodyBase64: null, bodyTruncated: false, redirectTo: null },
     error: null,
+    delivered: status >= 200 && status < 300,
+    failure: status >= 200 && status < 300 ? null : `no provider rule: any 2xx counts as delivered; the handler answered ${status}`,
     durationMs: 3,
   };
 }
@@ -40,6 +43,7 @@ const runOf = (d: Delivery): DeliveryRun => ({
   kind: "resend",
   target: d.url,
   pattern: "1 of 3 in shuffled order",
+  rule: null,
   startedAtMs: 1,
   finishedAtMs: 2,
   outcome: `answered ${d.response?.status ?? ""}`,
@@ -94,7 +98,7 @@ describe("SelectionBar: out of order", () => {
     );
     const order = [delivery(3, 200, "OK"), delivery(1, 409, "Conflict"), delivery(2, 200, "OK")];
     for (const d of order) {
-      act(() => progress({ kind: "started", runId: d.runId, planned: 1 }));
+      act(() => progress({ kind: "started", runId: d.runId, planned: 1, rule: deliveryRule() }));
       act(() => progress({ kind: "attempt", delivery: d }));
       act(() => progress({ kind: "finished", run: runOf(d) }));
     }
@@ -105,7 +109,7 @@ describe("SelectionBar: out of order", () => {
       expect.stringMatching(/^3\. POST \/orders\/2 \(#2\)200 OK/),
     ]);
     await act(async () => resolve(order.map(runOf)));
-    expect(within(dialog).getByTestId("resend-outcome")).toHaveTextContent("Sent 3 events in shuffled order; 2 of 3 answered 2xx.");
+    expect(within(dialog).getByTestId("resend-outcome")).toHaveTextContent("Sent 3 events in shuffled order; 2 of 3 delivered.");
   });
 
   it("can be cancelled, and checks the URL first", async () => {

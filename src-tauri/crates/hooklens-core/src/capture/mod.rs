@@ -359,6 +359,7 @@ async fn capture(
             if let Some((forward, headers, method, body)) = forward {
                 let job = ForwardJob {
                     event_id: saved.id,
+                    provider,
                     method,
                     headers,
                     body,
@@ -402,6 +403,8 @@ const MAX_CONCURRENT_FORWARDS: usize = 16;
 
 struct ForwardJob {
     event_id: i64,
+    /// The event's provider, whose delivery rule judges the handler's reply.
+    provider: Option<&'static str>,
     method: String,
     headers: Vec<StoredHeader>,
     body: axum::body::Bytes,
@@ -416,6 +419,7 @@ async fn send_forward(state: &CaptureState, job: &ForwardJob) -> Result<Attempte
     sender
         .forward(
             job.event_id,
+            job.provider,
             &job.method,
             &job.headers,
             &job.body,

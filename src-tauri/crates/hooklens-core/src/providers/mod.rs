@@ -5,6 +5,7 @@
 //! Headers and bodies come straight off the wire, so nothing here may panic on
 //! any input, and every extracted value is capped in length.
 
+pub mod delivery;
 mod detect;
 #[cfg(test)]
 mod tests;
@@ -17,6 +18,7 @@ use serde_json::Value;
 use crate::signature::{HmacSpec, Scheme};
 use crate::store::StoredHeader;
 
+use delivery::{DeliveryRule, Success, assumed, stated};
 pub use detect::detect;
 pub mod samples;
 pub mod schedules;
@@ -86,6 +88,9 @@ pub struct Preset {
     /// is an educated guess. Every verdict under it says so, and the user can
     /// change any part of it or discover the real one from a request.
     pub assumed: bool,
+    /// What the provider counts as delivered, and how long it waits for the
+    /// answer (see [`delivery`]).
+    pub delivery: DeliveryRule,
 }
 
 /// What the rules found in one request.
@@ -113,7 +118,12 @@ fn refs<const N: usize>(pairs: [(&str, Source); N]) -> Vec<(String, Source)> {
         .collect()
 }
 
-fn preset_entry(id: &'static str, name: &'static str, rules: ExtractionRules) -> Preset {
+fn preset_entry(
+    id: &'static str,
+    name: &'static str,
+    rules: ExtractionRules,
+    delivery: DeliveryRule,
+) -> Preset {
     Preset {
         id,
         name,
@@ -127,6 +137,7 @@ fn preset_entry(id: &'static str, name: &'static str, rules: ExtractionRules) ->
         }),
         rules,
         assumed: false,
+        delivery,
     }
 }
 
@@ -137,13 +148,20 @@ fn assumed_entry(
     name: &'static str,
     rules: ExtractionRules,
     scheme: Scheme,
+    delivery: DeliveryRule,
 ) -> Preset {
     Preset {
         scheme: Some(scheme),
         assumed: true,
-        ..preset_entry(id, name, rules)
+        ..preset_entry(id, name, rules, delivery)
     }
 }
+
+/// Kustom does not say how long it waits; its signing is assumed to be
+/// Standard Webhooks, whose common sender (Svix) waits 15 s.
+const KUSTOM_DEADLINE: delivery::Basis = assumed(
+    "the docs give no time limit; assumed 15 s, as Svix-style senders wait (Kustom's signing is assumed to be Standard Webhooks)",
+);
 
 /// Kustom signs with a per-destination secret, rotated with old and new both
 /// signing; the construction is not published. Standard Webhooks is the
@@ -173,6 +191,14 @@ static PRESETS: LazyLock<[Preset; 11]> = LazyLock::new(|| {
                 ]),
             },
             kustom_scheme(),
+            DeliveryRule::new(
+                Success::Any2xx,
+                stated(
+                    "\"If your endpoint does not respond with a successful status code, Kustom retries\" (successful: the 2xx class)",
+                ),
+                15,
+                KUSTOM_DEADLINE,
+            ),
         ),
         assumed_entry(
             ids::KUSTOM_IPP,
@@ -188,6 +214,12 @@ static PRESETS: LazyLock<[Preset; 11]> = LazyLock::new(|| {
                 ]),
             },
             kustom_scheme(),
+            DeliveryRule::new(
+                Success::Only200,
+                stated("\"must respond 200 to acknowledge each event\""),
+                15,
+                KUSTOM_DEADLINE,
+            ),
         ),
         assumed_entry(
             ids::CHECKOUT,
@@ -202,6 +234,14 @@ static PRESETS: LazyLock<[Preset; 11]> = LazyLock::new(|| {
             },
             // Its retry schedule is Svix's; Svix signs Standard Webhooks.
             kustom_scheme(),
+            DeliveryRule::new(
+                Success::Any2xx,
+                stated(
+                    "\"respond with a 2xx status code\"; otherwise \"we will continue sending events\"",
+                ),
+                15,
+                stated("\"It is recommended to send the response within 15 seconds\""),
+            ),
         ),
         assumed_entry(
             ids::USAEPAY,
@@ -217,6 +257,12 @@ static PRESETS: LazyLock<[Preset; 11]> = LazyLock::new(|| {
             Scheme::Combined {
                 schemes: vec![Scheme::BasicAuth, Scheme::Hmac(HmacSpec::default())],
             },
+            DeliveryRule::new(
+                Success::Any2xx,
+                assumed("the webhook docs say nothing about the answer; assumed any 2xx"),
+                30,
+                assumed("the webhook docs give no time limit; assumed Hooklens's 30 s"),
+            ),
         ),
         Preset {
             // Published: the X-Challenge header carries the shared secret itself.
@@ -228,10 +274,24 @@ static PRESETS: LazyLock<[Preset; 11]> = LazyLock::new(|| {
                 "Kulmi Pay",
                 ExtractionRules {
                     event_type: vec![ptr("/topic")],
-                    event_id: vec![ptr("/id"), ptr("/event_id"), ptr("/data/id")],
+                    // The documented payload is a `topic` and the changed
+                    // resource in `data`: no event id. `data.id` names the
+                    // invoice (file, chargeback…), so an invoice's pending and
+                    // complete updates would number as redeliveries of each
+                    // other; id + state is not unique either (a subscription's
+                    // billing cycles repeat a status). Nothing is numbered.
+                    event_id: vec![],
                     merchant_id: vec![],
                     refs: refs([("resource_id", ptr("/data/id"))]),
                 },
+                DeliveryRule::new(
+                    Success::Only200,
+                    stated("\"Kulmi Pay considers any non-200 response a delivery failure\""),
+                    10,
+                    assumed(
+                        "the docs ask for a 200 \"as quickly as possible\" and give no figure; assumed 10 s",
+                    ),
+                ),
             )
         },
         preset_entry(
@@ -244,6 +304,14 @@ static PRESETS: LazyLock<[Preset; 11]> = LazyLock::new(|| {
                 merchant_id: vec![ptr("/account")],
                 refs: vec![],
             },
+            DeliveryRule::new(
+                Success::Any2xx,
+                assumed("generally known: Stripe expects a status in the 200–299 range"),
+                30,
+                assumed(
+                    "Stripe asks for a quick 2xx and publishes no figure; assumed Hooklens's 30 s",
+                ),
+            ),
         ),
         preset_entry(
             ids::GITHUB,
@@ -254,6 +322,12 @@ static PRESETS: LazyLock<[Preset; 11]> = LazyLock::new(|| {
                 merchant_id: vec![ptr("/repository/full_name"), ptr("/organization/login")],
                 refs: refs([("hook_id", hdr("x-github-hook-id"))]),
             },
+            DeliveryRule::new(
+                Success::Any2xx,
+                assumed("generally known: GitHub wants \"a 2XX response\""),
+                10,
+                assumed("generally known: GitHub wants the answer \"within 10 seconds\""),
+            ),
         ),
         preset_entry(
             ids::SHOPIFY,
@@ -264,6 +338,12 @@ static PRESETS: LazyLock<[Preset; 11]> = LazyLock::new(|| {
                 merchant_id: vec![hdr("x-shopify-shop-domain")],
                 refs: vec![],
             },
+            DeliveryRule::new(
+                Success::Any2xx,
+                assumed("generally known: Shopify counts a 200-series response as received"),
+                5,
+                assumed("generally known: Shopify waits 5 seconds for the answer"),
+            ),
         ),
         preset_entry(
             ids::SLACK,
@@ -276,6 +356,12 @@ static PRESETS: LazyLock<[Preset; 11]> = LazyLock::new(|| {
                 merchant_id: vec![ptr("/team_id")],
                 refs: vec![],
             },
+            DeliveryRule::new(
+                Success::Any2xx,
+                assumed("generally known: Slack wants \"an HTTP 2xx\""),
+                3,
+                assumed("generally known: Slack wants the answer \"within three seconds\""),
+            ),
         ),
         preset_entry(
             ids::STANDARD_WEBHOOKS,
@@ -286,6 +372,12 @@ static PRESETS: LazyLock<[Preset; 11]> = LazyLock::new(|| {
                 merchant_id: vec![],
                 refs: vec![],
             },
+            DeliveryRule::new(
+                Success::Any2xx,
+                assumed("generally known: Svix counts a 2xx (200–299) as delivered"),
+                15,
+                assumed("generally known: Svix waits 15 s for the answer"),
+            ),
         ),
         preset_entry(
             ids::GENERIC,
@@ -301,6 +393,13 @@ static PRESETS: LazyLock<[Preset; 11]> = LazyLock::new(|| {
                 merchant_id: vec![],
                 refs: vec![],
             },
+            // No provider is known: Hooklens's own rule, not a guess about one.
+            DeliveryRule::new(
+                Success::Any2xx,
+                stated("no provider is known: Hooklens's own rule"),
+                delivery::GENERIC_DEADLINE.as_secs(),
+                stated("no provider is known: Hooklens's own rule"),
+            ),
         ),
     ]
 });
@@ -320,6 +419,7 @@ pub fn preset_infos() -> Vec<crate::api::PresetInfo> {
             name: p.name.to_owned(),
             scheme: p.scheme.clone(),
             assumed: p.assumed,
+            delivery: p.delivery_info(),
         })
         .collect()
 }

@@ -37,9 +37,10 @@ pub struct SampleType {
 pub struct SampleEvent {
     pub event_type: String,
     /// The provider event id inside the sample (fresh each call), e.g. `kevt_…`;
-    /// for GitHub/Shopify the delivery/event id header value. Schemes that sign a
-    /// message id (Standard Webhooks) use this as the message id.
-    pub event_id: String,
+    /// for GitHub/Shopify the delivery/event id header value; None where the
+    /// provider sends none (Kulmi Pay). Schemes that sign a message id
+    /// (Standard Webhooks) use this as the message id.
+    pub event_id: Option<String>,
     /// Headers the provider sends besides signature headers, in order:
     /// always `Content-Type`, plus e.g. `X-GitHub-Event`, `X-GitHub-Delivery`,
     /// `X-Shopify-Topic`, `X-Shopify-Shop-Domain`, `X-Shopify-Webhook-Id`, `X-Shopify-Event-Id`, `User-Agent` where the provider documents one.
@@ -826,9 +827,10 @@ const KULMIPAY_TYPES: &[SampleType] = &[
 
 /// `topic` and `data` as documented; `id` and `created_at` are the event
 /// record's (the id a replay is requested with).
+/// Kulmi Pay documents a `topic` and the changed resource in `data`; there is
+/// no event id.
 const KULMIPAY_ENVELOPE: &str = r#"{
   "topic": $topic,
-  "id": $id,
   "created_at": $created_at,
   "data": $data
 }"#;
@@ -1038,17 +1040,15 @@ fn kulmipay(ctx: &mut Ctx, event_type: &'static str) -> Option<SampleEvent> {
         ),
         _ => return None,
     };
-    let id = ctx.rng.uuid();
     let body = render(
         KULMIPAY_ENVELOPE,
         &[
             ("topic", js(event_type)),
-            ("id", js(&id)),
             ("created_at", now),
             ("data", data),
         ],
     );
-    Some(event(event_type, id, json_headers(), body))
+    Some(event(event_type, None, json_headers(), body))
 }
 
 // ---------------------------------------------------------------------------
@@ -2260,13 +2260,13 @@ fn standard_webhooks(ctx: &mut Ctx, event_type: &'static str) -> Option<SampleEv
 
 fn event(
     event_type: &str,
-    event_id: String,
+    event_id: impl Into<Option<String>>,
     headers: Vec<(String, String)>,
     body: String,
 ) -> SampleEvent {
     SampleEvent {
         event_type: event_type.to_owned(),
-        event_id,
+        event_id: event_id.into(),
         headers,
         body: body.into_bytes(),
     }

@@ -104,7 +104,6 @@ const KUSTOM_ORDER_CREATED: &str = r#"{
 }"#;
 
 const KULMIPAY_COLLECTION: &str = r#"{
-  "id": "wevt_9f3c2a71b6",
   "topic": "collection_event",
   "created_at": "2026-03-14T09:26:53Z",
   "data": {
@@ -293,7 +292,7 @@ fn kulmipay_collection_event_by_body() {
         extract(rules("kulmipay"), &[], body),
         expected(
             Some("collection_event"),
-            Some("wevt_9f3c2a71b6"),
+            None,
             None,
             &[("resource_id", "INV-7XQ2LP")],
         )
@@ -301,27 +300,51 @@ fn kulmipay_collection_event_by_body() {
 }
 
 #[test]
-fn kulmipay_by_challenge_header_and_id_fallbacks() {
+fn kulmipay_by_challenge_header() {
     let challenge = headers(&[("X-Challenge", "s3cr3t")]);
     // An unknown topic: only the header identifies Kulmi Pay.
-    let body = br#"{"topic":"payout_event","event_id":"E-77","data":{"id":"PF-1"}}"#;
+    let body = br#"{"topic":"payout_event","data":{"id":"PF-1"}}"#;
     assert_eq!(detected(&[], body), None);
     assert_eq!(detected(&challenge, body), Some("kulmipay"));
     assert_eq!(
-        extract(rules("kulmipay"), &challenge, body).event_id,
-        owned("E-77")
+        extract(rules("kulmipay"), &challenge, body),
+        expected(Some("payout_event"), None, None, &[("resource_id", "PF-1")])
     );
-    let data_only = br#"{"topic":"send_money_event","data":{"id":"PF-2","state":"COMPLETE"}}"#;
-    assert_eq!(detected(&[], data_only), Some("kulmipay"));
-    assert_eq!(
-        extract(rules("kulmipay"), &[], data_only),
-        expected(
-            Some("send_money_event"),
-            Some("PF-2"),
-            None,
-            &[("resource_id", "PF-2")]
+}
+
+#[test]
+fn an_invoices_pending_and_complete_updates_have_no_shared_event_id() {
+    // Two documented updates of one invoice: the same resource, not the same
+    // event. The resource id stays findable; no event id numbers them.
+    let update = |state: &str| {
+        format!(
+            r#"{{"topic":"collection_event","data":{{"id":"INV-7XQ2LP","invoice_id":"INV-7XQ2LP","state":"{state}"}}}}"#
         )
-    );
+    };
+    for state in ["PENDING", "COMPLETE"] {
+        let found = extract(rules("kulmipay"), &[], update(state).as_bytes());
+        assert_eq!(found.event_id, None, "{state}");
+        assert_eq!(found.refs, pairs(&[("resource_id", "INV-7XQ2LP")]));
+    }
+}
+
+#[test]
+fn no_preset_takes_its_event_id_from_inside_the_changed_resource() {
+    // An event id names one event; a pointer below the envelope's top level
+    // (`/data/id`, `/event_body/object/key`) names the resource, which every
+    // update of it shares.
+    for p in presets() {
+        for source in &p.rules.event_id {
+            if let Source::JsonPointer { pointer } = source {
+                assert_eq!(
+                    pointer.matches('/').count(),
+                    1,
+                    "{}: {pointer} is not at the envelope's top level",
+                    p.id
+                );
+            }
+        }
+    }
 }
 
 #[test]

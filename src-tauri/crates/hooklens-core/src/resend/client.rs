@@ -4,15 +4,13 @@ use std::time::{Duration, Instant};
 
 use reqwest::Url;
 
-use super::ResendError;
 use super::wire::{self, TlsConfig, WireError};
 use crate::api::{DeliveryError, DeliveryErrorKind};
 use crate::store::NewResponse;
 use crate::store::{StoredHeader, now_ns};
 
-/// How long a handler has to answer: providers give up sooner (the checkout
-/// provider asks for an answer within 15 s).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The longest wait for a connection; the answer's deadline is the
+/// provider's (see `providers::delivery`), given per request.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Headers the transport sets from the URL and the body; a copied value
@@ -52,15 +50,13 @@ pub struct Attempted {
     pub response: Option<NewResponse>,
     pub error: Option<DeliveryError>,
     pub duration_us: i64,
+    /// Connected, but no complete answer came before the deadline.
+    pub waited_out: bool,
 }
 
 impl Attempted {
     pub fn status(&self) -> Option<u16> {
         self.response.as_ref().map(|r| r.status)
-    }
-
-    pub fn succeeded(&self) -> bool {
-        self.status().is_some_and(|s| (200..300).contains(&s))
     }
 
     /// "200", "connection refused", … for outcomes in words.
@@ -83,25 +79,19 @@ impl Attempted {
 /// An HTTP/1.1 client that writes each request's head exactly as given
 /// (see [`super::wire`]) and never follows redirects: a 3xx is the
 /// handler's answer, recorded with where it points.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Client {
     tls: TlsConfig,
-    timeout: Duration,
 }
 
 impl Client {
-    pub fn new(timeout: Duration) -> Result<Client, ResendError> {
-        Ok(Client {
-            tls: TlsConfig::default(),
-            timeout,
-        })
+    pub fn new() -> Client {
+        Client::default()
     }
 
-    pub fn timeout(&self) -> Duration {
-        self.timeout
-    }
-
-    pub async fn send(&self, out: &Outgoing) -> Attempted {
+    /// Sends `out` and waits at most `deadline` (connecting included) for
+    /// the whole answer.
+    pub async fn send(&self, out: &Outgoing, deadline: Duration) -> Attempted {
         let sent_at_ns = now_ns();
         let started = Instant::now();
         let headers = on_the_wire(out);
@@ -113,13 +103,8 @@ impl Client {
         };
         // No system proxy: handlers are mostly on this machine, and what is
         // recorded as sent must be what the handler got.
-        let result = wire::exchange(
-            &request,
-            &self.tls,
-            CONNECT_TIMEOUT.min(self.timeout),
-            self.timeout,
-        )
-        .await;
+        let result =
+            wire::exchange(&request, &self.tls, CONNECT_TIMEOUT.min(deadline), deadline).await;
         let duration_us = i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX);
         match result {
             Ok(response) => Attempted {
@@ -128,11 +113,13 @@ impl Client {
                 response: Some(response),
                 error: None,
                 duration_us,
+                waited_out: false,
             },
             Err(err) => Attempted {
                 sent_at_ns,
                 headers,
                 response: None,
+                waited_out: matches!(err, WireError::Timeout { .. }),
                 error: Some(describe(&err)),
                 duration_us: if matches!(err, WireError::Invalid(_)) {
                     0

@@ -4,6 +4,7 @@
 use super::client::{Attempted, Outgoing, is_transport_header};
 use super::{ResendError, Sender, target_url};
 use crate::api::{DeliveryKind, Forward, ForwardMode};
+use crate::providers;
 use crate::store::{NewRun, StoredHeader};
 
 use hmac::{Hmac, Mac};
@@ -39,15 +40,23 @@ fn forwarded_mark(install_key: &[u8], event_id: i64, body: &[u8]) -> String {
 
 impl Sender {
     /// Sends stored event `event_id` (method, headers and body as received)
-    /// to `forward.url` and records the reply as a delivery.
+    /// to `forward.url` and records the reply as a delivery, judged by the
+    /// delivery rule of `provider` (the event's: its endpoint's preset or
+    /// the detected one; None: any 2xx within 30 s).
     pub async fn forward(
         &self,
         event_id: i64,
+        provider: Option<&str>,
         method: &str,
         headers: &[StoredHeader],
         body: &[u8],
         forward: &Forward,
     ) -> Result<Attempted, ResendError> {
+        let rule = self.rule(
+            provider
+                .and_then(providers::preset)
+                .unwrap_or_else(providers::generic),
+        );
         let url = target_url(&forward.url)?;
         let mut out_headers: Vec<(String, Vec<u8>)> = headers
             .iter()
@@ -70,6 +79,7 @@ impl Sender {
             ForwardMode::Relay => "forward (handler's reply relayed to the sender)",
         };
         let target = out.url.to_string();
+        let rule_words = rule.info().words;
         let run_id = self
             .write(move |s| {
                 s.start_run(&NewRun {
@@ -77,15 +87,25 @@ impl Sender {
                     kind: DeliveryKind::Forward,
                     target: &target,
                     pattern,
+                    rule: Some(&rule_words),
                 })
             })
             .await?;
-        let attempted = self.client.send(&out).await;
-        self.record(run_id, 1, &out, "forwarded as received", &attempted)
-            .await?;
-        let outcome = match (&attempted.response, &attempted.error) {
-            (Some(r), _) => format!("answered {}", r.status),
-            (None, Some(e)) => format!("failed: {}", e.message),
+        let attempted = self.client.send(&out, rule.deadline).await;
+        let judged = rule.judge(&attempted);
+        self.record(
+            run_id,
+            1,
+            &out,
+            "forwarded as received",
+            &attempted,
+            &judged,
+        )
+        .await?;
+        let outcome = match (&attempted.response, &judged.failure) {
+            (Some(r), None) => format!("answered {}", r.status),
+            (Some(r), Some(why)) => format!("answered {}, not delivered: {why}", r.status),
+            (None, Some(why)) => format!("failed: {why}"),
             (None, None) => "no answer".to_owned(),
         };
         self.write(move |s| s.finish_run(run_id, &outcome)).await?;

@@ -5,6 +5,7 @@
 mod cancel;
 pub mod client;
 mod forward;
+mod judge;
 mod prepare;
 mod run;
 mod wire;
@@ -12,8 +13,9 @@ mod wire;
 use reqwest::Url;
 
 pub use cancel::Cancel;
-pub use client::{Attempted, Client, DEFAULT_TIMEOUT, Outgoing};
+pub use client::{Attempted, Client, Outgoing};
 pub use forward::{FORWARDED_HEADER, was_forwarded};
+pub use judge::delivery_preset;
 pub use prepare::{Draft, default_sign_mode, fresh_id, signing_info, signing_scheme};
 pub use run::Sender;
 

@@ -294,6 +294,7 @@ pub fn signing_info(
     endpoint_id: Option<i64>,
 ) -> crate::api::SigningInfo {
     let (mode, problem) = default_sign_mode(store, event, endpoint_id);
+    let delivery = super::judge::delivery_preset(store, event, None, endpoint_id).delivery_info();
     let resolved = signing_scheme(store, event, None, endpoint_id, &[]).ok();
     let endpoint_id = endpoint_id.or_else(|| event.and_then(|e| e.summary.endpoint_id));
     let secret_labels = endpoint_id
@@ -312,6 +313,7 @@ pub fn signing_info(
             secret_labels,
             default_mode: mode,
             problem,
+            delivery,
         },
         None => crate::api::SigningInfo {
             endpoint_id,
@@ -322,6 +324,7 @@ pub fn signing_info(
             secret_labels,
             default_mode: mode,
             problem,
+            delivery,
         },
     }
 }

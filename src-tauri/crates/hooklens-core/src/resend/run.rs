@@ -4,13 +4,14 @@
 use std::time::Duration;
 
 use super::cancel::Cancel;
-use super::client::{Attempted, Client, DEFAULT_TIMEOUT};
+use super::client::{Attempted, Client};
+use super::judge::{InForce, Judged, delivery_preset};
 use super::prepare::{self, Draft, Plan};
 use super::{MAX_SPEED, MAX_TIMES, MIN_SPEED, ResendError};
 use crate::api::{
     DeliveryKind, DeliveryRun, Pattern, ResendSpec, SendProgress, SignMode, Signing, TestEventSpec,
 };
-use crate::providers::{samples, schedules};
+use crate::providers::{self, samples, schedules};
 use crate::store::{NewDelivery, NewRun, Reader, Store, StoreError, now_ns};
 
 /// Sends and records. Cheap to clone.
@@ -18,9 +19,12 @@ use crate::store::{NewDelivery, NewRun, Reader, Store, StoreError, now_ns};
 pub struct Sender {
     pub(super) store: Store,
     pub(super) client: Client,
+    /// How long every attempt waits for its answer, in place of the
+    /// provider's deadline; None: the provider's.
+    pub(super) timeout: Option<Duration>,
 }
 
-/// When the attempts after the first go, and whether a 2xx ends the run.
+/// When the attempts after the first go, and whether a delivery ends the run.
 struct Timing {
     waits: Vec<Duration>,
     stop_at_success: bool,
@@ -28,15 +32,28 @@ struct Timing {
 }
 
 impl Sender {
+    /// Each attempt waits for its answer as long as the provider it is sent
+    /// as would (see `providers::delivery`).
     pub fn new(store: Store) -> Result<Sender, ResendError> {
-        Sender::with_timeout(store, DEFAULT_TIMEOUT)
-    }
-
-    pub fn with_timeout(store: Store, timeout: Duration) -> Result<Sender, ResendError> {
         Ok(Sender {
             store,
-            client: Client::new(timeout)?,
+            client: Client::new(),
+            timeout: None,
         })
+    }
+
+    /// Each attempt waits `timeout` for its answer, whatever the provider's
+    /// deadline; the rule's statuses still apply.
+    pub fn with_timeout(store: Store, timeout: Duration) -> Result<Sender, ResendError> {
+        Ok(Sender {
+            timeout: Some(timeout),
+            ..Sender::new(store)?
+        })
+    }
+
+    /// The rule `preset` judges by, with this sender's deadline.
+    pub(super) fn rule(&self, preset: &'static providers::Preset) -> InForce {
+        InForce::new(preset, self.timeout)
     }
 
     pub fn store(&self) -> &Store {
@@ -71,8 +88,14 @@ impl Sender {
         };
         let mut draft = draft;
         draft.restore_masked(event.as_ref().map_or(&[], |e| e.headers.as_slice()))?;
+        let rule = self.rule(delivery_preset(
+            &self.store,
+            event.as_ref(),
+            None,
+            signing.endpoint_id,
+        ));
         let plan = prepare::plan(&self.store, draft, event.as_ref(), None, signing, None)?;
-        self.execute(plan, DeliveryKind::Resend, timing, progress, cancel)
+        self.execute(plan, DeliveryKind::Resend, timing, rule, progress, cancel)
             .await
     }
 
@@ -101,6 +124,12 @@ impl Sender {
             }
             let event = self.read(move |r| r.event(id)).await?;
             let draft = Draft::from_event(&event, url)?;
+            let rule = self.rule(delivery_preset(
+                &self.store,
+                Some(&event),
+                None,
+                signing.endpoint_id,
+            ));
             let plan = prepare::plan(&self.store, draft, Some(&event), None, signing, None)?;
             let timing = Timing {
                 waits: Vec::new(),
@@ -108,7 +137,7 @@ impl Sender {
                 words: format!("{} of {total} in shuffled order", i + 1),
             };
             runs.push(
-                self.execute(plan, DeliveryKind::Resend, timing, progress, cancel)
+                self.execute(plan, DeliveryKind::Resend, timing, rule, progress, cancel)
                     .await?,
             );
         }
@@ -175,7 +204,7 @@ impl Sender {
                     endpoint_id: spec.endpoint_id,
                     secret_label: None,
                 },
-                Some(sample.event_id.clone()),
+                sample.event_id.clone(),
             )?;
             // A fresh sample is signed, not re-signed.
             plan.note = plan.note.replacen("re-signed", "signed", 1);
@@ -195,7 +224,13 @@ impl Sender {
             stop_at_success: false,
             words: format!("test event {} ({})", sample.event_type, spec.preset),
         };
-        self.execute(plan, DeliveryKind::Test, timing, progress, cancel)
+        let rule = self.rule(delivery_preset(
+            &self.store,
+            None,
+            Some(&spec.preset),
+            spec.endpoint_id,
+        ));
+        self.execute(plan, DeliveryKind::Test, timing, rule, progress, cancel)
             .await
     }
 
@@ -204,6 +239,7 @@ impl Sender {
         plan: Plan,
         kind: DeliveryKind,
         timing: Timing,
+        rule: InForce,
         progress: &mut (dyn FnMut(SendProgress) + Send),
         cancel: &Cancel,
     ) -> Result<DeliveryRun, ResendError> {
@@ -211,6 +247,8 @@ impl Sender {
         let target = plan.draft.url.to_string();
         let event_id = plan.draft.event_id;
         let words = timing.words.clone();
+        let info = rule.info();
+        let rule_words = info.words.clone();
         let run_id = self
             .write(move |s| {
                 s.start_run(&NewRun {
@@ -218,12 +256,18 @@ impl Sender {
                     kind,
                     target: &target,
                     pattern: &words,
+                    rule: Some(&rule_words),
                 })
             })
             .await?;
-        progress(SendProgress::Started { run_id, planned });
+        progress(SendProgress::Started {
+            run_id,
+            planned,
+            rule: info,
+        });
 
         let mut results: Vec<String> = Vec::new();
+        let mut failures: Vec<String> = Vec::new();
         let mut succeeded_at = None;
         let mut cancelled = false;
         let mut failure = None;
@@ -253,18 +297,23 @@ impl Sender {
                     break;
                 }
             };
-            let mut attempted = self.client.send(&out).await;
+            let mut attempted = self.client.send(&out, rule.deadline).await;
             mask_secret(&mut attempted, &plan);
+            let judged = rule.judge(&attempted);
             let delivery = self
-                .record(run_id, attempt, &out, &plan.note, &attempted)
+                .record(run_id, attempt, &out, &plan.note, &attempted, &judged)
                 .await?;
             progress(SendProgress::Attempt {
                 delivery: Box::new(delivery),
             });
             results.push(attempted.short());
-            if timing.stop_at_success && attempted.succeeded() {
-                succeeded_at = Some(attempt);
-                break;
+            match judged.failure {
+                None if timing.stop_at_success => {
+                    succeeded_at = Some(attempt);
+                    break;
+                }
+                None => {}
+                Some(why) => failures.push(why),
             }
         }
 
@@ -284,16 +333,25 @@ impl Sender {
                     "answered {} on attempt {n} of {planned}; the provider stops here",
                     results.last().map_or("", String::as_str)
                 ),
-                None => format!("no 2xx in {planned} attempts ({list}); the provider gives up"),
+                None => format!(
+                    "not delivered in {planned} attempts ({list}): {}; the provider gives up",
+                    rule.preset.success_words()
+                ),
             }
         } else if planned == 1 {
-            match results.first() {
-                Some(r) if r.chars().all(|c| c.is_ascii_digit()) => format!("answered {r}"),
-                Some(r) => format!("failed: {r}"),
-                None => "not sent".to_owned(),
+            match (results.first(), failures.first()) {
+                (Some(r), None) => format!("answered {r}"),
+                (Some(_), Some(why)) => format!("failed: {why}"),
+                (None, _) => "not sent".to_owned(),
             }
         } else {
-            format!("sent {sent} times: {list}")
+            match failures.first() {
+                None => format!("sent {sent} times: {list}"),
+                Some(why) => format!(
+                    "sent {sent} times: {list}; {} not delivered ({why})",
+                    failures.len()
+                ),
+            }
         };
         let finished = outcome.clone();
         self.write(move |s| s.finish_run(run_id, &finished)).await?;
@@ -312,6 +370,7 @@ impl Sender {
         out: &super::Outgoing,
         note: &str,
         attempted: &Attempted,
+        judged: &Judged,
     ) -> Result<crate::api::Delivery, ResendError> {
         let delivery = NewDelivery {
             attempt,
@@ -323,6 +382,8 @@ impl Sender {
             signing: note.to_owned(),
             response: attempted.response.clone(),
             error: attempted.error.clone(),
+            delivered: judged.delivered,
+            failure: judged.failure.clone(),
             duration_us: attempted.duration_us,
         };
         self.write(move |s| s.record_delivery(run_id, &delivery))

@@ -23,6 +23,8 @@ pub struct NewRun<'a> {
     pub target: &'a str,
     /// In words, e.g. "3 times".
     pub pattern: &'a str,
+    /// The delivery rule the attempts are judged by, in words.
+    pub rule: Option<&'a str>,
 }
 
 /// One request as sent, with what came back.
@@ -37,6 +39,10 @@ pub struct NewDelivery {
     pub signing: String,
     pub response: Option<NewResponse>,
     pub error: Option<DeliveryError>,
+    /// Delivered by the provider's rule.
+    pub delivered: bool,
+    /// Why not, in words; None when delivered.
+    pub failure: Option<String>,
     pub duration_us: i64,
 }
 
@@ -54,14 +60,15 @@ impl Store {
     pub fn start_run(&self, run: &NewRun) -> Result<i64, StoreError> {
         self.write(|conn| {
             conn.execute(
-                "INSERT INTO delivery_runs (event_id, kind, target, pattern, started_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO delivery_runs (event_id, kind, target, pattern, started_at, rule)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     run.event_id,
                     kind_str(run.kind),
                     run.target,
                     run.pattern,
-                    now_ns()
+                    now_ns(),
+                    run.rule,
                 ],
             )?;
             Ok(conn.last_insert_rowid())
@@ -82,8 +89,9 @@ impl Store {
             conn.execute(
                 "INSERT INTO deliveries (run_id, attempt, sent_at, method, url, headers, body,
                      signing, status, response_headers, response_body, response_truncated,
-                     error_kind, error_message, duration_us)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                     error_kind, error_message, duration_us, delivered, failure)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                     ?16, ?17)",
                 params![
                     run_id,
                     d.attempt,
@@ -100,6 +108,8 @@ impl Store {
                     d.error.as_ref().map(|e| error_kind_str(e.kind)),
                     d.error.as_ref().map(|e| e.message.as_str()),
                     d.duration_us,
+                    d.delivered,
+                    d.failure,
                 ],
             )?;
             let id = conn.last_insert_rowid();
@@ -201,10 +211,12 @@ impl Reader {
     }
 }
 
-const RUN_COLUMNS: &str = "id, event_id, kind, target, pattern, started_at, finished_at, outcome";
+const RUN_COLUMNS: &str =
+    "id, event_id, kind, target, pattern, started_at, finished_at, outcome, rule";
 
 const DELIVERY_COLUMNS: &str = "id, run_id, attempt, sent_at, method, url, headers, body, signing, \
-     status, response_headers, response_body, response_truncated, error_kind, error_message, duration_us";
+     status, response_headers, response_body, response_truncated, error_kind, error_message, duration_us, \
+     delivered, failure";
 
 fn run_from_row(row: &Row<'_>) -> rusqlite::Result<DeliveryRun> {
     Ok(DeliveryRun {
@@ -216,6 +228,7 @@ fn run_from_row(row: &Row<'_>) -> rusqlite::Result<DeliveryRun> {
         started_at_ms: row.get::<_, i64>(5)? / 1_000_000,
         finished_at_ms: row.get::<_, Option<i64>>(6)?.map(|ns| ns / 1_000_000),
         outcome: row.get(7)?,
+        rule: row.get(8)?,
         attempts: Vec::new(),
     })
 }
@@ -292,6 +305,19 @@ fn delivery_from_row(
         }),
         None => None,
     };
+    // Before version 7 nothing was judged by a rule: a 2xx was a delivery.
+    let delivered = row
+        .get::<_, Option<bool>>(16)?
+        .unwrap_or_else(|| status.is_some_and(|s| (200..300).contains(&s)));
+    let failure = match row.get::<_, Option<String>>(17)? {
+        Some(failure) => Some(failure),
+        None if delivered => None,
+        None => Some(match (status, &error) {
+            (_, Some(e)) => e.message.clone(),
+            (Some(s), None) => format!("not a 2xx: the handler answered {s}"),
+            (None, None) => "no answer".to_owned(),
+        }),
+    };
     Ok(Delivery {
         id: row.get(0)?,
         run_id: row.get(1)?,
@@ -307,6 +333,8 @@ fn delivery_from_row(
         signing: row.get(8)?,
         response,
         error,
+        delivered,
+        failure,
         duration_ms: row.get::<_, i64>(15)? as f64 / 1000.0,
     })
 }

@@ -87,7 +87,7 @@ const EVENTS_REVISION_KEY: &str = "events_revision";
 /// The full-text index covers this much of a textual body.
 const FTS_BODY_LIMIT: usize = 1024 * 1024;
 
-const MIGRATION_SQL: [&str; 7] = [
+const MIGRATION_SQL: [&str; 8] = [
     include_str!("../../migrations/0001_events.sql"),
     include_str!("../../migrations/0002_signatures.sql"),
     include_str!("../../migrations/0003_search.sql"),
@@ -95,6 +95,7 @@ const MIGRATION_SQL: [&str; 7] = [
     include_str!("../../migrations/0005_fts_outbox.sql"),
     include_str!("../../migrations/0006_install_key.sql"),
     include_str!("../../migrations/0007_request_line.sql"),
+    include_str!("../../migrations/0008_delivery_rules.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

@@ -44,7 +44,27 @@ pub struct RawHead {
     trailers: Mutex<Vec<StoredHeader>>,
 }
 
+/// A request's head taken apart: headers, target, version, trailers.
+pub type HeadParts = (Vec<StoredHeader>, String, &'static str, Vec<StoredHeader>);
+
 impl RawHead {
+    /// Takes the head apart without copying when this is the last holder
+    /// (the framer lets go once the body is read).
+    pub fn into_parts(self: Arc<Self>) -> HeadParts {
+        match Arc::try_unwrap(self) {
+            Ok(raw) => {
+                let trailers = raw.trailers.into_inner().unwrap_or_else(|e| e.into_inner());
+                (raw.headers, raw.target, raw.version, trailers)
+            }
+            Err(shared) => (
+                shared.headers.clone(),
+                shared.target.clone(),
+                shared.version,
+                shared.trailers(),
+            ),
+        }
+    }
+
     /// The trailers read so far (all of them once the body is complete).
     pub fn trailers(&self) -> Vec<StoredHeader> {
         self.trailers

@@ -208,26 +208,32 @@ struct Arrived {
 /// socket; hyper's view (lowercased names, grouped by name, no trailers)
 /// only when the head could not be framed or does not match the request
 /// hyper parsed.
-fn arrived(parts: &axum::http::request::Parts) -> Arrived {
-    let framed = parts.extensions.get::<Arc<head::RawHead>>().filter(|raw| {
-        let target_matches = match parts.uri.path_and_query() {
-            Some(pq) => raw.target.ends_with(pq.as_str()),
-            None => parts
-                .uri
-                .authority()
-                .is_some_and(|a| raw.target.eq_ignore_ascii_case(a.as_str())),
-        };
-        raw.method == parts.method.as_str()
-            && raw.headers.len() == parts.headers.len()
-            && target_matches
-    });
+fn arrived(parts: &mut axum::http::request::Parts) -> Arrived {
+    let framed = parts
+        .extensions
+        .remove::<Arc<head::RawHead>>()
+        .filter(|raw| {
+            let target_matches = match parts.uri.path_and_query() {
+                Some(pq) => raw.target.ends_with(pq.as_str()),
+                None => parts
+                    .uri
+                    .authority()
+                    .is_some_and(|a| raw.target.eq_ignore_ascii_case(a.as_str())),
+            };
+            raw.method == parts.method.as_str()
+                && raw.headers.len() == parts.headers.len()
+                && target_matches
+        });
     match framed {
-        Some(raw) => Arrived {
-            headers: raw.headers.clone(),
-            target: raw.target.clone(),
-            http_version: raw.version.to_owned(),
-            trailers: raw.trailers(),
-        },
+        Some(raw) => {
+            let (headers, target, version, trailers) = raw.into_parts();
+            Arrived {
+                headers,
+                target,
+                http_version: version.to_owned(),
+                trailers,
+            }
+        }
         None => Arrived {
             headers: parts
                 .headers
@@ -247,7 +253,7 @@ async fn capture(
     request: Request,
 ) -> Response {
     let received_at_ns = now_ns();
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
     let body_limit = usize::try_from(state.store.settings().body_limit).unwrap_or(usize::MAX);
 
     let declared = parts
@@ -291,7 +297,7 @@ async fn capture(
         target,
         http_version,
         trailers,
-    } = arrived(&parts);
+    } = arrived(&mut parts);
     let endpoints = state.store.endpoints();
     let endpoint = route(&endpoints, parts.uri.path());
     // An endpoint's preset decides; otherwise the request says who sent it

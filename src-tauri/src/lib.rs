@@ -277,10 +277,35 @@ pub fn run() {
             commands::set_view_context,
             commands::subscribe_opens,
         ])
-        .run(tauri::generate_context!());
-    if let Err(err) = result {
-        tracing::error!(error = %err, "Hooklens could not start");
-        eprintln!("Hooklens could not start: {err}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match result {
+        Ok(app) => app.run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                stop_cleanly(app);
+            }
+        }),
+        Err(err) => {
+            tracing::error!(error = %err, "Hooklens could not start");
+            eprintln!("Hooklens could not start: {err}");
+            std::process::exit(1);
+        }
     }
+}
+
+/// Tauri exits the process from its event loop without dropping the app's
+/// state: drain the listener (if a signal has not already) and record the
+/// clean stop, or every start after a normal quit would check the whole
+/// database as after a crash.
+fn stop_cleanly(app: &tauri::AppHandle) {
+    let Some(state) = app.try_state::<AppState>() else {
+        return;
+    };
+    tauri::async_runtime::block_on(async {
+        let listener = state.listener.lock().await.listener.take();
+        if let Some(listener) = listener {
+            listener.shutdown().await;
+        }
+    });
+    state.store.stopped_cleanly();
+    tracing::info!("stopped");
 }

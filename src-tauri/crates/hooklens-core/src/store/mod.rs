@@ -620,6 +620,19 @@ impl Store {
         Ok(out)
     }
 
+    /// Records a clean stop while the store is still held: for a process
+    /// that exits without dropping it (Tauri ends its event loop with
+    /// `exit`). Call it once capture has stopped; every acknowledged event
+    /// is committed by then, so the next start needs no integrity check.
+    pub fn stopped_cleanly(&self) {
+        if let Some(mark) = &self.shared.running_mark
+            && let Err(err) = std::fs::remove_file(mark)
+            && err.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(error = %err, "cannot record the clean stop");
+        }
+    }
+
     pub fn path(&self) -> &Path {
         &self.shared.path
     }

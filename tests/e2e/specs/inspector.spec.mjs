@@ -288,8 +288,14 @@ describe("inspector", () => {
         "case, order and repeats as sent",
       );
       const trailers = browser.$('[data-testid="trailers-table"]');
-      // Only the detail pane scrolls, not the window.
-      await browser.execute((el) => el.scrollIntoView({ block: "nearest" }), await trailers);
+      // Bringing the trailers into view scrolls the detail pane, never the
+      // window: the header stays where it is.
+      await browser.execute((el) => el.scrollIntoView(), await trailers);
+      const shifted = await browser.execute(() => ({
+        window: document.scrollingElement?.scrollTop ?? 0,
+        header: document.querySelector('[data-testid="app-header"]')?.getBoundingClientRect().top ?? -1,
+      }));
+      assert.deepEqual(shifted, { window: 0, header: 0 }, "the window itself scrolled");
       assert.match(await trailers.getText(), /X-Checksum\s*abc/);
       await app.screenshot("exact-head");
     });
@@ -308,7 +314,7 @@ describe("inspector", () => {
       const id = await rows()[0].getAttribute("data-event-id");
       await selectRow(id);
       const table = browser.$('[data-testid="headers-table"]');
-      // Scroll the detail pane itself (scrollIntoView would scroll the whole window).
+      // Scroll the detail pane to the headers.
       await browser.execute(() => {
         const t = document.querySelector('[data-testid="headers-table"]');
         const pane = t?.closest(".detail-body");

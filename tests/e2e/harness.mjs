@@ -2,8 +2,8 @@
 // WebKitWebDriver) with its own data directory and listen address, and hands
 // the spec a WebdriverIO session. Run it under xvfb-run inside
 // dbus-run-session (see run.sh).
-import { execFile, spawn } from "node:child_process";
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, spawn, spawnSync } from "node:child_process";
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -41,6 +41,22 @@ async function waitForDriver(port, driver, log) {
   throw new Error(`tauri-driver did not answer on port ${port}; see ${log}`);
 }
 
+/** Process ids of running copies of the app binary. */
+function appPids(application) {
+  const found = spawnSync("pgrep", ["-f", resolve(application)], { encoding: "utf8" });
+  return new Set(found.stdout.split("\n").filter(Boolean).map(Number));
+}
+
+/** Running, not exited (a zombie waits for its parent to reap it). */
+const alive = (pid) => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+};
+
 /**
  * Launches the app. `name` labels the artifacts of this run. A given
  * `dataDir` is used as it is and kept; otherwise a fresh one is removed at stop.
@@ -72,6 +88,7 @@ export async function launchApp(name, { env = {}, listenPort, dataDir: givenData
   driver.stderr.pipe(log);
   await waitForDriver(driverPort, driver, logPath);
 
+  const before = appPids(application);
   let browser;
   try {
     browser = await remote({
@@ -90,7 +107,18 @@ export async function launchApp(name, { env = {}, listenPort, dataDir: givenData
   // harness photographs the X display instead: the window as a person sees it.
   const screenshot = (label) => captureDisplay(join(artifactsDir, `${name}-${label}.png`));
 
+  // This launch's own process, so stop() can quit it as a person would.
+  const pid = [...appPids(application)].find((p) => !before.has(p));
+
   const stop = async () => {
+    // SIGTERM, as at logout: the app drains and records a clean stop. The
+    // driver's session end kills it outright, which would leave the next
+    // start to check the database as after a crash.
+    if (pid && alive(pid)) {
+      process.kill(pid, "SIGTERM");
+      const deadline = Date.now() + 5_000;
+      while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    }
     try {
       await browser.deleteSession();
     } catch {

@@ -14,6 +14,7 @@ pub mod secret_headers;
 pub mod signature;
 pub mod store;
 pub mod verification;
+pub mod wire;
 
 pub use api::{AppInfo, ErrorPayload, EventSummary, ListenerState, ListenerStatus};
 pub use capture::{CaptureError, Listener};

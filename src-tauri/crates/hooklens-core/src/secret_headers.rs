@@ -10,7 +10,7 @@
 use crate::api::Endpoint;
 use crate::providers;
 use crate::signature::Scheme;
-use crate::store::StoredHeader;
+use crate::wire::StoredHeader;
 
 /// What a secret value is shown as.
 pub const MASK: &str = "••••••••";

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 /// Each top-level module of `src/` and its layer.
 const LAYERS: &[(&str, u8)] = &[
-    // Pure helpers: no Hooklens types.
+    // What a request is made of, the clock, pure helpers.
+    ("wire", 1),
     ("json", 1),
     ("config", 1),
     // The signature engine.
@@ -36,11 +37,8 @@ const KNOWN_UPWARD: &[(&str, &str)] = &[
     ("api", "providers"),
     ("api", "resend"),
     ("api", "store"),
-    ("providers", "store"),
-    ("secret_headers", "store"),
     ("secret_headers", "verification"),
     ("signature", "secret_headers"),
-    ("signature", "store"),
     ("store", "inspect"),
     ("store", "resend"),
     ("store", "verification"),

@@ -6,7 +6,7 @@
 
 use super::{Body, Preset, has_header, ids, preset};
 use crate::json::Kind;
-use crate::store::StoredHeader;
+use crate::wire::StoredHeader;
 
 /// Bodies larger than this are not parsed for detection: a provider's event
 /// envelope is small, and detection runs on every captured request.

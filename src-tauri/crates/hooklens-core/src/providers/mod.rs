@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::signature::{HmacSpec, Scheme};
-use crate::store::StoredHeader;
+use crate::wire::StoredHeader;
 
 use delivery::{DeliveryRule, Success, assumed, stated};
 pub use detect::detect;

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::Url;
 
-use super::wire::{self, TlsConfig, WireError};
+use super::exchange::{self, TlsConfig, WireError};
 use crate::api::{DeliveryError, DeliveryErrorKind};
 use crate::store::NewResponse;
 use crate::store::{StoredHeader, now_ns};
@@ -77,7 +77,7 @@ impl Attempted {
 }
 
 /// An HTTP/1.1 client that writes each request's head exactly as given
-/// (see [`super::wire`]) and never follows redirects: a 3xx is the
+/// (see [`super::exchange`]) and never follows redirects: a 3xx is the
 /// handler's answer, recorded with where it points.
 #[derive(Clone, Default)]
 pub struct Client {
@@ -95,7 +95,7 @@ impl Client {
         let sent_at_ns = now_ns();
         let started = Instant::now();
         let headers = on_the_wire(out);
-        let request = wire::Request {
+        let request = exchange::Request {
             method: out.method.as_str(),
             url: &out.url,
             headers: &headers,
@@ -104,7 +104,7 @@ impl Client {
         // No system proxy: handlers are mostly on this machine, and what is
         // recorded as sent must be what the handler got.
         let result =
-            wire::exchange(&request, &self.tls, CONNECT_TIMEOUT.min(deadline), deadline).await;
+            exchange::exchange(&request, &self.tls, CONNECT_TIMEOUT.min(deadline), deadline).await;
         let duration_us = i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX);
         match result {
             Ok(response) => Attempted {

@@ -4,11 +4,11 @@
 
 mod cancel;
 pub mod client;
+mod exchange;
 mod forward;
 mod judge;
 mod prepare;
 mod run;
-mod wire;
 
 use reqwest::Url;
 

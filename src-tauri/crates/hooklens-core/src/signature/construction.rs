@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::codec;
 use super::{Algorithm, Encoding, HmacSpec, Part, Scheme, SecretEncoding, header_text};
-use crate::store::StoredHeader;
+use crate::wire::StoredHeader;
 
 /// How far the signed timestamp may be from the verifier's clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -151,7 +151,7 @@ fn generic(req: &SignedRequest, secret: &Secret, claimed: &[String], out: &mut V
     }
 }
 
-fn unique_names<'h>(headers: impl Iterator<Item = &'h crate::store::StoredHeader>) -> Vec<&'h str> {
+fn unique_names<'h>(headers: impl Iterator<Item = &'h crate::wire::StoredHeader>) -> Vec<&'h str> {
     let mut out: Vec<&str> = Vec::new();
     for h in headers {
         if !out.iter().any(|n| n.eq_ignore_ascii_case(&h.name)) {

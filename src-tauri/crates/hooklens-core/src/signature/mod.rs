@@ -30,7 +30,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::store::StoredHeader;
+use crate::wire::StoredHeader;
 
 pub use diagnose::verify_and_diagnose;
 pub use discover::discover;

@@ -9,7 +9,7 @@ use super::construction::{
 use super::{
     DEFAULT_TOLERANCE_S, Scheme, Secret, SignedRequest, Verdict, VerdictStatus, header, header_text,
 };
-use crate::store::StoredHeader;
+use crate::wire::StoredHeader;
 
 use super::construction::Material;
 

@@ -13,8 +13,9 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, RwLock, Weak};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
+pub use crate::wire::{StoredHeader, now_ns};
 pub use deliveries::{MAX_RESPONSE_BODY, NewDelivery, NewResponse, NewRun};
 pub use endpoints::{
     DEFAULT_ENDPOINT_ID, EndpointSpec, MAX_DELAY_MS, mask, normalize_prefix, route,
@@ -24,7 +25,6 @@ pub use settings::{Durability, KEYS as SETTING_KEYS, Settings};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
-use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use crate::api::{Endpoint, EventSummary};
@@ -171,44 +171,6 @@ pub enum StoreError {
     Invalid(String),
 }
 
-/// One header as received. Values are bytes on the wire; most are text, but a
-/// value that is not UTF-8 is kept as its raw bytes in `value_bytes` so nothing
-/// is rewritten on the way in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredHeader {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub value: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub value_bytes: Option<Vec<u8>>,
-}
-
-impl StoredHeader {
-    pub fn new(name: &str, value: &[u8]) -> Self {
-        match std::str::from_utf8(value) {
-            Ok(text) => StoredHeader {
-                name: name.to_owned(),
-                value: Some(text.to_owned()),
-                value_bytes: None,
-            },
-            Err(_) => StoredHeader {
-                name: name.to_owned(),
-                value: None,
-                value_bytes: Some(value.to_vec()),
-            },
-        }
-    }
-
-    /// The value as bytes, exactly as received.
-    pub fn bytes(&self) -> &[u8] {
-        match (&self.value, &self.value_bytes) {
-            (Some(text), _) => text.as_bytes(),
-            (None, Some(bytes)) => bytes,
-            (None, None) => &[],
-        }
-    }
-}
-
 /// A request as it arrived, with what its preset extracted, before it has an id.
 #[derive(Debug, Clone, Default)]
 pub struct NewEvent {
@@ -312,13 +274,6 @@ pub struct Store {
     /// None for a read-only store.
     jobs: Option<mpsc::Sender<WriteJob>>,
     new_events: broadcast::Sender<EventSummary>,
-}
-
-/// Unix time in nanoseconds (0 before 1970, saturating far in the future).
-pub fn now_ns() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }
 
 /// Captured payloads and endpoint secrets live in the database: it is

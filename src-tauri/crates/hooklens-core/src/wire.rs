@@ -1,0 +1,51 @@
+//! The bottom layer: what a request is made of as it travelled, and the
+//! clock. No Hooklens module below it; everything else may use it.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+/// One header as received. Values are bytes on the wire; most are text, but a
+/// value that is not UTF-8 is kept as its raw bytes in `value_bytes` so nothing
+/// is rewritten on the way in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredHeader {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub value_bytes: Option<Vec<u8>>,
+}
+
+impl StoredHeader {
+    pub fn new(name: &str, value: &[u8]) -> Self {
+        match std::str::from_utf8(value) {
+            Ok(text) => StoredHeader {
+                name: name.to_owned(),
+                value: Some(text.to_owned()),
+                value_bytes: None,
+            },
+            Err(_) => StoredHeader {
+                name: name.to_owned(),
+                value: None,
+                value_bytes: Some(value.to_vec()),
+            },
+        }
+    }
+
+    /// The value as bytes, exactly as received.
+    pub fn bytes(&self) -> &[u8] {
+        match (&self.value, &self.value_bytes) {
+            (Some(text), _) => text.as_bytes(),
+            (None, Some(bytes)) => bytes,
+            (None, None) => &[],
+        }
+    }
+}
+
+/// Unix time in nanoseconds (0 before 1970, saturating far in the future).
+pub fn now_ns() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}

@@ -3,6 +3,7 @@
 //! desktop shell and `hooklens-cli` are thin adapters over this crate.
 
 pub mod api;
+pub mod bindings;
 pub mod capture;
 pub mod config;
 pub mod inspect;

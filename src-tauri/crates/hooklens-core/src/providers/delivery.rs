@@ -6,32 +6,11 @@
 
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
 use super::{Preset, ids};
 
-/// Which answers a provider counts as delivered. Redirects are never
-/// followed, so a 3xx is a failure under either.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(rename = "DeliverySuccess")]
-pub enum Success {
-    /// Any status from 200 to 299.
-    #[serde(rename = "any-2xx")]
-    Any2xx,
-    /// Exactly 200: 201, 202 and 204 are failures too.
-    #[serde(rename = "only-200")]
-    Only200,
-}
-
-impl Success {
-    pub fn accepts(self, status: u16) -> bool {
-        match self {
-            Success::Any2xx => (200..300).contains(&status),
-            Success::Only200 => status == 200,
-        }
-    }
-}
+/// Which answers a provider counts as delivered (a transport type, shown
+/// to the UI as it is).
+pub use crate::api::DeliverySuccess as Success;
 
 /// Where one part of a rule comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -171,6 +171,19 @@ pub enum StoreError {
     Invalid(String),
 }
 
+/// How a store error reaches the UI.
+impl From<StoreError> for crate::api::ErrorPayload {
+    fn from(err: StoreError) -> Self {
+        let kind = match err {
+            StoreError::BadCursor(_) => crate::api::ErrorKind::Internal,
+            StoreError::NotFound(_) => crate::api::ErrorKind::NotFound,
+            StoreError::Invalid(_) => crate::api::ErrorKind::Invalid,
+            _ => crate::api::ErrorKind::Store,
+        };
+        crate::api::ErrorPayload::new(kind, err.to_string())
+    }
+}
+
 /// A request as it arrived, with what its preset extracted, before it has an id.
 #[derive(Debug, Clone, Default)]
 pub struct NewEvent {

@@ -11,6 +11,7 @@ use crate::api::Endpoint;
 use crate::providers;
 use crate::signature::Scheme;
 use crate::wire::StoredHeader;
+pub use crate::wire::{AUTH_SCHEMES, auth_scheme};
 
 /// What a secret value is shown as.
 pub const MASK: &str = "••••••••";
@@ -29,28 +30,6 @@ const ALWAYS_SECRET: [&str; 5] = [
 /// safe to show (`Basic`, `Bearer`, …): the credentials follow it.
 const CREDENTIAL_HEADERS: [&str; 2] = ["authorization", "proxy-authorization"];
 
-/// Authentication scheme words shown in front of the mask. Only these: a
-/// bare token (`Authorization: sk_live_…`) has no scheme word, and its first
-/// characters are the secret.
-pub const AUTH_SCHEMES: [&str; 16] = [
-    "Basic",
-    "Bearer",
-    "Digest",
-    "Token",
-    "Negotiate",
-    "NTLM",
-    "OAuth",
-    "HOBA",
-    "Mutual",
-    "SCRAM-SHA-1",
-    "SCRAM-SHA-256",
-    "vapid",
-    "AWS4-HMAC-SHA256",
-    "ApiKey",
-    "HMAC",
-    "Signature",
-];
-
 /// THE rule: whether header `name` (any case) carries a secret, for a
 /// request whose endpoint verifies with `scheme` (None: no scheme applies).
 pub fn is_secret_header(name: &str, scheme: Option<&Scheme>) -> bool {
@@ -67,17 +46,6 @@ fn shared_secret_header(scheme: &Scheme, name: &str) -> bool {
         Scheme::Combined { schemes } => schemes.iter().any(|s| shared_secret_header(s, name)),
         _ => false,
     }
-}
-
-/// The well-known authentication scheme word `value` starts with (as
-/// received), when a space follows it: `Basic` of `Basic dXNlcjpw…`.
-pub fn auth_scheme(value: &[u8]) -> Option<&str> {
-    let text = std::str::from_utf8(value).ok()?;
-    let text = text.trim_start_matches([' ', '\t']);
-    AUTH_SCHEMES.iter().find_map(|word| {
-        let head = text.get(..word.len())?;
-        (head.eq_ignore_ascii_case(word) && text[word.len()..].starts_with(' ')).then_some(head)
-    })
 }
 
 /// How a secret header's value is shown: `Basic ••••••••` for credentials
@@ -149,7 +117,7 @@ impl SecretHeaders {
     ) -> SecretHeaders {
         let endpoint = endpoint_id.and_then(|id| endpoints.iter().find(|e| e.id == id));
         SecretHeaders {
-            scheme: crate::verification::scheme_for(endpoint, provider, headers)
+            scheme: crate::providers::scheme_for(endpoint, provider, headers)
                 .map(|(scheme, _)| scheme),
         }
     }

@@ -3,8 +3,7 @@
 //! a verdict never depends on which of them computed it.
 
 use crate::api::Endpoint;
-use crate::providers;
-use crate::signature::{self, Scheme, Secret, SignedRequest, Verdict, VerdictStatus};
+use crate::signature::{self, Secret, SignedRequest, Verdict, VerdictStatus};
 use crate::store::{Secrets, StoredHeader};
 
 /// A stored or arriving request, as verification needs it.
@@ -23,24 +22,7 @@ pub struct Subject<'a> {
     pub received_at_ns: i64,
 }
 
-/// The scheme that applies, and whether its construction is assumed: the
-/// endpoint's own choice, else its (or the detected) provider's, else what
-/// the request's headers suggest.
-pub fn scheme_for(
-    endpoint: Option<&Endpoint>,
-    provider: Option<&str>,
-    headers: &[StoredHeader],
-) -> Option<(Scheme, bool)> {
-    if let Some(scheme) = endpoint.and_then(|e| e.scheme.clone()) {
-        return Some((scheme, false));
-    }
-    if let Some(preset) = provider.and_then(providers::preset)
-        && let Some(scheme) = &preset.scheme
-    {
-        return Some((scheme.clone(), preset.assumed));
-    }
-    signature::detect_scheme(headers).map(|scheme| (scheme, false))
-}
+pub use crate::providers::scheme_for;
 
 /// The URL the sender addressed. Behind a tunnel (ngrok, cloudflared) the
 /// forwarded headers name the public URL a provider like Twilio signed;
@@ -178,7 +160,7 @@ fn other_secrets(endpoints: &[Endpoint], secrets: &Secrets, own: Option<i64>) ->
 mod tests {
     use super::*;
     use crate::api::ConfiguredResponse;
-    use crate::signature::{DiagnosisCode, SignInput, sign};
+    use crate::signature::{DiagnosisCode, Scheme, SignInput, sign};
 
     fn endpoint(id: i64, name: &str, preset: Option<&str>, scheme: Option<Scheme>) -> Endpoint {
         Endpoint {

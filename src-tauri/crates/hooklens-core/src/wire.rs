@@ -49,3 +49,36 @@ pub fn now_ns() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }
+
+/// Authentication scheme words shown in front of the mask. Only these: a
+/// bare token (`Authorization: sk_live_…`) has no scheme word, and its first
+/// characters are the secret.
+pub const AUTH_SCHEMES: [&str; 16] = [
+    "Basic",
+    "Bearer",
+    "Digest",
+    "Token",
+    "Negotiate",
+    "NTLM",
+    "OAuth",
+    "HOBA",
+    "Mutual",
+    "SCRAM-SHA-1",
+    "SCRAM-SHA-256",
+    "vapid",
+    "AWS4-HMAC-SHA256",
+    "ApiKey",
+    "HMAC",
+    "Signature",
+];
+
+/// The well-known authentication scheme word `value` starts with (as
+/// received), when a space follows it: `Basic` of `Basic dXNlcjpw…`.
+pub fn auth_scheme(value: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(value).ok()?;
+    let text = text.trim_start_matches([' ', '\t']);
+    AUTH_SCHEMES.iter().find_map(|word| {
+        let head = text.get(..word.len())?;
+        (head.eq_ignore_ascii_case(word) && text[word.len()..].starts_with(' ')).then_some(head)
+    })
+}

@@ -36,8 +36,6 @@ const LAYERS: &[(&str, u8)] = &[
 
 /// Upward imports that exist today, as (from, to). Shrinks to empty.
 const KNOWN_UPWARD: &[(&str, &str)] = &[
-    ("secret_headers", "verification"),
-    ("signature", "secret_headers"),
     ("store", "inspect"),
     ("store", "resend"),
     ("store", "verification"),

@@ -506,3 +506,22 @@ fn capped(s: &str) -> String {
         None => s.to_owned(),
     }
 }
+
+/// The scheme that applies, and whether its construction is assumed: the
+/// endpoint's own choice, else its (or the detected) provider's, else what
+/// the request's headers suggest.
+pub fn scheme_for(
+    endpoint: Option<&crate::api::Endpoint>,
+    provider: Option<&str>,
+    headers: &[StoredHeader],
+) -> Option<(Scheme, bool)> {
+    if let Some(scheme) = endpoint.and_then(|e| e.scheme.clone()) {
+        return Some((scheme, false));
+    }
+    if let Some(preset) = provider.and_then(preset)
+        && let Some(scheme) = &preset.scheme
+    {
+        return Some((scheme.clone(), preset.assumed));
+    }
+    crate::signature::detect_scheme(headers).map(|scheme| (scheme, false))
+}

@@ -221,7 +221,7 @@ pub(crate) fn basic_credentials(headers: &[StoredHeader]) -> Option<Result<Vec<u
         // Only a well-known scheme word is named: a bare token's first
         // characters are the secret itself.
         return Some(Err(
-            match crate::secret_headers::auth_scheme(value.as_bytes()) {
+            match crate::wire::auth_scheme(value.as_bytes()) {
                 Some(word) => format!("Authorization uses {word:?}, not Basic"),
                 None => "Authorization does not start with Basic (its value is not shown: it may be a secret)".to_owned(),
             },

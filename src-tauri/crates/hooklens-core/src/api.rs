@@ -690,6 +690,24 @@ impl ErrorPayload {
     }
 }
 
+/// A header as received, value included.
+pub fn header_view(h: &crate::wire::StoredHeader) -> HeaderView {
+    match &h.value {
+        Some(text) => HeaderView {
+            name: h.name.clone(),
+            value: text.clone(),
+            binary: false,
+            masked: false,
+        },
+        None => HeaderView {
+            name: h.name.clone(),
+            value: String::from_utf8_lossy(h.bytes()).into_owned(),
+            binary: true,
+            masked: false,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,12 +2,11 @@
 //! the event as received (secret-bearing header values masked until
 //! revealed), and a curl command that sends it again byte for byte.
 
-use base64::Engine as _;
-
-use crate::api::{Endpoint, EventView, HeaderPair, HeaderView};
-use crate::secret_headers::SecretHeaders;
-use crate::store::{EventDetail, Reader, StoreError, StoredHeader};
+use crate::api::{Endpoint, EventView, HeaderPair, HeaderView, header_view};
+use crate::secret_headers::{SecretHeaders, shown_header_view};
+use crate::store::{EventDetail, Reader, StoreError};
 use crate::verification::request_url;
+use crate::wire::body_parts;
 
 /// Which headers of a stored event are secret (see [`crate::secret_headers`]).
 pub fn secret_headers(detail: &EventDetail, endpoints: &[Endpoint]) -> SecretHeaders {
@@ -67,47 +66,6 @@ fn url_of(detail: &EventDetail) -> String {
         &detail.summary.path,
         detail.summary.query.as_deref(),
     )
-}
-
-/// A body for the UI: exact text when it is UTF-8, else standard base64.
-pub(crate) fn body_parts(body: Vec<u8>) -> (Option<String>, Option<String>) {
-    match String::from_utf8(body) {
-        Ok(text) => (Some(text), None),
-        Err(err) => (
-            None,
-            Some(base64::engine::general_purpose::STANDARD.encode(err.as_bytes())),
-        ),
-    }
-}
-
-/// A header as received, value included.
-pub(crate) fn header_view(h: &StoredHeader) -> HeaderView {
-    match &h.value {
-        Some(text) => HeaderView {
-            name: h.name.clone(),
-            value: text.clone(),
-            binary: false,
-            masked: false,
-        },
-        None => HeaderView {
-            name: h.name.clone(),
-            value: String::from_utf8_lossy(h.bytes()).into_owned(),
-            binary: true,
-            masked: false,
-        },
-    }
-}
-
-/// A header as shown: a secret one's value masked.
-pub(crate) fn shown_header_view(h: &StoredHeader, secret: &SecretHeaders) -> HeaderView {
-    match secret.shown(h) {
-        Some(masked) => HeaderView {
-            value: masked,
-            masked: true,
-            ..header_view(h)
-        },
-        None => header_view(h),
-    }
 }
 
 /// The value of header `index` (0-based, arrival order) of event `id`, for
@@ -292,6 +250,7 @@ fn printf_escape(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::api::EventSummary;
+    use crate::wire::StoredHeader;
 
     fn detail(method: &str, headers: &[(&str, &[u8])], body: &[u8]) -> EventDetail {
         EventDetail {

@@ -167,6 +167,18 @@ pub fn is_secret_anywhere(name: &str, endpoints: &[Endpoint]) -> bool {
         })
 }
 
+/// A header as shown: a secret one's value masked.
+pub fn shown_header_view(h: &StoredHeader, secret: &SecretHeaders) -> crate::api::HeaderView {
+    match secret.shown(h) {
+        Some(masked) => crate::api::HeaderView {
+            value: masked,
+            masked: true,
+            ..crate::api::header_view(h)
+        },
+        None => crate::api::header_view(h),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use base64::Engine as _;
+
 use serde::{Deserialize, Serialize};
 
 /// One header as received. Values are bytes on the wire; most are text, but a
@@ -81,4 +83,30 @@ pub fn auth_scheme(value: &[u8]) -> Option<&str> {
         let head = text.get(..word.len())?;
         (head.eq_ignore_ascii_case(word) && text[word.len()..].starts_with(' ')).then_some(head)
     })
+}
+
+/// A URL requests can be sent to: http or https with a host.
+pub fn target_url(raw: &str) -> Result<reqwest::Url, String> {
+    let raw = raw.trim();
+    let url = reqwest::Url::parse(raw).map_err(|e| {
+        format!("{raw:?} is not a URL ({e}); it looks like http://localhost:3000/webhooks")
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("{raw:?} is not an http or https URL"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("{raw:?} names no host"));
+    }
+    Ok(url)
+}
+
+/// A body for the UI: exact text when it is UTF-8, else standard base64.
+pub fn body_parts(body: Vec<u8>) -> (Option<String>, Option<String>) {
+    match String::from_utf8(body) {
+        Ok(text) => (Some(text), None),
+        Err(err) => (
+            None,
+            Some(base64::engine::general_purpose::STANDARD.encode(err.as_bytes())),
+        ),
+    }
 }

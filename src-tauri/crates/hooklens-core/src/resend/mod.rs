@@ -57,19 +57,5 @@ impl From<ResendError> for ErrorPayload {
 
 /// A URL requests can be sent to: http or https with a host.
 pub fn target_url(raw: &str) -> Result<Url, ResendError> {
-    let raw = raw.trim();
-    let url = Url::parse(raw).map_err(|e| {
-        ResendError::Target(format!(
-            "{raw:?} is not a URL ({e}); it looks like http://localhost:3000/webhooks"
-        ))
-    })?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(ResendError::Target(format!(
-            "{raw:?} is not an http or https URL"
-        )));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(ResendError::Target(format!("{raw:?} names no host")));
-    }
-    Ok(url)
+    crate::wire::target_url(raw).map_err(ResendError::Target)
 }

@@ -4,12 +4,14 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Reader, Store, StoreError, StoredHeader, now_ns};
+use crate::api::header_view;
 use crate::api::{
     Delivery, DeliveryError, DeliveryErrorKind, DeliveryKind, DeliveryResponse, DeliveryRun,
     HeaderView,
 };
-use crate::inspect::{body_parts, header_view, shown_header_view};
 use crate::secret_headers::SecretHeaders;
+use crate::secret_headers::shown_header_view;
+use crate::wire::body_parts;
 
 /// Longest response body kept; handlers rarely say more, and a runaway one
 /// must not fill the database.

@@ -69,7 +69,7 @@ fn validate(spec: &EndpointSpec) -> Result<(), StoreError> {
         )));
     }
     if let Some(url) = forward_url(spec) {
-        crate::resend::target_url(url)
+        crate::wire::target_url(url)
             .map_err(|e| StoreError::Invalid(format!("the forwarding URL cannot be used: {e}")))?;
     }
     validate_response(&spec.response)

@@ -315,7 +315,7 @@ pub async fn reverify(
     let store = state.store.clone();
     let outcome = tauri::async_runtime::spawn_blocking(move || {
         let mut last_sent: Option<Instant> = None;
-        store.reverify(endpoint_id, &cancel, |progress| {
+        hooklens_core::verification::reverify(&store, endpoint_id, &cancel, |progress| {
             let due = last_sent.is_none_or(|at| at.elapsed() >= PROGRESS_INTERVAL);
             if due || progress.done == progress.total {
                 last_sent = Some(Instant::now());

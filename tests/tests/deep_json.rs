@@ -118,10 +118,9 @@ async fn deeply_nested_bodies_are_stored_and_verified_within_bounded_memory() {
         );
     }
     // Re-verifying every stored event runs the same code again.
-    let outcome = h
-        .store
-        .reverify(None, &AtomicBool::new(false), |_| {})
-        .unwrap();
+    let outcome =
+        hooklens_core::verification::reverify(&h.store, None, &AtomicBool::new(false), |_| {})
+            .unwrap();
     assert!(outcome.checked >= cases.len() as u64);
     // The listener is still there.
     let after = client

@@ -34,18 +34,19 @@ pub fn run(store: &Store, endpoint: Option<&Endpoint>) -> Result<bool, CliError>
     };
     let terminal = std::io::stderr().is_terminal();
     let mut last = ReverifyProgress { done: 0, total: 0 };
-    let outcome = store.reverify(endpoint.map(|e| e.id), &cancel, |p| {
-        last = p;
-        if terminal {
-            // \r and erase-line: one line that updates in place.
-            eprint!(
-                "\r\x1b[2Kre-verifying {} of {} events {scope}",
-                thousands(p.done),
-                thousands(p.total)
-            );
-            let _ = std::io::stderr().flush();
-        }
-    })?;
+    let outcome =
+        hooklens_core::verification::reverify(store, endpoint.map(|e| e.id), &cancel, |p| {
+            last = p;
+            if terminal {
+                // \r and erase-line: one line that updates in place.
+                eprint!(
+                    "\r\x1b[2Kre-verifying {} of {} events {scope}",
+                    thousands(p.done),
+                    thousands(p.total)
+                );
+                let _ = std::io::stderr().flush();
+            }
+        })?;
     if terminal {
         // The summary below takes the progress line's place.
         eprint!("\r\x1b[2K");

@@ -156,6 +156,34 @@ fn other_secrets(endpoints: &[Endpoint], secrets: &Secrets, own: Option<i64>) ->
         .collect()
 }
 
+/// Re-verifies the stored events of one endpoint (`None`: every event)
+/// with the endpoints and secrets as they are in the database now, in short
+/// batches beside capture. `progress` is called after every batch; setting
+/// `cancel` stops at the next batch.
+pub fn reverify(
+    store: &crate::store::Store,
+    endpoint_id: Option<i64>,
+    cancel: &std::sync::atomic::AtomicBool,
+    progress: impl FnMut(crate::api::ReverifyProgress),
+) -> Result<crate::api::ReverifyOutcome, crate::store::StoreError> {
+    store.reverify_with(endpoint_id, cancel, progress, |event| {
+        verdict(
+            event.endpoints,
+            event.secrets,
+            &Subject {
+                endpoint_id: event.endpoint_id,
+                provider: event.provider,
+                method: event.method,
+                path: event.path,
+                query: event.query,
+                headers: event.headers,
+                body: event.body,
+                received_at_ns: event.received_at_ns,
+            },
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

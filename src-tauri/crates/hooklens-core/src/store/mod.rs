@@ -6,6 +6,7 @@ mod deliveries;
 mod endpoints;
 mod read;
 mod reverify;
+pub use reverify::ToVerify;
 mod search;
 mod settings;
 

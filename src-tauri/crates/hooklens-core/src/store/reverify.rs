@@ -6,13 +6,30 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::{Connection, params};
 
+use super::Secrets;
 use super::{
     Store, StoreError, StoredHeader, bump_revision, endpoints, read_only_connection,
     secrets_by_endpoint,
 };
-use crate::api::{ReverifyOutcome, ReverifyProgress};
+use crate::api::{Endpoint, ReverifyOutcome, ReverifyProgress};
 use crate::secret_headers::SecretHeaders;
-use crate::verification::{self, Subject};
+use crate::signature::Verdict;
+
+/// One stored event to judge again, with the endpoints and secrets as they
+/// are now. The judging is verification's (a layer above the store), handed
+/// in by `verification::reverify`.
+pub struct ToVerify<'a> {
+    pub endpoints: &'a [Endpoint],
+    pub secrets: &'a Secrets,
+    pub endpoint_id: Option<i64>,
+    pub provider: Option<&'a str>,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub headers: &'a [StoredHeader],
+    pub body: &'a [u8],
+    pub received_at_ns: i64,
+}
 
 /// Events per transaction: small enough that the capture writer waits at
 /// most a few milliseconds for the database.
@@ -32,15 +49,16 @@ struct Row {
 }
 
 impl Store {
-    /// Re-verifies the stored events of one endpoint (`None`: every event)
-    /// with the endpoints and secrets as they are in the database now.
-    /// `progress` is called after every batch; setting `cancel` stops at the
-    /// next batch.
-    pub fn reverify(
+    /// Gives the stored events of one endpoint (`None`: every event) fresh
+    /// verdicts from `judge`, with the endpoints and secrets as they are in
+    /// the database now, writing only those that changed. `progress` is
+    /// called after every batch; setting `cancel` stops at the next batch.
+    pub fn reverify_with(
         &self,
         endpoint_id: Option<i64>,
         cancel: &AtomicBool,
         mut progress: impl FnMut(ReverifyProgress),
+        judge: impl Fn(&ToVerify<'_>) -> Verdict,
     ) -> Result<ReverifyOutcome, StoreError> {
         // Reads and verification happen on a connection of its own; only
         // the changed verdicts of each batch go through the writer.
@@ -93,20 +111,18 @@ impl Store {
                         body: super::body_text(&row.body).to_owned(),
                     });
                 }
-                let verdict = verification::verdict(
-                    &endpoints,
-                    &secrets,
-                    &Subject {
-                        endpoint_id: row.endpoint_id,
-                        provider: row.provider.as_deref(),
-                        method: &row.method,
-                        path: &row.path,
-                        query: row.query.as_deref(),
-                        headers: &row.headers,
-                        body: &row.body,
-                        received_at_ns: row.received_at_ns,
-                    },
-                );
+                let verdict = judge(&ToVerify {
+                    endpoints: &endpoints,
+                    secrets: &secrets,
+                    endpoint_id: row.endpoint_id,
+                    provider: row.provider.as_deref(),
+                    method: &row.method,
+                    path: &row.path,
+                    query: row.query.as_deref(),
+                    headers: &row.headers,
+                    body: &row.body,
+                    received_at_ns: row.received_at_ns,
+                });
                 let json = serde_json::to_string(&verdict).ok();
                 if json != row.verdict_json {
                     changed.push((row.id, verdict.status.as_str(), json));

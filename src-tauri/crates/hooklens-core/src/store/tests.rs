@@ -382,13 +382,11 @@ async fn a_header_that_becomes_a_shared_secret_leaves_the_index_when_its_events_
     };
     store.update_endpoint(DEFAULT_ENDPOINT_ID, &spec).unwrap();
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    store
-        .reverify(Some(DEFAULT_ENDPOINT_ID), &cancel, |_| {})
-        .unwrap();
+    crate::verification::reverify(&store, Some(DEFAULT_ENDPOINT_ID), &cancel, |_| {}).unwrap();
     assert!(find("tokenlater333").is_empty());
     assert_eq!(find("token"), [e.id], "its name is still there");
     // Reverifying again changes nothing.
-    store.reverify(None, &cancel, |_| {}).unwrap();
+    crate::verification::reverify(&store, None, &cancel, |_| {}).unwrap();
     assert!(find("tokenlater333").is_empty());
     assert_eq!(find("token"), [e.id]);
 }
@@ -747,8 +745,10 @@ mod signatures {
         );
 
         let mut seen = Vec::new();
-        let done = store
-            .reverify(Some(gh.id), &AtomicBool::new(false), |p| seen.push(p))
+        let done =
+            crate::verification::reverify(&store, Some(gh.id), &AtomicBool::new(false), |p| {
+                seen.push(p)
+            })
             .unwrap();
         assert_eq!((done.checked, done.changed, done.cancelled), (1, 1, false));
         assert_eq!(seen.last(), Some(&ReverifyProgress { done: 1, total: 1 }));
@@ -760,13 +760,12 @@ mod signatures {
         assert!(with_verdict(&store, VerdictStatus::NoSecret).is_empty());
 
         // Nothing changes on a second run; removing the secret reverts it.
-        let again = store
-            .reverify(Some(gh.id), &AtomicBool::new(false), |_| {})
-            .unwrap();
+        let again =
+            crate::verification::reverify(&store, Some(gh.id), &AtomicBool::new(false), |_| {})
+                .unwrap();
         assert_eq!(again.changed, 0);
         store.remove_secret(gh.id, "production").unwrap();
-        store
-            .reverify(Some(gh.id), &AtomicBool::new(false), |_| {})
+        crate::verification::reverify(&store, Some(gh.id), &AtomicBool::new(false), |_| {})
             .unwrap();
         assert_eq!(with_verdict(&store, VerdictStatus::NoSecret), [saved.id]);
         assert!(store.remove_secret(gh.id, "production").is_err());
@@ -782,13 +781,12 @@ mod signatures {
         }
         store.add_secret(gh.id, "production", SECRET).unwrap();
         let cancel = AtomicBool::new(false);
-        let done = store
-            .reverify(Some(gh.id), &cancel, |p| {
-                if p.done > 0 {
-                    cancel.store(true, std::sync::atomic::Ordering::Relaxed);
-                }
-            })
-            .unwrap();
+        let done = crate::verification::reverify(&store, Some(gh.id), &cancel, |p| {
+            if p.done > 0 {
+                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        })
+        .unwrap();
         assert!(done.cancelled);
         assert!(done.checked > 0 && done.checked < 600, "{done:?}");
         assert_eq!(

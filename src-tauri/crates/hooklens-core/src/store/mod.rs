@@ -6,6 +6,7 @@ mod deliveries;
 mod endpoints;
 mod read;
 mod reverify;
+mod rows;
 pub use reverify::ToVerify;
 mod search;
 mod settings;
@@ -21,7 +22,8 @@ pub use deliveries::{MAX_RESPONSE_BODY, NewDelivery, NewResponse, NewRun};
 pub use endpoints::{
     DEFAULT_ENDPOINT_ID, EndpointSpec, MAX_DELAY_MS, mask, normalize_prefix, route,
 };
-pub use read::{Cursor, EventDetail, PageQuery, Reader};
+pub use read::{EventDetail, PageQuery, Reader};
+pub use rows::Cursor;
 pub use settings::{Durability, KEYS as SETTING_KEYS, Settings};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};

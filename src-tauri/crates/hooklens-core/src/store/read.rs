@@ -1,12 +1,12 @@
 //! Read-only queries on a connection of their own.
 
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension};
 
+use super::rows::{Cursor, SUMMARY_COLUMNS, summary_from_row};
 use super::search::{self, Window};
 use super::{StoreError, StoredHeader};
 use crate::api::{Endpoint, EndpointCount, EventPage, EventSummary, MatchCount, QueryField};
 use crate::query::Query;
-use crate::signature::Verdict;
 
 /// Values suggested per field at most: stored values come off the wire, and
 /// a flood of distinct event types must not flood the query box.
@@ -16,34 +16,6 @@ const MAX_SUGGESTIONS: i64 = 500;
 const METHODS_FROM_NEWEST: i64 = 2_000;
 /// Page cache of each read connection.
 const READER_CACHE_KIB: i64 = 32 * 1024;
-
-/// Where a timeline page starts: strictly older than this (received_at, id).
-/// It travels to the UI as the opaque text `"<ns>:<id>"` because nanosecond
-/// times do not fit in a JavaScript number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor {
-    pub received_at_ns: i64,
-    pub id: i64,
-}
-
-impl std::fmt::Display for Cursor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.received_at_ns, self.id)
-    }
-}
-
-impl std::str::FromStr for Cursor {
-    type Err = StoreError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || StoreError::BadCursor(s.to_owned());
-        let (at, id) = s.split_once(':').ok_or_else(bad)?;
-        Ok(Cursor {
-            received_at_ns: at.parse().map_err(|_| bad())?,
-            id: id.parse().map_err(|_| bad())?,
-        })
-    }
-}
 
 /// Everything stored about one event.
 #[derive(Debug, Clone)]
@@ -86,39 +58,6 @@ pub struct PageQuery {
     /// Only this endpoint's events (the timeline's endpoint tab).
     pub endpoint_id: Option<i64>,
     pub query: Query,
-}
-
-/// The columns `summary_from_row` reads, of `events e`.
-pub(super) const SUMMARY_COLUMNS: &str =
-    "e.id, e.received_at, e.endpoint_id, e.method, e.path, e.query, e.size,
-     e.content_type, e.remote_addr, e.provider, e.event_type, e.provider_event_id,
-     e.merchant_id, e.delivery, e.pinned, e.verdict_json";
-
-pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EventSummary> {
-    let id: i64 = row.get(0)?;
-    let received_at_ns: i64 = row.get(1)?;
-    Ok(EventSummary {
-        id,
-        cursor: Cursor { received_at_ns, id }.to_string(),
-        received_at_ms: received_at_ns / 1_000_000,
-        endpoint_id: row.get(2)?,
-        method: row.get(3)?,
-        path: row.get(4)?,
-        query: row.get(5)?,
-        size: row.get(6)?,
-        content_type: row.get(7)?,
-        remote_addr: row.get(8)?,
-        provider: row.get(9)?,
-        event_type: row.get(10)?,
-        provider_event_id: row.get(11)?,
-        merchant_id: row.get(12)?,
-        delivery: row.get(13)?,
-        pinned: row.get(14)?,
-        // A verdict this version cannot read shows as not yet verified.
-        verdict: row
-            .get::<_, Option<String>>(15)?
-            .and_then(|json| serde_json::from_str::<Verdict>(&json).ok()),
-    })
 }
 
 fn json_decode_error(err: serde_json::Error) -> StoreError {

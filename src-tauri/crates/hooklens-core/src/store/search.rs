@@ -28,7 +28,7 @@ use std::collections::HashSet;
 use rusqlite::{Connection, params_from_iter, types::Value};
 
 use super::StoreError;
-use super::read::{Cursor, SUMMARY_COLUMNS, summary_from_row};
+use super::rows::{Cursor, SUMMARY_COLUMNS, summary_from_row};
 use crate::api::{EventSummary, MatchCount};
 use crate::query::{Filter, Query, TypeMatch};
 use crate::secret_headers;

@@ -1,0 +1,69 @@
+//! One row of the timeline as both the reader and the search planner read
+//! it: the summary columns and the cursor that places a row in the timeline.
+
+use rusqlite::Row;
+
+use super::StoreError;
+use crate::api::EventSummary;
+use crate::signature::Verdict;
+
+/// Where a timeline page starts: strictly older than this (received_at, id).
+/// It travels to the UI as the opaque text `"<ns>:<id>"` because nanosecond
+/// times do not fit in a JavaScript number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub received_at_ns: i64,
+    pub id: i64,
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.received_at_ns, self.id)
+    }
+}
+
+impl std::str::FromStr for Cursor {
+    type Err = StoreError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || StoreError::BadCursor(s.to_owned());
+        let (at, id) = s.split_once(':').ok_or_else(bad)?;
+        Ok(Cursor {
+            received_at_ns: at.parse().map_err(|_| bad())?,
+            id: id.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+/// The columns `summary_from_row` reads, of `events e`.
+pub(super) const SUMMARY_COLUMNS: &str =
+    "e.id, e.received_at, e.endpoint_id, e.method, e.path, e.query, e.size,
+     e.content_type, e.remote_addr, e.provider, e.event_type, e.provider_event_id,
+     e.merchant_id, e.delivery, e.pinned, e.verdict_json";
+
+pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EventSummary> {
+    let id: i64 = row.get(0)?;
+    let received_at_ns: i64 = row.get(1)?;
+    Ok(EventSummary {
+        id,
+        cursor: Cursor { received_at_ns, id }.to_string(),
+        received_at_ms: received_at_ns / 1_000_000,
+        endpoint_id: row.get(2)?,
+        method: row.get(3)?,
+        path: row.get(4)?,
+        query: row.get(5)?,
+        size: row.get(6)?,
+        content_type: row.get(7)?,
+        remote_addr: row.get(8)?,
+        provider: row.get(9)?,
+        event_type: row.get(10)?,
+        provider_event_id: row.get(11)?,
+        merchant_id: row.get(12)?,
+        delivery: row.get(13)?,
+        pinned: row.get(14)?,
+        // A verdict this version cannot read shows as not yet verified.
+        verdict: row
+            .get::<_, Option<String>>(15)?
+            .and_then(|json| serde_json::from_str::<Verdict>(&json).ok()),
+    })
+}

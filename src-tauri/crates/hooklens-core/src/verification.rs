@@ -6,21 +6,7 @@ use crate::api::Endpoint;
 use crate::signature::{self, Secret, SignedRequest, Verdict, VerdictStatus};
 use crate::store::{Secrets, StoredHeader};
 
-/// A stored or arriving request, as verification needs it.
-#[derive(Debug, Clone, Copy)]
-pub struct Subject<'a> {
-    pub endpoint_id: Option<i64>,
-    /// The preset that recognised the request (the endpoint's, or detected).
-    pub provider: Option<&'a str>,
-    pub method: &'a str,
-    pub path: &'a str,
-    pub query: Option<&'a str>,
-    pub headers: &'a [StoredHeader],
-    pub body: &'a [u8],
-    /// The verdict's clock: timestamps are judged against the arrival, so
-    /// re-verifying a week later does not turn every event stale.
-    pub received_at_ns: i64,
-}
+pub use crate::wire::Subject;
 
 pub use crate::providers::scheme_for;
 
@@ -166,22 +152,7 @@ pub fn reverify(
     cancel: &std::sync::atomic::AtomicBool,
     progress: impl FnMut(crate::api::ReverifyProgress),
 ) -> Result<crate::api::ReverifyOutcome, crate::store::StoreError> {
-    store.reverify_with(endpoint_id, cancel, progress, |event| {
-        verdict(
-            event.endpoints,
-            event.secrets,
-            &Subject {
-                endpoint_id: event.endpoint_id,
-                provider: event.provider,
-                method: event.method,
-                path: event.path,
-                query: event.query,
-                headers: event.headers,
-                body: event.body,
-                received_at_ns: event.received_at_ns,
-            },
-        )
-    })
+    store.reverify_with(endpoint_id, cancel, progress, verdict)
 }
 
 #[cfg(test)]

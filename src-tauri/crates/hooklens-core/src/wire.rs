@@ -110,3 +110,20 @@ pub fn body_parts(body: Vec<u8>) -> (Option<String>, Option<String>) {
         ),
     }
 }
+
+/// A stored or arriving request, as verification needs it (plain data, so
+/// the store can hand its events to verification without knowing it).
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    pub endpoint_id: Option<i64>,
+    /// The preset that recognised the request (the endpoint's, or detected).
+    pub provider: Option<&'a str>,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub headers: &'a [StoredHeader],
+    pub body: &'a [u8],
+    /// The verdict's clock: timestamps are judged against the arrival, so
+    /// re-verifying a week later does not turn every event stale.
+    pub received_at_ns: i64,
+}

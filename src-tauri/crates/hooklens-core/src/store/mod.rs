@@ -7,7 +7,6 @@ mod endpoints;
 mod read;
 mod reverify;
 mod rows;
-pub use reverify::ToVerify;
 mod search;
 mod settings;
 

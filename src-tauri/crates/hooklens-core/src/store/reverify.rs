@@ -14,22 +14,7 @@ use super::{
 use crate::api::{Endpoint, ReverifyOutcome, ReverifyProgress};
 use crate::secret_headers::SecretHeaders;
 use crate::signature::Verdict;
-
-/// One stored event to judge again, with the endpoints and secrets as they
-/// are now. The judging is verification's (a layer above the store), handed
-/// in by `verification::reverify`.
-pub struct ToVerify<'a> {
-    pub endpoints: &'a [Endpoint],
-    pub secrets: &'a Secrets,
-    pub endpoint_id: Option<i64>,
-    pub provider: Option<&'a str>,
-    pub method: &'a str,
-    pub path: &'a str,
-    pub query: Option<&'a str>,
-    pub headers: &'a [StoredHeader],
-    pub body: &'a [u8],
-    pub received_at_ns: i64,
-}
+use crate::wire::Subject;
 
 /// Events per transaction: small enough that the capture writer waits at
 /// most a few milliseconds for the database.
@@ -58,7 +43,9 @@ impl Store {
         endpoint_id: Option<i64>,
         cancel: &AtomicBool,
         mut progress: impl FnMut(ReverifyProgress),
-        judge: impl Fn(&ToVerify<'_>) -> Verdict,
+        // Verification's, handed in by `verification::reverify`: judging is
+        // a layer above the store.
+        judge: impl Fn(&[Endpoint], &Secrets, &Subject<'_>) -> Verdict,
     ) -> Result<ReverifyOutcome, StoreError> {
         // Reads and verification happen on a connection of its own; only
         // the changed verdicts of each batch go through the writer.
@@ -111,18 +98,20 @@ impl Store {
                         body: super::body_text(&row.body).to_owned(),
                     });
                 }
-                let verdict = judge(&ToVerify {
-                    endpoints: &endpoints,
-                    secrets: &secrets,
-                    endpoint_id: row.endpoint_id,
-                    provider: row.provider.as_deref(),
-                    method: &row.method,
-                    path: &row.path,
-                    query: row.query.as_deref(),
-                    headers: &row.headers,
-                    body: &row.body,
-                    received_at_ns: row.received_at_ns,
-                });
+                let verdict = judge(
+                    &endpoints,
+                    &secrets,
+                    &Subject {
+                        endpoint_id: row.endpoint_id,
+                        provider: row.provider.as_deref(),
+                        method: &row.method,
+                        path: &row.path,
+                        query: row.query.as_deref(),
+                        headers: &row.headers,
+                        body: &row.body,
+                        received_at_ns: row.received_at_ns,
+                    },
+                );
                 let json = serde_json::to_string(&verdict).ok();
                 if json != row.verdict_json {
                     changed.push((row.id, verdict.status.as_str(), json));

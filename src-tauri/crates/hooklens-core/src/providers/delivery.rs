@@ -1,8 +1,8 @@
 //! What a provider counts as a delivered webhook: which answers, and how long
-//! it waits for one. Every preset carries its rule (see the table in
-//! `providers/mod.rs`); resend, retry schedules and forwarding judge each
-//! attempt by the rule of the provider the request is sent as, and the words
-//! here are what the resend editor, the CLI and the delivery records show.
+//! it waits for one. Every provider's file states its rule; resend, retry
+//! schedules and forwarding judge each attempt by the rule of the provider
+//! the request is sent as, and the words here are what the resend editor,
+//! the CLI and the delivery records show.
 
 use std::time::Duration;
 
@@ -73,17 +73,10 @@ impl DeliveryRule {
 /// Hooklens's own rule where no provider is known: any 2xx within 30 s.
 pub const GENERIC_DEADLINE: Duration = Duration::from_secs(30);
 
-/// Who the rule's sentences name: the preset's name, except where that name
-/// is not one a sentence can use.
+/// Who the rule's sentences name: the preset's name, unless its file says
+/// how a sentence should call it.
 fn who(preset: &Preset) -> &'static str {
-    match preset.id {
-        // The checkout provider's documentation does not name it.
-        ids::CHECKOUT => "the checkout provider",
-        // The rule is Svix's.
-        ids::STANDARD_WEBHOOKS => "Svix",
-        ids::GENERIC => "Hooklens",
-        _ => preset.name,
-    }
+    preset.called.unwrap_or(preset.name)
 }
 
 fn seconds(d: Duration) -> String {

@@ -1,10 +1,15 @@
-//! Which provider sent a request that landed on the default endpoint.
+//! Which provider sent a request that landed on the default endpoint: each
+//! provider's [`Rule`], tried in the registry's order (`PROVIDERS` in
+//! `providers/mod.rs`); the first that matches wins.
 //!
-//! Rules run from the most specific to the least; the first match wins.
-//! Headers that only one provider sends are checked before the body is
-//! looked at, and the body is parsed at most once.
+//! Rules are data, so the order in the registry is the whole precedence.
+//! Header checks cost nothing; the body is parsed at most once, and only when
+//! a rule looks into it.
 
-use super::{Body, Preset, has_header, ids, preset};
+use std::cell::OnceCell;
+
+use super::Provider;
+use super::extract::{Body, has_header};
 use crate::json::Kind;
 use crate::wire::StoredHeader;
 
@@ -12,97 +17,81 @@ use crate::wire::StoredHeader;
 /// envelope is small, and detection runs on every captured request.
 const MAX_DETECT_BODY: usize = 5 * 1024 * 1024;
 
-/// Kulmi Pay's event flags, sent as the body's `topic`.
-const KULMIPAY_TOPICS: [&str; 5] = [
-    "collection_event",
-    "send_money_event",
-    "reversal_event",
-    "wallet_transfer_event",
-    "subscription_event",
-];
+/// What marks a request as one provider's. Pointers are RFC 6901 pointers
+/// into a body that is a JSON object (every envelope detected is one); on
+/// any other body they match nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Nothing marks it: the fallback.
+    Never,
+    /// A header of this name is present, whatever its value.
+    Header(&'static str),
+    Any(&'static [Rule]),
+    All(&'static [Rule]),
+    /// The string at the pointer is one of these.
+    OneOf(&'static str, &'static [&'static str]),
+    /// The string at the pointer starts with this.
+    StartsWith(&'static str, &'static str),
+    /// The value at the pointer is of this kind.
+    Is(&'static str, Kind),
+    /// There is a value other than null at the pointer.
+    Present(&'static str),
+}
 
 /// The preset of the provider that sent this request, or None when nothing
 /// identifies one (the caller then uses [`super::generic`]).
-pub fn detect(headers: &[StoredHeader], body: &[u8]) -> Option<&'static Preset> {
+pub fn detect(headers: &[StoredHeader], body: &[u8]) -> Option<&'static Provider> {
     detect_in(headers, &Body::new(body))
 }
 
-pub(super) fn detect_in(headers: &[StoredHeader], body: &Body) -> Option<&'static Preset> {
-    detect_id(headers, body).and_then(preset)
+pub(super) fn detect_in(headers: &[StoredHeader], body: &Body) -> Option<&'static Provider> {
+    let request = Request {
+        headers,
+        body,
+        json: OnceCell::new(),
+    };
+    super::in_detection_order().find(|p| p.detect.matches(&request))
 }
 
-fn detect_id(headers: &[StoredHeader], body: &Body) -> Option<&'static str> {
-    let has = |name: &str| has_header(headers, name);
-
-    // Provider-specific signature or event headers: decisive on their own.
-    if has("stripe-signature") {
-        return Some(ids::STRIPE);
-    }
-    if has("x-github-event") {
-        return Some(ids::GITHUB);
-    }
-    if has("x-shopify-topic") || has("x-shopify-hmac-sha256") {
-        return Some(ids::SHOPIFY);
-    }
-    if has("x-slack-signature") {
-        return Some(ids::SLACK);
-    }
-    if has("x-challenge") {
-        return Some(ids::KULMIPAY);
-    }
-
-    if let Some(id) = json_for_detection(body).and_then(|json| detect_by_body(headers, json)) {
-        return Some(id);
-    }
-
-    // Last: any Standard Webhooks sender whose body told us nothing more.
-    if (has("webhook-id") && has("webhook-signature")) || (has("svix-id") && has("svix-signature"))
-    {
-        return Some(ids::STANDARD_WEBHOOKS);
-    }
-    None
+struct Request<'r, 'b> {
+    headers: &'r [StoredHeader],
+    body: &'r Body<'b>,
+    /// Whether the body is worth reading for detection, decided once.
+    json: OnceCell<bool>,
 }
 
-/// Providers recognised by the shape of their JSON envelope.
-fn detect_by_body(headers: &[StoredHeader], json: &Body<'_>) -> Option<&'static str> {
-    let str_at = |pointer: &str| json.str_at(pointer);
+impl<'r, 'b> Request<'r, 'b> {
+    /// The body if it is worth parsing for detection: not too large and
+    /// looking like a JSON object.
+    fn json(&self) -> Option<&'r Body<'b>> {
+        let worth = *self.json.get_or_init(|| {
+            let bytes = self.body.bytes();
+            bytes.len() <= MAX_DETECT_BODY
+                && bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+                && self.body.root().is_some()
+        });
+        worth.then_some(self.body)
+    }
+}
 
-    if str_at("/topic").is_some_and(|topic| KULMIPAY_TOPICS.contains(&topic.as_str())) {
-        return Some(ids::KULMIPAY);
-    }
-    if json.kind_at("/event_type") == Some(Kind::String)
-        && json.kind_at("/event_body") == Some(Kind::Object)
-    {
-        return Some(ids::USAEPAY);
-    }
-    if str_at("/id").is_some_and(|id| id.starts_with("kevt_")) {
-        // In-Person Payments events share Kustom's destination and id space.
-        if str_at("/type").is_some_and(|t| t.starts_with("ipp.")) {
-            return Some(ids::KUSTOM_IPP);
+impl Rule {
+    fn matches(&self, request: &Request) -> bool {
+        let json = || request.json();
+        match *self {
+            Rule::Never => false,
+            Rule::Header(name) => has_header(request.headers, name),
+            Rule::Any(rules) => rules.iter().any(|r| r.matches(request)),
+            Rule::All(rules) => rules.iter().all(|r| r.matches(request)),
+            Rule::OneOf(pointer, values) => json()
+                .and_then(|j| j.str_at(pointer))
+                .is_some_and(|s| values.contains(&s.as_str())),
+            Rule::StartsWith(pointer, prefix) => json()
+                .and_then(|j| j.str_at(pointer))
+                .is_some_and(|s| s.starts_with(prefix)),
+            Rule::Is(pointer, kind) => json().and_then(|j| j.kind_at(pointer)) == Some(kind),
+            Rule::Present(pointer) => json()
+                .and_then(|j| j.kind_at(pointer))
+                .is_some_and(|k| k != Kind::Null),
         }
-        return Some(ids::KUSTOM);
     }
-    // The checkout provider delivers Standard-Webhooks style; its checkoutId
-    // is what sets it apart from any other Standard Webhooks sender.
-    if (has_header(headers, "webhook-id") || has_header(headers, "webhook-signature"))
-        && json
-            .kind_at("/metadata/checkoutId")
-            .is_some_and(|k| k != Kind::Null)
-    {
-        return Some(ids::CHECKOUT);
-    }
-    None
-}
-
-/// The body as JSON if it is worth parsing for detection: not too large and
-/// looking like a JSON object (every envelope detected here is one).
-fn json_for_detection<'b, 'a>(body: &'b Body<'a>) -> Option<&'b Body<'a>> {
-    if body.bytes().len() > MAX_DETECT_BODY {
-        return None;
-    }
-    let first = body.bytes().iter().find(|b| !b.is_ascii_whitespace())?;
-    if *first != b'{' {
-        return None;
-    }
-    body.root().map(|_| body)
 }

@@ -1,10 +1,9 @@
 //! How providers retry a delivery the handler did not acknowledge: the waits
 //! between attempts, for replaying a provider's behaviour with time
-//! compressed.
+//! compressed. Each provider's file names its [`Schedule`]; the shapes
+//! several providers share are here.
 
 use std::time::Duration;
-
-use super::ids;
 
 /// A provider's retry schedule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +18,14 @@ pub struct RetrySchedule {
     pub source: &'static str,
 }
 
+/// A retry schedule as a provider's file states it.
+#[derive(Debug, Clone, Copy)]
+pub struct Schedule {
+    pub(crate) waits: fn() -> Vec<Duration>,
+    pub(crate) assumed: bool,
+    pub(crate) source: &'static str,
+}
+
 impl RetrySchedule {
     pub fn attempts(&self) -> u32 {
         u32::try_from(self.waits.len() + 1).unwrap_or(u32::MAX)
@@ -30,7 +37,7 @@ const HOUR: u64 = 60 * MIN;
 
 /// Svix's schedule, as the checkout provider documents it: immediately, then
 /// 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h.
-fn svix() -> Vec<Duration> {
+pub(super) fn svix() -> Vec<Duration> {
     [
         5,
         5 * MIN,
@@ -47,7 +54,7 @@ fn svix() -> Vec<Duration> {
 
 /// "Exponential backoff for up to 3 days": one minute, doubling, each wait
 /// capped at 12 hours, for as long as the total stays within 3 days.
-fn exponential_three_days() -> Vec<Duration> {
+pub(super) fn exponential_three_days() -> Vec<Duration> {
     let mut waits = Vec::new();
     let mut wait = MIN;
     let mut total = 0;
@@ -59,33 +66,15 @@ fn exponential_three_days() -> Vec<Duration> {
     waits
 }
 
-/// The retry schedule of preset `preset_id`; None for providers that do not
-/// retry on their own (or document nothing about it).
+/// The retry schedule of preset `preset_id` (case-insensitive); None for
+/// providers that do not retry on their own (or document nothing about it).
 pub fn retry_schedule(preset_id: &str) -> Option<RetrySchedule> {
-    let id = preset_id.to_ascii_lowercase();
-    match id.as_str() {
-        ids::CHECKOUT => Some(RetrySchedule {
-            waits: svix(),
-            assumed: false,
-            source: "the checkout provider's documented schedule",
-        }),
-        ids::STANDARD_WEBHOOKS => Some(RetrySchedule {
-            waits: svix(),
-            assumed: false,
-            source: "Svix's documented schedule",
-        }),
-        ids::KUSTOM | ids::KUSTOM_IPP => Some(RetrySchedule {
-            waits: exponential_three_days(),
-            assumed: true,
-            source: "Kustom documents exponential backoff for up to 3 days, not the waits: assumed 1 min doubling, capped at 12 h",
-        }),
-        ids::STRIPE => Some(RetrySchedule {
-            waits: exponential_three_days(),
-            assumed: true,
-            source: "Stripe documents exponential backoff for up to 3 days, not the waits: assumed 1 min doubling, capped at 12 h",
-        }),
-        _ => None,
-    }
+    let schedule = super::preset(preset_id)?.schedule?;
+    Some(RetrySchedule {
+        waits: (schedule.waits)(),
+        assumed: schedule.assumed,
+        source: schedule.source,
+    })
 }
 
 /// Every preset's schedule, as the resend editor offers them.

@@ -829,3 +829,31 @@ fn rules_serialize_with_a_from_tag() {
     let back: Option<ExtractionRules> = json.and_then(|v| serde_json::from_value(v).ok());
     assert_eq!(back.as_ref(), Some(rules("github")));
 }
+
+#[test]
+fn every_provider_has_a_place_of_its_own_in_the_lists() {
+    let places: Vec<u8> = presets().iter().map(|p| p.listed).collect();
+    assert!(places.windows(2).all(|w| w[0] < w[1]), "{places:?}");
+    assert_eq!(presets().len(), PROVIDERS.len());
+    // generic matches nothing, so it is also last for detection.
+    assert_eq!(in_detection_order().last().map(|p| p.id), Some("generic"));
+    assert_eq!(generic().id, "generic");
+    assert_eq!(generic().detect, Rule::Never);
+}
+
+#[test]
+fn the_registry_order_decides_between_two_providers_marks() {
+    // Decisive headers before Kulmi Pay's challenge, in registry order.
+    let both = headers(&[("X-Challenge", "s"), ("Stripe-Signature", "t=1,v1=00")]);
+    assert_eq!(detected(&both, b""), Some("stripe"));
+    let both = headers(&[("X-Slack-Signature", "v0=00"), ("X-GitHub-Event", "push")]);
+    assert_eq!(detected(&both, b""), Some("github"));
+    // Kulmi Pay's topic before the envelope shapes.
+    let body = br#"{"topic":"collection_event","id":"kevt_1","event_type":"x","event_body":{}}"#;
+    assert_eq!(detected(&[], body), Some("kulmipay"));
+    let body = br#"{"id":"kevt_1","type":"ipp.session.created","event_type":"x","event_body":{}}"#;
+    assert_eq!(detected(&[], body), Some("usaepay"));
+    // A Kustom event with a checkoutId, delivered Standard-Webhooks style.
+    let body = br#"{"id":"kevt_1","type":"ipp.session.created","metadata":{"checkoutId":"c"}}"#;
+    assert_eq!(detected(&checkout_headers(), body), Some("kustom-ipp"));
+}

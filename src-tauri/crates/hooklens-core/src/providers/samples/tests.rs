@@ -1,9 +1,12 @@
 use std::collections::HashSet;
 
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
 use serde_json::Value;
 
+use super::ctx::Rng;
 use super::*;
-use crate::providers::{Preset, Source, detect, extract, presets};
+use crate::providers::{Preset, Source, detect, extract, ids, presets};
 use crate::store::StoredHeader;
 
 /// 2026-06-05T18:37:41.232Z
@@ -1005,4 +1008,144 @@ fn random_ids_have_their_shape() {
     assert_eq!(seen.len(), 62);
     // The full range does not overflow.
     rng.number(0..=u64::MAX);
+}
+
+// ---------------------------------------------------------------- templates
+
+/// Every `.json` file under `dir`, as a path relative to `providers/`.
+fn template_files(dir: &std::path::Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            template_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            let providers = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/providers");
+            let relative = path.strip_prefix(&providers).unwrap();
+            out.push(relative.to_str().unwrap().replace('\\', "/"));
+        }
+    }
+}
+
+#[test]
+fn every_template_file_belongs_to_exactly_one_sample() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/providers/samples");
+    let mut on_disk = Vec::new();
+    template_files(&dir, &mut on_disk);
+    on_disk.sort();
+    let mut listed: Vec<String> = presets()
+        .iter()
+        .flat_map(|p| p.samples.types.iter().map(|t| t.file.to_owned()))
+        .collect();
+    listed.sort();
+    assert_eq!(on_disk, listed);
+    // A provider's templates sit in its own folder.
+    for p in presets() {
+        for t in p.samples.types {
+            assert_eq!(t.file, format!("samples/{}/{}.json", p.id, t.event_type));
+        }
+    }
+}
+
+#[test]
+fn every_placeholder_is_filled_and_every_fill_is_used() {
+    let with = SampleValues::default();
+    for provider in presets() {
+        let catalogue = &provider.samples;
+        let mut used_by_any = HashSet::new();
+        for ty in catalogue.types {
+            let (_, used, unresolved) = Maker::new(catalogue, ty, &with).make_reporting();
+            let what = format!("{} {}", provider.id, ty.event_type);
+            assert_eq!(unresolved, Vec::<String>::new(), "{what}");
+            for (name, _) in ty.fills {
+                assert!(used.contains(name), "{what}: its fill {name} is never used");
+            }
+            used_by_any.extend(used);
+        }
+        for (name, _) in catalogue.fills {
+            assert!(
+                used_by_any.contains(name),
+                "{}: no sample uses the fill {name}",
+                provider.id
+            );
+        }
+    }
+}
+
+#[test]
+fn a_fill_that_refers_to_itself_is_reported_not_looped() {
+    const LOOP: SampleType = SampleType {
+        event_type: "loop",
+        description: "loop",
+        file: "",
+        template: r#"{"a": $a}"#,
+        fills: &[
+            ("a", Fill::Text(&[Part::Var("b")])),
+            ("b", Fill::Text(&[Part::Var("a")])),
+        ],
+    };
+    let catalogue = Catalogue {
+        types: &[LOOP],
+        ..Catalogue::NONE
+    };
+    let with = SampleValues::default();
+    let (sample, _, unresolved) = Maker::new(&catalogue, &LOOP, &with).make_reporting();
+    assert_eq!(unresolved, ["a"]);
+    assert_eq!(text(&sample), r#"{"a":"$a"}"#);
+}
+
+#[test]
+fn a_seed_makes_the_same_sample_and_another_seed_another() {
+    let with = |seed| SampleValues {
+        now_ms: NOW_MS,
+        seed: Some(seed),
+        values: &[],
+    };
+    for (preset, ty, _) in all_samples(NOW_MS) {
+        let a = render_sample(preset.id, ty.event_type, &with(7)).unwrap();
+        let b = render_sample(preset.id, ty.event_type, &with(7)).unwrap();
+        let c = render_sample(preset.id, ty.event_type, &with(8)).unwrap();
+        let what = format!("{} {}", preset.id, ty.event_type);
+        assert_eq!(a, b, "{what}");
+        // A ping's body is the hook's and does not change; its delivery does.
+        assert!(a.body != c.body || a.headers != c.headers, "{what}");
+    }
+}
+
+#[test]
+fn given_values_replace_placeholders_by_name() {
+    let values = [
+        ("merchant_id", Value::from("m_1042")),
+        ("amount", Value::from(1250)),
+        ("currency", Value::from("NOK")),
+        ("description", Value::from("gift \"wrap\" please")),
+        ("unused", Value::from(true)),
+    ];
+    let with = SampleValues {
+        now_ms: NOW_MS,
+        seed: Some(1),
+        values: &values,
+    };
+    let sample = render_sample("kustom", "capture.created", &with).unwrap();
+    let body = json(&sample);
+    assert_eq!(body["merchant_id"], "m_1042");
+    assert_eq!(body["data"]["captured_amount"], 1250);
+    assert_eq!(body["data"]["currency"], "NOK");
+    assert_eq!(body["data"]["description"], "gift \"wrap\" please");
+    // What the caller did not give is the template's own.
+    assert!(str_at(&body, "/id").starts_with("kevt_"));
+    // A value given for a placeholder used in a header lands there too.
+    let values = [("shop_domain", Value::from("shop7.myshopify.com"))];
+    let shop = render_sample(
+        "shopify",
+        "orders/create",
+        &SampleValues {
+            values: &values,
+            ..with
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        header(&shop, "X-Shopify-Shop-Domain"),
+        Some("shop7.myshopify.com")
+    );
 }

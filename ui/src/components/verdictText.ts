@@ -1,4 +1,4 @@
-import { SCHEME_DEFAULTS } from "../ipc";
+import { SCHEME_DEFAULTS, SCHEME_NAMES } from "../ipc";
 import type { Endpoint, PresetInfo, Scheme, Verdict, VerdictStatus } from "../ipc";
 
 /** The status a badge shows: the verdict's, or "unverified" when it has none. */
@@ -38,22 +38,9 @@ export function headline(status: BadgeStatus): string {
   return headlines[status];
 }
 
-const schemeNames: Record<string, string> = {
-  "standard-webhooks": "Standard Webhooks",
-  stripe: "Stripe",
-  github: "GitHub",
-  shopify: "Shopify",
-  slack: "Slack",
-  twilio: "Twilio",
-  "shared-secret": "Shared secret",
-  "basic-auth": "Basic auth",
-  hmac: "Custom HMAC",
-  combined: "Combined checks",
-};
-
-/** "Standard Webhooks" for `standard-webhooks`; an unknown id as is. */
+/** "Standard Webhooks" for `standard-webhooks` (names come from the core); an unknown id as is. */
 export function schemeName(id: string): string {
-  return schemeNames[id] ?? id;
+  return SCHEME_NAMES[id] ?? id;
 }
 
 /**

@@ -631,6 +631,20 @@ export const SCHEME_DEFAULTS: readonly Scheme[] = [
 /** How far a signed timestamp may be from the arrival time by default. */
 export const DEFAULT_TOLERANCE_S = 300;
 
+/** The name of each scheme kind as the UI shows it. */
+export const SCHEME_NAMES: Readonly<Record<string, string>> = {
+  "standard-webhooks": "Standard Webhooks",
+  "stripe": "Stripe",
+  "github": "GitHub",
+  "shopify": "Shopify",
+  "slack": "Slack",
+  "twilio": "Twilio",
+  "shared-secret": "Shared secret",
+  "basic-auth": "Basic auth",
+  "hmac": "Custom HMAC",
+  "combined": "Combined checks"
+};
+
 /** Headers the HTTP client sets from the URL and body; typed values are not sent. */
 export const TRANSPORT_HEADERS: readonly string[] = ["host","content-length","transfer-encoding","connection","keep-alive","expect","upgrade"];
 

@@ -296,6 +296,22 @@ pub struct PresetInfo {
     pub delivery: DeliveryRuleInfo,
 }
 
+/// The name of each kind of scheme as the UI shows it, in `Scheme::IDS`
+/// order: the kind alone, where `Scheme::name` also names what a configured
+/// one reads ("Shared secret (X-Challenge)").
+pub const SCHEME_NAMES: [(&str, &str); 10] = [
+    ("standard-webhooks", "Standard Webhooks"),
+    ("stripe", "Stripe"),
+    ("github", "GitHub"),
+    ("shopify", "Shopify"),
+    ("slack", "Slack"),
+    ("twilio", "Twilio"),
+    ("shared-secret", "Shared secret"),
+    ("basic-auth", "Basic auth"),
+    ("hmac", "Custom HMAC"),
+    ("combined", "Combined checks"),
+];
+
 /// A provider's delivery rule: which answers it counts as delivered and how
 /// long it waits for one, each part with whether the provider's
 /// documentation states it or Hooklens assumes it, and from what.
@@ -720,5 +736,18 @@ mod tests {
             json,
             serde_json::json!({"kind": "not_found", "message": "no event 7"})
         );
+    }
+
+    #[test]
+    fn every_scheme_kind_has_one_name_and_agrees_with_the_engine() {
+        let ids: Vec<&str> = SCHEME_NAMES.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids, Scheme::IDS);
+        for (id, name) in SCHEME_NAMES {
+            let engine = Scheme::by_id(id).map(|s| s.name()).unwrap_or_default();
+            // The engine names a configured kind by what it reads as well.
+            if !engine.contains('(') {
+                assert_eq!(engine, name, "{id}");
+            }
+        }
     }
 }

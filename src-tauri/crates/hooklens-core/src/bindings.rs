@@ -88,6 +88,17 @@ pub fn typescript_bindings() -> String {
          export const DEFAULT_TOLERANCE_S = {};\n",
         crate::signature::DEFAULT_TOLERANCE_S
     ));
+    // Written by hand rather than through serde_json, whose maps here sort
+    // their keys: the names keep the core's order.
+    let names: Vec<String> = SCHEME_NAMES
+        .iter()
+        .map(|(id, name)| format!("  {}: {}", json_string(id), json_string(name)))
+        .collect();
+    out.push_str(&format!(
+        "\n/** The name of each scheme kind as the UI shows it. */\n\
+         export const SCHEME_NAMES: Readonly<Record<string, string>> = {{\n{}\n}};\n",
+        names.join(",\n")
+    ));
     let transport = serde_json::to_string(&crate::resend::client::TRANSPORT_HEADERS)
         .unwrap_or_else(|_| "[]".to_owned());
     out.push_str(&format!(
@@ -103,6 +114,11 @@ pub fn typescript_bindings() -> String {
         crate::resend::MAX_SPEED,
     ));
     out
+}
+
+/// `text` as a JSON (and TypeScript) string literal.
+fn json_string(text: &str) -> String {
+    serde_json::Value::from(text).to_string()
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! Ingest benchmark: 1 KB JSON POSTs through the real release `hooklens-cli serve`
-//! in its own process, against an in-process axum server that reads the body
+//! Ingest benchmark: 1 KB JSON POSTs (Kustom's sample event, padded) through
+//! the real release `hooklens-cli serve` in its own process, against an in-process axum server that reads the body
 //! and answers 200 without storing anything (the cost of HTTP alone, measured
 //! in the same run on the same cores). Then grows the store to a million events
 //! to show whether the listener's memory stays flat as the database grows.
@@ -10,9 +10,11 @@
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
+
+use hooklens_core::providers::samples::{self, SampleValues};
 
 const BODY_BYTES: usize = 1024;
 /// (concurrency, requests) for the measured runs; sized so the whole bench,
@@ -44,6 +46,10 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), String> {
+    let size = webhook_body().len();
+    if size != BODY_BYTES {
+        return Err(format!("the sample body is {size} bytes, not {BODY_BYTES}"));
+    }
     let cli = build_cli()?;
     let bench_started = Instant::now();
     let scratch = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
@@ -334,19 +340,31 @@ fn start_baseline() -> Result<SocketAddr, String> {
     rx.recv().map_err(|e| format!("baseline thread: {e}"))?
 }
 
-/// A payment-provider style event, padded to exactly `BODY_BYTES`. Each call
-/// is a new event id, as from a real provider: a repeated id would make every
-/// request a redelivery of the same event, which hooklens numbers and links.
-fn webhook_body() -> String {
-    static NEXT_ID: AtomicUsize = AtomicUsize::new(1);
-    let n = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    let head = format!(r#"{{"id":"evt_{n:024}",{EVENT}"#);
-    let tail = r#""}}}"#;
-    let pad = BODY_BYTES - head.len() - tail.len();
-    format!("{head}{}{tail}", "x".repeat(pad))
+/// A Kustom `capture.created` from the provider's own sample template, its
+/// description padded so the body is exactly `BODY_BYTES`. Each call is a new
+/// event id, as from a real provider: a repeated id would make every request
+/// a redelivery of the same event, which hooklens numbers and links.
+fn webhook_body() -> Vec<u8> {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    // Ids and times have fixed widths, so one measurement fits every body.
+    static PAD: OnceLock<usize> = OnceLock::new();
+    let pad = *PAD.get_or_init(|| BODY_BYTES.saturating_sub(capture(0, "").len()));
+    capture(NEXT.fetch_add(1, Ordering::Relaxed), &"x".repeat(pad))
 }
 
-const EVENT: &str = r#""object":"event","type":"payment_intent.succeeded","api_version":"2024-06-20","created":1718000000,"livemode":false,"pending_webhooks":1,"request":{"id":"req_8xYzA1b2C3d4E5","idempotency_key":"5d1c2f1e-8a4b-4c1d-9e2f-3a4b5c6d7e8f"},"data":{"object":{"id":"pi_3Q8fZ2LkdIwHu7ix1f2e3d4c","object":"payment_intent","amount":4999,"amount_received":4999,"currency":"eur","status":"succeeded","customer":"cus_Q8fYh2k3L4m5N6","payment_method":"pm_1Q8fZ1LkdIwHu7ixAbCdEfGh","metadata":{"order_id":"ORD-2024-000123","cart":"3 items"},"description":""#;
+fn capture(seed: u64, description: &str) -> Vec<u8> {
+    let values = [("description", serde_json::Value::from(description))];
+    let with = SampleValues {
+        now_ms: hooklens_core::store::now_ns() / 1_000_000,
+        seed: Some(seed),
+        values: &values,
+    };
+    match samples::render_sample("kustom", "capture.created", &with) {
+        Ok(sample) => sample.body,
+        // The preset and type are fixed: an error is a bug in this file.
+        Err(err) => panic!("kustom capture.created: {err}"),
+    }
+}
 
 #[derive(Default)]
 struct Run {

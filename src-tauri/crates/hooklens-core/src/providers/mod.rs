@@ -1,12 +1,13 @@
 //! Providers: one file each, and the registry that lists them.
 //!
-//! Adding a provider: write `providers/<name>.rs` with a `provider()` that
-//! returns its `Provider` (copy the closest one: id, name, extraction rules,
-//! scheme, detection rule, retry schedule, delivery rule, sample catalogue),
-//! put its sample bodies in `providers/samples/<id>/<event type>.json`, and
-//! add its module to the `registry!` list below, at the place detection
-//! should try it. Nothing else names providers: presets, schedules and
-//! samples are all read from that list.
+//! Adding a provider: write `providers/<name>.rs` whose `provider()` returns
+//! its `Provider` (copy the closest one: id, name, place in the lists,
+//! extraction rules, scheme, detection rule, retry schedule, delivery rule,
+//! sample catalogue), put its sample bodies in
+//! `providers/samples/<id>/<event type>.json`, and register it below: `mod
+//! <name>;` and one line in `PROVIDERS`, at the place detection should try
+//! it. Nothing else names providers: presets, schedules and samples are all
+//! read from that list.
 //!
 //! A provider is what the rest of Hooklens calls a preset: an endpoint is
 //! bound to one, and requests on the default endpoint are matched against
@@ -81,45 +82,46 @@ pub struct Provider {
 /// The name the rest of Hooklens uses: an endpoint's preset is a provider.
 pub type Preset = Provider;
 
-/// Declares the provider modules and lists them in one go, so a provider
-/// file cannot exist without being registered.
-macro_rules! registry {
-    ($(#[$doc:meta])* const $list:ident = [$($module:ident),* $(,)?];) => {
-        $(mod $module;)*
-        $(#[$doc])*
-        const $list: &[fn() -> Provider] = &[$($module::provider),*];
-    };
-}
+mod checkout;
+mod generic;
+mod github;
+mod kulmipay;
+mod kustom;
+mod kustom_ipp;
+mod shopify;
+mod slack;
+mod standard_webhooks;
+mod stripe;
+mod usaepay;
 
-registry! {
-    /// Every provider, in the order detection tries them on a request that
-    /// reached the default endpoint: the first whose rule matches is the
-    /// sender. The lists users see follow `Provider::listed` instead.
-    const PROVIDERS = [
-        // A header that only this provider sends names it, whatever the body
-        // looks like.
-        stripe,
-        github,
-        shopify,
-        slack,
-        // Its X-Challenge header, else its documented topic flags: a topic
-        // from that closed list is more telling than the body shapes below.
-        kulmipay,
-        // The documented envelope: a string event_type beside an event_body.
-        usaepay,
-        // In-Person Payments events carry Kustom's kevt_ ids too; their ipp.
-        // type is what tells them apart, so they are tried first.
-        kustom_ipp,
-        kustom,
-        // Standard Webhooks headers with a checkoutId in the body: before any
-        // other Standard Webhooks sender.
-        checkout,
-        // Standard Webhooks / Svix headers whose body told nothing more.
-        standard_webhooks,
-        // Matches nothing; what a request no rule matched is read with.
-        generic,
-    ];
-}
+/// Every provider, in the order detection tries them on a request that
+/// reached the default endpoint: the first whose rule matches is the sender.
+/// The lists users see follow `Provider::listed` instead. (A provider module
+/// missing here is dead code, which the build refuses.)
+const PROVIDERS: &[fn() -> Provider] = &[
+    // A header that only this provider sends names it, whatever the body
+    // looks like.
+    stripe::provider,
+    github::provider,
+    shopify::provider,
+    slack::provider,
+    // Its X-Challenge header, else its documented topic flags: a topic from
+    // that closed list is more telling than the body shapes below.
+    kulmipay::provider,
+    // The documented envelope: a string event_type beside an event_body.
+    usaepay::provider,
+    // In-Person Payments events carry Kustom's kevt_ ids too; their ipp. type
+    // is what tells them apart, so they are tried first.
+    kustom_ipp::provider,
+    kustom::provider,
+    // Standard Webhooks headers with a checkoutId in the body: before any
+    // other Standard Webhooks sender.
+    checkout::provider,
+    // Standard Webhooks / Svix headers whose body told nothing more.
+    standard_webhooks::provider,
+    // Matches nothing; what a request no rule matched is read with. Last.
+    generic::provider,
+];
 
 /// The providers, built once.
 struct Registry {

@@ -4,17 +4,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use hooklens_core::api::{
+use hooklens_core::capture::{self, Listener};
+use hooklens_core::model::{
     AppInfo, DeliveryRun, Endpoint, EndpointCount, EndpointSpec, ErrorKind, ErrorPayload,
     EventBatch, EventPage, EventView, HeaderView, ListenerState, ListenerStats, ListenerStatus,
     MatchCount, PresetInfo, QueryField, ResendSpec, ReverifyOutcome, ReverifyProgress, SampleInfo,
     ScheduleInfo, SendProgress, Signing, SigningInfo, TestEventSpec,
 };
-use hooklens_core::capture::{self, Listener};
 use hooklens_core::query::{self, Query};
 use hooklens_core::resend::{self, Cancel, Sender};
 use hooklens_core::store::{Cursor, PageQuery, Reader, now_ns};
-use hooklens_core::{config, inspect, providers};
+use hooklens_core::{config, detail, providers};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
@@ -120,18 +120,18 @@ pub async fn query_fields(app: AppHandle) -> Result<Vec<QueryField>, ErrorPayloa
 pub async fn get_event(app: AppHandle, id: i64) -> Result<EventView, ErrorPayload> {
     off_runtime(app, move |state| {
         let reader = locked(&state.reader)?;
-        Ok(inspect::event_view(&reader, id)?)
+        Ok(detail::event_view(&reader, id)?)
     })
     .await
 }
 
 /// Secret-bearing headers are not in it: it reads them from environment
-/// variables it names (see `inspect::curl_command`).
+/// variables it names (see `detail::curl_command`).
 #[tauri::command]
 pub async fn curl_command(app: AppHandle, id: i64) -> Result<String, ErrorPayload> {
     off_runtime(app, move |state| {
         let detail = locked(&state.reader)?.event(id)?;
-        Ok(inspect::curl_command(
+        Ok(detail::curl_command(
             &detail,
             &state.store.endpoints(),
             None,
@@ -150,7 +150,7 @@ pub async fn reveal_header(
 ) -> Result<HeaderView, ErrorPayload> {
     off_runtime(app, move |state| {
         let reader = locked(&state.reader)?;
-        Ok(inspect::reveal_header(&reader, event_id, index)?)
+        Ok(detail::reveal_header(&reader, event_id, index)?)
     })
     .await
 }
@@ -315,7 +315,7 @@ pub async fn reverify(
     let store = state.store.clone();
     let outcome = tauri::async_runtime::spawn_blocking(move || {
         let mut last_sent: Option<Instant> = None;
-        hooklens_core::verification::reverify(&store, endpoint_id, &cancel, |progress| {
+        hooklens_core::verdict::reverify(&store, endpoint_id, &cancel, |progress| {
             let due = last_sent.is_none_or(|at| at.elapsed() >= PROGRESS_INTERVAL);
             if due || progress.done == progress.total {
                 last_sent = Some(Instant::now());

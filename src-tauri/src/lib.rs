@@ -8,9 +8,9 @@ mod notify;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
-use hooklens_core::api::{AppInfo, ListenerState, ListenerStatus};
 use hooklens_core::capture::{self, Listener};
 use hooklens_core::config::{self, Config, ConfigError};
+use hooklens_core::model::{AppInfo, ListenerState, ListenerStatus};
 use hooklens_core::store::{DataDirLock, Reader, Store, StoreError, StoreOptions};
 use tauri::Manager;
 

@@ -7,7 +7,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hooklens_core::api::{Endpoint, EventSummary};
+use hooklens_core::model::{Endpoint, EventSummary};
 use hooklens_core::query::{self, Query};
 use hooklens_core::signature::VerdictStatus;
 use hooklens_core::store::{Store, now_ns};

@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use hooklens_core::api::ConfiguredResponse;
+use hooklens_core::model::ConfiguredResponse;
 use hooklens_core::signature::{Diagnosis, DiagnosisCode, Verdict};
 
 use super::*;

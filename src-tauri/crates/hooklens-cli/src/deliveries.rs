@@ -6,7 +6,7 @@
 
 use std::io::Write;
 
-use hooklens_core::api::{Delivery, DeliveryKind, DeliveryRun};
+use hooklens_core::model::{Delivery, DeliveryKind, DeliveryRun};
 use hooklens_core::store::Reader;
 
 use crate::{CliError, rfc3339, term};

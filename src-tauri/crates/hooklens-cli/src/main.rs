@@ -13,17 +13,17 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use hooklens_core::api::{
-    ConfiguredResponse, Endpoint, EventSummary, Forward, ForwardMode, HeaderPair,
-};
 use hooklens_core::capture::Listener;
 use hooklens_core::config::Config;
+use hooklens_core::model::{
+    ConfiguredResponse, Endpoint, EventSummary, Forward, ForwardMode, HeaderPair,
+};
 use hooklens_core::providers;
 use hooklens_core::signature::{SignError, VerdictStatus};
 use hooklens_core::store::{
     DataDirLock, EndpointSpec, PageQuery, SETTING_KEYS, Store, StoreOptions,
 };
-use hooklens_core::verification;
+use hooklens_core::verdict;
 use serde::Serialize;
 
 const AFTER_HELP: &str = "\
@@ -1231,10 +1231,10 @@ fn verify(store: &Store, id: i64, json: bool, out: &mut impl Write) -> Result<u8
         .endpoint_id
         .and_then(|id| endpoints.iter().find(|x| x.id == id));
     // Asked for one event: diagnosed in full, whatever the body's size.
-    let verdict = verification::verdict_with(
+    let verdict = verdict::verdict_with(
         &endpoints,
         &store.secrets(),
-        &verification::Subject {
+        &verdict::Subject {
             endpoint_id: e.endpoint_id,
             provider: e.provider.as_deref(),
             method: &e.method,
@@ -1244,7 +1244,7 @@ fn verify(store: &Store, id: i64, json: bool, out: &mut impl Write) -> Result<u8
             body: &event.body,
             received_at_ns: event.received_at_ns,
         },
-        verification::Diagnose::Full,
+        verdict::Diagnose::Full,
     );
     let name = verdicts::scheme_name(&verdict, endpoint, e.provider.as_deref(), &event.headers);
     if json {
@@ -1445,7 +1445,7 @@ fn write_event(
         .and_then(|v| verdicts::scheme_name(v, found, e.provider.as_deref(), &event.headers));
     verdicts::write_block(out, e.verdict.as_ref(), scheme_name, found)?;
     writeln!(out)?;
-    let secret = hooklens_core::inspect::secret_headers(event, endpoints);
+    let secret = hooklens_core::detail::secret_headers(event, endpoints);
     let mut masked = Vec::new();
     // Trailers follow the same rule: a credential may travel in either.
     let field_value =

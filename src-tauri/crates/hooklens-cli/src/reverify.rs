@@ -5,8 +5,8 @@ use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use hooklens_core::api::Endpoint;
-use hooklens_core::api::ReverifyProgress;
+use hooklens_core::model::Endpoint;
+use hooklens_core::model::ReverifyProgress;
 use hooklens_core::store::Store;
 
 use crate::CliError;
@@ -34,19 +34,18 @@ pub fn run(store: &Store, endpoint: Option<&Endpoint>) -> Result<bool, CliError>
     };
     let terminal = std::io::stderr().is_terminal();
     let mut last = ReverifyProgress { done: 0, total: 0 };
-    let outcome =
-        hooklens_core::verification::reverify(store, endpoint.map(|e| e.id), &cancel, |p| {
-            last = p;
-            if terminal {
-                // \r and erase-line: one line that updates in place.
-                eprint!(
-                    "\r\x1b[2Kre-verifying {} of {} events {scope}",
-                    thousands(p.done),
-                    thousands(p.total)
-                );
-                let _ = std::io::stderr().flush();
-            }
-        })?;
+    let outcome = hooklens_core::verdict::reverify(store, endpoint.map(|e| e.id), &cancel, |p| {
+        last = p;
+        if terminal {
+            // \r and erase-line: one line that updates in place.
+            eprint!(
+                "\r\x1b[2Kre-verifying {} of {} events {scope}",
+                thousands(p.done),
+                thousands(p.total)
+            );
+            let _ = std::io::stderr().flush();
+        }
+    })?;
     if terminal {
         // The summary below takes the progress line's place.
         eprint!("\r\x1b[2K");

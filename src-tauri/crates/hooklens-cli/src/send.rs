@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Args;
-use hooklens_core::api::{
+use hooklens_core::model::{
     Delivery, DeliveryKind, DeliveryResponse, DeliveryRun, Endpoint, Pattern, SendProgress,
     SignMode, Signing, TestEventSpec,
 };

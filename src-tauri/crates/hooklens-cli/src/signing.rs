@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use hooklens_core::providers;
 use hooklens_core::signature::{self, Part, Scheme, Secret, SignInput, SignedRequest};
 use hooklens_core::store::Store;
-use hooklens_core::verification;
+use hooklens_core::verdict;
 
 use crate::CliError;
 use crate::term;
@@ -179,7 +179,7 @@ pub fn discover(store: &Store, args: DiscoverArgs, out: &mut impl Write) -> Resu
     let value = crate::secret_input::resolve(args.secret, "discover")?;
     let event = store.reader()?.event(args.id)?;
     let e = &event.summary;
-    let url = verification::request_url(&event.headers, &e.path, e.query.as_deref());
+    let url = verdict::request_url(&event.headers, &e.path, e.query.as_deref());
     let request = SignedRequest {
         method: &e.method,
         url: &url,

@@ -12,7 +12,7 @@
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp, civil};
 
-use crate::api::{ErrorKind, ErrorPayload, QueryField};
+use crate::model::QueryField;
 use crate::signature::VerdictStatus;
 
 /// More terms than anyone types; bounds the SQL a query turns into.
@@ -27,12 +27,6 @@ pub struct QueryError {
     pub message: String,
     pub start: usize,
     pub end: usize,
-}
-
-impl From<QueryError> for ErrorPayload {
-    fn from(err: QueryError) -> Self {
-        ErrorPayload::new(ErrorKind::Query, err.message)
-    }
 }
 
 /// A parsed query: every term must hold. Empty matches every event.

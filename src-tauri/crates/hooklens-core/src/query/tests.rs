@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::{ErrorKind, ErrorPayload};
 use proptest::prelude::*;
 
 /// 2026-11-20T12:00:00Z

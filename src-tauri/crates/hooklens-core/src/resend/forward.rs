@@ -3,7 +3,7 @@
 
 use super::client::{Attempted, Outgoing, is_transport_header};
 use super::{ResendError, Sender, target_url};
-use crate::api::{DeliveryKind, Forward, ForwardMode};
+use crate::model::{DeliveryKind, Forward, ForwardMode};
 use crate::providers;
 use crate::store::{NewRun, StoredHeader};
 

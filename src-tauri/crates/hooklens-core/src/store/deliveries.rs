@@ -4,8 +4,8 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Reader, Store, StoreError, StoredHeader, now_ns};
-use crate::api::header_view;
-use crate::api::{
+use crate::model::header_view;
+use crate::model::{
     Delivery, DeliveryError, DeliveryErrorKind, DeliveryKind, DeliveryResponse, DeliveryRun,
     HeaderView,
 };

@@ -29,7 +29,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
-use crate::api::{Endpoint, EventSummary};
+use crate::model::{Endpoint, EventSummary};
 use crate::secret_headers::SecretHeaders;
 use crate::signature::{Secret, Verdict};
 
@@ -171,19 +171,6 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
-}
-
-/// How a store error reaches the UI.
-impl From<StoreError> for crate::api::ErrorPayload {
-    fn from(err: StoreError) -> Self {
-        let kind = match err {
-            StoreError::BadCursor(_) => crate::api::ErrorKind::Internal,
-            StoreError::NotFound(_) => crate::api::ErrorKind::NotFound,
-            StoreError::Invalid(_) => crate::api::ErrorKind::Invalid,
-            _ => crate::api::ErrorKind::Store,
-        };
-        crate::api::ErrorPayload::new(kind, err.to_string())
-    }
 }
 
 /// A request as it arrived, with what its preset extracted, before it has an id.

@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::rows::{Cursor, SUMMARY_COLUMNS, summary_from_row};
 use super::search::{self, Window};
 use super::{StoreError, StoredHeader};
-use crate::api::{Endpoint, EndpointCount, EventPage, EventSummary, MatchCount, QueryField};
+use crate::model::{Endpoint, EndpointCount, EventPage, EventSummary, MatchCount, QueryField};
 use crate::query::Query;
 
 /// Values suggested per field at most: stored values come off the wire, and

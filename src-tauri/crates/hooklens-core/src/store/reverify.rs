@@ -11,7 +11,7 @@ use super::{
     Store, StoreError, StoredHeader, bump_revision, endpoints, read_only_connection,
     secrets_by_endpoint,
 };
-use crate::api::{Endpoint, ReverifyOutcome, ReverifyProgress};
+use crate::model::{Endpoint, ReverifyOutcome, ReverifyProgress};
 use crate::secret_headers::SecretHeaders;
 use crate::signature::Verdict;
 use crate::wire::Subject;
@@ -43,7 +43,7 @@ impl Store {
         endpoint_id: Option<i64>,
         cancel: &AtomicBool,
         mut progress: impl FnMut(ReverifyProgress),
-        // Verification's, handed in by `verification::reverify`: judging is
+        // Verification's, handed in by `verdict::reverify`: judging is
         // a layer above the store.
         judge: impl Fn(&[Endpoint], &Secrets, &Subject<'_>) -> Verdict,
     ) -> Result<ReverifyOutcome, StoreError> {

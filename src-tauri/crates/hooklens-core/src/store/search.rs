@@ -29,7 +29,7 @@ use rusqlite::{Connection, params_from_iter, types::Value};
 
 use super::StoreError;
 use super::rows::{Cursor, SUMMARY_COLUMNS, summary_from_row};
-use crate::api::{EventSummary, MatchCount};
+use crate::model::{EventSummary, MatchCount};
 use crate::query::{Filter, Query, TypeMatch};
 use crate::secret_headers;
 use crate::signature::VerdictStatus;

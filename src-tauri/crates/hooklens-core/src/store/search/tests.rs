@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::*;
-use crate::api::EndpointSpec;
+use crate::model::EndpointSpec;
 use crate::query::parse;
 use crate::signature::{Verdict, VerdictStatus};
 use crate::store::{DEFAULT_ENDPOINT_ID, NewEvent, PageQuery, Reader, Store, StoredHeader};

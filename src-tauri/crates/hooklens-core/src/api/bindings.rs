@@ -1,10 +1,10 @@
-//! The top of the core: the list of every transport type and constant the
+//! The list of every transport type and constant the
 //! UI is given, written to `ui/src/ipc/bindings.gen.ts`. It names types of
 //! every layer, so it lives above them all.
 
 use ts_rs::TS;
 
-use crate::api::*;
+use crate::model::*;
 use crate::signature::Scheme;
 
 /// The contents of `ui/src/ipc/bindings.gen.ts`.

@@ -2,7 +2,7 @@
 //! Capture, re-verification and `hooklens-cli verify` all go through here, so
 //! a verdict never depends on which of them computed it.
 
-use crate::api::Endpoint;
+use crate::model::Endpoint;
 use crate::signature::{self, Secret, SignedRequest, Verdict, VerdictStatus};
 use crate::store::{Secrets, StoredHeader};
 
@@ -150,15 +150,15 @@ pub fn reverify(
     store: &crate::store::Store,
     endpoint_id: Option<i64>,
     cancel: &std::sync::atomic::AtomicBool,
-    progress: impl FnMut(crate::api::ReverifyProgress),
-) -> Result<crate::api::ReverifyOutcome, crate::store::StoreError> {
+    progress: impl FnMut(crate::model::ReverifyProgress),
+) -> Result<crate::model::ReverifyOutcome, crate::store::StoreError> {
     store.reverify_with(endpoint_id, cancel, progress, verdict)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::ConfiguredResponse;
+    use crate::model::ConfiguredResponse;
     use crate::signature::{DiagnosisCode, Scheme, SignInput, sign};
 
     fn endpoint(id: i64, name: &str, preset: Option<&str>, scheme: Option<Scheme>) -> Endpoint {

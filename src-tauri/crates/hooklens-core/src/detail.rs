@@ -2,10 +2,10 @@
 //! the event as received (secret-bearing header values masked until
 //! revealed), and a curl command that sends it again byte for byte.
 
-use crate::api::{Endpoint, EventView, HeaderPair, HeaderView, header_view};
+use crate::model::{Endpoint, EventView, HeaderPair, HeaderView, header_view};
 use crate::secret_headers::{SecretHeaders, shown_header_view};
 use crate::store::{EventDetail, Reader, StoreError};
-use crate::verification::request_url;
+use crate::verdict::request_url;
 use crate::wire::body_parts;
 
 /// Which headers of a stored event are secret (see [`crate::secret_headers`]).
@@ -249,7 +249,7 @@ fn printf_escape(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::EventSummary;
+    use crate::model::EventSummary;
     use crate::wire::StoredHeader;
 
     fn detail(method: &str, headers: &[(&str, &[u8])], body: &[u8]) -> EventDetail {
@@ -398,7 +398,7 @@ mod tests {
 
     #[test]
     fn a_shared_secret_schemes_header_is_masked_for_its_endpoint() {
-        use crate::api::{ConfiguredResponse, Endpoint};
+        use crate::model::{ConfiguredResponse, Endpoint};
         use crate::signature::Scheme;
         let d = detail("POST", &[("X-Token", b"tok-S3cret")], b"");
         let endpoint = Endpoint {

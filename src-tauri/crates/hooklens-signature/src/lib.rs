@@ -12,6 +12,14 @@
 //! Headers and bodies come straight off the wire: nothing here may panic on
 //! any input. The clock is always passed in (`now_s`); secrets never appear in
 //! a verdict, diagnosis, error or `Debug` output.
+//!
+//! A crate of its own so the compiler keeps the engine pure: it depends on
+//! no database, HTTP server or async runtime, and `wire` and `json` (what a
+//! request is made of, bounded JSON reading) sit under it here for the same
+//! reason. hooklens-core re-exports it as `hooklens_core::signature`.
+
+pub mod json;
+pub mod wire;
 
 mod codec;
 mod construction;

@@ -86,9 +86,9 @@ pub fn auth_scheme(value: &[u8]) -> Option<&str> {
 }
 
 /// A URL requests can be sent to: http or https with a host.
-pub fn target_url(raw: &str) -> Result<reqwest::Url, String> {
+pub fn target_url(raw: &str) -> Result<url::Url, String> {
     let raw = raw.trim();
-    let url = reqwest::Url::parse(raw).map_err(|e| {
+    let url = url::Url::parse(raw).map_err(|e| {
         format!("{raw:?} is not a URL ({e}); it looks like http://localhost:3000/webhooks")
     })?;
     if !matches!(url.scheme(), "http" | "https") {

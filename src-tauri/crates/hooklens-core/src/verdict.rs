@@ -15,10 +15,7 @@ pub use crate::providers::scheme_for;
 /// without them it is the listener's own http URL.
 pub fn request_url(headers: &[StoredHeader], path: &str, query: Option<&str>) -> String {
     let first = |name: &str| {
-        headers
-            .iter()
-            .find(|h| h.name.eq_ignore_ascii_case(name))
-            .and_then(|h| h.value.as_deref())
+        crate::wire::header_text(headers, name)
             .map(|v| v.split(',').next().unwrap_or(v).trim())
             .filter(|v| !v.is_empty())
     };

@@ -256,10 +256,7 @@ pub(crate) enum ReadError {
 const MAX_ENTRIES: usize = 16;
 
 pub(crate) fn read(c: &Construction, headers: &[StoredHeader]) -> Result<Reading, ReadError> {
-    let sig_headers: Vec<&StoredHeader> = headers
-        .iter()
-        .filter(|h| h.name.eq_ignore_ascii_case(&c.header))
-        .collect();
+    let sig_headers: Vec<&StoredHeader> = crate::wire::headers_named(headers, &c.header).collect();
     if sig_headers.is_empty() {
         return Err(ReadError::Unsigned);
     }

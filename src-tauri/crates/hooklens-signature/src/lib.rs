@@ -39,6 +39,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::wire::StoredHeader;
+// Child modules look headers up through these (`super::header`).
+use crate::wire::{header, header_text};
 
 pub use diagnose::verify_and_diagnose;
 pub use discover::discover;
@@ -485,14 +487,4 @@ pub struct Discovery {
     pub scheme: Scheme,
     /// e.g. `HMAC-SHA256 of the body, hex, in X-Signature with prefix "sha256="`.
     pub description: String,
-}
-
-/// The first header named `name` (case-insensitive).
-pub(crate) fn header<'h>(headers: &'h [StoredHeader], name: &str) -> Option<&'h StoredHeader> {
-    headers.iter().find(|h| h.name.eq_ignore_ascii_case(name))
-}
-
-/// The first header named `name`, as text (None when absent or not UTF-8).
-pub(crate) fn header_text<'h>(headers: &'h [StoredHeader], name: &str) -> Option<&'h str> {
-    header(headers, name).and_then(|h| std::str::from_utf8(h.bytes()).ok())
 }

@@ -35,6 +35,11 @@ impl StoredHeader {
         }
     }
 
+    /// The value as text, when it is UTF-8.
+    pub fn text(&self) -> Option<&str> {
+        std::str::from_utf8(self.bytes()).ok()
+    }
+
     /// The value as bytes, exactly as received.
     pub fn bytes(&self) -> &[u8] {
         match (&self.value, &self.value_bytes) {
@@ -43,6 +48,28 @@ impl StoredHeader {
             (None, None) => &[],
         }
     }
+}
+
+/// Every header named `name` (case-insensitive), in the order received. The
+/// one lookup of a header by name, so "which Content-Type" has one answer in
+/// every layer; [`header`] and [`header_text`] are its usual questions.
+pub fn headers_named<'h, 'n>(
+    headers: &'h [StoredHeader],
+    name: &'n str,
+) -> impl Iterator<Item = &'h StoredHeader> + use<'h, 'n> {
+    headers
+        .iter()
+        .filter(move |h| h.name.eq_ignore_ascii_case(name))
+}
+
+/// The first header named `name` (case-insensitive).
+pub fn header<'h>(headers: &'h [StoredHeader], name: &str) -> Option<&'h StoredHeader> {
+    headers_named(headers, name).next()
+}
+
+/// The first header named `name`, as text (None when absent or not UTF-8).
+pub fn header_text<'h>(headers: &'h [StoredHeader], name: &str) -> Option<&'h str> {
+    header(headers, name).and_then(StoredHeader::text)
 }
 
 /// Unix time in nanoseconds (0 before 1970, saturating far in the future).

@@ -200,10 +200,7 @@ pub struct NewEvent {
 
 impl NewEvent {
     fn content_type(&self) -> Option<String> {
-        self.headers
-            .iter()
-            .find(|h| h.name.eq_ignore_ascii_case("content-type"))
-            .and_then(|h| h.value.clone())
+        crate::wire::header(&self.headers, "content-type").and_then(|h| h.value.clone())
     }
 }
 

@@ -1,51 +1,21 @@
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
-import {
-  listSchedules,
-  MAX_TIMES,
-  recentTargets,
-  resend,
-  signingInfo,
-  type Endpoint,
-  type EventView,
-  type ScheduleInfo,
-  type SigningInfo,
-  type SignMode,
-} from "../../ipc";
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { MAX_TIMES, resend, type Endpoint, type EventView, type SignMode } from "../../ipc";
 import { formatSize } from "../../lib/format";
-import { prettyFallbackWords, prettyJson } from "../detail/body";
 import { FieldError } from "../FieldError";
 import { Modal } from "../Modal";
 import { schemeName } from "../verdictText";
 import { BodyDiff } from "./BodyDiff";
 import { BodyEditor } from "./BodyEditor";
-import {
-  base64Size,
-  expectsJson,
-  filledHeaders,
-  formFrom,
-  headerDiff,
-  headerValue,
-  jsonStatus,
-  jsonStatusWords,
-  METHODS,
-  originalOf,
-  pickSchedule,
-  SPEED_PRESETS,
-  specFrom,
-  urlProblem,
-  type Field,
-  type FieldErrors,
-  type PatternKind,
-  type ResendForm,
-} from "./form";
+import { base64Size, filledHeaders, jsonStatusWords, METHODS, SPEED_PRESETS, type PatternKind, type ResendForm } from "./form";
 import { Choice } from "./Choice";
 import { DeliveryRuleNote } from "./DeliveryRuleNote";
 import { HeaderDiffTable } from "./HeaderDiffTable";
 import { HeadersEditor } from "./HeadersEditor";
 import { SendProgressView } from "./SendProgressView";
 import { TargetUrlInput } from "./TargetUrlInput";
+import { useResendDraft } from "./useResendDraft";
 import { useSend } from "./useSend";
-import { schedulePreview, speedWords } from "./words";
+import { speedWords } from "./words";
 import "../detail/controls.css";
 import "../detail/detail.css";
 import "../forms.css";
@@ -57,25 +27,6 @@ type Props = {
   endpoints: readonly Endpoint[];
   onClose: () => void;
 };
-
-/** The core's answer on how the chosen endpoint signs, for the endpoint it was asked about. */
-type SignAnswer = { endpointId: number | null } & ({ info: SigningInfo; error?: never } | { info?: never; error: string });
-
-/** Bodies above this size are checked as JSON after typing pauses, not on every key. */
-const CHECK_NOW_LIMIT = 256 * 1024;
-
-function useSettled<T>(value: T, delayMs: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    if (delayMs === 0) {
-      setSettled(value);
-      return;
-    }
-    const id = window.setTimeout(() => setSettled(value), delayMs);
-    return () => window.clearTimeout(id);
-  }, [value, delayMs]);
-  return delayMs === 0 ? value : settled;
-}
 
 const SIGN_OPTIONS: { mode: SignMode; label: string; help: string }[] = [
   { mode: "resign", label: "Re-sign", help: "Fresh signature, timestamp and id for this body." },
@@ -117,78 +68,20 @@ function Section({ title, aside, children, testId }: { title: string; aside?: Re
  * It stays open after a send, so the user can tweak and send again.
  */
 export function ResendEditor({ source, endpoints, onClose }: Props) {
-  const [form, setForm] = useState<ResendForm>(() => formFrom(source, { recentTargets: [] }));
-  const original = useMemo(() => originalOf(source), [source]);
-  const [recent, setRecent] = useState<string[]>([]);
-  const [schedules, setSchedules] = useState<ScheduleInfo[] | null>(null);
-  const [methodOther, setMethodOther] = useState(() => !(METHODS as readonly string[]).includes(form.method));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [urlChecked, setUrlChecked] = useState(false);
+  const draft = useResendDraft(source, endpoints);
+  const { form, errors, original, methodOther, recent, schedules, urlError, hasErrors, confirmClose, edit } = draft;
+  const { info, error: signError, loading: signLoading, signatureNames, replacing, eventEndpointId, shownEndpointId, secrets } = draft.signing;
+  const { text, isJson, status, highlightJson, changed: bodyChanged, formatWords } = draft.body;
+  const { headerRows, count: changeCount } = draft.changes;
+  const { schedule, speed, preview } = draft.pattern;
   const [tab, setTab] = useState<Tab>("request");
-  const [dirty, setDirty] = useState(false);
-  const [confirmClose, setConfirmClose] = useState(false);
-  const [signAnswer, setSignAnswer] = useState<SignAnswer | null>(null);
-  // Why the last Format left the body as it was; for that text only.
-  const [formatProblem, setFormatProblem] = useState<{ text: string; words: string } | null>(null);
-  const signChosen = useRef(false);
-  const urlTyped = useRef(false);
   const progressRef = useRef<HTMLDivElement>(null);
   const keepEditingRef = useRef<HTMLButtonElement>(null);
   const { state: send, start, cancel } = useSend();
   const running = send.status === "running";
   const uid = useId();
   const ids = (f: string) => ({ input: `${uid}-${f}`, error: `${uid}-${f}-error` });
-
-  const provider = source?.summary.provider ?? null;
-
-  const loadTargets = () =>
-    recentTargets().then(
-      (list) => {
-        setRecent(list);
-        // The last target is the likeliest next one, until the user types.
-        setForm((f) => (urlTyped.current || f.url !== "" || !list[0] ? f : { ...f, url: list[0] }));
-      },
-      () => {}, // suggestions are a help, not a requirement
-    );
-
-  useEffect(() => {
-    void loadTargets();
-    listSchedules().then(
-      (list) => {
-        setSchedules(list);
-        setForm((f) => ({ ...f, scheduleProvider: pickSchedule(list, provider, f.scheduleProvider) }));
-      },
-      () => setSchedules([]),
-    );
-  }, []);
-
-  // How the chosen endpoint (null: the event's own) signs: asked of the core on
-  // opening and whenever the endpoint changes. Its default mode holds until
-  // the user picks one; its newest secret is offered first.
-  useEffect(() => {
-    let live = true;
-    const endpointId = form.signEndpointId;
-    signingInfo(form.eventId, endpointId).then(
-      (info) => {
-        if (!live) return;
-        setSignAnswer({ endpointId, info });
-        setForm((f) => ({
-          ...f,
-          signMode: signChosen.current ? f.signMode : info.defaultMode,
-          secretLabel: info.secretLabels[info.secretLabels.length - 1] ?? null,
-        }));
-      },
-      (err: unknown) => {
-        if (!live) return;
-        setSignAnswer({ endpointId, error: err instanceof Error ? err.message : String(err) });
-        // Nothing is known about signing: only the headers as they are can be sent.
-        setForm((f) => ({ ...f, signMode: "keep", secretLabel: null }));
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [form.eventId, form.signEndpointId]);
+  const { reloadTargets } = draft;
 
   // The question replaces the buttons: focus goes to the safe answer.
   useEffect(() => {
@@ -202,84 +95,19 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
 
   // A send records its URL: offer it next time.
   useEffect(() => {
-    if (send.status === "finished") void loadTargets();
-  }, [send.status]);
-
-  const edit = (change: Partial<ResendForm>, field?: Field) => {
-    setForm((f) => ({ ...f, ...change }));
-    setDirty(true);
-    setConfirmClose(false);
-    if (field) setErrors((e) => (e[field] ? { ...e, [field]: undefined } : e));
-  };
-
-  // Signing: what the core answered for the endpoint chosen now (an older answer is not shown).
-  const answer = signAnswer?.endpointId === form.signEndpointId ? signAnswer : null;
-  const info = answer?.info ?? null;
-  const signError = answer?.error ?? null;
-  const signLoading = answer === null;
-  const signatureNames = useMemo(() => (info?.headers ?? []).map((n) => n.toLowerCase()), [info]);
-  const replacing = form.signMode !== "keep";
-  const eventEndpointId = source?.summary.endpointId ?? null;
-  const eventEndpoint = endpoints.find((e) => e.id === eventEndpointId);
-  // null signs with the event's own endpoint: the select shows it.
-  const shownEndpointId = form.signEndpointId ?? eventEndpoint?.id ?? null;
-
-  const onSignEndpoint = (value: string) => {
-    const picked = value === "" ? null : Number(value);
-    // Back to the event's own endpoint is "the event's" again, as it opened.
-    const id = picked !== null && picked === eventEndpoint?.id ? null : picked;
-    setForm((f) => (f.signEndpointId === id ? f : { ...f, signEndpointId: id, secretLabel: null }));
-  };
-
-  // Body
-  const contentType = headerValue(form.headers, "content-type");
-  const text = form.bodyText;
-  const isJson = text !== null && expectsJson(contentType, original.bodyText, text);
-  const settledText = useSettled(text ?? "", (text?.length ?? 0) > CHECK_NOW_LIMIT ? 400 : 0);
-  const status = useMemo(() => (isJson ? jsonStatus(settledText) : null), [isJson, settledText]);
-  // The editor's JSON mode is what would choke on a hostile body: plain text past the depth cap.
-  const highlightJson = isJson && status?.state !== "too_deep";
-  const bodyChanged = text !== original.bodyText;
-  const formatWords = formatProblem !== null && formatProblem.text === text ? formatProblem.words : null;
-
-  const onFormat = () => {
-    if (text === null) return;
-    const pretty = prettyJson(text);
-    if (pretty.ok) edit({ bodyText: pretty.text });
-    else setFormatProblem({ text, words: prettyFallbackWords(pretty) ?? `Not formatted: ${pretty.error}.` });
-  };
-
-  // Changes
-  const headerRows = useMemo(() => headerDiff(original.headers, filledHeaders(form.headers)), [original.headers, form.headers]);
-  const changeCount = headerRows.filter((r) => r.kind !== "same").length + (bodyChanged ? 1 : 0);
-
-  // Pattern
-  const schedule = schedules?.find((s) => s.preset === form.scheduleProvider);
-  const speed = Number(form.speed.trim().replace(/[x×]$/i, ""));
-  const preview = schedule ? schedulePreview(schedule, speed) : null;
+    if (send.status === "finished") reloadTargets();
+  }, [send.status, reloadTargets]);
 
   const onSend = () => {
     if (running || signLoading) return;
-    const built = specFrom(form);
-    setUrlChecked(true);
-    if ("errors" in built) {
-      setErrors(built.errors);
-      return;
-    }
-    setErrors({});
-    setDirty(false);
-    setConfirmClose(false);
+    const spec = draft.checkForSend();
+    if (!spec) return;
     const eventId = form.eventId;
     start(
-      (onProgress) => resend(built.spec, onProgress),
+      (onProgress) => resend(spec, onProgress),
       (run) => run.outcome ?? "Finished.",
       () => [eventId],
     );
-  };
-
-  const requestClose = () => {
-    if (dirty && !confirmClose) setConfirmClose(true);
-    else onClose();
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -289,11 +117,7 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
     }
   };
 
-  // Checked live once the field was left (or a send tried); an empty field only complains on Send.
-  const urlError = errors.url ?? (urlChecked && form.url.trim() !== "" ? (urlProblem(form.url) ?? undefined) : undefined);
-  const hasErrors = Object.values(errors).some((v) => v !== undefined);
   const title = source ? `Resend ${source.summary.method} ${source.summary.path}` : "New request";
-  const secrets = info?.secretLabels ?? [];
   const signOptions = source ? SIGN_OPTIONS : SIGN_OPTIONS.map((o) => (o.mode === "keep" ? BLANK_KEEP : o));
 
   return (
@@ -302,14 +126,10 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
       className="resend-editor form-dialog"
       testId="resend-editor"
       closeTestId="resend-close"
-      onClose={requestClose}
-      onEscape={() => {
-        if (dirty && !confirmClose) {
-          setConfirmClose(true);
-          return true;
-        }
-        return false;
+      onClose={() => {
+        if (!draft.holdClose()) onClose();
       }}
+      onEscape={draft.holdClose}
     >
       <div className="resend-layout" onKeyDown={onKeyDown}>
         <div className="resend-main">
@@ -320,13 +140,7 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
                 value={methodOther ? "" : form.method}
                 data-testid="resend-method"
                 aria-invalid={errors.method ? true : undefined}
-                onChange={(e) => {
-                  if (e.target.value === "") setMethodOther(true);
-                  else {
-                    setMethodOther(false);
-                    edit({ method: e.target.value }, "method");
-                  }
-                }}
+                onChange={(e) => draft.pickMethod(e.target.value)}
               >
                 {METHODS.map((m) => (
                   <option key={m} value={m}>
@@ -359,11 +173,8 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
                 recent={recent}
                 testId="resend-url"
                 errorId={urlError ? ids("url").error : null}
-                onChange={(url) => {
-                  urlTyped.current = true;
-                  edit({ url }, "url");
-                }}
-                onBlur={() => setUrlChecked(true)}
+                onChange={draft.typeUrl}
+                onBlur={draft.leaveUrl}
               />
             </label>
           </div>
@@ -443,7 +254,7 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
                             data-testid="resend-format"
                             disabled={status?.state !== "valid"}
                             title="Pretty-print the JSON: only whitespace changes, but the bytes sent do"
-                            onClick={onFormat}
+                            onClick={draft.format}
                           >
                             Format
                           </button>
@@ -529,7 +340,7 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
                 <select
                   value={shownEndpointId ?? ""}
                   data-testid="resend-sign-endpoint"
-                  onChange={(e) => onSignEndpoint(e.target.value)}
+                  onChange={(e) => draft.pickSignEndpoint(e.target.value)}
                 >
                   {shownEndpointId === null && <option value="">None chosen</option>}
                   {endpoints.map((e) => (
@@ -546,7 +357,7 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
                   value={form.secretLabel ?? ""}
                   disabled={secrets.length === 0}
                   data-testid="resend-sign-secret"
-                  onChange={(e) => setForm((f) => ({ ...f, secretLabel: e.target.value || null }))}
+                  onChange={(e) => draft.pickSecret(e.target.value || null)}
                 >
                   {secrets.length === 0 && <option value="">{signLoading ? "…" : "No secret"}</option>}
                   {secrets.map((label, i) => (
@@ -587,10 +398,7 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
                       checked={form.signMode === o.mode}
                       disabled={signError !== null && o.mode !== "keep"}
                       testId={`sign-${o.mode}`}
-                      onPick={() => {
-                        signChosen.current = true;
-                        edit({ signMode: o.mode });
-                      }}
+                      onPick={() => draft.pickSignMode(o.mode)}
                       label={o.label}
                       help={o.help}
                       note={
@@ -617,7 +425,7 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
                 )}
               </>
             )}
-            {form.signMode === "keep" && bodyChanged && signatureNames.some((n) => form.headers.some((h) => h.name.trim().toLowerCase() === n)) && (
+            {draft.signing.keptSignatureBroken && (
               <p className="small warn-text" data-testid="resend-keep-warning">
                 The body was edited: the original signature no longer matches it.
               </p>
@@ -744,7 +552,7 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
         {confirmClose ? (
           <div className="foot-actions" role="alertdialog" aria-label="Discard edits">
             <span className="foot-left warn-text">Close and discard the edits you have not sent?</span>
-            <button type="button" className="secondary-button" ref={keepEditingRef} data-testid="resend-keep-editing" onClick={() => setConfirmClose(false)}>
+            <button type="button" className="secondary-button" ref={keepEditingRef} data-testid="resend-keep-editing" onClick={draft.keepEditing}>
               Keep editing
             </button>
             <button type="button" className="danger-button" data-testid="resend-discard" onClick={onClose}>

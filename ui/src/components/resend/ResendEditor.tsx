@@ -1,18 +1,18 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from "react";
 import { MAX_TIMES, resend, type Endpoint, type EventView, type SignMode } from "../../ipc";
-import { formatSize } from "../../lib/format";
 import { FieldError } from "../FieldError";
 import { Modal } from "../Modal";
 import { schemeName } from "../verdictText";
-import { BodyDiff } from "./BodyDiff";
-import { BodyEditor } from "./BodyEditor";
-import { base64Size, filledHeaders, jsonStatusWords, METHODS, SPEED_PRESETS, type PatternKind, type ResendForm } from "./form";
+import { BodySection } from "./BodySection";
+import { ChangesView } from "./ChangesView";
+import { filledHeaders, SPEED_PRESETS, type PatternKind, type ResendForm } from "./form";
 import { Choice } from "./Choice";
 import { DeliveryRuleNote } from "./DeliveryRuleNote";
-import { HeaderDiffTable } from "./HeaderDiffTable";
 import { HeadersEditor } from "./HeadersEditor";
+import { RequestLine } from "./RequestLine";
+import { RequestViews } from "./RequestViews";
+import { fieldIds, Section } from "./Section";
 import { SendProgressView } from "./SendProgressView";
-import { TargetUrlInput } from "./TargetUrlInput";
 import { useResendDraft } from "./useResendDraft";
 import { useSend } from "./useSend";
 import { speedWords } from "./words";
@@ -45,22 +45,8 @@ const signWords: Record<SignMode, string> = {
   stale: "stale timestamp",
 };
 
-type Tab = "request" | "changes";
-
 /** A message from the core ("endpoint … has no secret") ended as a sentence. */
 const ended = (text: string) => (/[.!?…]$/.test(text) ? text : `${text}.`);
-
-function Section({ title, aside, children, testId }: { title: string; aside?: ReactNode; children: ReactNode; testId?: string }) {
-  return (
-    <section className="resend-section" aria-label={title} data-testid={testId}>
-      <div className="section-head">
-        <h3>{title}</h3>
-        {aside}
-      </div>
-      {children}
-    </section>
-  );
-}
 
 /**
  * Edit a captured request (or write a new one) and send it to a handler:
@@ -69,18 +55,15 @@ function Section({ title, aside, children, testId }: { title: string; aside?: Re
  */
 export function ResendEditor({ source, endpoints, onClose }: Props) {
   const draft = useResendDraft(source, endpoints);
-  const { form, errors, original, methodOther, recent, schedules, urlError, hasErrors, confirmClose, edit } = draft;
-  const { info, error: signError, loading: signLoading, signatureNames, replacing, eventEndpointId, shownEndpointId, secrets } = draft.signing;
-  const { text, isJson, status, highlightJson, changed: bodyChanged, formatWords } = draft.body;
-  const { headerRows, count: changeCount } = draft.changes;
+  const { form, errors, signing, body, schedules, hasErrors, confirmClose, edit } = draft;
+  const { info, error: signError, loading: signLoading, eventEndpointId, shownEndpointId, secrets } = signing;
   const { schedule, speed, preview } = draft.pattern;
-  const [tab, setTab] = useState<Tab>("request");
   const progressRef = useRef<HTMLDivElement>(null);
   const keepEditingRef = useRef<HTMLButtonElement>(null);
   const { state: send, start, cancel } = useSend();
   const running = send.status === "running";
   const uid = useId();
-  const ids = (f: string) => ({ input: `${uid}-${f}`, error: `${uid}-${f}-error` });
+  const ids = fieldIds(uid);
   const { reloadTargets } = draft;
 
   // The question replaces the buttons: focus goes to the safe answer.
@@ -133,202 +116,57 @@ export function ResendEditor({ source, endpoints, onClose }: Props) {
     >
       <div className="resend-layout" onKeyDown={onKeyDown}>
         <div className="resend-main">
-          <div className="request-line">
-            <label className="field method-field">
-              Method
-              <select
-                value={methodOther ? "" : form.method}
-                data-testid="resend-method"
-                aria-invalid={errors.method ? true : undefined}
-                onChange={(e) => draft.pickMethod(e.target.value)}
-              >
-                {METHODS.map((m) => (
-                  <option key={m} value={m}>
-                    {m}
-                  </option>
-                ))}
-                <option value="">Other…</option>
-              </select>
-            </label>
-            {methodOther && (
-              <label className="field method-other">
-                Other method
-                <input
-                  className="mono"
-                  value={form.method}
-                  spellCheck={false}
-                  autoComplete="off"
-                  data-testid="resend-method-other"
-                  aria-invalid={errors.method ? true : undefined}
-                  aria-describedby={errors.method ? ids("method").error : undefined}
-                  onChange={(e) => edit({ method: e.target.value }, "method")}
-                />
-              </label>
-            )}
-            <label className="field grow">
-              Target URL
-              <TargetUrlInput
-                id={ids("url").input}
-                value={form.url}
-                recent={recent}
-                testId="resend-url"
-                errorId={urlError ? ids("url").error : null}
-                onChange={draft.typeUrl}
-                onBlur={draft.leaveUrl}
-              />
-            </label>
-          </div>
-          <FieldError id={ids("method").error} error={errors.method} testId="resend-method-error" />
-          <FieldError id={ids("url").error} error={urlError} testId="resend-url-error" />
-
-          {source && (
-            <div
-              className="tabs"
-              role="tablist"
-              aria-label="Request views"
-              onKeyDown={(e) => {
-                if (e.key !== "ArrowLeft" && e.key !== "ArrowRight" && e.key !== "Home" && e.key !== "End") return;
-                e.preventDefault();
-                const next: Tab = e.key === "Home" ? "request" : e.key === "End" ? "changes" : tab === "request" ? "changes" : "request";
-                setTab(next);
-                document.getElementById(`${uid}-tab-${next}`)?.focus();
-              }}
-            >
-              <button
-                type="button"
-                role="tab"
-                id={`${uid}-tab-request`}
-                tabIndex={tab === "request" ? 0 : -1}
-                aria-selected={tab === "request"}
-                aria-controls={`${uid}-panel`}
-                className={tab === "request" ? "tab selected" : "tab"}
-                data-testid="resend-edit-tab"
-                onClick={() => setTab("request")}
-              >
-                Request
-              </button>
-              <button
-                type="button"
-                role="tab"
-                id={`${uid}-tab-changes`}
-                tabIndex={tab === "changes" ? 0 : -1}
-                aria-selected={tab === "changes"}
-                aria-controls={`${uid}-panel`}
-                className={tab === "changes" ? "tab selected" : "tab"}
-                data-testid="resend-diff"
-                onClick={() => setTab("changes")}
-              >
-                Changes{" "}
-                <span className={changeCount > 0 ? "tab-count active" : "tab-count"} data-testid="resend-change-count">
-                  {changeCount === 0 ? "none" : changeCount}
-                </span>
-              </button>
-            </div>
-          )}
-
-          <div
-            className={source ? "resend-panel" : "resend-panel untabbed"}
-            {...(source ? { role: "tabpanel", id: `${uid}-panel`, "aria-labelledby": `${uid}-tab-${tab}` } : {})}
-          >
-            {tab === "request" || !source ? (
+          <RequestLine
+            method={form.method}
+            methodOther={draft.methodOther}
+            url={form.url}
+            recent={draft.recent}
+            errors={errors}
+            urlError={draft.urlError}
+            ids={ids}
+            onPickMethod={draft.pickMethod}
+            onTypeMethod={(method) => draft.edit({ method }, "method")}
+            onTypeUrl={draft.typeUrl}
+            onLeaveUrl={draft.leaveUrl}
+          />
+          <RequestViews
+            uid={uid}
+            tabbed={source !== null}
+            changeCount={draft.changes.count}
+            request={
               <>
-                <Section
-                  title="Body"
-                  aside={
-                    text !== null && (
-                      <div className="body-tools">
-                        {source && text !== original.bodyText && original.bodyText !== null && (
-                          <button
-                            type="button"
-                            className="secondary-button compact"
-                            data-testid="resend-body-restore"
-                            onClick={() => edit({ bodyText: original.bodyText })}
-                          >
-                            Restore original
-                          </button>
-                        )}
-                        {isJson && (
-                          <button
-                            type="button"
-                            className="secondary-button compact"
-                            data-testid="resend-format"
-                            disabled={status?.state !== "valid"}
-                            title="Pretty-print the JSON: only whitespace changes, but the bytes sent do"
-                            onClick={draft.format}
-                          >
-                            Format
-                          </button>
-                        )}
-                      </div>
-                    )
-                  }
-                >
-                  {text === null ? (
-                    <p className="body-note" data-testid="resend-body-binary">
-                      Binary body, {formatSize(base64Size(form.bodyBase64 ?? ""))} ({base64Size(form.bodyBase64 ?? "").toLocaleString()} bytes),
-                      sent unchanged: it is not text, so it cannot be edited here.
-                    </p>
-                  ) : (
-                    <>
-                      <p
-                        className={`json-status ${status?.state === "invalid" || status?.state === "too_deep" ? "warn" : status?.state === "valid" ? "ok" : "plain"}`}
-                        data-testid="resend-json-status"
-                        data-state={status?.state ?? "text"}
-                        aria-live="polite"
-                      >
-                        {status ? jsonStatusWords(status) : "Text body: sent exactly as typed"}
-                      </p>
-                      {formatWords !== null && (
-                        <p className="json-status warn" data-testid="resend-format-problem" role="status">
-                          {formatWords}
-                        </p>
-                      )}
-                      <BodyEditor
-                        value={text}
-                        onChange={(next) => edit({ bodyText: next })}
-                        json={highlightJson}
-                        label="Request body"
-                        testId="resend-body"
-                      />
-                    </>
-                  )}
-                </Section>
+                <BodySection
+                  body={body}
+                  bodyBase64={form.bodyBase64}
+                  originalText={draft.original.bodyText}
+                  hasSource={source !== null}
+                  onChange={(bodyText) => draft.edit({ bodyText })}
+                  onRestore={() => draft.edit({ bodyText: draft.original.bodyText })}
+                  onFormat={draft.format}
+                />
                 <Section title={`Headers (${filledHeaders(form.headers).length})`}>
                   <HeadersEditor
                     eventId={form.eventId}
                     rows={form.headers}
-                    onChange={(rows) => edit({ headers: rows }, "headers")}
-                    signatureNames={signatureNames}
-                    replacing={replacing}
+                    onChange={(rows) => draft.edit({ headers: rows }, "headers")}
+                    signatureNames={signing.signatureNames}
+                    replacing={signing.replacing}
                     error={errors.headers}
                     errorId={ids("headers").error}
                   />
                 </Section>
               </>
-            ) : (
-              <div data-testid="resend-diff-view">
-                <Section title="Body">
-                  {text === null ? (
-                    <p className="muted">Binary body: sent unchanged.</p>
-                  ) : !bodyChanged ? (
-                    <p className="muted" data-testid="resend-body-unchanged">
-                      The body is unchanged.
-                    </p>
-                  ) : (
-                    <BodyDiff original={original.bodyText ?? ""} edited={text} json={highlightJson} />
-                  )}
-                </Section>
-                <Section title="Headers">
-                  {replacing && signatureNames.length > 0 && (
-                    <p className="muted small">
-                      Rows marked “re-signed” are written again for every attempt, whatever they say here.
-                    </p>
-                  )}
-                  <HeaderDiffTable rows={headerRows} replaced={replacing ? signatureNames : []} />
-                </Section>
-              </div>
-            )}
-          </div>
+            }
+            changes={
+              <ChangesView
+                body={body}
+                originalText={draft.original.bodyText}
+                headerRows={draft.changes.headerRows}
+                replacing={signing.replacing}
+                signatureNames={signing.signatureNames}
+              />
+            }
+          />
         </div>
 
         <div className="resend-side">

@@ -9,7 +9,8 @@ use std::io::Write;
 use hooklens_core::api::{Delivery, DeliveryKind, DeliveryRun};
 use hooklens_core::store::Reader;
 
-use crate::{CliError, rfc3339, term};
+use crate::error::CliError;
+use crate::{rfc3339, term};
 
 /// How many runs `show` lists, newest first; `deliveries` lists them all.
 const SHOWN_RUNS: usize = 10;

@@ -1,6 +1,8 @@
 //! `hooklens-cli`: the Hooklens core without a window, for scripts and servers.
 
 mod deliveries;
+mod error;
+mod exit;
 mod reverify;
 mod secret_input;
 mod send;
@@ -19,12 +21,14 @@ use hooklens_core::api::{
 use hooklens_core::capture::Listener;
 use hooklens_core::config::Config;
 use hooklens_core::providers;
-use hooklens_core::signature::{SignError, VerdictStatus};
+use hooklens_core::signature::VerdictStatus;
 use hooklens_core::store::{
     DataDirLock, EndpointSpec, PageQuery, SETTING_KEYS, Store, StoreOptions,
 };
 use hooklens_core::verification;
 use serde::Serialize;
+
+use error::CliError;
 
 const AFTER_HELP: &str = "\
 Signatures: every captured request gets a verdict (valid, invalid, unsigned, no_secret, stale,
@@ -395,56 +399,6 @@ fn parse_forward_mode(raw: &str) -> Result<ForwardMode, String> {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-enum CliError {
-    #[error(transparent)]
-    Config(#[from] hooklens_core::ConfigError),
-    #[error(transparent)]
-    Store(#[from] hooklens_core::StoreError),
-    #[error(transparent)]
-    Capture(#[from] hooklens_core::CaptureError),
-    #[error("cannot sign: {0}")]
-    Sign(#[from] SignError),
-    #[error("cannot read input or write output: {0}")]
-    Output(#[from] std::io::Error),
-    #[error("cannot encode output: {0}")]
-    Json(#[from] serde_json::Error),
-    #[error("cannot read {path}: {source}")]
-    ReadFile {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error(transparent)]
-    Send(#[from] hooklens_core::resend::ResendError),
-    #[error(transparent)]
-    Sample(#[from] providers::samples::SampleError),
-    #[error("{0}")]
-    Usage(String),
-    #[error("{}", query_error(.text, .error))]
-    Query {
-        text: String,
-        error: hooklens_core::query::QueryError,
-    },
-}
-
-/// The message, then the query with the culprit underlined.
-fn query_error(text: &str, error: &hooklens_core::query::QueryError) -> String {
-    let (start, end) = (error.start, error.end.max(error.start + 1));
-    // The caret counts chars, so each control character becomes one space
-    // rather than a longer escape: the query still lines up with it.
-    let shown: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    format!(
-        "{}\n  {}\n  {}{}",
-        term::line(&error.message),
-        shown,
-        " ".repeat(start),
-        "^".repeat(end - start)
-    )
-}
-
 /// The search as one text. A first argument starting with `--` is an
 /// option clap does not know (the query positional takes hyphens, so clap
 /// hands it over): said as such, rather than as a query error.
@@ -562,9 +516,6 @@ Examples:
   hooklens-cli trigger kustom capture.created --to http://localhost:3000/webhooks
   hooklens-cli trigger github push --to http://localhost:3000/gh --endpoint GitHub --json";
 
-/// Exit status of every error (clap's usage errors are 2 as well).
-const ERROR: u8 = 2;
-
 /// Why `show --raw` does not write to a terminal, and what to do instead.
 fn raw_on_terminal(id: i64) -> String {
     format!(
@@ -603,7 +554,7 @@ fn main() -> ExitCode {
                 "error: {}",
                 term::escape(&err.to_string(), term::Layout::Block)
             );
-            ExitCode::from(ERROR)
+            ExitCode::from(exit::ERROR)
         }
     }
 }
@@ -781,7 +732,7 @@ is not UTF-8); `hooklens-cli show {id} --raw > FILE` writes the body's exact byt
                 .map(|e| find_endpoint(&endpoints, &e))
                 .transpose()?;
             if !reverify::run(&store, endpoint)? {
-                return Ok(reverify::INTERRUPTED);
+                return Ok(exit::INTERRUPTED);
             }
         }
         Command::Endpoints(command) => return endpoints(&store, command, &mut out),
@@ -968,7 +919,7 @@ fn scheme_in_use(e: &Endpoint) -> String {
 }
 
 /// Re-verifies one endpoint's events after a change, unless told not to.
-/// The exit status: 0, or [`reverify::INTERRUPTED`].
+/// The exit status: 0, or [`exit::INTERRUPTED`].
 fn after_change(store: &Store, endpoint_id: i64, skip: bool) -> Result<u8, CliError> {
     if skip {
         eprintln!("stored verdicts were left as they are (`hooklens-cli reverify` updates them)");
@@ -979,7 +930,7 @@ fn after_change(store: &Store, endpoint_id: i64, skip: bool) -> Result<u8, CliEr
     Ok(if reverify::run(store, endpoint)? {
         0
     } else {
-        reverify::INTERRUPTED
+        exit::INTERRUPTED
     })
 }
 

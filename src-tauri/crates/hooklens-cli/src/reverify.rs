@@ -9,10 +9,8 @@ use hooklens_core::api::Endpoint;
 use hooklens_core::api::ReverifyProgress;
 use hooklens_core::store::Store;
 
-use crate::CliError;
-
-/// Exit status of a command whose re-verification Ctrl-C stopped.
-pub const INTERRUPTED: u8 = 130;
+use crate::error::CliError;
+use crate::exit::INTERRUPTED;
 
 /// Whether the whole run finished (false: Ctrl-C stopped it).
 pub fn run(store: &Store, endpoint: Option<&Endpoint>) -> Result<bool, CliError> {

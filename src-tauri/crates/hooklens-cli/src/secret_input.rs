@@ -7,7 +7,7 @@
 
 use std::io::{BufRead, IsTerminal};
 
-use crate::CliError;
+use crate::error::CliError;
 
 pub const ENV: &str = "HOOKLENS_SECRET";
 

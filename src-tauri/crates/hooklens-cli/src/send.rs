@@ -19,14 +19,10 @@ use hooklens_core::resend::{self, Cancel, Draft, MAX_TIMES, ResendError, Sender,
 use hooklens_core::signature;
 use hooklens_core::store::{EventDetail, Store, now_ns};
 
-use crate::reverify::INTERRUPTED;
+use crate::error::CliError;
+use crate::exit::{INTERRUPTED, NOT_ACCEPTED};
 use crate::term;
-use crate::{CliError, find_endpoint, parse_header};
-
-/// Exit status when the last attempt was not a delivery by the provider's
-/// rule: answered with a status the provider does not count (Kulmi Pay counts
-/// only 200), not answered within its deadline, or not reached at all.
-pub const NOT_ACCEPTED: u8 = 1;
+use crate::{find_endpoint, parse_header};
 
 /// How much of a response body is printed per attempt; `--json` has it all
 /// (up to the 1 MiB the core keeps).

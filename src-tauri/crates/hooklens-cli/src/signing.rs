@@ -8,7 +8,7 @@ use hooklens_core::signature::{self, Part, Scheme, Secret, SignInput, SignedRequ
 use hooklens_core::store::Store;
 use hooklens_core::verification;
 
-use crate::CliError;
+use crate::error::CliError;
 use crate::term;
 
 /// Every [`Scheme::id`], in the order help texts list them.
@@ -261,7 +261,7 @@ pub fn discover(store: &Store, args: DiscoverArgs, out: &mut impl Write) -> Resu
         let fresh = store.endpoints();
         let updated = fresh.iter().find(|x| x.id == endpoint.id);
         if !crate::reverify::run(store, updated)? {
-            return Ok(crate::reverify::INTERRUPTED);
+            return Ok(crate::exit::INTERRUPTED);
         }
     }
     Ok(0)

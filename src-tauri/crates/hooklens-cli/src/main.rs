@@ -196,3 +196,45 @@ fn open(data_dir: Option<PathBuf>) -> Result<Store, CliError> {
     let config = Config::resolve(data_dir, None)?;
     Ok(Store::open(&config.data_dir)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+    use crate::secret_input;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    /// A new command taking a secret must flatten `SecretArg` rather than
+    /// declare a flag of its own, or it could miss the hidden value or `-`.
+    #[test]
+    fn every_flag_that_reads_the_secret_variable_is_the_shared_one() {
+        fn walk(command: &clap::Command, path: &str, found: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                if arg.get_env() == Some(std::ffi::OsStr::new(secret_input::ENV)) {
+                    assert_eq!(arg.get_id(), "secret", "{path} --{:?}", arg.get_long());
+                    assert!(arg.is_hide_env_values_set(), "{path}");
+                    assert!(arg.is_allow_hyphen_values_set(), "{path}");
+                    found.push(format!("{path} --{}", arg.get_long().unwrap_or_default()));
+                }
+            }
+            for sub in command.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), found);
+            }
+        }
+        let mut found = Vec::new();
+        walk(&Cli::command(), "hooklens-cli", &mut found);
+        assert_eq!(
+            found,
+            [
+                "hooklens-cli discover --secret",
+                "hooklens-cli sign --secret",
+                "hooklens-cli secrets add --value",
+            ]
+        );
+    }
+}

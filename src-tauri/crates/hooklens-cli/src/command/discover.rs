@@ -11,7 +11,7 @@ use hooklens_core::verification;
 use super::reverify;
 use crate::error::CliError;
 use crate::exit::INTERRUPTED;
-use crate::secret_input;
+use crate::secret_input::SecretArg;
 use crate::term;
 
 pub const LONG_ABOUT: &str = "Try every known construction (the named schemes, a header holding the secret, \
@@ -23,17 +23,13 @@ labelled \"discovered\", and re-verifies the endpoint's events.\n\n\
 Exit status: 0 when something matched, 1 when nothing did, 2 error.";
 
 #[derive(Args)]
+#[command(mut_arg("secret", |a| a.help(
+    "The secret the sender signs with; `-` reads it from the first line of stdin (an argument shows in `ps`)"
+)))]
 pub struct DiscoverArgs {
     id: i64,
-    /// The secret the sender signs with; `-` reads it from the first line of stdin (an argument shows in `ps`)
-    #[arg(
-        long,
-        value_name = "SECRET",
-        env = secret_input::ENV,
-        hide_env_values = true,
-        allow_hyphen_values = true
-    )]
-    secret: Option<String>,
+    #[command(flatten)]
+    secret: SecretArg,
     /// Print {"matches":[{description, scheme}, ...]}
     #[arg(long)]
     json: bool,
@@ -51,7 +47,7 @@ const DISCOVERED: &str = "discovered";
 /// Exit status: 0 when something matched, 1 when nothing did.
 pub fn run(args: DiscoverArgs, store: &Store) -> Result<u8, CliError> {
     let mut out = std::io::stdout().lock();
-    let value = secret_input::resolve(args.secret, "discover")?;
+    let value = args.secret.required("discover")?;
     let event = store.reader()?.event(args.id)?;
     let e = &event.summary;
     let url = verification::request_url(&event.headers, &e.path, e.query.as_deref());

@@ -9,7 +9,7 @@ use hooklens_core::signature::{self, Part, Scheme, Secret, SignInput};
 use super::NoStore;
 use crate::error::CliError;
 use crate::scheme_arg::parse_scheme;
-use crate::secret_input;
+use crate::secret_input::{self, SecretArg};
 use crate::term;
 
 pub const LONG_ABOUT: &str = "Sign the body read from stdin (byte for byte, no newline added) and print the \
@@ -22,20 +22,16 @@ The secret comes from HOOKLENS_SECRET or --secret; `--secret -` is refused becau
 carries the body.";
 
 #[derive(Args)]
+#[command(mut_arg("secret", |a| a.help(
+    "The secret to sign with; prefer HOOKLENS_SECRET (an argument shows in `ps`)"
+)))]
 pub struct SignArgs {
     /// A scheme id (standard-webhooks, stripe, github, shopify, slack, twilio, shared-secret,
     /// basic-auth, hmac, combined), a provider preset id (e.g. kustom) or a JSON scheme
     #[arg(long, value_name = "NAME|JSON")]
     scheme: String,
-    /// The secret to sign with; prefer HOOKLENS_SECRET (an argument shows in `ps`)
-    #[arg(
-        long,
-        value_name = "SECRET",
-        env = secret_input::ENV,
-        hide_env_values = true,
-        allow_hyphen_values = true
-    )]
-    secret: Option<String>,
+    #[command(flatten)]
+    secret: SecretArg,
     /// Message id for schemes that sign one [default: msg_<random hex>]
     #[arg(long)]
     id: Option<String>,
@@ -57,13 +53,13 @@ pub struct SignArgs {
 
 pub fn run(args: SignArgs) -> Result<u8, CliError> {
     let mut out = std::io::stdout().lock();
-    if args.secret.as_deref() == Some("-") {
+    if args.secret.is_stdin() {
         return Err(CliError::Usage(format!(
             "sign reads the body from stdin, so the secret cannot come from there too; set {} instead",
             secret_input::ENV
         )));
     }
-    let value = secret_input::resolve(args.secret, "sign")?;
+    let value = args.secret.required("sign")?;
     let (scheme, preset) = parse_scheme(&args.scheme)?;
     if let Some(p) = preset.filter(|p| p.assumed) {
         eprintln!(

@@ -8,7 +8,7 @@ use hooklens_core::store::Store;
 
 use crate::command::{find_endpoint, reverify};
 use crate::error::CliError;
-use crate::secret_input;
+use crate::secret_input::SecretArg;
 use crate::term;
 
 pub const LONG_ABOUT: &str = "Add a labelled secret to an endpoint, then re-verify its stored events. \
@@ -18,21 +18,18 @@ gives it, so it stays out of `ps` and shell history; typed or pasted at a termin
 echoed:\n\n  \
 hooklens-cli secrets add /kustom production < secret.txt";
 
+// This command has always called the shared secret flag --value.
 #[derive(Args)]
+#[command(mut_arg("secret", |a| a
+    .long("value")
+    .help("The secret value (`-`: stdin); prefer stdin or HOOKLENS_SECRET")))]
 pub struct AddArgs {
     /// Endpoint name, path prefix or id
     endpoint: String,
     /// A name for the secret, e.g. production, old, new
     label: String,
-    /// The secret value (`-`: stdin); prefer stdin or HOOKLENS_SECRET
-    #[arg(
-        long,
-        value_name = "SECRET",
-        env = secret_input::ENV,
-        hide_env_values = true,
-        allow_hyphen_values = true
-    )]
-    value: Option<String>,
+    #[command(flatten)]
+    value: SecretArg,
     /// Leave stored verdicts as they are
     #[arg(long)]
     no_reverify: bool,
@@ -44,10 +41,7 @@ pub fn run(args: AddArgs, store: &Store) -> Result<u8, CliError> {
     let mut out = std::io::stdout().lock();
     let endpoints = store.endpoints();
     let e = find_endpoint(&endpoints, &args.endpoint)?;
-    let value = match args.value.as_deref() {
-        None | Some("-") => secret_input::first_line_of_stdin("the secret")?,
-        Some(_) => args.value.unwrap_or_default(),
-    };
+    let value = args.value.given_or_stdin()?;
     let label = args.label;
     store.add_secret(e.id, &label, &value)?;
     let masked = store

@@ -6,10 +6,23 @@
 
 use std::io::Write;
 
+use clap::Args;
 use hooklens_core::model::{Delivery, DeliveryKind, DeliveryRun};
-use hooklens_core::store::Reader;
+use hooklens_core::store::{Reader, Store};
 
-use crate::{CliError, rfc3339, term};
+use super::rfc3339;
+use crate::error::CliError;
+use crate::term;
+
+pub const LONG_ABOUT: &str = "List what Hooklens sent from stored event ID, newest run first: resends \
+(`send`), forwards to an endpoint's handler, and retry schedules. Each run shows its kind, target, \
+pattern and outcome; each attempt its time, the handler's status and the start of its reply, or the \
+error, and how long it took. Replies and URLs are shown with control characters escaped.";
+
+#[derive(Args)]
+pub struct DeliveriesArgs {
+    id: i64,
+}
 
 /// How many runs `show` lists, newest first; `deliveries` lists them all.
 const SHOWN_RUNS: usize = 10;
@@ -53,10 +66,12 @@ pub fn write_summary(out: &mut impl Write, reader: &Reader, event_id: i64) -> Re
     Ok(())
 }
 
-/// `deliveries ID`: every run of the event, newest first, with its
-/// attempts. An event without runs is said so on stderr; an unknown event
-/// is an error.
-pub fn list(reader: &Reader, event_id: i64, out: &mut impl Write) -> Result<(), CliError> {
+/// Every run of the event, newest first, with its attempts. An event
+/// without runs is said so on stderr; an unknown event is an error.
+pub fn run(args: DeliveriesArgs, store: &Store) -> Result<u8, CliError> {
+    let event_id = args.id;
+    let reader = store.reader()?;
+    let mut out = std::io::stdout().lock();
     let runs = reader.runs_of_event(event_id, u32::MAX)?;
     if runs.is_empty() {
         // "no event N" when there is no such event. (Runs outlive an event
@@ -66,15 +81,15 @@ pub fn list(reader: &Reader, event_id: i64, out: &mut impl Write) -> Result<(), 
             "event {event_id} has no deliveries: nothing was resent, forwarded or scheduled from it \
 (`hooklens-cli send {event_id} --to URL` resends it)"
         );
-        return Ok(());
+        return Ok(0);
     }
     for (n, run) in runs.iter().enumerate() {
         if n > 0 {
             writeln!(out)?;
         }
-        write_run(out, run)?;
+        write_run(&mut out, run)?;
     }
-    Ok(())
+    Ok(0)
 }
 
 fn write_run(out: &mut impl Write, run: &DeliveryRun) -> std::io::Result<()> {

@@ -1,21 +1,63 @@
-//! Re-verification of stored events after a scheme or secret change, with
-//! progress on stderr and Ctrl-C to stop between batches.
+//! `reverify [ENDPOINT]`, and the re-verification with progress on stderr
+//! (Ctrl-C stops it between batches) that every command changing a scheme
+//! or a secret runs for its endpoint.
 
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use clap::Args;
 use hooklens_core::model::Endpoint;
 use hooklens_core::model::ReverifyProgress;
 use hooklens_core::store::Store;
 
-use crate::CliError;
+use super::find_endpoint;
+use crate::error::CliError;
+use crate::exit::INTERRUPTED;
+use crate::term;
 
-/// Exit status of a command whose re-verification Ctrl-C stopped.
-pub const INTERRUPTED: u8 = 130;
+pub const LONG_ABOUT: &str = "Re-verify stored events with the schemes and secrets as configured now and \
+store the new verdicts. Commands that change a scheme or secrets do this for their endpoint \
+already, unless given --no-reverify. Progress goes to stderr; Ctrl-C stops after the current \
+batch: the events done keep their new verdicts, the rest their old ones (exit status 130).";
+
+#[derive(Args)]
+pub struct ReverifyArgs {
+    /// Only this endpoint's events (name, path prefix or id) [default: every event]
+    endpoint: Option<String>,
+}
+
+pub fn run(args: ReverifyArgs, store: &Store) -> Result<u8, CliError> {
+    let endpoints = store.endpoints();
+    let endpoint = args
+        .endpoint
+        .map(|e| find_endpoint(&endpoints, &e))
+        .transpose()?;
+    Ok(if with_progress(store, endpoint)? {
+        0
+    } else {
+        INTERRUPTED
+    })
+}
+
+/// Re-verifies one endpoint's events after a change, unless told not to.
+/// The exit status: 0, or [`INTERRUPTED`].
+pub fn after_change(store: &Store, endpoint_id: i64, skip: bool) -> Result<u8, CliError> {
+    if skip {
+        eprintln!("stored verdicts were left as they are (`hooklens-cli reverify` updates them)");
+        return Ok(0);
+    }
+    let endpoints = store.endpoints();
+    let endpoint = endpoints.iter().find(|e| e.id == endpoint_id);
+    Ok(if with_progress(store, endpoint)? {
+        0
+    } else {
+        INTERRUPTED
+    })
+}
 
 /// Whether the whole run finished (false: Ctrl-C stopped it).
-pub fn run(store: &Store, endpoint: Option<&Endpoint>) -> Result<bool, CliError> {
+pub fn with_progress(store: &Store, endpoint: Option<&Endpoint>) -> Result<bool, CliError> {
     let cancel = Arc::new(AtomicBool::new(false));
     // A small runtime only to hear Ctrl-C; the work runs on this thread.
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -27,8 +69,8 @@ pub fn run(store: &Store, endpoint: Option<&Endpoint>) -> Result<bool, CliError>
     let scope = match endpoint {
         Some(e) => format!(
             "of endpoint {} ({})",
-            crate::term::line(&e.name),
-            crate::term::line(&e.path_prefix)
+            term::line(&e.name),
+            term::line(&e.path_prefix)
         ),
         None => "of every endpoint".to_owned(),
     };
@@ -64,7 +106,7 @@ pub fn run(store: &Store, endpoint: Option<&Endpoint>) -> Result<bool, CliError>
             thousands(rest),
             endpoint.map_or(String::new(), |e| format!(
                 " {}",
-                crate::term::line(&e.path_prefix)
+                term::line(&e.path_prefix)
             )),
         );
         return Ok(false);
@@ -113,7 +155,7 @@ fn watch_ctrl_c(
 }
 
 /// `12345` → `12,345`.
-pub fn thousands(n: u64) -> String {
+fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

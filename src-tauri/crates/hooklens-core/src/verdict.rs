@@ -139,17 +139,31 @@ fn other_secrets(endpoints: &[Endpoint], secrets: &Secrets, own: Option<i64>) ->
         .collect()
 }
 
+/// Progress of a re-verification is reported at most this often (and always
+/// for its first and last batch): a bar or a terminal line redrawn faster is
+/// not seen, and each report crosses to the UI.
+pub const PROGRESS_INTERVAL: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// Re-verifies the stored events of one endpoint (`None`: every event)
 /// with the endpoints and secrets as they are in the database now, in short
-/// batches beside capture. `progress` is called after every batch; setting
-/// `cancel` stops at the next batch.
+/// batches beside capture. `progress` hears how far it got, at most every
+/// [`PROGRESS_INTERVAL`]; setting `cancel` stops at the next batch. The app
+/// and `hooklens-cli reverify` both run it.
 pub fn reverify(
     store: &crate::store::Store,
     endpoint_id: Option<i64>,
     cancel: &std::sync::atomic::AtomicBool,
-    progress: impl FnMut(crate::model::ReverifyProgress),
+    mut progress: impl FnMut(crate::model::ReverifyProgress),
 ) -> Result<crate::model::ReverifyOutcome, crate::store::StoreError> {
-    store.reverify_with(endpoint_id, cancel, progress, verdict)
+    let mut last_sent: Option<std::time::Instant> = None;
+    let throttled = |p: crate::model::ReverifyProgress| {
+        let due = last_sent.is_none_or(|at| at.elapsed() >= PROGRESS_INTERVAL);
+        if due || p.done == p.total {
+            last_sent = Some(std::time::Instant::now());
+            progress(p);
+        }
+    };
+    store.reverify_with(endpoint_id, cancel, throttled, verdict)
 }
 
 #[cfg(test)]

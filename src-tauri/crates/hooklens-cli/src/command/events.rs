@@ -6,7 +6,7 @@ use std::io::Write;
 use clap::Args;
 use hooklens_core::model::{Endpoint, EventSummary};
 use hooklens_core::signature::VerdictStatus;
-use hooklens_core::store::{PageQuery, Store};
+use hooklens_core::store::{Cursor, MAX_PAGE, PageQuery, Store};
 use serde::Serialize;
 
 use super::{find_endpoint, rfc3339};
@@ -51,6 +51,10 @@ pub struct EventsArgs {
     /// How many events to list
     #[arg(long, default_value_t = 50)]
     limit: u32,
+    /// Only events older than this one: the `cursor` of the last line of a previous
+    /// `--json` listing, to page through more events than one listing holds
+    #[arg(long, value_name = "CURSOR")]
+    before: Option<String>,
     /// Only events of this endpoint (name, path prefix or id)
     #[arg(long, value_name = "ENDPOINT")]
     endpoint: Option<String>,
@@ -80,17 +84,40 @@ pub fn run(args: EventsArgs, store: &Store) -> Result<u8, CliError> {
         .transpose()?;
     let query = query_text(args.query, args.more)?;
     let query = search_query(&query, args.dup, args.verdict)?;
-    let events = store.reader()?.query(&PageQuery {
-        limit: args.limit,
-        endpoint_id,
-        query,
-        ..PageQuery::default()
-    })?;
-    for event in &events {
-        if args.json {
-            writeln!(out, "{}", term::json(&EventLine::new(event, &endpoints))?)?;
-        } else {
-            write_row(&mut out, event)?;
+    let mut before = match args.before.as_deref() {
+        Some(text) => Some(text.parse::<Cursor>().map_err(|_| {
+            CliError::Usage(format!(
+                "--before takes the cursor of an event, as `events --json` prints it; {} is not one",
+                term::line(text)
+            ))
+        })?),
+        None => None,
+    };
+    let reader = store.reader()?;
+    // Pages of the timeline's own size, until --limit events are listed.
+    let mut left = args.limit;
+    while left > 0 {
+        let page = reader.search_page(&PageQuery {
+            limit: left.min(MAX_PAGE),
+            before,
+            endpoint_id,
+            query: query.clone(),
+            ..PageQuery::default()
+        })?;
+        for event in &page.events {
+            if args.json {
+                writeln!(out, "{}", term::json(&EventLine::new(event, &endpoints))?)?;
+            } else {
+                write_row(&mut out, event)?;
+            }
+        }
+        left = left.saturating_sub(u32::try_from(page.events.len()).unwrap_or(u32::MAX));
+        match page.events.last() {
+            Some(last) if page.has_more => before = last.cursor.parse().ok(),
+            _ => break,
+        }
+        if before.is_none() {
+            break;
         }
     }
     Ok(0)
@@ -142,6 +169,8 @@ fn search_query(
 #[derive(Serialize)]
 struct EventLine<'a> {
     id: i64,
+    /// Where the next page starts: `events --before CURSOR`.
+    cursor: &'a str,
     received_at: String,
     endpoint: Option<&'a str>,
     method: &'a str,
@@ -165,6 +194,7 @@ impl<'a> EventLine<'a> {
     fn new(e: &'a EventSummary, endpoints: &'a [Endpoint]) -> Self {
         EventLine {
             id: e.id,
+            cursor: &e.cursor,
             received_at: rfc3339(cursor_ns(e)),
             endpoint: e
                 .endpoint_id

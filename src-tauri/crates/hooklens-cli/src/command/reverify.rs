@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Args;
 use hooklens_core::model::Endpoint;
-use hooklens_core::model::ReverifyProgress;
 use hooklens_core::store::Store;
 
 use super::find_endpoint;
@@ -75,9 +74,7 @@ pub fn with_progress(store: &Store, endpoint: Option<&Endpoint>) -> Result<bool,
         None => "of every endpoint".to_owned(),
     };
     let terminal = std::io::stderr().is_terminal();
-    let mut last = ReverifyProgress { done: 0, total: 0 };
     let outcome = hooklens_core::verdict::reverify(store, endpoint.map(|e| e.id), &cancel, |p| {
-        last = p;
         if terminal {
             // \r and erase-line: one line that updates in place.
             eprint!(
@@ -98,11 +95,11 @@ pub fn with_progress(store: &Store, endpoint: Option<&Endpoint>) -> Result<bool,
         n => format!("{} verdicts changed", thousands(n)),
     };
     if outcome.cancelled {
-        let rest = last.total.saturating_sub(outcome.checked);
+        let rest = outcome.total.saturating_sub(outcome.checked);
         eprintln!(
             "interrupted: re-verified {} of {} events {scope} ({changed}); the other {} keep their old verdicts. `hooklens-cli reverify{}` finishes the job.",
             thousands(outcome.checked),
-            thousands(last.total),
+            thousands(outcome.total),
             thousands(rest),
             endpoint.map_or(String::new(), |e| format!(
                 " {}",

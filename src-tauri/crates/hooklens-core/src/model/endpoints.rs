@@ -146,6 +146,9 @@ pub struct ReverifyProgress {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ReverifyOutcome {
+    /// Events the run set out to check.
+    #[ts(type = "number")]
+    pub total: u64,
     #[ts(type = "number")]
     pub checked: u64,
     /// Events whose verdict changed.

@@ -21,7 +21,7 @@ pub use deliveries::{MAX_RESPONSE_BODY, NewDelivery, NewResponse, NewRun};
 pub use endpoints::{
     DEFAULT_ENDPOINT_ID, EndpointSpec, MAX_DELAY_MS, mask, normalize_prefix, route,
 };
-pub use read::{EventDetail, PageQuery, Reader};
+pub use read::{EventDetail, MAX_PAGE, PageQuery, Reader};
 pub use rows::Cursor;
 pub use settings::{Durability, KEYS as SETTING_KEYS, Settings};
 

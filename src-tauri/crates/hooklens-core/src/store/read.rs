@@ -45,6 +45,10 @@ impl EventDetail {
     }
 }
 
+/// The most events one page holds: a page is one query, and a million rows
+/// fetched at once would hold the reader (and the timeline) for seconds.
+pub const MAX_PAGE: u32 = 500;
+
 /// Which events a page holds: those matching `query` (and `endpoint_id`),
 /// newest first, in a window of the timeline.
 #[derive(Debug, Clone, Default)]
@@ -90,11 +94,23 @@ impl Reader {
 
     /// Newest first, `limit` events older than `before` (keyset pagination).
     pub fn page(&self, limit: u32, before: Option<Cursor>) -> Result<EventPage, StoreError> {
-        let events = self.query(&PageQuery {
+        self.search_page(&PageQuery {
             limit,
             before,
             ..PageQuery::default()
-        })?;
+        })
+    }
+
+    /// A page of the timeline as the app and `hooklens-cli events` show it:
+    /// the matches of `q`, at most [`MAX_PAGE`] of them, and whether there
+    /// may be more (ask again with the last event's cursor as `before`).
+    pub fn search_page(&self, q: &PageQuery) -> Result<EventPage, StoreError> {
+        let limit = q.limit.clamp(1, MAX_PAGE);
+        let events = if limit == q.limit {
+            self.query(q)?
+        } else {
+            self.query(&PageQuery { limit, ..q.clone() })?
+        };
         Ok(EventPage {
             has_more: events.len() == limit as usize,
             events,

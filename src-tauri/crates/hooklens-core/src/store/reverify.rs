@@ -62,7 +62,10 @@ impl Store {
             |r| r.get(0),
         )?;
         let total = u64::try_from(total).unwrap_or(0);
-        let mut outcome = ReverifyOutcome::default();
+        let mut outcome = ReverifyOutcome {
+            total,
+            ..ReverifyOutcome::default()
+        };
         let mut after = 0i64;
         progress(ReverifyProgress { done: 0, total });
         loop {

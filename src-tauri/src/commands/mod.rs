@@ -1,0 +1,40 @@
+//! Thin adapters from IPC commands onto the core, one file per area.
+
+pub(crate) mod app;
+pub(crate) mod endpoints;
+pub(crate) mod events;
+pub(crate) mod notifications;
+pub(crate) mod send;
+
+use std::sync::{Mutex, MutexGuard};
+
+use hooklens_core::model::{ErrorKind, ErrorPayload};
+use hooklens_core::query::{self, Query};
+use hooklens_core::store::{Reader, now_ns};
+use tauri::{AppHandle, Manager};
+
+use crate::AppState;
+
+fn reader_unavailable() -> ErrorPayload {
+    ErrorPayload::new(ErrorKind::Internal, "the event reader is unavailable")
+}
+
+/// Runs `work` on the blocking pool. Database work can take a while (a
+/// count over a million rows), and the async workers it would otherwise
+/// occupy are the ones the capture listener answers requests on.
+async fn off_runtime<T: Send + 'static>(
+    app: AppHandle,
+    work: impl FnOnce(&AppState) -> Result<T, ErrorPayload> + Send + 'static,
+) -> Result<T, ErrorPayload> {
+    tauri::async_runtime::spawn_blocking(move || work(&app.state::<AppState>()))
+        .await
+        .map_err(|err| ErrorPayload::new(ErrorKind::Internal, err.to_string()))?
+}
+
+fn locked(reader: &Mutex<Reader>) -> Result<MutexGuard<'_, Reader>, ErrorPayload> {
+    reader.lock().map_err(|_| reader_unavailable())
+}
+
+fn parse_query(text: &str) -> Result<Query, ErrorPayload> {
+    Ok(query::parse(text, now_ns() / 1_000_000)?)
+}

@@ -239,44 +239,7 @@ pub fn run() {
                 show_window(&webview.window());
             }
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app::app_info,
-            commands::events::search_events,
-            commands::events::count_events,
-            commands::events::query_fields,
-            commands::events::get_event,
-            commands::events::curl_command,
-            commands::events::reveal_header,
-            commands::events::save_body,
-            commands::events::set_pinned,
-            commands::events::subscribe_events,
-            commands::endpoints::list_endpoints,
-            commands::endpoints::endpoint_counts,
-            commands::app::listener_stats,
-            commands::endpoints::list_presets,
-            commands::endpoints::add_endpoint,
-            commands::endpoints::update_endpoint,
-            commands::endpoints::remove_endpoint,
-            commands::endpoints::add_secret,
-            commands::endpoints::remove_secret,
-            commands::endpoints::reveal_secret,
-            commands::endpoints::reverify,
-            commands::endpoints::cancel_reverify,
-            commands::app::listen_on,
-            commands::send::resend,
-            commands::send::resend_shuffled,
-            commands::send::send_test_event,
-            commands::send::cancel_send,
-            commands::send::list_runs,
-            commands::send::recent_targets,
-            commands::send::list_samples,
-            commands::send::list_schedules,
-            commands::send::signing_info,
-            commands::notifications::notify_state,
-            commands::notifications::set_notify_settings,
-            commands::notifications::set_view_context,
-            commands::notifications::subscribe_opens,
-        ])
+        .invoke_handler(commands::handler())
         .build(tauri::generate_context!());
     match result {
         Ok(app) => app.run(|app, event| {

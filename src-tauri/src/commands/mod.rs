@@ -1,4 +1,6 @@
 //! Thin adapters from IPC commands onto the core, one file per area.
+//! `list.rs` names every command once; the handler below, the app manifest
+//! in build.rs and the TypeScript `Command` type are made from it.
 
 pub(crate) mod app;
 pub(crate) mod endpoints;
@@ -14,6 +16,19 @@ use hooklens_core::store::{Reader, now_ns};
 use tauri::{AppHandle, Manager};
 
 use crate::AppState;
+
+include!("list.rs");
+
+macro_rules! invoke_handler {
+    ($($area:ident::$name:ident),* $(,)?) => {
+        tauri::generate_handler![$($area::$name),*]
+    };
+}
+
+/// Hands each invocation from the webview to the listed command of its name.
+pub(crate) fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    with_commands!(invoke_handler)
+}
 
 fn reader_unavailable() -> ErrorPayload {
     ErrorPayload::new(ErrorKind::Internal, "the event reader is unavailable")

@@ -1,6 +1,8 @@
 //! The Tauri shell: builder, setup and the commands the UI calls. Everything
 //! else lives in hooklens-core.
 
+#[cfg(test)]
+mod bindings;
 mod commands;
 mod error;
 mod notify;

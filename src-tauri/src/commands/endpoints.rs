@@ -9,8 +9,10 @@ use hooklens_core::model::{
     ReverifyProgress,
 };
 use hooklens_core::providers;
+use serde::Deserialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
+use ts_rs::TS;
 
 use super::{locked, off_runtime, reader_unavailable};
 use crate::AppState;
@@ -41,14 +43,21 @@ pub async fn add_endpoint(app: AppHandle, spec: EndpointSpec) -> Result<Endpoint
     off_runtime(app, move |state| Ok(state.store.add_endpoint(&spec)?)).await
 }
 
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateEndpointArgs {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub spec: EndpointSpec,
+}
+
 #[tauri::command]
 pub async fn update_endpoint(
     app: AppHandle,
-    id: i64,
-    spec: EndpointSpec,
+    args: UpdateEndpointArgs,
 ) -> Result<Endpoint, ErrorPayload> {
     off_runtime(app, move |state| {
-        Ok(state.store.update_endpoint(id, &spec)?)
+        Ok(state.store.update_endpoint(args.id, &args.spec)?)
     })
     .await
 }
@@ -68,40 +77,49 @@ fn endpoint(state: &AppState, id: i64) -> Result<Endpoint, ErrorPayload> {
         .ok_or_else(|| ErrorPayload::new(ErrorKind::NotFound, format!("no endpoint {id}")))
 }
 
+/// A secret to store under `label` (replacing the value of an existing
+/// label). No Debug: the value must never reach a log.
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AddSecretArgs {
+    #[ts(type = "number")]
+    pub endpoint_id: i64,
+    pub label: String,
+    pub value: String,
+}
+
+/// One of an endpoint's secrets, by its label.
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretRef {
+    #[ts(type = "number")]
+    pub endpoint_id: i64,
+    pub label: String,
+}
+
 #[tauri::command]
-pub async fn add_secret(
-    app: AppHandle,
-    endpoint_id: i64,
-    label: String,
-    value: String,
-) -> Result<Endpoint, ErrorPayload> {
+pub async fn add_secret(app: AppHandle, args: AddSecretArgs) -> Result<Endpoint, ErrorPayload> {
     off_runtime(app, move |state| {
-        state.store.set_secret(endpoint_id, &label, &value)?;
-        endpoint(state, endpoint_id)
+        state
+            .store
+            .set_secret(args.endpoint_id, &args.label, &args.value)?;
+        endpoint(state, args.endpoint_id)
     })
     .await
 }
 
 #[tauri::command]
-pub async fn remove_secret(
-    app: AppHandle,
-    endpoint_id: i64,
-    label: String,
-) -> Result<Endpoint, ErrorPayload> {
+pub async fn remove_secret(app: AppHandle, args: SecretRef) -> Result<Endpoint, ErrorPayload> {
     off_runtime(app, move |state| {
-        state.store.remove_secret(endpoint_id, &label)?;
-        endpoint(state, endpoint_id)
+        state.store.remove_secret(args.endpoint_id, &args.label)?;
+        endpoint(state, args.endpoint_id)
     })
     .await
 }
 
 #[tauri::command(async)]
-pub fn reveal_secret(
-    state: State<'_, AppState>,
-    endpoint_id: i64,
-    label: String,
-) -> Result<String, ErrorPayload> {
-    Ok(state.store.reveal_secret(endpoint_id, &label)?)
+pub fn reveal_secret(state: State<'_, AppState>, args: SecretRef) -> Result<String, ErrorPayload> {
+    Ok(state.store.reveal_secret(args.endpoint_id, &args.label)?)
 }
 
 /// Re-verifies stored events (one endpoint's, or all) with the current

@@ -8,10 +8,12 @@ use hooklens_core::model::{
     ErrorKind, ErrorPayload, EventBatch, EventPage, EventView, HeaderView, MatchCount, QueryField,
 };
 use hooklens_core::store::{Cursor, PageQuery};
+use serde::Deserialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use ts_rs::TS;
 
 use super::{locked, off_runtime, parse_query};
 use crate::AppState;
@@ -23,18 +25,37 @@ const MAX_PAGE: u32 = 500;
 /// a million matches would cost more than the page it labels.
 const COUNT_CAP: u32 = 1_000;
 
+/// Which page of events `search_events` returns.
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchEventsArgs {
+    /// The search language; "" matches everything.
+    pub query: String,
+    pub limit: u32,
+    /// Only events older than this cursor (an event's `cursor`).
+    pub before: Option<String>,
+    /// Only events newer than this cursor (still returned newest first).
+    pub after: Option<String>,
+    /// Only this endpoint's events.
+    #[ts(type = "number | null")]
+    pub endpoint_id: Option<i64>,
+}
+
 /// A page of events matching `query` (the search language), newest first:
 /// older than `before`, or newer than `after`, and of one endpoint when
 /// `endpoint_id` is given.
 #[tauri::command]
 pub async fn search_events(
     app: AppHandle,
-    query: String,
-    limit: u32,
-    before: Option<String>,
-    after: Option<String>,
-    endpoint_id: Option<i64>,
+    args: SearchEventsArgs,
 ) -> Result<EventPage, ErrorPayload> {
+    let SearchEventsArgs {
+        query,
+        limit,
+        before,
+        after,
+        endpoint_id,
+    } = args;
     off_runtime(app, move |state| {
         let query = parse_query(&query)?;
         let before = before.map(|c| c.parse::<Cursor>()).transpose()?;
@@ -55,17 +76,24 @@ pub async fn search_events(
     .await
 }
 
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CountEventsArgs {
+    pub query: String,
+    #[ts(type = "number | null")]
+    pub endpoint_id: Option<i64>,
+}
+
 /// How many events match; on a reader of its own so a slow count never
 /// holds up the pages the user scrolls through.
 #[tauri::command]
 pub async fn count_events(
     app: AppHandle,
-    query: String,
-    endpoint_id: Option<i64>,
+    args: CountEventsArgs,
 ) -> Result<MatchCount, ErrorPayload> {
     off_runtime(app, move |state| {
-        let query = parse_query(&query)?;
-        Ok(locked(&state.counter)?.count_matching(&query, endpoint_id, COUNT_CAP)?)
+        let query = parse_query(&args.query)?;
+        Ok(locked(&state.counter)?.count_matching(&query, args.endpoint_id, COUNT_CAP)?)
     })
     .await
 }
@@ -102,17 +130,25 @@ pub async fn curl_command(app: AppHandle, id: i64) -> Result<String, ErrorPayloa
     .await
 }
 
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RevealHeaderArgs {
+    #[ts(type = "number")]
+    pub event_id: i64,
+    /// The header's place in arrival order.
+    pub index: usize,
+}
+
 /// The value of a masked header (`index` in arrival order), for an explicit
 /// "reveal" by the user only: `get_event` never sends it to the webview.
 #[tauri::command]
 pub async fn reveal_header(
     app: AppHandle,
-    event_id: i64,
-    index: usize,
+    args: RevealHeaderArgs,
 ) -> Result<HeaderView, ErrorPayload> {
     off_runtime(app, move |state| {
         let reader = locked(&state.reader)?;
-        Ok(detail::reveal_header(&reader, event_id, index)?)
+        Ok(detail::reveal_header(&reader, args.event_id, args.index)?)
     })
     .await
 }
@@ -174,10 +210,18 @@ fn body_extension(content_type: Option<&str>) -> &'static str {
     }
 }
 
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SetPinnedArgs {
+    #[ts(type = "Array<number>")]
+    pub ids: Vec<i64>,
+    pub pinned: bool,
+}
+
 #[tauri::command]
-pub async fn set_pinned(app: AppHandle, ids: Vec<i64>, pinned: bool) -> Result<(), ErrorPayload> {
+pub async fn set_pinned(app: AppHandle, args: SetPinnedArgs) -> Result<(), ErrorPayload> {
     off_runtime(app, move |state| {
-        Ok(state.store.set_pinned_many(&ids, pinned)?)
+        Ok(state.store.set_pinned_many(&args.ids, args.pinned)?)
     })
     .await
 }

@@ -25,6 +25,18 @@ macro_rules! invoke_handler {
     };
 }
 
+#[cfg(test)]
+macro_rules! listed {
+    ($($area:ident::$name:ident),* $(,)?) => {
+        &[$((stringify!($area), stringify!($name))),*]
+    };
+}
+
+/// Every command as (area, name): the file it is in, and the name the
+/// webview invokes it by.
+#[cfg(test)]
+pub(crate) const LISTED: &[(&str, &str)] = with_commands!(listed);
+
 /// Hands each invocation from the webview to the listed command of its name.
 pub(crate) fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     with_commands!(invoke_handler)

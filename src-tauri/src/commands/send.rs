@@ -7,8 +7,10 @@ use hooklens_core::model::{
 };
 use hooklens_core::providers;
 use hooklens_core::resend::{self, Cancel, Sender};
+use serde::Deserialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
+use ts_rs::TS;
 
 use super::{locked, off_runtime, reader_unavailable};
 use crate::AppState;
@@ -81,13 +83,20 @@ pub async fn resend(
     Ok(run)
 }
 
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ResendShuffledArgs {
+    #[ts(type = "Array<number>")]
+    pub event_ids: Vec<i64>,
+    pub url: String,
+    pub signing: Signing,
+}
+
 /// Sends each of `event_ids` once, as captured, in a shuffled order.
 #[tauri::command]
 pub async fn resend_shuffled(
     state: State<'_, AppState>,
-    event_ids: Vec<i64>,
-    url: String,
-    signing: Signing,
+    args: ResendShuffledArgs,
     token: u32,
     on_progress: Channel<SendProgress>,
 ) -> Result<Vec<DeliveryRun>, ErrorPayload> {
@@ -96,9 +105,9 @@ pub async fn resend_shuffled(
     let mut progress = progress_to(on_progress);
     Ok(sender
         .resend_shuffled(
-            &event_ids,
-            &url,
-            &signing,
+            &args.event_ids,
+            &args.url,
+            &args.signing,
             &mut progress,
             &registered.cancel,
         )
@@ -194,23 +203,33 @@ pub fn list_schedules() -> Vec<ScheduleInfo> {
     providers::schedules::schedule_infos()
 }
 
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SigningInfoArgs {
+    /// Null: a new request.
+    #[ts(type = "number | null")]
+    pub event_id: Option<i64>,
+    /// Null: the event's endpoint.
+    #[ts(type = "number | null")]
+    pub endpoint_id: Option<i64>,
+}
+
 /// How a resend of `event_id` (None: a new request) would be signed by
 /// `endpoint_id` (None: the event's endpoint).
 #[tauri::command]
 pub async fn signing_info(
     app: AppHandle,
-    event_id: Option<i64>,
-    endpoint_id: Option<i64>,
+    args: SigningInfoArgs,
 ) -> Result<SigningInfo, ErrorPayload> {
     off_runtime(app, move |state| {
-        let event = match event_id {
+        let event = match args.event_id {
             Some(id) => Some(locked(&state.counter)?.event(id)?),
             None => None,
         };
         Ok(resend::signing_info(
             &state.store,
             event.as_ref(),
-            endpoint_id,
+            args.endpoint_id,
         ))
     })
     .await

@@ -13,6 +13,11 @@ fn main() {
     // Declaring the app's commands makes each one a permission that a
     // capability must grant; nothing is reachable from the webview by default.
     let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
+    // What the manifest was given, for the drift test (src/commands/tests.rs).
+    println!(
+        "cargo:rustc-env=HOOKLENS_MANIFEST_COMMANDS={}",
+        COMMANDS.join(",")
+    );
     if let Err(err) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
     {
         panic!("tauri build script failed: {err:#}");

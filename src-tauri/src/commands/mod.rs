@@ -7,6 +7,8 @@ pub(crate) mod endpoints;
 pub(crate) mod events;
 pub(crate) mod notifications;
 pub(crate) mod send;
+#[cfg(test)]
+mod tests;
 
 use std::sync::{Mutex, MutexGuard};
 

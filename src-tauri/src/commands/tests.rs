@@ -278,18 +278,24 @@ fn the_capability_grants_exactly_the_listed_commands() {
         }
         *granted.entry(identifier.to_owned()).or_default() += 1;
     }
+    let mut problems = Vec::new();
     for name in listed_names() {
         let wanted = permission(name);
         match granted.remove(&wanted) {
             Some(1) => {}
-            Some(n) => panic!("main-window.json grants {wanted} {n} times"),
-            None => panic!("main-window.json does not grant {wanted}: the UI cannot call {name}"),
+            Some(n) => problems.push(format!("grants {wanted} {n} times")),
+            None => problems.push(format!(
+                "does not grant {wanted}: the UI cannot call {name}"
+            )),
         }
     }
+    for extra in granted.keys() {
+        problems.push(format!("grants {extra}, which is not a listed command"));
+    }
     assert!(
-        granted.is_empty(),
-        "main-window.json grants what is not a listed command: {:?}",
-        granted.keys().collect::<Vec<_>>()
+        problems.is_empty(),
+        "capabilities/main-window.json:\n  {}",
+        problems.join("\n  ")
     );
 }
 

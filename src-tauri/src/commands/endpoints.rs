@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
 
 use hooklens_core::model::{
     Endpoint, EndpointCount, EndpointSpec, ErrorKind, ErrorPayload, PresetInfo, ReverifyOutcome,
@@ -16,9 +15,6 @@ use ts_rs::TS;
 
 use super::{locked, off_runtime, reader_unavailable};
 use crate::AppState;
-
-/// The UI redraws a progress bar no faster than this.
-const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 
 #[tauri::command]
 pub fn list_endpoints(state: State<'_, AppState>) -> Vec<Endpoint> {
@@ -123,7 +119,7 @@ pub fn reveal_secret(state: State<'_, AppState>, args: SecretRef) -> Result<Stri
 }
 
 /// Re-verifies stored events (one endpoint's, or all) with the current
-/// configuration, reporting progress at most every PROGRESS_INTERVAL.
+/// configuration, with progress as often as the core reports it.
 #[tauri::command]
 pub async fn reverify(
     state: State<'_, AppState>,
@@ -143,13 +139,8 @@ pub async fn reverify(
     }
     let store = state.store.clone();
     let outcome = tauri::async_runtime::spawn_blocking(move || {
-        let mut last_sent: Option<Instant> = None;
         hooklens_core::verdict::reverify(&store, endpoint_id, &cancel, |progress| {
-            let due = last_sent.is_none_or(|at| at.elapsed() >= PROGRESS_INTERVAL);
-            if due || progress.done == progress.total {
-                last_sent = Some(Instant::now());
-                let _ = on_progress.send(progress);
-            }
+            let _ = on_progress.send(progress);
         })
     })
     .await;

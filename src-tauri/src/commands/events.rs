@@ -20,7 +20,6 @@ use crate::AppState;
 
 /// Live updates are gathered this long before one message goes to the UI.
 const BATCH_WINDOW: Duration = Duration::from_millis(75);
-const MAX_PAGE: u32 = 500;
 /// Counting stops here: "1,000+ events" says enough, and an exact count of
 /// a million matches would cost more than the page it labels.
 const COUNT_CAP: u32 = 1_000;
@@ -60,18 +59,13 @@ pub async fn search_events(
         let query = parse_query(&query)?;
         let before = before.map(|c| c.parse::<Cursor>()).transpose()?;
         let after = after.map(|c| c.parse::<Cursor>()).transpose()?;
-        let limit = limit.clamp(1, MAX_PAGE);
-        let events = locked(&state.reader)?.query(&PageQuery {
+        Ok(locked(&state.reader)?.search_page(&PageQuery {
             limit,
             before,
             after,
             endpoint_id,
             query,
-        })?;
-        Ok(EventPage {
-            has_more: events.len() == limit as usize,
-            events,
-        })
+        })?)
     })
     .await
 }

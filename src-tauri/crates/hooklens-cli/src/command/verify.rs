@@ -40,16 +40,7 @@ pub fn run(args: VerifyArgs, store: &Store) -> Result<u8, CliError> {
     let verdict = verdict::verdict_with(
         &endpoints,
         &store.secrets(),
-        &verdict::Subject {
-            endpoint_id: e.endpoint_id,
-            provider: e.provider.as_deref(),
-            method: &e.method,
-            path: &e.path,
-            query: e.query.as_deref(),
-            headers: &event.headers,
-            body: &event.body,
-            received_at_ns: event.received_at_ns,
-        },
+        &event.subject(),
         verdict::Diagnose::Full,
     );
     let name = verdicts::scheme_name(&verdict, endpoint, e.provider.as_deref(), &event.headers);

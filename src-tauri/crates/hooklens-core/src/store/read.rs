@@ -32,6 +32,21 @@ pub struct EventDetail {
 }
 
 impl EventDetail {
+    /// The event as verification sees it, the same shape capture judged.
+    pub fn subject(&self) -> crate::wire::Subject<'_> {
+        let e = &self.summary;
+        crate::wire::Subject {
+            endpoint_id: e.endpoint_id,
+            provider: e.provider.as_deref(),
+            method: &e.method,
+            path: &e.path,
+            query: e.query.as_deref(),
+            headers: &self.headers,
+            body: &self.body,
+            received_at_ns: self.received_at_ns,
+        }
+    }
+
     /// The request-target as the sender wrote it; for events stored before
     /// it was kept, rebuilt from path and query.
     pub fn request_target(&self) -> String {

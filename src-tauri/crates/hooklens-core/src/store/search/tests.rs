@@ -3,6 +3,9 @@
 
 use std::collections::HashMap;
 
+use super::compile::fts_string;
+use super::filters::{json_path, path_glob, successor};
+use super::plan::{Tuning, with_tuning};
 use super::*;
 use crate::model::EndpointSpec;
 use crate::query::parse;

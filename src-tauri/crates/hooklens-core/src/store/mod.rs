@@ -4,6 +4,7 @@
 
 mod deliveries;
 mod endpoints;
+mod lock;
 mod read;
 mod reverify;
 mod rows;
@@ -21,6 +22,7 @@ pub use deliveries::{MAX_RESPONSE_BODY, NewDelivery, NewResponse, NewRun};
 pub use endpoints::{
     DEFAULT_ENDPOINT_ID, EndpointSpec, MAX_DELAY_MS, mask, normalize_prefix, route,
 };
+pub use lock::DataDirLock;
 pub use read::{EventDetail, PageQuery, Reader};
 pub use rows::Cursor;
 pub use settings::{Durability, KEYS as SETTING_KEYS, Settings};
@@ -893,32 +895,6 @@ fn checkpoint(shared: Weak<Shared>) {
             && let Err(err) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
         {
             tracing::warn!(error = %err, "WAL checkpoint failed");
-        }
-    }
-}
-
-/// Holds the data directory for one serving process; released on drop.
-pub struct DataDirLock {
-    _file: File,
-}
-
-impl DataDirLock {
-    /// Locks the data directory itself, not a file in it: a lock file can be
-    /// deleted, and then a second process would lock a new one and capture
-    /// into the same database.
-    pub fn acquire(data_dir: &Path) -> Result<DataDirLock, StoreError> {
-        create_data_dir(data_dir)?;
-        let lock_err = |source| StoreError::Lock {
-            dir: data_dir.to_owned(),
-            source,
-        };
-        let file = File::open(data_dir).map_err(lock_err)?;
-        match file.try_lock() {
-            Ok(()) => Ok(DataDirLock { _file: file }),
-            Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked {
-                dir: data_dir.to_owned(),
-            }),
-            Err(std::fs::TryLockError::Error(source)) => Err(lock_err(source)),
         }
     }
 }

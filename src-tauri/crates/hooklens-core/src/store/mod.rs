@@ -2,6 +2,7 @@
 //! commits requests in groups; readers open their own connections, so reading
 //! the timeline never blocks ingestion (WAL).
 
+mod checkpoint;
 mod deliveries;
 mod endpoints;
 mod lock;
@@ -13,7 +14,6 @@ mod settings;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, RwLock, Weak};
 use std::time::{Duration, Instant};
 
@@ -48,26 +48,6 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const RETENTION_EVERY: u64 = 1000;
 const RETENTION_INTERVAL: Duration = Duration::from_secs(10);
 const RETENTION_CHUNK: i64 = 2000;
-/// A checkpointer thread folds the WAL into the database once it holds this
-/// many frames, so that copy runs beside the writer, not inside a commit.
-const CHECKPOINT_FRAMES: i32 = 512;
-/// Past this many frames the writer checkpoints itself (little is left to
-/// copy by then), which lets the WAL start over: a checkpoint from another
-/// thread never fully catches up with a busy writer, and the WAL would grow
-/// without bound.
-const WRITER_CHECKPOINT_FRAMES: i32 = 8192;
-/// Frames in the WAL after the latest commit, reported by SQLite's WAL hook
-/// (a plain function, hence a static; with several stores in one process it
-/// can only make a checkpoint come early).
-static WAL_FRAMES: AtomicI32 = AtomicI32::new(0);
-
-fn record_wal_frames(
-    _wal: &rusqlite::hooks::Wal,
-    frames: std::os::raw::c_int,
-) -> rusqlite::Result<()> {
-    WAL_FRAMES.store(frames, Ordering::Relaxed);
-    Ok(())
-}
 
 /// Page cache of the writer: index pages stay hot as the store grows.
 const WRITER_CACHE_KIB: i64 = 16 * 1024;
@@ -450,8 +430,8 @@ impl Store {
         };
         conn.pragma_update(None, "synchronous", synchronous)?;
         conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
-        // Replaces SQLite's own checkpoint-after-commit (see CHECKPOINT_FRAMES).
-        conn.wal_hook(Some(record_wal_frames));
+        // Replaces SQLite's own checkpoint-after-commit (see checkpoint::CHECKPOINT_FRAMES).
+        conn.wal_hook(Some(checkpoint::record_wal_frames));
         // A WAL that grew during a burst is cut back once it starts over.
         conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
         if let Some(pages) = options.max_page_count {
@@ -511,7 +491,7 @@ impl Store {
         let checkpointed = Arc::downgrade(&shared);
         std::thread::Builder::new()
             .name("hooklens-checkpoint".into())
-            .spawn(move || checkpoint(checkpointed))
+            .spawn(move || checkpoint::checkpointer(checkpointed))
             .map_err(spawn_err)?;
         let watched = Arc::downgrade(&shared);
         std::thread::Builder::new()
@@ -881,24 +861,6 @@ fn watch_config(shared: Weak<Shared>) {
     }
 }
 
-/// Folds the WAL back into the database while the writer keeps committing.
-fn checkpoint(shared: Weak<Shared>) {
-    let Some(path) = shared.upgrade().map(|s| s.path.clone()) else {
-        return;
-    };
-    let Ok(conn) = open_connection(&path) else {
-        return;
-    };
-    while shared.strong_count() > 0 {
-        std::thread::sleep(Duration::from_millis(50));
-        if WAL_FRAMES.load(Ordering::Relaxed) >= CHECKPOINT_FRAMES
-            && let Err(err) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
-        {
-            tracing::warn!(error = %err, "WAL checkpoint failed");
-        }
-    }
-}
-
 struct Writer {
     /// Shared with [`Store::write`]: one write connection per process.
     conn: Arc<Mutex<Connection>>,
@@ -1085,15 +1047,7 @@ impl Writer {
                     }
                 }
             }
-            if WAL_FRAMES.load(Ordering::Relaxed) >= WRITER_CHECKPOINT_FRAMES {
-                let checkpointed =
-                    self.lock()
-                        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
-                match checkpointed {
-                    Ok(()) => WAL_FRAMES.store(0, Ordering::Relaxed),
-                    Err(err) => tracing::warn!(error = %err, "WAL checkpoint failed"),
-                }
-            }
+            checkpoint::in_writer(&self.conn);
             if self.unindexed.len() >= INDEX_BATCH || self.unindexed_bytes >= INDEX_BATCH_BYTES {
                 self.index_text();
             }

@@ -11,6 +11,7 @@ mod reverify;
 mod rows;
 mod search;
 mod settings;
+mod watch;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -65,9 +66,6 @@ const INDEX_CATCH_UP: i64 = 500;
 /// Present while a capturing process has the store open; found at the next
 /// start, it means the last one did not stop cleanly.
 const RUNNING_MARK: &str = "hooklens.running";
-/// Bumped whenever stored events change in place (re-verified verdicts,
-/// pins), so a window of another process knows to reload what it shows.
-const EVENTS_REVISION_KEY: &str = "events_revision";
 /// The full-text index covers this much of a textual body.
 const FTS_BODY_LIMIT: usize = 1024 * 1024;
 
@@ -496,7 +494,7 @@ impl Store {
         let watched = Arc::downgrade(&shared);
         std::thread::Builder::new()
             .name("hooklens-config-watch".into())
-            .spawn(move || watch_config(watched))
+            .spawn(move || watch::watch_config(watched))
             .map_err(spawn_err)?;
         Ok(Store {
             shared,
@@ -764,7 +762,7 @@ impl Store {
                     return Err(StoreError::NotFound(format!("no event {id}")));
                 }
             }
-            bump_revision(tx)
+            watch::bump_revision(tx)
         })?;
         let _ = self.shared.changed.send(());
         Ok(())
@@ -797,68 +795,6 @@ fn reload(shared: &Shared, conn: &Connection) -> Result<(), StoreError> {
     let settings = Settings::load(conn)?;
     *shared.settings.write().unwrap_or_else(|e| e.into_inner()) = settings;
     Ok(())
-}
-
-fn bump_revision(conn: &Connection) -> Result<(), StoreError> {
-    conn.execute(
-        "INSERT INTO settings (key, value) VALUES (?1, ?2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![EVENTS_REVISION_KEY, now_ns().to_string()],
-    )?;
-    Ok(())
-}
-
-fn events_revision(conn: &Connection) -> Option<String> {
-    conn.query_row(
-        "SELECT value FROM settings WHERE key = ?1",
-        [EVENTS_REVISION_KEY],
-        |r| r.get(0),
-    )
-    .optional()
-    .ok()
-    .flatten()
-}
-
-/// Another process (`hooklens-cli endpoints add` next to a running app) may
-/// change endpoints or settings: pick that up within a second. `data_version`
-/// moves whenever another connection commits, which is cheap to poll.
-///
-/// (WAL checkpoints stay with the writer: a PASSIVE checkpoint from another
-/// thread never catches up with a busy writer, and the WAL would grow without
-/// bound.)
-fn watch_config(shared: Weak<Shared>) {
-    let Some(path) = shared.upgrade().map(|s| s.path.clone()) else {
-        return;
-    };
-    let Ok(conn) = read_only_connection(&path) else {
-        return;
-    };
-    let version = |conn: &Connection| -> Option<i64> {
-        conn.query_row("PRAGMA data_version", [], |row| row.get(0))
-            .ok()
-    };
-    let mut seen = version(&conn);
-    let mut revision = events_revision(&conn);
-    loop {
-        std::thread::sleep(Duration::from_secs(1));
-        let Some(shared) = shared.upgrade() else {
-            return;
-        };
-        let now = version(&conn);
-        if now != seen {
-            if let Err(err) = reload(&shared, &conn) {
-                tracing::warn!(error = %err, "could not reload endpoints");
-            }
-            seen = now;
-            // data_version also moves with every capture; only a new
-            // revision means events changed in place.
-            let current = events_revision(&conn);
-            if current != revision {
-                revision = current;
-                let _ = shared.changed.send(());
-            }
-        }
-    }
 }
 
 struct Writer {

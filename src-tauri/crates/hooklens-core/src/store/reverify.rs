@@ -7,9 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rusqlite::{Connection, params};
 
 use super::Secrets;
+use super::watch::bump_revision;
 use super::{
-    Store, StoreError, StoredHeader, bump_revision, endpoints, read_only_connection,
-    secrets_by_endpoint,
+    Store, StoreError, StoredHeader, endpoints, read_only_connection, secrets_by_endpoint,
 };
 use crate::model::{Endpoint, ReverifyOutcome, ReverifyProgress};
 use crate::secret_headers::SecretHeaders;

@@ -394,5 +394,5 @@ fn placeholders(n: usize) -> String {
 /// The first id the full-text index may not hold yet (text is indexed in
 /// batches shortly after it is stored, and retried after a failure).
 fn unindexed_from(conn: &Connection) -> Result<i64, StoreError> {
-    crate::store::first_pending(conn)
+    crate::store::fulltext::first_pending(conn)
 }

@@ -8,10 +8,9 @@ use rusqlite::{Connection, params};
 
 use super::Secrets;
 use super::fulltext::{IndexText, body_text, headers_text};
+use super::open::read_only_connection;
 use super::watch::bump_revision;
-use super::{
-    Store, StoreError, StoredHeader, endpoints, read_only_connection, secrets_by_endpoint,
-};
+use super::{Store, StoreError, StoredHeader, endpoints, secrets_by_endpoint};
 use crate::model::{Endpoint, ReverifyOutcome, ReverifyProgress};
 use crate::secret_headers::SecretHeaders;
 use crate::signature::Verdict;

@@ -1,3 +1,4 @@
+use super::open::RUNNING_MARK;
 use super::*;
 use crate::model::{ConfiguredResponse, ReverifyProgress};
 

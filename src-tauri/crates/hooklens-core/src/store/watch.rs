@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Shared, StoreError, now_ns, read_only_connection, reload};
+use super::open::read_only_connection;
+use super::{Shared, StoreError, now_ns, reload};
 
 /// Bumped whenever stored events change in place (re-verified verdicts,
 /// pins), so a window of another process knows to reload what it shows.

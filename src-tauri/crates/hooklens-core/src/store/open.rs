@@ -5,16 +5,16 @@
 use std::fs::File;
 use std::path::Path;
 use std::sync::{Arc, LazyLock, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use rusqlite_migration::{M, Migrations};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::broadcast;
 
 use super::fulltext::index_pending;
 use super::{
-    DATABASE_FILE, Durability, Settings, Shared, Store, StoreError, StoreOptions, WRITE_QUEUE,
-    Writer, checkpoint, endpoints, secrets_by_endpoint, watch,
+    DATABASE_FILE, Durability, Settings, Shared, Store, StoreError, StoreOptions, checkpoint,
+    endpoints, secrets_by_endpoint, watch, writer,
 };
 use crate::model::Endpoint;
 
@@ -240,33 +240,19 @@ impl Store {
             write: Some(write.clone()),
             running_mark,
         });
-        let (jobs, rx) = mpsc::channel(WRITE_QUEUE);
         let (new_events, _) = broadcast::channel(4096);
         let spawn_err = |source| StoreError::CreateDir {
             path: data_dir.to_owned(),
             source,
         };
-        // Only for waiting on the queue with a deadline (see Writer::run).
-        let clock = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .map_err(spawn_err)?;
-        let writer = Writer {
-            conn: write,
-            shared: Arc::downgrade(&shared),
-            new_events: new_events.clone(),
-            stored: u64::try_from(stored).unwrap_or(0),
-            since_retention: 0,
-            last_retention: Instant::now(),
-            unindexed: Vec::new(),
-            unindexed_bytes: 0,
-            last_indexed: Instant::now(),
+        let jobs = writer::spawn(
+            write,
+            Arc::downgrade(&shared),
+            new_events.clone(),
+            u64::try_from(stored).unwrap_or(0),
             backlog,
-        };
-        std::thread::Builder::new()
-            .name("hooklens-writer".into())
-            .spawn(move || writer.run(rx, clock))
-            .map_err(spawn_err)?;
+        )
+        .map_err(spawn_err)?;
         let checkpointed = Arc::downgrade(&shared);
         std::thread::Builder::new()
             .name("hooklens-checkpoint".into())

@@ -1,4 +1,7 @@
+use std::time::{Duration, Instant};
+
 use super::open::RUNNING_MARK;
+use super::writer::{INDEX_DELAY, RETENTION_EVERY};
 use super::*;
 use crate::model::{ConfiguredResponse, ReverifyProgress};
 

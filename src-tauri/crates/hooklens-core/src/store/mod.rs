@@ -9,6 +9,7 @@ mod fulltext;
 mod lock;
 mod open;
 mod read;
+mod retention;
 mod reverify;
 mod rows;
 mod search;

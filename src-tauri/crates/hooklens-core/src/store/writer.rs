@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use super::fulltext::{IndexText, body_text, index_batch, index_pending};
-use super::{Cursor, NewEvent, Shared, checkpoint};
+use super::{Cursor, NewEvent, Shared, checkpoint, retention};
 use crate::model::EventSummary;
 
 /// How many acknowledged-but-uncommitted requests may queue before senders
@@ -21,7 +21,6 @@ const MAX_GROUP: usize = 256;
 /// Retention runs after this many inserts or this much time, whichever first.
 pub(super) const RETENTION_EVERY: u64 = 1000;
 const RETENTION_INTERVAL: Duration = Duration::from_secs(10);
-const RETENTION_CHUNK: i64 = 2000;
 /// Text waits this long after a burst, or until a batch is full, before it is
 /// added to the full-text index.
 pub(super) const INDEX_DELAY: Duration = Duration::from_millis(200);
@@ -243,48 +242,7 @@ impl Writer {
         else {
             return;
         };
-        let mut removed_any = false;
-        loop {
-            let conn = self.lock();
-            let over_count = self.stored.saturating_sub(settings.max_events);
-            let over_size = match used_bytes(&conn) {
-                Ok(used) => used > settings.max_db_bytes,
-                Err(err) => {
-                    tracing::warn!(error = %err, "retention: cannot read the database size");
-                    false
-                }
-            };
-            let chunk = if over_count > 0 {
-                i64::try_from(over_count)
-                    .unwrap_or(RETENTION_CHUNK)
-                    .min(RETENTION_CHUNK)
-            } else if over_size {
-                RETENTION_CHUNK
-            } else {
-                break;
-            };
-            let removed = conn.execute(
-                "DELETE FROM events WHERE id IN
-                   (SELECT id FROM events WHERE pinned = 0 ORDER BY received_at, id LIMIT ?1)",
-                [chunk],
-            );
-            drop(conn);
-            match removed {
-                Ok(0) => break, // only pinned events left
-                Ok(n) => {
-                    self.stored = self.stored.saturating_sub(n as u64);
-                    removed_any = true;
-                    tracing::info!(removed = n, "retention removed the oldest events");
-                }
-                Err(err) => {
-                    tracing::warn!(error = %err, "retention failed");
-                    break;
-                }
-            }
-        }
-        if removed_any && let Err(err) = self.lock().execute_batch("PRAGMA incremental_vacuum;") {
-            tracing::warn!(error = %err, "could not give freed space back");
-        }
+        retention::remove_oldest(&self.conn, &mut self.stored, &settings);
     }
 }
 
@@ -300,14 +258,6 @@ fn drain(rx: &mut mpsc::Receiver<WriteJob>, group: &mut Vec<WriteJob>) {
 fn refuse(job: WriteJob, err: &rusqlite::Error) {
     tracing::error!(error = %err, path = %job.event.path, "could not store a request");
     let _ = job.done.send(Err(err.to_string()));
-}
-
-/// Bytes the database really uses (free pages excluded).
-fn used_bytes(conn: &Connection) -> rusqlite::Result<u64> {
-    let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
-    let free: i64 = conn.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
-    let size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
-    Ok(u64::try_from((pages - free) * size).unwrap_or(0))
 }
 
 fn commit_group(

@@ -1,6 +1,13 @@
 //! SQLite storage. One writer thread owns the only write connection and
 //! commits requests in groups; readers open their own connections, so reading
 //! the timeline never blocks ingestion (WAL).
+//!
+//! This file holds the handle, [`Store`], and its API. The rest, one job a
+//! file: `open` (files, connections, pragmas, migrations), `writer` (the
+//! writer thread and group commit), `fulltext` (the full-text index and its
+//! outbox), `retention`, `checkpoint` (WAL checkpoints), `watch` (what
+//! another process changed), `lock` ([`DataDirLock`]), `read` and `search`
+//! (readers), `endpoints`, `settings`, `deliveries`, `reverify`, `rows`.
 
 mod checkpoint;
 mod deliveries;

@@ -71,7 +71,7 @@ pub(super) struct Compiled {
     pub(super) walks: Vec<Walk>,
     /// The only events an `id:` filter allows.
     pub(super) ids: Option<Vec<i64>>,
-    /// A word ends with `*` (see [`Lookup::All`]).
+    /// A word ends with `*` (see [`Lookup::All`](super::plan::Lookup::All)).
     pub(super) has_prefix: bool,
     /// Events from this id on may not be in the full-text index yet.
     pub(super) unindexed_from: i64,

@@ -164,7 +164,7 @@ impl Reader {
             .terms
             .iter()
             .any(|t| matches!(t.filter, crate::query::Filter::Text { .. }));
-        if has_text && super::text_pending(&self.conn, id)? {
+        if has_text && super::fulltext::text_pending(&self.conn, id)? {
             return Ok(None);
         }
         let mut one = query.clone();

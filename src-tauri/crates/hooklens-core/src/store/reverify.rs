@@ -7,10 +7,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rusqlite::{Connection, params};
 
 use super::Secrets;
-use super::{
-    Store, StoreError, StoredHeader, bump_revision, endpoints, read_only_connection,
-    secrets_by_endpoint,
-};
+use super::fulltext::{IndexText, body_text, headers_text};
+use super::open::read_only_connection;
+use super::watch::bump_revision;
+use super::{Store, StoreError, StoredHeader, endpoints, secrets_by_endpoint};
 use crate::model::{Endpoint, ReverifyOutcome, ReverifyProgress};
 use crate::secret_headers::SecretHeaders;
 use crate::signature::Verdict;
@@ -78,7 +78,7 @@ impl Store {
                 break;
             };
             let mut changed: Vec<(i64, &'static str, Option<String>)> = Vec::new();
-            let mut reindex: Vec<super::IndexText> = Vec::new();
+            let mut reindex: Vec<IndexText> = Vec::new();
             for row in &batch {
                 // A scheme that now reads a header as its shared secret makes
                 // that header secret: the index must forget its value.
@@ -94,11 +94,11 @@ impl Store {
                     .iter()
                     .any(|h| secret.is_secret(&h.name) && !always.is_secret(&h.name))
                 {
-                    reindex.push(super::IndexText {
+                    reindex.push(IndexText {
                         id: row.id,
                         path: row.path.clone(),
-                        headers: super::headers_text(&row.headers, &secret),
-                        body: super::body_text(&row.body).to_owned(),
+                        headers: headers_text(&row.headers, &secret),
+                        body: body_text(&row.body).to_owned(),
                     });
                 }
                 let verdict = judge(

@@ -1,3 +1,11 @@
+//! The store over real SQLite files: what is stored and read back, the
+//! full-text index and its outbox, retention, endpoints and secrets,
+//! re-verification, the data directory's lock, and recovery after a crash.
+
+use std::time::{Duration, Instant};
+
+use super::open::RUNNING_MARK;
+use super::writer::{INDEX_DELAY, RETENTION_EVERY};
 use super::*;
 use crate::model::{ConfiguredResponse, ReverifyProgress};
 

@@ -1,7 +1,6 @@
 //! Endpoints and what configures them: the response, secrets, forwarding,
 //! provider presets, and re-verification's progress.
 
-use super::sending::DeliverySuccess;
 use crate::signature::Scheme;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -179,4 +178,25 @@ pub enum ForwardMode {
     /// The handler's own status, headers and body (502 when it cannot be
     /// reached), so the provider sees what the handler said.
     Relay,
+}
+
+/// Which answers a provider counts as delivered. Redirects are never
+/// followed, so a 3xx is a failure under either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub enum DeliverySuccess {
+    /// Any status from 200 to 299.
+    #[serde(rename = "any-2xx")]
+    Any2xx,
+    /// Exactly 200: 201, 202 and 204 are failures too.
+    #[serde(rename = "only-200")]
+    Only200,
+}
+
+impl DeliverySuccess {
+    pub fn accepts(self, status: u16) -> bool {
+        match self {
+            DeliverySuccess::Any2xx => (200..300).contains(&status),
+            DeliverySuccess::Only200 => status == 200,
+        }
+    }
 }

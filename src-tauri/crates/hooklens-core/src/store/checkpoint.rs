@@ -8,7 +8,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 use super::Shared;
-use super::open::open_connection;
+use super::connection::open_connection;
 
 /// A checkpointer thread folds the WAL into the database once it holds this
 /// many frames, so that copy runs beside the writer, not inside a commit.

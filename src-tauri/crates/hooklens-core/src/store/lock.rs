@@ -4,7 +4,7 @@ use std::fs::File;
 use std::path::Path;
 
 use super::StoreError;
-use super::open::create_data_dir;
+use super::connection::create_data_dir;
 
 /// Holds the data directory for one serving process; released on drop.
 pub struct DataDirLock {

@@ -10,6 +10,7 @@
 //! (readers), `endpoints`, `settings`, `deliveries`, `reverify`, `rows`.
 
 mod checkpoint;
+mod connection;
 mod deliveries;
 mod endpoints;
 mod fulltext;
@@ -43,8 +44,8 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use crate::model::{Endpoint, EventSummary};
 use crate::secret_headers::SecretHeaders;
 use crate::signature::{Secret, Verdict};
+use connection::read_only_connection;
 use fulltext::headers_text;
-use open::read_only_connection;
 use writer::WriteJob;
 
 pub const DATABASE_FILE: &str = "hooklens.sqlite3";

@@ -2,15 +2,14 @@
 //! integrity check after an unclean stop, connections and their pragmas,
 //! migrations, the install key, and the threads that run beside the writer.
 
-use std::fs::File;
 use std::path::Path;
 use std::sync::{Arc, LazyLock, Mutex, RwLock};
-use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 use rusqlite_migration::{M, Migrations};
 use tokio::sync::broadcast;
 
+use super::connection::{create_data_dir, make_private, open_connection, read_only_connection};
 use super::fulltext::index_pending;
 use super::{
     DATABASE_FILE, Durability, Settings, Shared, Store, StoreError, StoreOptions, checkpoint,
@@ -18,7 +17,6 @@ use super::{
 };
 use crate::model::Endpoint;
 
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Page cache of the writer: index pages stay hot as the store grows.
 const WRITER_CACHE_KIB: i64 = 16 * 1024;
 /// Present while a capturing process has the store open; found at the next
@@ -38,54 +36,6 @@ const MIGRATION_SQL: [&str; 8] = [
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =
     LazyLock::new(|| Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect()));
-
-/// Captured payloads and endpoint secrets live in the database: it is
-/// readable by its owner only (0600), created so before SQLite writes a byte.
-/// SQLite gives its -wal and -shm files the database file's permissions.
-#[cfg(unix)]
-fn make_private(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .mode(0o600)
-        .open(path)?;
-    let mode = file.metadata()?.permissions().mode();
-    if mode & 0o077 != 0 {
-        file.set_permissions(std::fs::Permissions::from_mode(mode & 0o700))?;
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn make_private(_path: &Path) -> std::io::Result<()> {
-    Ok(())
-}
-
-pub(super) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
-    let conn = Connection::open(path).map_err(|source| StoreError::Open {
-        path: path.to_owned(),
-        source,
-    })?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    Ok(conn)
-}
-
-/// A connection that cannot write: for readers, watchers and read-only
-/// commands, which then need no write access to the files.
-pub(super) fn read_only_connection(path: &Path) -> Result<Connection, StoreError> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|source| StoreError::Open {
-        path: path.to_owned(),
-        source,
-    })?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    Ok(conn)
-}
 
 /// After an unclean stop: the database must pass SQLite's quick check
 /// before anything is written into it.
@@ -113,25 +63,6 @@ fn check_integrity(path: &Path) -> Result<(), StoreError> {
         [ok] if ok == "ok" => Ok(()),
         _ => Err(corrupt(format!("quick_check: {}", problems.join("; ")))),
     }
-}
-
-/// Creates the data directory readable by its owner only (0700): it holds
-/// captured payloads and secrets. A directory that exists is left as it is
-/// (it may be one the user chose and shares).
-pub(super) fn create_data_dir(data_dir: &Path) -> Result<(), StoreError> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder
-        .create(data_dir)
-        .map_err(|source| StoreError::CreateDir {
-            path: data_dir.to_owned(),
-            source,
-        })
 }
 
 fn schema_version(conn: &Connection) -> Result<i64, StoreError> {

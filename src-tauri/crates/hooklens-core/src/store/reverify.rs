@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rusqlite::{Connection, params};
 
 use super::Secrets;
+use super::connection::read_only_connection;
 use super::fulltext::{IndexText, body_text, headers_text};
-use super::open::read_only_connection;
 use super::watch::bump_revision;
 use super::{Store, StoreError, StoredHeader, endpoints, secrets_by_endpoint};
 use crate::model::{Endpoint, ReverifyOutcome, ReverifyProgress};

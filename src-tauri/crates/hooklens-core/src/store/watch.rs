@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::open::read_only_connection;
+use super::connection::read_only_connection;
 use super::{Shared, StoreError, now_ns, reload};
 
 /// Bumped whenever stored events change in place (re-verified verdicts,

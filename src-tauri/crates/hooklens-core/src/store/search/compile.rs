@@ -5,7 +5,8 @@
 use rusqlite::{Connection, types::Value};
 
 use super::filters::{
-    endpoint_ids, event_ids, header_cond, json_cond, path_glob, successor, written_verbatim_in_json,
+    Cond, endpoint_ids, event_ids, header_cond, json_cond, path_glob, successor,
+    written_verbatim_in_json,
 };
 use crate::query::{Filter, Query, TypeMatch};
 use crate::secret_headers;
@@ -14,36 +15,6 @@ use crate::store::StoreError;
 
 /// The verdicts `events_failed` holds, exactly as its partial condition says.
 const FAILED: &str = "('invalid', 'stale', 'malformed')";
-
-/// A piece of WHERE clause over `events e` with its parameters, in order.
-#[derive(Debug, Clone)]
-pub(super) struct Cond {
-    pub(super) sql: String,
-    pub(super) args: Vec<Value>,
-}
-
-impl Cond {
-    pub(super) fn new(sql: impl Into<String>, args: Vec<Value>) -> Cond {
-        Cond {
-            sql: sql.into(),
-            args,
-        }
-    }
-
-    /// Matches no event: a filter whose value names nothing stored.
-    pub(super) fn nothing() -> Cond {
-        Cond::new("0", vec![])
-    }
-
-    /// True where `self` is false or NULL: `-type:x` keeps events without a
-    /// type.
-    fn negate(self) -> Cond {
-        Cond {
-            sql: format!("NOT ifnull(({}), 0)", self.sql),
-            args: self.args,
-        }
-    }
-}
 
 /// An index that yields the rows of one condition.
 #[derive(Debug, Clone)]

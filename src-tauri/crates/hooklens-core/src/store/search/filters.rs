@@ -3,10 +3,39 @@
 
 use rusqlite::{Connection, types::Value};
 
-use super::compile::Cond;
 use super::suggest::stored_providers;
 use crate::secret_headers;
 use crate::store::StoreError;
+
+/// A piece of WHERE clause over `events e` with its parameters, in order.
+#[derive(Debug, Clone)]
+pub(super) struct Cond {
+    pub(super) sql: String,
+    pub(super) args: Vec<Value>,
+}
+
+impl Cond {
+    pub(super) fn new(sql: impl Into<String>, args: Vec<Value>) -> Cond {
+        Cond {
+            sql: sql.into(),
+            args,
+        }
+    }
+
+    /// Matches no event: a filter whose value names nothing stored.
+    pub(super) fn nothing() -> Cond {
+        Cond::new("0", vec![])
+    }
+
+    /// True where `self` is false or NULL: `-type:x` keeps events without a
+    /// type.
+    pub(super) fn negate(self) -> Cond {
+        Cond {
+            sql: format!("NOT ifnull(({}), 0)", self.sql),
+            args: self.args,
+        }
+    }
+}
 
 /// The smallest string greater than every string starting with `prefix`,
 /// in SQLite's byte order (None when there is none).

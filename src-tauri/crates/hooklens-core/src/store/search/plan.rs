@@ -6,7 +6,8 @@ use std::collections::HashSet;
 
 use rusqlite::{Connection, params_from_iter, types::Value};
 
-use super::compile::{Compiled, Cond, Walk, any_of, compile, id_list};
+use super::compile::{Compiled, Walk, any_of, compile, id_list};
+use super::filters::Cond;
 use crate::query::Query;
 use crate::store::StoreError;
 

@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use rusqlite::{Connection, params_from_iter};
 
 use super::Window;
-use super::compile::{Cond, select};
+use super::compile::select;
+use super::filters::Cond;
 use super::plan::{Lookup, Plan, TextCheck, tuning};
 use crate::store::StoreError;
 

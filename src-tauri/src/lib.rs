@@ -1,6 +1,8 @@
 //! The Tauri shell: builder, setup and the commands the UI calls. Everything
 //! else lives in hooklens-core.
 
+#[cfg(test)]
+mod bindings;
 mod commands;
 mod error;
 mod notify;
@@ -8,9 +10,9 @@ mod notify;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
-use hooklens_core::api::{AppInfo, ListenerState, ListenerStatus};
 use hooklens_core::capture::{self, Listener};
 use hooklens_core::config::{self, Config, ConfigError};
+use hooklens_core::model::{AppInfo, ListenerState, ListenerStatus};
 use hooklens_core::store::{DataDirLock, Reader, Store, StoreError, StoreOptions};
 use tauri::Manager;
 
@@ -239,44 +241,7 @@ pub fn run() {
                 show_window(&webview.window());
             }
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::search_events,
-            commands::count_events,
-            commands::query_fields,
-            commands::get_event,
-            commands::curl_command,
-            commands::reveal_header,
-            commands::save_body,
-            commands::set_pinned,
-            commands::subscribe_events,
-            commands::list_endpoints,
-            commands::endpoint_counts,
-            commands::listener_stats,
-            commands::list_presets,
-            commands::add_endpoint,
-            commands::update_endpoint,
-            commands::remove_endpoint,
-            commands::add_secret,
-            commands::remove_secret,
-            commands::reveal_secret,
-            commands::reverify,
-            commands::cancel_reverify,
-            commands::listen_on,
-            commands::resend,
-            commands::resend_shuffled,
-            commands::send_test_event,
-            commands::cancel_send,
-            commands::list_runs,
-            commands::recent_targets,
-            commands::list_samples,
-            commands::list_schedules,
-            commands::signing_info,
-            commands::notify_state,
-            commands::set_notify_settings,
-            commands::set_view_context,
-            commands::subscribe_opens,
-        ])
+        .invoke_handler(commands::handler())
         .build(tauri::generate_context!());
     match result {
         Ok(app) => app.run(|app, event| {

@@ -7,7 +7,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hooklens_core::api::{Endpoint, EventSummary};
+use hooklens_core::model::{Endpoint, EventSummary};
 use hooklens_core::query::{self, Query};
 use hooklens_core::signature::VerdictStatus;
 use hooklens_core::store::{Store, now_ns};
@@ -83,29 +83,6 @@ pub struct ViewContext {
     pub query: String,
     #[ts(type = "number | null")]
     pub endpoint_id: Option<i64>,
-}
-
-/// The TypeScript twins of the types above, for ui/src/ipc/shell.gen.ts.
-#[cfg(test)]
-pub fn typescript_bindings() -> String {
-    let cfg = ts_rs::Config::default();
-    let decls = [
-        NotifyRule::decl(&cfg),
-        NotifySettings::decl(&cfg),
-        NotifyStatus::decl(&cfg),
-        NotifyState::decl(&cfg),
-        ViewContext::decl(&cfg),
-    ];
-    let mut out = String::from(
-        "// Generated from the desktop shell's transport types (src-tauri/src/notify.rs) by\n\
-         // `cargo test -p hooklens bindings`. Do not edit by hand.\n",
-    );
-    for decl in decls {
-        out.push_str("\nexport ");
-        out.push_str(&decl);
-        out.push('\n');
-    }
-    out
 }
 
 /// A notification to show.

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use hooklens_core::api::{EndpointSpec, MatchCount};
+use hooklens_core::model::{EndpointSpec, MatchCount};
 use hooklens_core::providers::{
     self,
     samples::{self, SampleEvent, SampleValues},
@@ -193,7 +193,7 @@ struct Sample {
 
 impl Sample {
     fn find(reader: &Reader) -> Result<Sample, String> {
-        let pick = |text: &str| -> Result<hooklens_core::api::EventSummary, String> {
+        let pick = |text: &str| -> Result<hooklens_core::model::EventSummary, String> {
             let query = query::parse(text, 0).map_err(|e| e.to_string())?;
             reader
                 .query(&PageQuery {

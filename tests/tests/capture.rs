@@ -228,7 +228,7 @@ async fn sixty_four_clients_times_500_requests_are_each_stored_exactly_once() {
 
 #[tokio::test]
 async fn an_endpoint_answers_with_its_configured_status_headers_body_and_delay() {
-    use hooklens_core::api::{ConfiguredResponse, HeaderPair};
+    use hooklens_core::model::{ConfiguredResponse, HeaderPair};
     use hooklens_core::store::EndpointSpec;
     let h = Harness::start().await;
     let failing = h

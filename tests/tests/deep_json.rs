@@ -6,8 +6,8 @@
 
 use std::sync::atomic::AtomicBool;
 
-use hooklens_core::api::EndpointSpec;
-use hooklens_core::verification::{self, Diagnose, Subject};
+use hooklens_core::model::EndpointSpec;
+use hooklens_core::verdict::{self, Diagnose, Subject};
 use hooklens_tests::{Harness, stored_id};
 
 /// Address space for the whole test process (runtime, client, listener,
@@ -94,7 +94,7 @@ async fn deeply_nested_bodies_are_stored_and_verified_within_bounded_memory() {
         assert_eq!(stored.status.as_str(), "invalid", "{name}");
 
         // What `hooklens-cli verify` does: the full diagnosis, any size.
-        let full = verification::verdict_with(
+        let full = verdict::verdict_with(
             &h.store.endpoints(),
             &h.store.secrets(),
             &Subject {
@@ -119,8 +119,7 @@ async fn deeply_nested_bodies_are_stored_and_verified_within_bounded_memory() {
     }
     // Re-verifying every stored event runs the same code again.
     let outcome =
-        hooklens_core::verification::reverify(&h.store, None, &AtomicBool::new(false), |_| {})
-            .unwrap();
+        hooklens_core::verdict::reverify(&h.store, None, &AtomicBool::new(false), |_| {}).unwrap();
     assert!(outcome.checked >= cases.len() as u64);
     // The listener is still there.
     let after = client

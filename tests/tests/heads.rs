@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use hooklens_core::inspect;
+use hooklens_core::detail;
 use hooklens_core::store::{EventDetail, StoredHeader};
 use hooklens_tests::Harness;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -114,7 +114,7 @@ async fn headers_and_trailers_are_stored_as_they_arrived() {
 
     // Copy as curl: the same names, case and order (transport headers are
     // curl's own), and a word on the trailers curl cannot send.
-    let curl = inspect::curl_command(&e, &h.store.endpoints(), None);
+    let curl = detail::curl_command(&e, &h.store.endpoints(), None);
     // One argument per line: `-H \` then `'Name: value' \`.
     let lines: Vec<&str> = curl
         .lines()
@@ -270,7 +270,7 @@ async fn raw_handler() -> (String, tokio::task::JoinHandle<Vec<u8>>) {
 
 #[tokio::test]
 async fn a_resend_keeping_the_original_headers_sends_them_as_they_arrived() {
-    use hooklens_core::api::{HeaderPair, Pattern, ResendSpec, SignMode, Signing};
+    use hooklens_core::model::{HeaderPair, Pattern, ResendSpec, SignMode, Signing};
     use hooklens_core::resend::{Cancel, Sender};
 
     let h = Harness::start().await;

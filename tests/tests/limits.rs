@@ -202,7 +202,7 @@ async fn shutdown_answers_what_was_stored_and_does_not_wait_for_half_sent_reques
         name: "slow".into(),
         path_prefix: "/slow".into(),
         preset: None,
-        response: hooklens_core::api::ConfiguredResponse {
+        response: hooklens_core::model::ConfiguredResponse {
             delay_ms: 30_000,
             ..Default::default()
         },

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use hooklens_core::api::{
+use hooklens_core::model::{
     ConfiguredResponse, DeliveryErrorKind, DeliveryKind, EndpointSpec, Forward, ForwardMode,
     HeaderPair, Pattern, ResendSpec, SendProgress, SignMode, Signing, TestEventSpec,
 };
@@ -815,7 +815,7 @@ async fn masked_headers_left_untouched_in_the_editor_are_resent_with_their_captu
     let id = stored_id(&response);
 
     // What the editor starts from: the detail view, secrets masked.
-    let view = hooklens_core::inspect::event_view(&h.store.reader().unwrap(), id).unwrap();
+    let view = hooklens_core::detail::event_view(&h.store.reader().unwrap(), id).unwrap();
     let shown = serde_json::to_string(&view).unwrap();
     assert!(!shown.contains(challenge), "{shown}");
     assert!(!shown.contains("bWVyY2hhbnQ6YmFzaWNTM2NyZXQ"), "{shown}");

@@ -6,7 +6,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use hooklens_core::api::DeliveryErrorKind;
+use hooklens_core::model::DeliveryErrorKind;
 use hooklens_core::resend::{Client, Outgoing};
 
 fn openssl(args: &[&str]) {

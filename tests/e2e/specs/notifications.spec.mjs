@@ -216,7 +216,9 @@ describe("desktop notifications", () => {
       await kustom("kevt_click");
       await waitForNotifies(mark, 1, "for the event to click");
       // The newest event's id: the one notified.
-      const page = await invoke(browser, "search_events", { query: "", limit: 1, before: null, after: null, endpointId: null });
+      const page = await invoke(browser, "search_events", {
+        args: { query: "", limit: 1, before: null, after: null, endpointId: null },
+      });
       const id = page.events[0].id;
       // dunst's default action on the notification shown: what a click does.
       await dunstctl("action", "0");

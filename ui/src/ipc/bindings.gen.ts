@@ -346,7 +346,11 @@ scheme: Scheme | null, forward: Forward | null, };
 
 export type ReverifyProgress = { done: number, total: number, };
 
-export type ReverifyOutcome = { checked: number, 
+export type ReverifyOutcome = { 
+/**
+ * Events the run set out to check.
+ */
+total: number, checked: number, 
 /**
  * Events whose verdict changed.
  */

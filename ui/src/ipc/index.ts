@@ -29,7 +29,21 @@ import type {
   SigningInfo,
   TestEventSpec,
 } from "./bindings.gen";
-import type { NotifySettings, NotifyState, ViewContext } from "./shell.gen";
+import type {
+  AddSecretArgs,
+  Command,
+  CountEventsArgs,
+  NotifySettings,
+  NotifyState,
+  ResendShuffledArgs,
+  RevealHeaderArgs,
+  SearchEventsArgs,
+  SecretRef,
+  SetPinnedArgs,
+  SigningInfoArgs,
+  UpdateEndpointArgs,
+  ViewContext,
+} from "./shell.gen";
 
 export type * from "./bindings.gen";
 export { DEFAULT_TOLERANCE_S, MAX_SPEED, MAX_TIMES, MIN_SPEED, SCHEME_DEFAULTS, SCHEME_NAMES, TRANSPORT_HEADERS } from "./bindings.gen";
@@ -54,7 +68,12 @@ function isErrorPayload(value: unknown): value is ErrorPayload {
   );
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/**
+ * Invokes one of the shell's commands. `Command` is generated from the
+ * shell's list of them; a command taking several values takes them as one
+ * `args` object of a generated `…Args` type.
+ */
+async function call<T>(command: Command, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (err: unknown) {
@@ -84,18 +103,20 @@ export type PageRequest = {
  * "query" and a message saying where and why.
  */
 export function searchEvents(query: string, page: PageRequest): Promise<EventPage> {
-  return call<EventPage>("search_events", {
+  const args: SearchEventsArgs = {
     query,
     limit: page.limit,
     before: page.before ?? null,
     after: page.after ?? null,
     endpointId: page.endpointId ?? null,
-  });
+  };
+  return call<EventPage>("search_events", { args });
 }
 
 /** How many events match `query` (capped: see MatchCount). */
 export function countEvents(query: string, endpointId?: number | null): Promise<MatchCount> {
-  return call<MatchCount>("count_events", { query, endpointId: endpointId ?? null });
+  const args: CountEventsArgs = { query, endpointId: endpointId ?? null };
+  return call<MatchCount>("count_events", { args });
 }
 
 /** The fields of the search language with the values seen so far, for autocomplete. */
@@ -121,7 +142,8 @@ export function curlCommand(id: number): Promise<string> {
  * "reveal" by the user only: getEvent sends masked headers' values masked.
  */
 export function revealHeader(eventId: number, index: number): Promise<HeaderView> {
-  return call<HeaderView>("reveal_header", { eventId, index });
+  const args: RevealHeaderArgs = { eventId, index };
+  return call<HeaderView>("reveal_header", { args });
 }
 
 /** Asks where to save the body (native dialog) and writes its exact bytes; null when cancelled. */
@@ -131,7 +153,8 @@ export function saveBody(id: number): Promise<string | null> {
 
 /** Pinned events are never removed by retention. */
 export function setPinned(ids: number[], pinned: boolean): Promise<void> {
-  return call<void>("set_pinned", { ids, pinned });
+  const args: SetPinnedArgs = { ids, pinned };
+  return call<void>("set_pinned", { args });
 }
 
 export function listPresets(): Promise<PresetInfo[]> {
@@ -143,7 +166,8 @@ export function addEndpoint(spec: EndpointSpec): Promise<Endpoint> {
 }
 
 export function updateEndpoint(id: number, spec: EndpointSpec): Promise<Endpoint> {
-  return call<Endpoint>("update_endpoint", { id, spec });
+  const args: UpdateEndpointArgs = { id, spec };
+  return call<Endpoint>("update_endpoint", { args });
 }
 
 /** Its events stay, marked as of a removed endpoint. */
@@ -153,16 +177,19 @@ export function removeEndpoint(id: number): Promise<void> {
 
 /** Adds a labelled secret (or replaces the value under an existing label); returns the endpoint as now stored. */
 export function addSecret(endpointId: number, label: string, value: string): Promise<Endpoint> {
-  return call<Endpoint>("add_secret", { endpointId, label, value });
+  const args: AddSecretArgs = { endpointId, label, value };
+  return call<Endpoint>("add_secret", { args });
 }
 
 export function removeSecret(endpointId: number, label: string): Promise<Endpoint> {
-  return call<Endpoint>("remove_secret", { endpointId, label });
+  const args: SecretRef = { endpointId, label };
+  return call<Endpoint>("remove_secret", { args });
 }
 
 /** The secret's value, for an explicit "reveal" by the user only. */
 export function revealSecret(endpointId: number, label: string): Promise<string> {
-  return call<string>("reveal_secret", { endpointId, label });
+  const args: SecretRef = { endpointId, label };
+  return call<string>("reveal_secret", { args });
 }
 
 /**
@@ -196,8 +223,11 @@ export interface RunningSend<T> {
   cancel: () => Promise<void>;
 }
 
+/** The commands that send, each given a token (to cancel by) and a progress channel. */
+type SendCommand = Extract<Command, "resend" | "resend_shuffled" | "send_test_event">;
+
 function startSend<T>(
-  command: string,
+  command: SendCommand,
   args: Record<string, unknown>,
   onProgress: (progress: SendProgress) => void,
 ): RunningSend<T> {
@@ -225,7 +255,8 @@ export function resendShuffled(
   signing: Signing,
   onProgress: (progress: SendProgress) => void,
 ): RunningSend<DeliveryRun[]> {
-  return startSend<DeliveryRun[]>("resend_shuffled", { eventIds, url, signing }, onProgress);
+  const args: ResendShuffledArgs = { eventIds, url, signing };
+  return startSend<DeliveryRun[]>("resend_shuffled", { args }, onProgress);
 }
 
 /** Sends a fresh, signed sample event (by default to Hooklens's own listener). */
@@ -247,7 +278,8 @@ export function listRuns(eventId: number | null): Promise<DeliveryRun[]> {
  * never guesses differently from what the core will do.
  */
 export function signingInfo(eventId: number | null, endpointId: number | null): Promise<SigningInfo> {
-  return call<SigningInfo>("signing_info", { eventId, endpointId });
+  const args: SigningInfoArgs = { eventId, endpointId };
+  return call<SigningInfo>("signing_info", { args });
 }
 
 /** URLs requests were recently sent to, most recent first. */

@@ -15,10 +15,11 @@ describe("ipc", () => {
     await searchEvents("type:order.created", { limit: 50, before: "1:2" });
     await searchEvents("", { limit: 10, after: "3:4", endpointId: 3 });
     await searchEvents("", { limit: 10 });
+    // Several values go as one `args` object (SearchEventsArgs, generated from the shell).
     expect(calls).toEqual([
-      ["search_events", { query: "type:order.created", limit: 50, before: "1:2", after: null, endpointId: null }],
-      ["search_events", { query: "", limit: 10, before: null, after: "3:4", endpointId: 3 }],
-      ["search_events", { query: "", limit: 10, before: null, after: null, endpointId: null }],
+      ["search_events", { args: { query: "type:order.created", limit: 50, before: "1:2", after: null, endpointId: null } }],
+      ["search_events", { args: { query: "", limit: 10, before: null, after: "3:4", endpointId: 3 } }],
+      ["search_events", { args: { query: "", limit: 10, before: null, after: null, endpointId: null } }],
     ]);
   });
 

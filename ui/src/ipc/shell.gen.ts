@@ -1,5 +1,8 @@
-// Generated from the desktop shell's transport types (src-tauri/src/notify.rs) by
-// `cargo test -p hooklens bindings`. Do not edit by hand.
+// Generated from the desktop shell's transport types (src-tauri/src/notify.rs,
+// src-tauri/src/commands/) and its list of commands (src-tauri/src/commands/list.rs)
+// by `cargo test -p hooklens bindings`. Do not edit by hand.
+
+import type { EndpointSpec, Signing } from "./bindings.gen";
 
 export type NotifyRule = "all" | "invalid" | "query" | "none";
 
@@ -26,3 +29,54 @@ export type ViewContext = {
  * The timeline is at the top, showing new events as they arrive.
  */
 following: boolean, query: string, endpointId: number | null, };
+
+export type SearchEventsArgs = { 
+/**
+ * The search language; "" matches everything.
+ */
+query: string, limit: number, 
+/**
+ * Only events older than this cursor (an event's `cursor`).
+ */
+before: string | null, 
+/**
+ * Only events newer than this cursor (still returned newest first).
+ */
+after: string | null, 
+/**
+ * Only this endpoint's events.
+ */
+endpointId: number | null, };
+
+export type CountEventsArgs = { query: string, endpointId: number | null, };
+
+export type RevealHeaderArgs = { eventId: number, 
+/**
+ * The header's place in arrival order.
+ */
+index: number, };
+
+export type SetPinnedArgs = { ids: Array<number>, pinned: boolean, };
+
+export type UpdateEndpointArgs = { id: number, spec: EndpointSpec, };
+
+export type AddSecretArgs = { endpointId: number, label: string, value: string, };
+
+export type SecretRef = { endpointId: number, label: string, };
+
+export type ResendShuffledArgs = { eventIds: Array<number>, url: string, signing: Signing, };
+
+export type SigningInfoArgs = { 
+/**
+ * Null: a new request.
+ */
+eventId: number | null, 
+/**
+ * Null: the event's endpoint.
+ */
+endpointId: number | null, };
+
+/**
+ * Every command the shell serves, by the name the webview invokes it by.
+ */
+export type Command = "app_info" | "search_events" | "count_events" | "query_fields" | "get_event" | "curl_command" | "reveal_header" | "save_body" | "set_pinned" | "subscribe_events" | "list_endpoints" | "endpoint_counts" | "list_presets" | "add_endpoint" | "update_endpoint" | "remove_endpoint" | "add_secret" | "remove_secret" | "reveal_secret" | "reverify" | "cancel_reverify" | "listen_on" | "listener_stats" | "resend" | "resend_shuffled" | "send_test_event" | "cancel_send" | "list_runs" | "recent_targets" | "list_samples" | "list_schedules" | "signing_info" | "notify_state" | "set_notify_settings" | "set_view_context" | "subscribe_opens";

@@ -4,15 +4,67 @@
 //! terminal it is read without echo (rpassword), so it never reaches the
 //! screen, the scrollback or a screen recording; from a pipe or a file it is
 //! read as it comes, for scripts.
+//!
+//! The flag itself is declared here once, in [`SecretArg`], and flattened
+//! into every command that takes a secret, so the environment fallback, the
+//! hidden value and `-` for stdin cannot drift apart between commands.
 
 use std::io::{BufRead, IsTerminal};
 
-use crate::CliError;
+use clap::Args;
+
+use crate::error::CliError;
 
 pub const ENV: &str = "HOOKLENS_SECRET";
 
+/// `--secret VALUE`, `--secret -` (the first line of stdin) or
+/// `HOOKLENS_SECRET`. Each command words the flag's help for what the secret
+/// is to it with `#[command(mut_arg("secret", ...))]`.
+#[derive(Args)]
+pub struct SecretArg {
+    /// The secret; `-` reads it from the first line of stdin (an argument shows in `ps`)
+    #[arg(
+        long,
+        value_name = "SECRET",
+        env = ENV,
+        hide_env_values = true,
+        allow_hyphen_values = true
+    )]
+    secret: Option<String>,
+}
+
+impl SecretArg {
+    /// `-`: the value is to come from stdin.
+    pub fn is_stdin(&self) -> bool {
+        self.secret.as_deref() == Some("-")
+    }
+
+    /// The value, which `command` cannot do without.
+    pub fn required(self, command: &str) -> Result<String, CliError> {
+        match self.secret.as_deref() {
+            Some("-") => first_line_of_stdin("the secret"),
+            Some("") => Err(CliError::Usage(format!(
+                "the secret is empty; {command} needs --secret, --secret - or {ENV}"
+            ))),
+            Some(_) => Ok(self.secret.unwrap_or_default()),
+            None => Err(CliError::Usage(format!(
+                "{command} needs the secret: set {ENV}, pass --secret - and write it as the first line of stdin, or pass --secret VALUE (visible in `ps`)"
+            ))),
+        }
+    }
+
+    /// The value given, else the first line of stdin: for a command whose
+    /// stdin is there for the secret alone.
+    pub fn given_or_stdin(self) -> Result<String, CliError> {
+        match self.secret.as_deref() {
+            None | Some("-") => first_line_of_stdin("the secret"),
+            Some(_) => Ok(self.secret.unwrap_or_default()),
+        }
+    }
+}
+
 /// The first line of stdin, without its line break.
-pub fn first_line_of_stdin(what: &str) -> Result<String, CliError> {
+fn first_line_of_stdin(what: &str) -> Result<String, CliError> {
     let stdin = std::io::stdin();
     let line = read_line(
         stdin.is_terminal(),
@@ -45,21 +97,6 @@ fn read_line(
     let mut line = String::new();
     piped.read_line(&mut line)?;
     Ok(line)
-}
-
-/// `--secret VALUE`, `--secret -` (first line of stdin) or `HOOKLENS_SECRET`
-/// (clap already falls back to the environment variable).
-pub fn resolve(arg: Option<String>, command: &str) -> Result<String, CliError> {
-    match arg.as_deref() {
-        Some("-") => first_line_of_stdin("the secret"),
-        Some("") => Err(CliError::Usage(format!(
-            "the secret is empty; {command} needs --secret, --secret - or {ENV}"
-        ))),
-        Some(_) => Ok(arg.unwrap_or_default()),
-        None => Err(CliError::Usage(format!(
-            "{command} needs the secret: set {ENV}, pass --secret - and write it as the first line of stdin, or pass --secret VALUE (visible in `ps`)"
-        ))),
-    }
 }
 
 #[cfg(test)]

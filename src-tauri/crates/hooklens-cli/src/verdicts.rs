@@ -6,10 +6,10 @@
 
 use std::io::Write;
 
-use hooklens_core::api::Endpoint;
+use hooklens_core::model::Endpoint;
 use hooklens_core::signature::{Scheme, Verdict, VerdictStatus};
 use hooklens_core::store::StoredHeader;
-use hooklens_core::verification;
+use hooklens_core::verdict;
 use serde::Serialize;
 
 use crate::term;
@@ -69,7 +69,7 @@ pub fn scheme_name(
     headers: &[StoredHeader],
 ) -> Option<String> {
     let id = verdict.scheme.as_deref()?;
-    let configured = verification::scheme_for(endpoint, provider, headers)
+    let configured = verdict::scheme_for(endpoint, provider, headers)
         .map(|(s, _)| s)
         .filter(|s| s.id() == id);
     Some(

@@ -686,3 +686,66 @@ fn show_prints_the_request_as_it_arrived() {
         "{text}"
     );
 }
+
+#[test]
+fn events_lists_more_than_one_page_and_pages_on_with_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let serve = Serve::start(dir.path(), free_port());
+    let url = format!("{}/paging", serve.url);
+    // More than the 500 events one page of the timeline holds.
+    reqwest::runtime().block_on(async {
+        let client = reqwest::Client::new();
+        for i in 0..530 {
+            let r = client
+                .post(&url)
+                .body(format!("{{\"n\":{i}}}"))
+                .send()
+                .await;
+            assert_eq!(r.unwrap().status(), 200);
+        }
+    });
+
+    let ids = |out: &str| -> Vec<(i64, String)> {
+        out.lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                (
+                    v["id"].as_i64().unwrap(),
+                    v["cursor"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let first = ids(&stdout(&cli(
+        dir.path(),
+        &["events", "--json", "--limit", "510"],
+    )));
+    assert_eq!(first.len(), 510, "--limit is honoured across pages");
+    assert!(
+        first.windows(2).all(|w| w[0].0 > w[1].0),
+        "newest first, no repeats"
+    );
+
+    let last_cursor = first.last().unwrap().1.clone();
+    let next = ids(&stdout(&cli(
+        dir.path(),
+        &[
+            "events",
+            "--json",
+            "--limit",
+            "100",
+            "--before",
+            &last_cursor,
+        ],
+    )));
+    assert_eq!(next.len(), 20, "the 20 older events, and no more");
+    assert!(next[0].0 < first.last().unwrap().0);
+    let all: std::collections::BTreeSet<i64> =
+        first.iter().chain(&next).map(|(id, _)| *id).collect();
+    assert_eq!(all.len(), 530, "the two listings cover every event once");
+
+    let bad = cli(dir.path(), &["events", "--before", "yesterday"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("--before takes the cursor"), "{err}");
+}

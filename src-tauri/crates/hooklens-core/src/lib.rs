@@ -3,21 +3,23 @@
 //! desktop shell and `hooklens-cli` are thin adapters over this crate.
 
 pub mod api;
-pub mod bindings;
 pub mod capture;
 pub mod config;
-pub mod inspect;
-pub mod json;
+pub mod detail;
+pub mod model;
 pub mod providers;
 pub mod query;
 pub mod resend;
 pub mod secret_headers;
-pub mod signature;
 pub mod store;
-pub mod verification;
-pub mod wire;
+pub mod verdict;
 
-pub use api::{AppInfo, ErrorPayload, EventSummary, ListenerState, ListenerStatus};
+// The signature engine and what it reads (wire, json) are a crate of their
+// own; core modules and the shell reach them through these names.
+pub use hooklens_signature as signature;
+pub use hooklens_signature::{json, wire};
+
 pub use capture::{CaptureError, Listener};
 pub use config::{Config, ConfigError};
+pub use model::{AppInfo, ErrorPayload, EventSummary, ListenerState, ListenerStatus};
 pub use store::{Store, StoreError};

@@ -7,7 +7,7 @@
 //! [`masked_value`] instead of the value. Only an explicit reveal, and the
 //! requests Hooklens resends or forwards, carry the value itself.
 
-use crate::api::Endpoint;
+use crate::model::Endpoint;
 use crate::providers;
 use crate::signature::Scheme;
 use crate::wire::StoredHeader;
@@ -168,14 +168,14 @@ pub fn is_secret_anywhere(name: &str, endpoints: &[Endpoint]) -> bool {
 }
 
 /// A header as shown: a secret one's value masked.
-pub fn shown_header_view(h: &StoredHeader, secret: &SecretHeaders) -> crate::api::HeaderView {
+pub fn shown_header_view(h: &StoredHeader, secret: &SecretHeaders) -> crate::model::HeaderView {
     match secret.shown(h) {
-        Some(masked) => crate::api::HeaderView {
+        Some(masked) => crate::model::HeaderView {
             value: masked,
             masked: true,
-            ..crate::api::header_view(h)
+            ..crate::model::header_view(h)
         },
-        None => crate::api::header_view(h),
+        None => crate::model::header_view(h),
     }
 }
 

@@ -48,7 +48,7 @@ describe("ReverifyBar", () => {
       status: "finished",
       endpointId: 2,
       total: 40_000,
-      outcome: { checked: 40_000, changed: 1203, cancelled: false },
+      outcome: { total: 40_000, checked: 40_000, changed: 1203, cancelled: false },
     });
     expect(screen.getByTestId("reverify-bar")).toHaveTextContent(
       "Re-verified 40,000 events on Kustom: 1,203 verdicts changed",
@@ -63,12 +63,12 @@ describe("ReverifyBar", () => {
       status: "finished",
       endpointId: 2,
       total: 1,
-      outcome: { checked: 1, changed: 0, cancelled: false },
+      outcome: { total: 1, checked: 1, changed: 0, cancelled: false },
     });
     expect(screen.getByTestId("reverify-text")).toHaveTextContent("Re-verified 1 event on Kustom: no verdicts changed");
     rerender(
       <ReverifyBar
-        reverify={{ ...reverify, job: { status: "finished", endpointId: 2, total: 5, outcome: { checked: 5, changed: 1, cancelled: false } } }}
+        reverify={{ ...reverify, job: { status: "finished", endpointId: 2, total: 5, outcome: { total: 5, checked: 5, changed: 1, cancelled: false } } }}
         endpoints={endpoints}
       />,
     );
@@ -76,7 +76,7 @@ describe("ReverifyBar", () => {
   });
 
   it("says what a cancelled run kept", () => {
-    bar({ status: "finished", endpointId: 2, total: 40_000, outcome: { checked: 12_345, changed: 7, cancelled: true } });
+    bar({ status: "finished", endpointId: 2, total: 40_000, outcome: { total: 40_000, checked: 12_345, changed: 7, cancelled: true } });
     expect(screen.getByTestId("reverify-text")).toHaveTextContent(
       "Cancelled after 12,345 of 40,000; those keep their new verdicts",
     );

@@ -47,11 +47,11 @@ describe("useReverify", () => {
     expect(result.current.job).toEqual({ status: "running", endpointId: 2, done: 0, total: 0, cancelling: false });
     act(() => lastRun().progress({ done: 500, total: 40_000 }));
     expect(result.current.job).toMatchObject({ status: "running", done: 500, total: 40_000 });
-    await act(async () => lastRun().resolve({ checked: 40_000, changed: 1203, cancelled: false }));
+    await act(async () => lastRun().resolve({ total: 40_000, checked: 40_000, changed: 1203, cancelled: false }));
     expect(result.current.job).toEqual({
       status: "finished",
       endpointId: 2,
-      outcome: { checked: 40_000, changed: 1203, cancelled: false },
+      outcome: { total: 40_000, checked: 40_000, changed: 1203, cancelled: false },
       total: 40_000,
     });
     act(() => result.current.dismiss());
@@ -65,7 +65,7 @@ describe("useReverify", () => {
     act(() => result.current.cancel());
     expect(ipc.cancelReverify).toHaveBeenCalledTimes(1);
     expect(result.current.job).toMatchObject({ status: "running", cancelling: true, done: 12_345 });
-    await act(async () => lastRun().resolve({ checked: 12_345, changed: 3, cancelled: true }));
+    await act(async () => lastRun().resolve({ total: 12_345, checked: 12_345, changed: 3, cancelled: true }));
     expect(result.current.job).toMatchObject({
       status: "finished",
       endpointId: null,
@@ -96,11 +96,11 @@ describe("useReverify", () => {
     act(() => result.current.start(2));
     act(() => result.current.start(2));
     expect(ipc.reverify).toHaveBeenCalledTimes(1);
-    await act(async () => lastRun().resolve({ checked: 10, changed: 0, cancelled: false }));
+    await act(async () => lastRun().resolve({ total: 10, checked: 10, changed: 0, cancelled: false }));
     expect(ipc.reverify).toHaveBeenCalledTimes(2);
     expect(lastRun().endpointId).toBe(2);
     expect(result.current.job).toMatchObject({ status: "running", endpointId: 2, done: 0 });
-    await act(async () => lastRun().resolve({ checked: 10, changed: 4, cancelled: false }));
+    await act(async () => lastRun().resolve({ total: 10, checked: 10, changed: 4, cancelled: false }));
     expect(result.current.job).toMatchObject({ status: "finished", outcome: { changed: 4 } });
   });
 
@@ -109,7 +109,7 @@ describe("useReverify", () => {
     act(() => result.current.start(2));
     act(() => result.current.start(3));
     act(() => result.current.start(4));
-    await act(async () => lastRun().resolve({ checked: 1, changed: 0, cancelled: false }));
+    await act(async () => lastRun().resolve({ total: 1, checked: 1, changed: 0, cancelled: false }));
     expect(runs.map((r) => r.endpointId)).toEqual([2, null]);
   });
 
@@ -118,7 +118,7 @@ describe("useReverify", () => {
     act(() => result.current.start(2));
     act(() => result.current.start(2));
     act(() => result.current.cancel());
-    await act(async () => lastRun().resolve({ checked: 1, changed: 0, cancelled: true }));
+    await act(async () => lastRun().resolve({ total: 1, checked: 1, changed: 0, cancelled: true }));
     expect(ipc.reverify).toHaveBeenCalledTimes(1);
     expect(result.current.job.status).toBe("finished");
   });

@@ -23,12 +23,12 @@ use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 
-pub use crate::api::ListenerStats;
-use crate::api::{ConfiguredResponse, Forward, ForwardMode, ListenerState, ListenerStatus};
+pub use crate::model::ListenerStats;
+use crate::model::{ConfiguredResponse, Forward, ForwardMode, ListenerState, ListenerStatus};
 use crate::providers;
 use crate::resend::{self, Attempted, Sender};
 use crate::store::{NewEvent, Store, StoredHeader, now_ns, route};
-use crate::verification::{self, Subject};
+use crate::verdict::{self, Subject};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureError {
@@ -319,7 +319,7 @@ async fn capture(
     };
 
     let provider = preset.map(|p| p.id);
-    let verdict = verification::verdict(
+    let verdict = verdict::verdict(
         &endpoints,
         &state.store.secrets(),
         &Subject {

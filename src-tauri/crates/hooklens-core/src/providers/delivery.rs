@@ -10,7 +10,7 @@ use super::{Preset, ids};
 
 /// Which answers a provider counts as delivered (a transport type, shown
 /// to the UI as it is).
-pub use crate::api::DeliverySuccess as Success;
+pub use crate::model::DeliverySuccess as Success;
 
 /// Where one part of a rule comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,9 +156,9 @@ impl Preset {
     }
 
     /// The rule as the resend editor and the CLI show it.
-    pub fn delivery_info(&self) -> crate::api::DeliveryRuleInfo {
+    pub fn delivery_info(&self) -> crate::model::DeliveryRuleInfo {
         let rule = &self.delivery;
-        crate::api::DeliveryRuleInfo {
+        crate::model::DeliveryRuleInfo {
             preset: self.id.to_owned(),
             name: self.name.to_owned(),
             success: rule.success,

@@ -163,10 +163,10 @@ pub fn presets() -> &'static [Preset] {
 }
 
 /// The presets as the endpoint editor lists them.
-pub fn preset_infos() -> Vec<crate::api::PresetInfo> {
+pub fn preset_infos() -> Vec<crate::model::PresetInfo> {
     presets()
         .iter()
-        .map(|p| crate::api::PresetInfo {
+        .map(|p| crate::model::PresetInfo {
             id: p.id.to_owned(),
             name: p.name.to_owned(),
             scheme: p.scheme.clone(),
@@ -199,7 +199,7 @@ pub fn detect_and_extract(headers: &[StoredHeader], body: &[u8]) -> (&'static Pr
 /// endpoint's own choice, else its (or the detected) provider's, else what
 /// the request's headers suggest.
 pub fn scheme_for(
-    endpoint: Option<&crate::api::Endpoint>,
+    endpoint: Option<&crate::model::Endpoint>,
     provider: Option<&str>,
     headers: &[StoredHeader],
 ) -> Option<(Scheme, bool)> {

@@ -1,4 +1,7 @@
+use super::parser::parse_in;
 use super::*;
+use crate::model::{ErrorKind, ErrorPayload};
+use jiff::tz::TimeZone;
 use proptest::prelude::*;
 
 /// 2026-11-20T12:00:00Z

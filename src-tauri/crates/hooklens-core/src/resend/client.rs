@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use reqwest::Url;
 
 use super::exchange::{self, TlsConfig, WireError};
-use crate::api::{DeliveryError, DeliveryErrorKind};
+use crate::model::{DeliveryError, DeliveryErrorKind};
 use crate::store::NewResponse;
 use crate::store::{StoredHeader, now_ns};
 

@@ -363,9 +363,7 @@ async fn read_body<R: AsyncRead + Unpin>(
     };
     let io = |e: std::io::Error| io_error(e, addr);
     let named = |name: &str| {
-        headers
-            .iter()
-            .filter(|h| h.name.eq_ignore_ascii_case(name))
+        crate::wire::headers_named(headers, name)
             .map(StoredHeader::bytes)
             .collect::<Vec<_>>()
     };

@@ -3,7 +3,7 @@
 
 use super::client::{Attempted, Outgoing, is_transport_header};
 use super::{ResendError, Sender, target_url};
-use crate::api::{DeliveryKind, Forward, ForwardMode};
+use crate::model::{DeliveryKind, Forward, ForwardMode};
 use crate::providers;
 use crate::store::{NewRun, StoredHeader};
 
@@ -120,10 +120,8 @@ pub fn was_forwarded(install_key: &[u8], headers: &[StoredHeader], body: &[u8]) 
     if install_key.is_empty() {
         return false;
     }
-    headers
-        .iter()
-        .filter(|h| h.name.eq_ignore_ascii_case(FORWARDED_HEADER))
-        .filter_map(|h| std::str::from_utf8(h.bytes()).ok())
+    crate::wire::headers_named(headers, FORWARDED_HEADER)
+        .filter_map(StoredHeader::text)
         .filter_map(|value| value.trim().split_once('.'))
         .any(|(id, mac)| {
             mark_mac(install_key, id, body)

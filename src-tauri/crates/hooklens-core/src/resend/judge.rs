@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::client::Attempted;
-use crate::api::DeliveryRuleInfo;
+use crate::model::DeliveryRuleInfo;
 use crate::providers::{self, Preset};
 use crate::store::{EventDetail, Store};
 
@@ -90,7 +90,7 @@ pub fn delivery_preset(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{DeliveryError, DeliveryErrorKind};
+    use crate::model::{DeliveryError, DeliveryErrorKind};
     use crate::store::NewResponse;
 
     fn answered(status: u16) -> Attempted {

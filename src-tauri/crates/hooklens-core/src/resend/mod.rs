@@ -19,7 +19,6 @@ pub use judge::delivery_preset;
 pub use prepare::{Draft, default_sign_mode, fresh_id, signing_info, signing_scheme};
 pub use run::Sender;
 
-use crate::api::{ErrorKind, ErrorPayload};
 use crate::providers::samples::SampleError;
 use crate::store::StoreError;
 
@@ -43,16 +42,6 @@ pub enum ResendError {
     Sample(#[from] SampleError),
     #[error("the HTTP client cannot start: {0}")]
     Client(String),
-}
-
-impl From<ResendError> for ErrorPayload {
-    fn from(err: ResendError) -> Self {
-        match err {
-            ResendError::Store(e) => e.into(),
-            ResendError::Sample(e) => ErrorPayload::new(ErrorKind::NotFound, e.to_string()),
-            other => ErrorPayload::new(ErrorKind::Send, other.to_string()),
-        }
-    }
 }
 
 /// A URL requests can be sent to: http or https with a host.

@@ -7,11 +7,11 @@ use reqwest::{Method, Url};
 
 use super::client::{Outgoing, is_transport_header};
 use super::{ResendError, target_url};
-use crate::api::{Endpoint, ResendSpec, SignMode, Signing};
+use crate::model::{Endpoint, ResendSpec, SignMode, Signing};
 use crate::secret_headers;
 use crate::signature::{self, Scheme, Secret, SignInput};
 use crate::store::{EventDetail, Store, StoredHeader};
-use crate::verification;
+use crate::verdict;
 
 /// A request as the user wants it sent, before signing.
 #[derive(Debug, Clone)]
@@ -276,7 +276,7 @@ pub fn signing_scheme(
             .map(|(n, v)| StoredHeader::new(n, v))
             .collect(),
     };
-    let (scheme, assumed) = verification::scheme_for(Some(endpoint), provider.as_deref(), &stored)
+    let (scheme, assumed) = verdict::scheme_for(Some(endpoint), provider.as_deref(), &stored)
         .ok_or_else(|| {
             ResendError::Signing(format!(
                 "endpoint {:?} has no signature scheme to sign with; choose one in its settings, or keep the headers as they are",
@@ -292,7 +292,7 @@ pub fn signing_info(
     store: &Store,
     event: Option<&EventDetail>,
     endpoint_id: Option<i64>,
-) -> crate::api::SigningInfo {
+) -> crate::model::SigningInfo {
     let (mode, problem) = default_sign_mode(store, event, endpoint_id);
     let delivery = super::judge::delivery_preset(store, event, None, endpoint_id).delivery_info();
     let resolved = signing_scheme(store, event, None, endpoint_id, &[]).ok();
@@ -304,7 +304,7 @@ pub fn signing_info(
         .map(|s| s.label)
         .collect();
     match resolved {
-        Some((endpoint, scheme, assumed)) => crate::api::SigningInfo {
+        Some((endpoint, scheme, assumed)) => crate::model::SigningInfo {
             endpoint_id: Some(endpoint.id),
             headers: signature::signature_headers(&scheme),
             signs_timestamp: signature::max_age_s(&scheme).is_some(),
@@ -315,7 +315,7 @@ pub fn signing_info(
             problem,
             delivery,
         },
-        None => crate::api::SigningInfo {
+        None => crate::model::SigningInfo {
             endpoint_id,
             scheme: None,
             assumed: false,

@@ -8,7 +8,7 @@ use super::client::{Attempted, Client};
 use super::judge::{InForce, Judged, delivery_preset};
 use super::prepare::{self, Draft, Plan};
 use super::{MAX_SPEED, MAX_TIMES, MIN_SPEED, ResendError};
-use crate::api::{
+use crate::model::{
     DeliveryKind, DeliveryRun, Pattern, ResendSpec, SendProgress, SignMode, Signing, TestEventSpec,
 };
 use crate::providers::{self, samples, schedules};
@@ -371,7 +371,7 @@ impl Sender {
         note: &str,
         attempted: &Attempted,
         judged: &Judged,
-    ) -> Result<crate::api::Delivery, ResendError> {
+    ) -> Result<crate::model::Delivery, ResendError> {
         let delivery = NewDelivery {
             attempt,
             sent_at_ns: attempted.sent_at_ns,

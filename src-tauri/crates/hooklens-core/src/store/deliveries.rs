@@ -4,8 +4,8 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Reader, Store, StoreError, StoredHeader, now_ns};
-use crate::api::header_view;
-use crate::api::{
+use crate::model::header_view;
+use crate::model::{
     Delivery, DeliveryError, DeliveryErrorKind, DeliveryKind, DeliveryResponse, DeliveryRun,
     HeaderView,
 };
@@ -278,9 +278,7 @@ fn delivery_from_row(
         Some(status) => {
             let headers = headers_from(&row.get::<_, Option<String>>(10)?.unwrap_or_default());
             let redirect_to = (300..400).contains(&status).then(|| {
-                headers
-                    .iter()
-                    .find(|h| h.name.eq_ignore_ascii_case("location"))
+                crate::wire::header(&headers, "location")
                     .map(|h| String::from_utf8_lossy(h.bytes()).into_owned())
             });
             let (body_text, body_base64) =

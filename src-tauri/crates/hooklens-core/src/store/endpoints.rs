@@ -7,8 +7,8 @@ use rusqlite::{Connection, Row, params};
 use std::collections::HashMap;
 
 use super::StoreError;
-pub use crate::api::EndpointSpec;
-use crate::api::{ConfiguredResponse, Endpoint, Forward, ForwardMode, HeaderPair, SecretInfo};
+pub use crate::model::EndpointSpec;
+use crate::model::{ConfiguredResponse, Endpoint, Forward, ForwardMode, HeaderPair, SecretInfo};
 use crate::signature::Secret;
 
 pub const DEFAULT_ENDPOINT_ID: i64 = 1;

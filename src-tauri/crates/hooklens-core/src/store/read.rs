@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::rows::{Cursor, SUMMARY_COLUMNS, summary_from_row};
 use super::search::{self, Window};
 use super::{StoreError, StoredHeader};
-use crate::api::{Endpoint, EndpointCount, EventPage, EventSummary, MatchCount, QueryField};
+use crate::model::{Endpoint, EndpointCount, EventPage, EventSummary, MatchCount, QueryField};
 use crate::query::Query;
 
 /// Values suggested per field at most: stored values come off the wire, and
@@ -32,6 +32,21 @@ pub struct EventDetail {
 }
 
 impl EventDetail {
+    /// The event as verification sees it, the same shape capture judged.
+    pub fn subject(&self) -> crate::wire::Subject<'_> {
+        let e = &self.summary;
+        crate::wire::Subject {
+            endpoint_id: e.endpoint_id,
+            provider: e.provider.as_deref(),
+            method: &e.method,
+            path: &e.path,
+            query: e.query.as_deref(),
+            headers: &self.headers,
+            body: &self.body,
+            received_at_ns: self.received_at_ns,
+        }
+    }
+
     /// The request-target as the sender wrote it; for events stored before
     /// it was kept, rebuilt from path and query.
     pub fn request_target(&self) -> String {
@@ -44,6 +59,10 @@ impl EventDetail {
         }
     }
 }
+
+/// The most events one page holds: a page is one query, and a million rows
+/// fetched at once would hold the reader (and the timeline) for seconds.
+pub const MAX_PAGE: u32 = 500;
 
 /// Which events a page holds: those matching `query` (and `endpoint_id`),
 /// newest first, in a window of the timeline.
@@ -90,11 +109,23 @@ impl Reader {
 
     /// Newest first, `limit` events older than `before` (keyset pagination).
     pub fn page(&self, limit: u32, before: Option<Cursor>) -> Result<EventPage, StoreError> {
-        let events = self.query(&PageQuery {
+        self.search_page(&PageQuery {
             limit,
             before,
             ..PageQuery::default()
-        })?;
+        })
+    }
+
+    /// A page of the timeline as the app and `hooklens-cli events` show it:
+    /// the matches of `q`, at most [`MAX_PAGE`] of them, and whether there
+    /// may be more (ask again with the last event's cursor as `before`).
+    pub fn search_page(&self, q: &PageQuery) -> Result<EventPage, StoreError> {
+        let limit = q.limit.clamp(1, MAX_PAGE);
+        let events = if limit == q.limit {
+            self.query(q)?
+        } else {
+            self.query(&PageQuery { limit, ..q.clone() })?
+        };
         Ok(EventPage {
             has_more: events.len() == limit as usize,
             events,
@@ -133,7 +164,7 @@ impl Reader {
             .terms
             .iter()
             .any(|t| matches!(t.filter, crate::query::Filter::Text { .. }));
-        if has_text && super::text_pending(&self.conn, id)? {
+        if has_text && super::fulltext::text_pending(&self.conn, id)? {
             return Ok(None);
         }
         let mut one = query.clone();

@@ -7,11 +7,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rusqlite::{Connection, params};
 
 use super::Secrets;
-use super::{
-    Store, StoreError, StoredHeader, bump_revision, endpoints, read_only_connection,
-    secrets_by_endpoint,
-};
-use crate::api::{Endpoint, ReverifyOutcome, ReverifyProgress};
+use super::connection::read_only_connection;
+use super::fulltext::{IndexText, body_text, headers_text};
+use super::watch::bump_revision;
+use super::{Store, StoreError, StoredHeader, endpoints, secrets_by_endpoint};
+use crate::model::{Endpoint, ReverifyOutcome, ReverifyProgress};
 use crate::secret_headers::SecretHeaders;
 use crate::signature::Verdict;
 use crate::wire::Subject;
@@ -43,7 +43,7 @@ impl Store {
         endpoint_id: Option<i64>,
         cancel: &AtomicBool,
         mut progress: impl FnMut(ReverifyProgress),
-        // Verification's, handed in by `verification::reverify`: judging is
+        // Verification's, handed in by `verdict::reverify`: judging is
         // a layer above the store.
         judge: impl Fn(&[Endpoint], &Secrets, &Subject<'_>) -> Verdict,
     ) -> Result<ReverifyOutcome, StoreError> {
@@ -62,7 +62,10 @@ impl Store {
             |r| r.get(0),
         )?;
         let total = u64::try_from(total).unwrap_or(0);
-        let mut outcome = ReverifyOutcome::default();
+        let mut outcome = ReverifyOutcome {
+            total,
+            ..ReverifyOutcome::default()
+        };
         let mut after = 0i64;
         progress(ReverifyProgress { done: 0, total });
         loop {
@@ -75,7 +78,7 @@ impl Store {
                 break;
             };
             let mut changed: Vec<(i64, &'static str, Option<String>)> = Vec::new();
-            let mut reindex: Vec<super::IndexText> = Vec::new();
+            let mut reindex: Vec<IndexText> = Vec::new();
             for row in &batch {
                 // A scheme that now reads a header as its shared secret makes
                 // that header secret: the index must forget its value.
@@ -91,11 +94,11 @@ impl Store {
                     .iter()
                     .any(|h| secret.is_secret(&h.name) && !always.is_secret(&h.name))
                 {
-                    reindex.push(super::IndexText {
+                    reindex.push(IndexText {
                         id: row.id,
                         path: row.path.clone(),
-                        headers: super::headers_text(&row.headers, &secret),
-                        body: super::body_text(&row.body).to_owned(),
+                        headers: headers_text(&row.headers, &secret),
+                        body: body_text(&row.body).to_owned(),
                     });
                 }
                 let verdict = judge(

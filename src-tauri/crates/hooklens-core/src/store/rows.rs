@@ -4,7 +4,7 @@
 use rusqlite::Row;
 
 use super::StoreError;
-use crate::api::EventSummary;
+use crate::model::EventSummary;
 use crate::signature::Verdict;
 
 /// Where a timeline page starts: strictly older than this (received_at, id).

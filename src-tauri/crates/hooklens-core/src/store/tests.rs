@@ -1,5 +1,13 @@
+//! The store over real SQLite files: what is stored and read back, the
+//! full-text index and its outbox, retention, endpoints and secrets,
+//! re-verification, the data directory's lock, and recovery after a crash.
+
+use std::time::{Duration, Instant};
+
+use super::open::RUNNING_MARK;
+use super::writer::{INDEX_DELAY, RETENTION_EVERY};
 use super::*;
-use crate::api::{ConfiguredResponse, ReverifyProgress};
+use crate::model::{ConfiguredResponse, ReverifyProgress};
 
 fn event(n: i64, body: &[u8]) -> NewEvent {
     NewEvent {
@@ -382,11 +390,11 @@ async fn a_header_that_becomes_a_shared_secret_leaves_the_index_when_its_events_
     };
     store.update_endpoint(DEFAULT_ENDPOINT_ID, &spec).unwrap();
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    crate::verification::reverify(&store, Some(DEFAULT_ENDPOINT_ID), &cancel, |_| {}).unwrap();
+    crate::verdict::reverify(&store, Some(DEFAULT_ENDPOINT_ID), &cancel, |_| {}).unwrap();
     assert!(find("tokenlater333").is_empty());
     assert_eq!(find("token"), [e.id], "its name is still there");
     // Reverifying again changes nothing.
-    crate::verification::reverify(&store, None, &cancel, |_| {}).unwrap();
+    crate::verdict::reverify(&store, None, &cancel, |_| {}).unwrap();
     assert!(find("tokenlater333").is_empty());
     assert_eq!(find("token"), [e.id]);
 }
@@ -642,7 +650,7 @@ async fn text_a_crash_left_out_of_the_index_is_indexed_at_the_next_start() {
 mod signatures {
     use super::*;
     use crate::signature::{Scheme, Secret, SignInput, VerdictStatus, sign};
-    use crate::verification::{self, Subject};
+    use crate::verdict::{self, Subject};
     use std::sync::atomic::AtomicBool;
 
     const SECRET: &str = "It's a Secret to Everybody";
@@ -686,7 +694,7 @@ mod signatures {
             body,
             ..event(n, b"")
         };
-        e.verdict = Some(verification::verdict(
+        e.verdict = Some(verdict::verdict(
             &store.endpoints(),
             &store.secrets(),
             &Subject {
@@ -745,11 +753,10 @@ mod signatures {
         );
 
         let mut seen = Vec::new();
-        let done =
-            crate::verification::reverify(&store, Some(gh.id), &AtomicBool::new(false), |p| {
-                seen.push(p)
-            })
-            .unwrap();
+        let done = crate::verdict::reverify(&store, Some(gh.id), &AtomicBool::new(false), |p| {
+            seen.push(p)
+        })
+        .unwrap();
         assert_eq!((done.checked, done.changed, done.cancelled), (1, 1, false));
         assert_eq!(seen.last(), Some(&ReverifyProgress { done: 1, total: 1 }));
         let event = store.reader().unwrap().event(saved.id).unwrap();
@@ -760,13 +767,20 @@ mod signatures {
         assert!(with_verdict(&store, VerdictStatus::NoSecret).is_empty());
 
         // Nothing changes on a second run; removing the secret reverts it.
-        let again =
-            crate::verification::reverify(&store, Some(gh.id), &AtomicBool::new(false), |_| {})
-                .unwrap();
+        // However few reports the run sends, the first and the last arrive.
+        let mut heard = Vec::new();
+        let again = crate::verdict::reverify(&store, Some(gh.id), &AtomicBool::new(false), |p| {
+            heard.push(p)
+        })
+        .unwrap();
         assert_eq!(again.changed, 0);
+        assert_eq!(heard.first().map(|p| p.done), Some(0));
+        assert_eq!(
+            heard.last().map(|p| (p.done, p.total)),
+            Some((again.total, again.total))
+        );
         store.remove_secret(gh.id, "production").unwrap();
-        crate::verification::reverify(&store, Some(gh.id), &AtomicBool::new(false), |_| {})
-            .unwrap();
+        crate::verdict::reverify(&store, Some(gh.id), &AtomicBool::new(false), |_| {}).unwrap();
         assert_eq!(with_verdict(&store, VerdictStatus::NoSecret), [saved.id]);
         assert!(store.remove_secret(gh.id, "production").is_err());
     }
@@ -781,13 +795,22 @@ mod signatures {
         }
         store.add_secret(gh.id, "production", SECRET).unwrap();
         let cancel = AtomicBool::new(false);
-        let done = crate::verification::reverify(&store, Some(gh.id), &cancel, |p| {
-            if p.done > 0 {
-                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
-            }
-        })
-        .unwrap();
+        // The store reports every batch (the verdict layer thins that out
+        // for the UI), so this stops after the first.
+        let done = store
+            .reverify_with(
+                Some(gh.id),
+                &cancel,
+                |p| {
+                    if p.done > 0 {
+                        cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                },
+                crate::verdict::verdict,
+            )
+            .unwrap();
         assert!(done.cancelled);
+        assert_eq!(done.total, 600);
         assert!(done.checked > 0 && done.checked < 600, "{done:?}");
         assert_eq!(
             with_verdict(&store, VerdictStatus::Valid).len() as u64,

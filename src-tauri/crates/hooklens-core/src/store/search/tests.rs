@@ -3,8 +3,11 @@
 
 use std::collections::HashMap;
 
+use super::compile::fts_string;
+use super::filters::{json_path, path_glob, successor};
+use super::plan::{Tuning, with_tuning};
 use super::*;
-use crate::api::EndpointSpec;
+use crate::model::EndpointSpec;
 use crate::query::parse;
 use crate::signature::{Verdict, VerdictStatus};
 use crate::store::{DEFAULT_ENDPOINT_ID, NewEvent, PageQuery, Reader, Store, StoredHeader};
@@ -221,7 +224,7 @@ impl Fixture {
         let conn = rusqlite::Connection::open(self.store.path()).unwrap();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         loop {
-            if crate::store::first_pending(&conn).unwrap() > newest {
+            if crate::store::fulltext::first_pending(&conn).unwrap() > newest {
                 return;
             }
             assert!(std::time::Instant::now() < deadline, "not indexed in 5 s");
@@ -501,7 +504,7 @@ async fn many(n: i64) -> (tempfile::TempDir, Store) {
     }
     let conn = rusqlite::Connection::open(store.path()).unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while crate::store::first_pending(&conn).unwrap() <= n {
+    while crate::store::fulltext::first_pending(&conn).unwrap() <= n {
         assert!(std::time::Instant::now() < deadline, "not indexed in 5 s");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }

@@ -1,0 +1,184 @@
+//! `show ID`: one event as it arrived, escaped for the terminal with
+//! secret-bearing header values masked, then what was sent from it; or with
+//! `--raw` the body's exact bytes, for a file or a pipe.
+
+use std::io::{IsTerminal, Write};
+
+use clap::Args;
+use hooklens_core::model::Endpoint;
+use hooklens_core::store::{EventDetail, Store, StoredHeader};
+
+use super::{deliveries, rfc3339};
+use crate::error::CliError;
+use crate::{term, verdicts};
+
+#[derive(Args)]
+pub struct ShowArgs {
+    id: i64,
+    /// Write only the body, byte for byte as received, to a file or a pipe (refused when
+    /// stdout is a terminal, where a body's escape sequences would take effect)
+    #[arg(long)]
+    raw: bool,
+    /// Show the values of secret-bearing headers (Authorization, Cookie, X-Challenge, a
+    /// shared-secret scheme's header), masked otherwise
+    #[arg(long)]
+    reveal: bool,
+}
+
+pub fn run(args: ShowArgs, store: &Store) -> Result<u8, CliError> {
+    let ShowArgs { id, raw, reveal } = args;
+    let mut out = std::io::stdout().lock();
+    if raw && out.is_terminal() {
+        // Exact bytes are for a file or another program; on a terminal a
+        // sender's escape sequences would run. Refused before reading, so the
+        // answer is the same for every event.
+        return Err(CliError::Usage(raw_on_terminal(id)));
+    }
+    let reader = store.reader()?;
+    let event = reader.event(id)?;
+    if raw {
+        out.write_all(&event.body)?;
+        return Ok(0);
+    }
+    let shown = write_event(&mut out, &event, &store.endpoints(), reveal)?;
+    deliveries::write_summary(&mut out, &reader, id)?;
+    out.flush()?;
+    if shown.escaped {
+        eprintln!(
+            "note: control characters are shown escaped (\\x1b, \\u{{9b}}; \\xNN is a byte that \
+is not UTF-8); `hooklens-cli show {id} --raw > FILE` writes the body's exact bytes"
+        );
+    }
+    if !shown.masked.is_empty() {
+        eprintln!(
+            "note: secret-bearing header values are masked ({}); \
+`hooklens-cli show {id} --reveal` shows them",
+            term::line(&shown.masked.join(", "))
+        );
+    }
+    Ok(0)
+}
+
+/// Why `show --raw` does not write to a terminal, and what to do instead.
+fn raw_on_terminal(id: i64) -> String {
+    format!(
+        "show --raw writes the body's exact bytes, and stdout is a terminal, where escape \
+sequences in a body would take effect (retitle the window, clear the screen, rewrite lines). \
+Redirect it to a file or a pipe: `hooklens-cli show {id} --raw > body.bin`, `... | xxd`, \
+`... | jq .`; or leave out --raw to see the body with control characters escaped"
+    )
+}
+
+/// What `show ID` left out, so the caller can say how to get it.
+struct Shown {
+    /// Something was escaped (the exact bytes need `--raw`).
+    escaped: bool,
+    /// The names of the headers whose values were masked.
+    masked: Vec<String>,
+}
+
+/// Secret-bearing header values masked unless `reveal`.
+fn write_event(
+    out: &mut impl Write,
+    event: &EventDetail,
+    endpoints: &[Endpoint],
+    reveal: bool,
+) -> std::io::Result<Shown> {
+    let t = term::Tracker::default();
+    let e = &event.summary;
+    let found = e
+        .endpoint_id
+        .and_then(|id| endpoints.iter().find(|x| x.id == id));
+    let endpoint = found.map_or("(removed endpoint)", |x| x.name.as_str());
+    writeln!(out, "event     {}", e.id)?;
+    writeln!(out, "received  {}", rfc3339(event.received_at_ns))?;
+    writeln!(out, "endpoint  {}", t.line(endpoint))?;
+    writeln!(
+        out,
+        "request   {} {}{}",
+        t.line(&e.method),
+        t.line(&event.request_target()),
+        event
+            .http_version
+            .as_deref()
+            .map(|v| format!(" {}", t.line(v)))
+            .unwrap_or_default()
+    )?;
+    writeln!(
+        out,
+        "from      {}",
+        t.line(e.remote_addr.as_deref().unwrap_or("-"))
+    )?;
+    if let Some(p) = &e.provider {
+        writeln!(out, "provider  {}", t.line(p))?;
+    }
+    if let Some(ty) = &e.event_type {
+        writeln!(out, "type      {}", t.line(ty))?;
+    }
+    if let Some(id) = &e.provider_event_id {
+        writeln!(out, "event id  {} (delivery {})", t.line(id), e.delivery)?;
+    }
+    if let Some(m) = &e.merchant_id {
+        writeln!(out, "merchant  {}", t.line(m))?;
+    }
+    for (label, value) in &event.refs {
+        writeln!(out, "{:<9} {}", t.line(label), t.line(value))?;
+    }
+    writeln!(out, "size      {} bytes", e.size)?;
+    let scheme_name = e
+        .verdict
+        .as_ref()
+        .and_then(|v| verdicts::scheme_name(v, found, e.provider.as_deref(), &event.headers));
+    verdicts::write_block(out, e.verdict.as_ref(), scheme_name, found)?;
+    writeln!(out)?;
+    let secret = hooklens_core::detail::secret_headers(event, endpoints);
+    let mut masked = Vec::new();
+    // Trailers follow the same rule: a credential may travel in either.
+    let field_value =
+        |h: &StoredHeader, masked: &mut Vec<String>| match secret.shown(h).filter(|_| !reveal) {
+            Some(mask) => {
+                if !masked
+                    .iter()
+                    .any(|m: &String| m.eq_ignore_ascii_case(&h.name))
+                {
+                    masked.push(h.name.clone());
+                }
+                mask
+            }
+            None => t.bytes(h.bytes(), term::Layout::Line).into_owned(),
+        };
+    for h in &event.headers {
+        let value = field_value(h, &mut masked);
+        writeln!(out, "{}: {value}", t.line(&h.name))?;
+    }
+    writeln!(out)?;
+    match std::str::from_utf8(&event.body) {
+        Ok(text) => {
+            // Line feeds and tabs are the body's layout; anything else that
+            // would drive the terminal is shown escaped.
+            let shown = t.bytes(text.as_bytes(), term::Layout::Block);
+            out.write_all(shown.as_bytes())?;
+            if !text.ends_with('\n') && !text.is_empty() {
+                writeln!(out)?;
+            }
+        }
+        Err(_) => writeln!(
+            out,
+            "(binary body, {} bytes: `hooklens-cli show {} --raw > FILE` writes it exactly)",
+            event.body.len(),
+            e.id
+        )?,
+    }
+    if !event.trailers.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "trailers (sent after the chunked body)")?;
+        for h in &event.trailers {
+            let value = field_value(h, &mut masked);
+            writeln!(out, "{}: {value}", t.line(&h.name))?;
+        }
+    }
+    Ok(Shown {
+        escaped: t.escaped(),
+        masked,
+    })
+}

@@ -1,0 +1,13 @@
+//! Transport types: what crosses the IPC boundary to the UI. Each derives its
+//! TypeScript twin (ts-rs); the bindings module lists them for
+//! `ui/src/ipc/bindings.gen.ts`, and `make test` fails when that file drifts.
+
+mod endpoints;
+mod errors;
+mod events;
+mod sending;
+
+pub use endpoints::*;
+pub use errors::*;
+pub use events::*;
+pub use sending::*;

@@ -1,4 +1,4 @@
-// Generated from the Rust transport types in hooklens-core/src/api.rs by
+// Generated from the Rust transport types in hooklens-core/src/model/ (listed in api/bindings.rs) by
 // `cargo test -p hooklens-core bindings`. Do not edit by hand.
 
 export type AppInfo = { version: string, dataDir: string, databasePath: string, listener: ListenerStatus, };

@@ -136,19 +136,40 @@ pub enum Scheme {
 }
 
 impl Scheme {
-    /// Every [`Scheme::id`], in the order help texts and pickers list them.
-    pub const IDS: [&'static str; 10] = [
-        "standard-webhooks",
-        "stripe",
-        "github",
-        "shopify",
-        "slack",
-        "twilio",
-        "shared-secret",
-        "basic-auth",
-        "hmac",
-        "combined",
+    /// Every kind of scheme, as its [`Scheme::id`] and the name people know
+    /// it by (the UI's pickers and badges get this table through the
+    /// bindings), in the order help texts and pickers list them.
+    pub const KINDS: [(&'static str, &'static str); 10] = [
+        ("standard-webhooks", "Standard Webhooks"),
+        ("stripe", "Stripe"),
+        ("github", "GitHub"),
+        ("shopify", "Shopify"),
+        ("slack", "Slack"),
+        ("twilio", "Twilio"),
+        ("shared-secret", "Shared secret"),
+        ("basic-auth", "Basic auth"),
+        ("hmac", "Custom HMAC"),
+        ("combined", "Combined checks"),
     ];
+
+    /// Every [`Scheme::id`], in [`Scheme::KINDS`] order.
+    pub const IDS: [&'static str; 10] = {
+        let mut ids = [""; 10];
+        let mut i = 0;
+        while i < ids.len() {
+            ids[i] = Self::KINDS[i].0;
+            i += 1;
+        }
+        ids
+    };
+
+    /// The name of the kind of scheme `id`, from [`Scheme::KINDS`].
+    pub fn kind_name(id: &str) -> Option<&'static str> {
+        Self::KINDS
+            .iter()
+            .find(|(kind, _)| *kind == id)
+            .map(|(_, name)| *name)
+    }
 
     /// Stable id, as stored in verdicts.
     pub fn id(&self) -> &'static str {
@@ -166,22 +187,16 @@ impl Scheme {
         }
     }
 
-    /// Display name.
+    /// Display name: the kind's, and for a configured kind what it reads.
     pub fn name(&self) -> String {
         match self {
-            Scheme::StandardWebhooks { .. } => "Standard Webhooks".into(),
-            Scheme::Stripe { .. } => "Stripe".into(),
-            Scheme::Github => "GitHub".into(),
-            Scheme::Shopify => "Shopify".into(),
-            Scheme::Slack { .. } => "Slack".into(),
-            Scheme::Twilio => "Twilio".into(),
             Scheme::SharedSecret { header } => format!("Shared secret ({header})"),
-            Scheme::BasicAuth => "Basic auth".into(),
             Scheme::Hmac(spec) => format!("HMAC ({})", spec.header),
             Scheme::Combined { schemes } => {
                 let names: Vec<String> = schemes.iter().map(Scheme::name).collect();
                 format!("Combined ({})", names.join(" + "))
             }
+            other => Self::kind_name(other.id()).unwrap_or_default().to_owned(),
         }
     }
 

@@ -1120,6 +1120,10 @@ fn typescript_declarations_match_the_serde_shapes() {
 fn every_listed_id_has_a_default_scheme_with_that_id() {
     for id in Scheme::IDS {
         assert_eq!(Scheme::by_id(id).map(|s| s.id()), Some(id));
+        assert!(
+            Scheme::kind_name(id).is_some_and(|name| !name.is_empty()),
+            "{id} has no name"
+        );
     }
     for scheme in all_schemes() {
         assert!(

@@ -65,7 +65,7 @@ pub fn typescript_bindings() -> String {
         ErrorPayload::decl(&cfg),
     ];
     let mut out = String::from(
-        "// Generated from the Rust transport types in hooklens-core/src/api.rs by\n\
+        "// Generated from the Rust transport types in hooklens-core/src/model/ (listed in api/bindings.rs) by\n\
          // `cargo test -p hooklens-core bindings`. Do not edit by hand.\n",
     );
     for decl in decls {
@@ -90,7 +90,7 @@ pub fn typescript_bindings() -> String {
     ));
     // Written by hand rather than through serde_json, whose maps here sort
     // their keys: the names keep the core's order.
-    let names: Vec<String> = SCHEME_NAMES
+    let names: Vec<String> = Scheme::KINDS
         .iter()
         .map(|(id, name)| format!("  {}: {}", json_string(id), json_string(name)))
         .collect();

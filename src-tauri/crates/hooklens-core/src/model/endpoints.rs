@@ -180,22 +180,6 @@ pub enum ForwardMode {
     Relay,
 }
 
-/// The name of each kind of scheme as the UI shows it, in `Scheme::IDS`
-/// order: the kind alone, where `Scheme::name` also names what a configured
-/// one reads ("Shared secret (X-Challenge)").
-pub const SCHEME_NAMES: [(&str, &str); 10] = [
-    ("standard-webhooks", "Standard Webhooks"),
-    ("stripe", "Stripe"),
-    ("github", "GitHub"),
-    ("shopify", "Shopify"),
-    ("slack", "Slack"),
-    ("twilio", "Twilio"),
-    ("shared-secret", "Shared secret"),
-    ("basic-auth", "Basic auth"),
-    ("hmac", "Custom HMAC"),
-    ("combined", "Combined checks"),
-];
-
 /// Which answers a provider counts as delivered. Redirects are never
 /// followed, so a 3xx is a failure under either.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -213,24 +197,6 @@ impl DeliverySuccess {
         match self {
             DeliverySuccess::Any2xx => (200..300).contains(&status),
             DeliverySuccess::Only200 => status == 200,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_scheme_kind_has_one_name_and_agrees_with_the_engine() {
-        let ids: Vec<&str> = SCHEME_NAMES.iter().map(|(id, _)| *id).collect();
-        assert_eq!(ids, Scheme::IDS);
-        for (id, name) in SCHEME_NAMES {
-            let engine = Scheme::by_id(id).map(|s| s.name()).unwrap_or_default();
-            // The engine names a configured kind by what it reads as well.
-            if !engine.contains('(') {
-                assert_eq!(engine, name, "{id}");
-            }
         }
     }
 }

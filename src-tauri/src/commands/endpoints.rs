@@ -7,7 +7,6 @@ use hooklens_core::model::{
     Endpoint, EndpointCount, EndpointSpec, ErrorKind, ErrorPayload, PresetInfo, ReverifyOutcome,
     ReverifyProgress,
 };
-use hooklens_core::providers;
 use serde::Deserialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -31,7 +30,7 @@ pub async fn endpoint_counts(app: AppHandle) -> Result<Vec<EndpointCount>, Error
 
 #[tauri::command]
 pub fn list_presets() -> Vec<PresetInfo> {
-    providers::preset_infos()
+    hooklens_core::api::presets()
 }
 
 #[tauri::command]

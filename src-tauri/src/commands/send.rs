@@ -5,7 +5,6 @@ use hooklens_core::model::{
     DeliveryRun, ErrorKind, ErrorPayload, ListenerState, ResendSpec, SampleInfo, ScheduleInfo,
     SendProgress, Signing, SigningInfo, TestEventSpec,
 };
-use hooklens_core::providers;
 use hooklens_core::resend::{self, Cancel, Sender};
 use serde::Deserialize;
 use tauri::ipc::Channel;
@@ -183,24 +182,12 @@ pub async fn recent_targets(app: AppHandle) -> Result<Vec<String>, ErrorPayload>
 /// Every preset's sample event types.
 #[tauri::command]
 pub fn list_samples() -> Vec<SampleInfo> {
-    providers::presets()
-        .iter()
-        .flat_map(|p| {
-            providers::samples::sample_types(p.id)
-                .unwrap_or(&[])
-                .iter()
-                .map(|t| SampleInfo {
-                    preset: p.id.to_owned(),
-                    event_type: t.event_type.to_owned(),
-                    description: t.description.to_owned(),
-                })
-        })
-        .collect()
+    hooklens_core::api::samples()
 }
 
 #[tauri::command]
 pub fn list_schedules() -> Vec<ScheduleInfo> {
-    providers::schedules::schedule_infos()
+    hooklens_core::api::schedules()
 }
 
 #[derive(Deserialize, TS)]

@@ -162,20 +162,6 @@ pub fn presets() -> &'static [Preset] {
     &REGISTRY.listed
 }
 
-/// The presets as the endpoint editor lists them.
-pub fn preset_infos() -> Vec<crate::model::PresetInfo> {
-    presets()
-        .iter()
-        .map(|p| crate::model::PresetInfo {
-            id: p.id.to_owned(),
-            name: p.name.to_owned(),
-            scheme: p.scheme.clone(),
-            assumed: p.assumed,
-            delivery: p.delivery_info(),
-        })
-        .collect()
-}
-
 /// The preset with this id, compared case-insensitively.
 pub fn preset(id: &str) -> Option<&'static Preset> {
     presets().iter().find(|p| p.id.eq_ignore_ascii_case(id))

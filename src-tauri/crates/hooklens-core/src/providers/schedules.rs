@@ -77,22 +77,6 @@ pub fn retry_schedule(preset_id: &str) -> Option<RetrySchedule> {
     })
 }
 
-/// Every preset's schedule, as the resend editor offers them.
-pub fn schedule_infos() -> Vec<crate::model::ScheduleInfo> {
-    super::presets()
-        .iter()
-        .filter_map(|p| {
-            retry_schedule(p.id).map(|s| crate::model::ScheduleInfo {
-                preset: p.id.to_owned(),
-                name: p.name.to_owned(),
-                waits_s: s.waits.iter().map(Duration::as_secs_f64).collect(),
-                assumed: s.assumed,
-                source: s.source.to_owned(),
-            })
-        })
-        .collect()
-}
-
 /// Presets with a schedule, for help texts and error messages.
 pub fn presets_with_schedules() -> Vec<&'static str> {
     super::presets()

@@ -119,16 +119,14 @@ fn scalar_text(value: &Value) -> Option<String> {
 /// The first non-empty UTF-8 value of the header `name`; values that are not
 /// UTF-8 are skipped.
 fn header_text(headers: &[StoredHeader], name: &str) -> Option<String> {
-    headers
-        .iter()
-        .filter(|h| h.name.eq_ignore_ascii_case(name))
+    crate::wire::headers_named(headers, name)
         .filter_map(|h| h.value.as_deref())
         .find(|v| !v.is_empty())
         .map(capped)
 }
 
 pub(super) fn has_header(headers: &[StoredHeader], name: &str) -> bool {
-    headers.iter().any(|h| h.name.eq_ignore_ascii_case(name))
+    crate::wire::header(headers, name).is_some()
 }
 
 /// `s` cut to at most [`MAX_VALUE_CHARS`] chars, on a char boundary.

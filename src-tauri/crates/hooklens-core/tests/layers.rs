@@ -26,6 +26,9 @@ const LAYERS: &[(&str, u8)] = &[
     ("providers", 4),
     ("query", 4),
     ("secret_headers", 4),
+    // Formats requests travel in (import, export): pure reading and the
+    // bundle's line types.
+    ("formats", 4),
     // SQLite only.
     ("store", 5),
     // The use cases over store and providers.

@@ -433,6 +433,11 @@ async fn sleep_until(due: Option<Instant>) {
 /// Whether `event` should notify under the rule, and is not already in
 /// front of the user.
 async fn wanted(store: &Store, notifier: &Notifier, event: &EventSummary) -> bool {
+    // An import brings in old requests the user chose to load: nothing
+    // new arrived, so nothing to be told about.
+    if event.imported {
+        return false;
+    }
     let settings = lock(&notifier.settings).clone();
     if settings.paused {
         return false;

@@ -19,6 +19,7 @@ export function ev(id: number, over: Partial<EventSummary> = {}): EventSummary {
     merchantId: null,
     delivery: 1,
     pinned: false,
+    imported: false,
     verdict: {
       status: "unsigned",
       scheme: null,

@@ -34,6 +34,7 @@ fn event(id: i64, endpoint_id: i64, status: VerdictStatus) -> EventSummary {
             reason: None,
             assumed: false,
         }),
+        imported: false,
     }
 }
 

@@ -41,6 +41,7 @@ function view(id: number, over: Partial<EventView> = {}, summary: Partial<EventS
     bodyBase64: null,
     refs: [],
     deliveries: [],
+    source: null,
     ...over,
   };
 }
@@ -132,6 +133,38 @@ describe("DetailPane", () => {
     expect(facts).toHaveTextContent("1 min ago");
     expect(screen.getByTestId("detail-ref")).toHaveTextContent("ipps_42");
     expect(facts).toHaveTextContent("Session id");
+  });
+
+  it("says where an imported event came from, which time judged it, and what the importer noticed", async () => {
+    ipc.getEvent.mockResolvedValue(
+      view(
+        6,
+        {
+          source: {
+            format: "har",
+            file: "merchant-4711.har",
+            note: "sent by the merchant on Tuesday",
+            entry: 17,
+            arrival: "HAR entry's startedDateTime",
+            warnings: ["the body is 12 bytes but Content-Length says 20; imported as given"],
+          },
+        },
+        { imported: true },
+      ),
+    );
+    renderPane(6);
+    const source = await screen.findByTestId("detail-source");
+    expect(source).toHaveTextContent("merchant-4711.har (HAR file, entry 17)");
+    expect(source).toHaveTextContent("timestamps judged against the HAR entry's startedDateTime");
+    expect(source).toHaveTextContent("sent by the merchant on Tuesday");
+    expect(screen.getByTestId("import-warning")).toHaveTextContent("Content-Length says 20");
+  });
+
+  it("has no import line for a captured event", async () => {
+    ipc.getEvent.mockResolvedValue(view(7));
+    renderPane(7);
+    await screen.findByTestId("detail-facts");
+    expect(screen.queryByTestId("detail-source")).toBeNull();
   });
 
   it("lists headers in arrival order with duplicates, flags binary values, copies them all", async () => {

@@ -62,7 +62,11 @@ delivery: number, pinned: boolean,
  * The signature verdict; None only for events stored before Hooklens
  * verified signatures, until they are re-verified.
  */
-verdict: Verdict | null, };
+verdict: Verdict | null, 
+/**
+ * It came from an import, not the listener (see [`ImportSource`]).
+ */
+imported: boolean, };
 
 export type HeaderPair = { name: string, value: string, };
 
@@ -261,7 +265,39 @@ refs: Array<HeaderPair>,
  * Every delivery of the same provider event id, oldest first (this one
  * included); empty when the event has no provider event id.
  */
-deliveries: Array<EventSummary>, };
+deliveries: Array<EventSummary>, 
+/**
+ * Where it came from when it was imported; None for captured events.
+ */
+source: ImportSource | null, };
+
+export type ImportSource = { 
+/**
+ * `raw`, `curl`, `har`, `hooklens` or `json`.
+ */
+format: string, 
+/**
+ * The file's name (not its path), when it came from a file.
+ */
+file: string | null, 
+/**
+ * What the person importing wrote about it.
+ */
+note: string | null, 
+/**
+ * 1-based entry of the source it was read from.
+ */
+entry: number, 
+/**
+ * Which time the verdict's timestamp check used, in words: "HAR
+ * startedDateTime", "Date header", "recorded in the bundle", or "time of
+ * import" when the source had none.
+ */
+arrival: string, 
+/**
+ * What the importer noticed, e.g. a body shorter than its Content-Length.
+ */
+warnings: Array<string>, };
 
 export type HeaderView = { name: string, value: string, binary: boolean, 
 /**
@@ -647,6 +683,15 @@ export const SCHEME_NAMES: Readonly<Record<string, string>> = {
   "basic-auth": "Basic auth",
   "hmac": "Custom HMAC",
   "combined": "Combined checks"
+};
+
+/** The name of each import format as the UI shows it. */
+export const IMPORT_FORMAT_NAMES: Readonly<Record<string, string>> = {
+  "raw": "raw HTTP request",
+  "curl": "curl command",
+  "har": "HAR file",
+  "hooklens": "Hooklens bundle",
+  "json": "event JSON"
 };
 
 /** Headers the HTTP client sets from the URL and body; typed values are not sent. */

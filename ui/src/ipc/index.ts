@@ -46,7 +46,16 @@ import type {
 } from "./shell.gen";
 
 export type * from "./bindings.gen";
-export { DEFAULT_TOLERANCE_S, MAX_SPEED, MAX_TIMES, MIN_SPEED, SCHEME_DEFAULTS, SCHEME_NAMES, TRANSPORT_HEADERS } from "./bindings.gen";
+export {
+  DEFAULT_TOLERANCE_S,
+  IMPORT_FORMAT_NAMES,
+  MAX_SPEED,
+  MAX_TIMES,
+  MIN_SPEED,
+  SCHEME_DEFAULTS,
+  SCHEME_NAMES,
+  TRANSPORT_HEADERS,
+} from "./bindings.gen";
 
 /** A failed command, as the shell reports it: branch on `kind`. */
 export class IpcError extends Error {

@@ -56,6 +56,7 @@ pub fn event_view(reader: &Reader, id: i64) -> Result<EventView, StoreError> {
             .map(|(name, value)| HeaderPair { name, value })
             .collect(),
         deliveries,
+        source: detail.source,
         summary: detail.summary,
     })
 }
@@ -272,6 +273,7 @@ mod tests {
                 delivery: 1,
                 pinned: false,
                 verdict: None,
+                imported: false,
             },
             received_at_ns: 1,
             headers: headers
@@ -283,6 +285,7 @@ mod tests {
             trailers: Vec::new(),
             body: body.to_vec(),
             refs: Vec::new(),
+            source: None,
         }
     }
 

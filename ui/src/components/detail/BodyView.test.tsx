@@ -18,6 +18,7 @@ function view(bodyText: string, contentType: string | null = "application/json")
     bodyBase64: null,
     refs: [],
     deliveries: [],
+    source: null,
   };
 }
 

@@ -1,5 +1,6 @@
 import { Fragment } from "react";
-import type { Endpoint, EventSummary, EventView, PresetInfo } from "../../ipc";
+import { IMPORT_FORMAT_NAMES } from "../../ipc";
+import type { Endpoint, EventSummary, EventView, ImportSource, PresetInfo } from "../../ipc";
 import { formatAge, formatDateTime, formatSize, formatTime } from "../../lib/format";
 import { CopyButton } from "../CopyButton";
 import { providerName } from "../verdictText";
@@ -19,6 +20,35 @@ type Props = {
 };
 
 const count = new Intl.NumberFormat();
+
+
+/** Where an imported event came from, which time judged its signature, and what the importer noticed. */
+function ImportedFrom({ source }: { source: ImportSource }) {
+  const format = IMPORT_FORMAT_NAMES[source.format] ?? source.format;
+  return (
+    <>
+      <span>
+        {source.file ? (
+          <>
+            <span className="mono break">{source.file}</span> ({format}, entry {count.format(source.entry)})
+          </>
+        ) : (
+          <>
+            pasted {format}
+            {source.entry > 1 ? `, entry ${count.format(source.entry)}` : ""}
+          </>
+        )}
+      </span>
+      <span className="muted"> · timestamps judged against the {source.arrival}</span>
+      {source.note && <div className="import-note">“{source.note}”</div>}
+      {source.warnings.map((w, i) => (
+        <div key={i} className="import-warning" data-testid="import-warning">
+          ⚠ {w}
+        </div>
+      ))}
+    </>
+  );
+}
 
 /** Deliveries listed before "show all in timeline" takes over. */
 const MAX_DELIVERIES = 12;
@@ -180,6 +210,14 @@ export function Overview({ view, summary, url, endpoints, presets, now, onSelect
           {summary.pinned ? "Unpin" : "Pin"}
         </button>
       </dd>
+      {view.source && (
+        <>
+          <dt>Imported</dt>
+          <dd data-testid="detail-source">
+            <ImportedFrom source={view.source} />
+          </dd>
+        </>
+      )}
       <dt>Stored as</dt>
       <dd className="mono">#{summary.id}</dd>
     </dl>

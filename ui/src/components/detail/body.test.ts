@@ -241,6 +241,7 @@ describe("bodyModel", () => {
       bodyBase64,
       refs: [],
       deliveries: [],
+      source: null,
     });
 
   it("defaults to Pretty for JSON, Raw for text, Form for forms, Hex for binary", () => {

@@ -86,6 +86,7 @@ function githubEvent(over: Partial<EventView> = {}): EventView {
     bodyBase64: null,
     refs: [],
     deliveries: [],
+    source: null,
     ...over,
   };
 }

@@ -15,6 +15,7 @@ function event(over: Partial<EventView> = {}): EventView {
     bodyBase64: null,
     refs: [],
     deliveries: [],
+    source: null,
     ...over,
   };
 }

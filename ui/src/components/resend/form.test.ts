@@ -34,6 +34,7 @@ function view(over: Partial<EventView> = {}, summary: Parameters<typeof ev>[1] =
     bodyBase64: null,
     refs: [],
     deliveries: [],
+    source: null,
     ...over,
   };
 }

@@ -64,6 +64,11 @@ export const EventRow = memo(function EventRow({ event, provider, top, selected,
         <span className={`method method-${event.method.toLowerCase()}`}>{event.method}</span>
       </span>
       <span className="col-path" title={event.query ? `${event.path}?${event.query}` : event.path}>
+        {event.imported && (
+          <span className="imported-chip" data-testid="imported-chip" title="Imported from a file or a paste, not captured">
+            imported
+          </span>
+        )}
         {event.path}
         {event.query && <span className="query">?{event.query}</span>}
       </span>

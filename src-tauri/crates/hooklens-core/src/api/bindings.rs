@@ -35,6 +35,7 @@ pub fn typescript_bindings() -> String {
         EventPage::decl(&cfg),
         EventBatch::decl(&cfg),
         EventView::decl(&cfg),
+        ImportSource::decl(&cfg),
         HeaderView::decl(&cfg),
         MatchCount::decl(&cfg),
         QueryField::decl(&cfg),
@@ -98,6 +99,15 @@ pub fn typescript_bindings() -> String {
         "\n/** The name of each scheme kind as the UI shows it. */\n\
          export const SCHEME_NAMES: Readonly<Record<string, string>> = {{\n{}\n}};\n",
         names.join(",\n")
+    ));
+    let formats: Vec<String> = crate::formats::Format::ALL
+        .iter()
+        .map(|f| format!("  {}: {}", json_string(f.as_str()), json_string(f.name())))
+        .collect();
+    out.push_str(&format!(
+        "\n/** The name of each import format as the UI shows it. */\n\
+         export const IMPORT_FORMAT_NAMES: Readonly<Record<string, string>> = {{\n{}\n}};\n",
+        formats.join(",\n")
     ));
     let transport = serde_json::to_string(&crate::resend::client::TRANSPORT_HEADERS)
         .unwrap_or_else(|_| "[]".to_owned());

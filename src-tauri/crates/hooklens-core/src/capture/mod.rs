@@ -23,12 +23,12 @@ use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 
+use crate::intake;
 pub use crate::model::ListenerStats;
 use crate::model::{ConfiguredResponse, Forward, ForwardMode, ListenerState, ListenerStatus};
 use crate::providers;
 use crate::resend::{self, Attempted, Sender};
-use crate::store::{NewEvent, Store, StoredHeader, now_ns, route};
-use crate::verdict::{self, Subject};
+use crate::store::{Store, StoredHeader, now_ns};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureError {
@@ -298,60 +298,32 @@ async fn capture(
         http_version,
         trailers,
     } = arrived(&mut parts);
-    let endpoints = state.store.endpoints();
-    let endpoint = route(&endpoints, parts.uri.path());
-    // An endpoint's preset decides; otherwise the request says who sent it
-    // (detection and extraction share one parse of the body).
-    let (preset, extracted) = match endpoint
-        .and_then(|e| e.preset.as_deref())
-        .and_then(providers::preset)
-    {
-        Some(preset) => (
-            Some(preset),
-            providers::extract(&preset.rules, &headers, &body),
-        ),
-        None => {
-            let (preset, extracted) = providers::detect_and_extract(&headers, &body);
-            // The generic fallback found fields, but it is not a provider.
-            let recognised = (preset.id != providers::generic().id).then_some(preset);
-            (recognised, extracted)
-        }
-    };
-
-    let provider = preset.map(|p| p.id);
-    let verdict = verdict::verdict(
-        &endpoints,
-        &state.store.secrets(),
-        &Subject {
-            endpoint_id: endpoint.map(|e| e.id),
-            provider,
-            method: parts.method.as_str(),
-            path: parts.uri.path(),
-            query: parts.uri.query(),
-            headers: &headers,
-            body: &body,
+    let event = intake::admit(
+        &state.store,
+        intake::Arrived {
             received_at_ns,
+            method: parts.method.as_str().to_owned(),
+            path: parts.uri.path().to_owned(),
+            query: parts.uri.query().map(str::to_owned),
+            headers,
+            target: Some(target),
+            http_version: Some(http_version),
+            trailers,
+            remote_addr: Some(remote.to_string()),
+            body: body.to_vec(),
+            ..intake::Arrived::default()
         },
     );
-    let event = NewEvent {
-        received_at_ns,
-        endpoint_id: endpoint.map(|e| e.id),
-        method: parts.method.as_str().to_owned(),
-        path: parts.uri.path().to_owned(),
-        query: parts.uri.query().map(str::to_owned),
-        headers,
-        target: Some(target),
-        http_version: Some(http_version),
-        trailers,
-        remote_addr: Some(remote.to_string()),
-        body: body.to_vec(),
-        provider: provider.map(str::to_owned),
-        event_type: extracted.event_type,
-        provider_event_id: extracted.event_id,
-        merchant_id: extracted.merchant_id,
-        refs: extracted.refs,
-        verdict: Some(verdict),
-    };
+    let endpoints = state.store.endpoints();
+    let endpoint = event
+        .endpoint_id
+        .and_then(|id| endpoints.iter().find(|e| e.id == id));
+    // The delivery rule that judges a forward's reply is the provider's.
+    let provider = event
+        .provider
+        .as_deref()
+        .and_then(providers::preset)
+        .map(|p| p.id);
     let response = endpoint.map(|e| e.response.clone()).unwrap_or_default();
     let forward = endpoint
         .and_then(|e| e.forward.clone())

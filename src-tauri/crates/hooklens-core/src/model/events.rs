@@ -93,6 +93,29 @@ pub struct EventSummary {
     /// The signature verdict; None only for events stored before Hooklens
     /// verified signatures, until they are re-verified.
     pub verdict: Option<Verdict>,
+    /// It came from an import, not the listener (see [`ImportSource`]).
+    pub imported: bool,
+}
+
+/// Where an imported event came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportSource {
+    /// `raw`, `curl`, `har`, `hooklens` or `json`.
+    pub format: String,
+    /// The file's name (not its path), when it came from a file.
+    pub file: Option<String>,
+    /// What the person importing wrote about it.
+    pub note: Option<String>,
+    /// 1-based entry of the source it was read from.
+    #[ts(type = "number")]
+    pub entry: u64,
+    /// Which time the verdict's timestamp check used, in words: "HAR
+    /// startedDateTime", "Date header", "recorded in the bundle", or "time of
+    /// import" when the source had none.
+    pub arrival: String,
+    /// What the importer noticed, e.g. a body shorter than its Content-Length.
+    pub warnings: Vec<String>,
 }
 
 /// A page of the timeline, newest first. (Counts come from `endpoint_counts`:
@@ -144,6 +167,8 @@ pub struct EventView {
     /// Every delivery of the same provider event id, oldest first (this one
     /// included); empty when the event has no provider event id.
     pub deliveries: Vec<EventSummary>,
+    /// Where it came from when it was imported; None for captured events.
+    pub source: Option<ImportSource>,
 }
 
 /// One received header. Values that are not valid UTF-8 are shown lossily

@@ -97,6 +97,8 @@ pub enum Filter {
     Before(i64),
     /// `dup:` true: redeliveries (delivery > 1); false: first deliveries.
     Dup(bool),
+    /// `source:` true: imported events; false: captured by the listener.
+    Imported(bool),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,7 +126,7 @@ struct FieldSpec {
 }
 
 /// Every field, in the order the autocomplete offers them.
-const FIELDS: [FieldSpec; 13] = [
+const FIELDS: [FieldSpec; 14] = [
     FieldSpec {
         name: "type",
         description: "Event type as the provider names it; end with * to match a prefix",
@@ -192,6 +194,11 @@ const FIELDS: [FieldSpec; 13] = [
         description: "yes: redeliveries of a provider event; no: first deliveries",
         example: "dup:yes",
     },
+    FieldSpec {
+        name: "source",
+        description: "import: events brought in from a file or a paste; live: captured by the listener",
+        example: "source:import",
+    },
 ];
 
 /// Every field with a description and an example. Values are filled for the
@@ -215,6 +222,7 @@ pub fn fields() -> Vec<QueryField> {
                     .collect(),
                 "after" | "before" => ["30m", "1h", "1d", "1w"].map(String::from).to_vec(),
                 "dup" => ["yes", "no"].map(String::from).to_vec(),
+                "source" => ["import", "live"].map(String::from).to_vec(),
                 _ => Vec::new(),
             },
         })

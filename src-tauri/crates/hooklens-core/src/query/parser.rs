@@ -403,6 +403,16 @@ impl Parser<'_> {
                     return Err(bad(format!("dup: takes yes or no, not {:?}", value.text)));
                 }
             },
+            "source" => match value.text.to_ascii_lowercase().as_str() {
+                "import" | "imported" => Filter::Imported(true),
+                "live" | "captured" => Filter::Imported(false),
+                _ => {
+                    return Err(bad(format!(
+                        "source: takes import or live, not {:?}",
+                        value.text
+                    )));
+                }
+            },
             _ => unreachable!("every field in FIELDS is handled"),
         })
     }

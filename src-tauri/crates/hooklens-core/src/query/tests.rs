@@ -448,6 +448,9 @@ fn dup_takes_yes_or_no() {
     assert_eq!(only("dup:TRUE"), Filter::Dup(true));
     assert_eq!(only("dup:no"), Filter::Dup(false));
     assert_eq!(only("dup:false"), Filter::Dup(false));
+    assert_eq!(only("source:import"), Filter::Imported(true));
+    assert_eq!(only("source:LIVE"), Filter::Imported(false));
+    assert!(error("source:x").message.contains("import or live"));
     let e = error("dup:maybe");
     assert_eq!((e.start, e.end), (4, 9));
     assert!(e.message.contains("yes or no"), "{e:?}");
@@ -556,7 +559,7 @@ fn fields_describe_every_field_with_an_example_that_parses() {
         names,
         [
             "type", "provider", "endpoint", "method", "path", "status", "id", "merchant",
-            "header.", "json.", "after", "before", "dup"
+            "header.", "json.", "after", "before", "dup", "source"
         ]
     );
     for f in &all {

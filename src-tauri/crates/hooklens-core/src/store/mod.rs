@@ -41,7 +41,7 @@ pub use settings::{Durability, KEYS as SETTING_KEYS, Settings};
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
-use crate::model::{Endpoint, EventSummary};
+use crate::model::{Endpoint, EventSummary, ImportSource};
 use crate::secret_headers::SecretHeaders;
 use crate::signature::{Secret, Verdict};
 use connection::read_only_connection;
@@ -143,6 +143,11 @@ pub struct NewEvent {
     pub merchant_id: Option<String>,
     pub refs: Vec<(String, String)>,
     pub verdict: Option<Verdict>,
+    /// Set for imported events: where they came from.
+    pub source: Option<ImportSource>,
+    /// Set for imported events: a digest of the entry, unique in the store,
+    /// so the same import run twice adds nothing.
+    pub fingerprint: Option<Vec<u8>>,
 }
 
 impl NewEvent {
@@ -270,6 +275,10 @@ impl Store {
                 .verdict
                 .as_ref()
                 .and_then(|v| serde_json::to_string(v).ok()),
+            source_json: event
+                .source
+                .as_ref()
+                .and_then(|s| serde_json::to_string(s).ok()),
             content_type: event.content_type(),
             event,
             done,

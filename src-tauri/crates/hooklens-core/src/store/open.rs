@@ -23,7 +23,7 @@ const WRITER_CACHE_KIB: i64 = 16 * 1024;
 /// start, it means the last one did not stop cleanly.
 pub(super) const RUNNING_MARK: &str = "hooklens.running";
 
-const MIGRATION_SQL: [&str; 8] = [
+const MIGRATION_SQL: [&str; 9] = [
     include_str!("../../migrations/0001_events.sql"),
     include_str!("../../migrations/0002_signatures.sql"),
     include_str!("../../migrations/0003_search.sql"),
@@ -32,6 +32,7 @@ const MIGRATION_SQL: [&str; 8] = [
     include_str!("../../migrations/0006_install_key.sql"),
     include_str!("../../migrations/0007_request_line.sql"),
     include_str!("../../migrations/0008_delivery_rules.sql"),
+    include_str!("../../migrations/0009_import_source.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

@@ -29,6 +29,8 @@ pub struct EventDetail {
     pub trailers: Vec<StoredHeader>,
     pub body: Vec<u8>,
     pub refs: Vec<(String, String)>,
+    /// Where an imported event came from.
+    pub source: Option<crate::model::ImportSource>,
 }
 
 impl EventDetail {
@@ -218,7 +220,7 @@ impl Reader {
             .query_row(
                 &format!(
                     "SELECT {SUMMARY_COLUMNS}, e.headers, e.body, e.refs, e.target, e.http_version,
-                            e.trailers
+                            e.trailers, e.source
                      FROM events e WHERE e.id = ?1"
                 ),
                 [id],
@@ -226,17 +228,18 @@ impl Reader {
                     Ok((
                         summary_from_row(row)?,
                         row.get::<_, i64>(1)?,
-                        row.get::<_, String>(16)?,
-                        row.get::<_, Vec<u8>>(17)?,
-                        row.get::<_, Option<String>>(18)?,
+                        row.get::<_, String>(17)?,
+                        row.get::<_, Vec<u8>>(18)?,
                         row.get::<_, Option<String>>(19)?,
                         row.get::<_, Option<String>>(20)?,
                         row.get::<_, Option<String>>(21)?,
+                        row.get::<_, Option<String>>(22)?,
+                        row.get::<_, Option<String>>(23)?,
                     ))
                 },
             )
             .optional()?;
-        let (summary, received_at_ns, headers, body, refs, target, http_version, trailers) =
+        let (summary, received_at_ns, headers, body, refs, target, http_version, trailers, source) =
             row.ok_or_else(|| StoreError::NotFound(format!("no event {id}")))?;
         Ok(EventDetail {
             summary,
@@ -255,7 +258,22 @@ impl Reader {
                 .transpose()
                 .map_err(json_decode_error)?
                 .unwrap_or_default(),
+            // A source this version cannot read still marks the event as
+            // imported (the summary says so); only its details are lost.
+            source: source.and_then(|s| serde_json::from_str(&s).ok()),
         })
+    }
+
+    /// The event an import with this fingerprint already created.
+    pub fn imported_as(&self, fingerprint: &[u8]) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM events WHERE import_fingerprint = ?1",
+                [fingerprint],
+                |row| row.get(0),
+            )
+            .optional()?)
     }
 
     /// The endpoints as stored now, default first.

@@ -1100,3 +1100,39 @@ async fn another_connection_holding_the_write_lock_only_delays_capture() {
     other.execute_batch("COMMIT").unwrap();
     drop(reader);
 }
+
+#[tokio::test]
+async fn an_imported_event_says_where_it_came_from_and_is_stored_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let source = ImportSource {
+        format: "har".into(),
+        file: Some("merchant.har".into()),
+        note: Some("ticket 4711".into()),
+        entry: 3,
+        arrival: "HAR startedDateTime".into(),
+        warnings: vec!["the body is 3 bytes but Content-Length says 9".into()],
+    };
+    let imported = NewEvent {
+        source: Some(source.clone()),
+        fingerprint: Some(vec![1; 32]),
+        ..event(1, b"abc")
+    };
+    let saved = store.insert(imported.clone()).await.unwrap();
+    assert!(saved.imported);
+    let live = store.insert(event(2, b"abc")).await.unwrap();
+    assert!(!live.imported);
+
+    let reader = store.reader().unwrap();
+    let detail = reader.event(saved.id).unwrap();
+    assert_eq!(detail.source, Some(source));
+    assert!(detail.summary.imported);
+    assert_eq!(reader.event(live.id).unwrap().source, None);
+    assert_eq!(reader.imported_as(&[1; 32]).unwrap(), Some(saved.id));
+    assert_eq!(reader.imported_as(&[2; 32]).unwrap(), None);
+
+    // The same entry again is refused by the store itself, whatever the
+    // importer checked before.
+    assert!(store.insert(imported).await.is_err());
+    assert_eq!(reader.count().unwrap(), 2);
+}

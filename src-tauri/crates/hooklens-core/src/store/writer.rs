@@ -40,6 +40,7 @@ pub(super) struct WriteJob {
     pub(super) headers_text: String,
     pub(super) refs_json: Option<String>,
     pub(super) verdict_json: Option<String>,
+    pub(super) source_json: Option<String>,
     pub(super) content_type: Option<String>,
     pub(super) done: oneshot::Sender<Result<EventSummary, String>>,
 }
@@ -274,9 +275,9 @@ fn commit_group(
             "INSERT INTO events (received_at, endpoint_id, method, path, query, headers, remote_addr,
                                  content_type, size, body, provider, event_type, provider_event_id,
                                  merchant_id, refs, delivery, verdict, verdict_json, target,
-                                 http_version, trailers)
+                                 http_version, trailers, source, import_fingerprint)
              VALUES (?1, (SELECT id FROM endpoints WHERE id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-                     ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                     ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
         )?;
         let mut pending = tx.prepare_cached("INSERT INTO fts_pending (id) VALUES (?1)")?;
         let mut previous = tx.prepare_cached(
@@ -319,6 +320,8 @@ fn commit_group(
                 e.target,
                 e.http_version,
                 job.trailers_json,
+                job.source_json,
+                e.fingerprint,
             ])?;
             let id = tx.last_insert_rowid();
             pending.execute([id])?;
@@ -344,6 +347,7 @@ fn commit_group(
                 delivery,
                 pinned: false,
                 verdict: e.verdict.clone(),
+                imported: e.source.is_some(),
             });
         }
     }

@@ -320,6 +320,14 @@ pub(super) fn compile(
                     c.conds.push(cond);
                 }
             }
+            Filter::Imported(true) => {
+                // Imports are few beside live traffic: their own index.
+                let cond = Cond::new("e.source IS NOT NULL", vec![]);
+                c.add(negated, cond, Some(("events_imported", true)));
+            }
+            Filter::Imported(false) => {
+                c.add(negated, Cond::new("e.source IS NULL", vec![]), None);
+            }
             Filter::Dup(yes) => {
                 let sql = if *yes {
                     "e.delivery > 1"

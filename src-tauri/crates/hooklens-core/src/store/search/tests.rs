@@ -174,6 +174,16 @@ impl Fixture {
                     headers: headers(&[("X-Trace", b"Trace-ABC-9")]),
                     body: b"hello there, no json".to_vec(),
                     verdict: verdict(VerdictStatus::Unsigned),
+                    // Brought in by an import, not the listener.
+                    source: Some(crate::model::ImportSource {
+                        format: "raw".into(),
+                        file: Some("case-42.txt".into()),
+                        note: None,
+                        entry: 1,
+                        arrival: "time of import".into(),
+                        warnings: Vec::new(),
+                    }),
+                    fingerprint: Some(vec![7; 32]),
                     ..NewEvent::default()
                 },
             ),
@@ -395,6 +405,10 @@ async fn every_field_filters_and_negates() {
         ),
         ("dup:yes".into(), vec!["again"]),
         ("dup:no".into(), all_but(&["again"])),
+        ("source:import".into(), vec!["ping"]),
+        ("-source:import".into(), all_but(&["ping"])),
+        ("source:live".into(), all_but(&["ping"])),
+        ("source:import method:get".into(), vec!["ping"]),
     ];
     for (query, expected) in cases {
         assert_eq!(f.find(&query), expected, "{query}");

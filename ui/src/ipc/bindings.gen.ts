@@ -299,6 +299,45 @@ arrival: string,
  */
 warnings: Array<string>, };
 
+export type ImportProgress = { 
+/**
+ * Entries read so far, imported or not.
+ */
+entries: number, imported: number, };
+
+export type ImportOutcome = { 
+/**
+ * The format read.
+ */
+format: string, imported: number, 
+/**
+ * Entries an earlier run of this import already brought in.
+ */
+duplicates: number, 
+/**
+ * Entries that could not be read or stored.
+ */
+skipped: number, 
+/**
+ * Why each skipped entry was skipped, with its position ("entry 17:
+ * body is not valid base64"); the first 100.
+ */
+problems: Array<string>, 
+/**
+ * Imported events that carry a warning (see their detail).
+ */
+warned: number, 
+/**
+ * Stopped by the user; what was imported before stays.
+ */
+cancelled: boolean, 
+/**
+ * The first imported event, to show it.
+ */
+firstId: number | null, };
+
+export type Format = "raw" | "curl" | "har" | "hooklens" | "json";
+
 export type HeaderView = { name: string, value: string, binary: boolean, 
 /**
  * A secret-bearing header (credentials, cookies, a shared secret):

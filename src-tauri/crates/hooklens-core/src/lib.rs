@@ -7,6 +7,7 @@ pub mod capture;
 pub mod config;
 pub mod detail;
 pub mod formats;
+pub mod import;
 pub mod intake;
 pub mod model;
 pub mod providers;

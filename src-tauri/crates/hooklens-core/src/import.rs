@@ -1,0 +1,292 @@
+//! Import: requests read from a paste or a file (see [`crate::formats`])
+//! take the listener's path into the store: routed by path (or into the
+//! endpoint chosen), recognised, extracted, numbered as redeliveries,
+//! indexed, and judged against the time they arrived when the source says
+//! it. They are marked with where they came from, never notify and are
+//! never forwarded. A malformed entry is reported with its position and the
+//! rest imported; the same import run twice adds nothing.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tokio::task::JoinSet;
+use ts_rs::TS;
+
+use crate::formats::{ArrivalFrom, EntryError, Format, Incoming};
+use crate::intake::{self, Arrived};
+use crate::model::{EventSummary, ImportSource};
+use crate::store::{Store, StoreError};
+
+/// Inserts waiting on the writer at once: enough for its group commits to
+/// fill (it takes up to 256 per transaction), few enough that a cancel is
+/// heard within one group.
+const IN_FLIGHT: usize = 512;
+/// Problems listed in the outcome; the rest are counted.
+const MAX_PROBLEMS: usize = 100;
+
+/// What to import and how to mark it.
+#[derive(Debug, Clone, Default)]
+pub struct ImportSpec {
+    /// The file's name (not its path), shown beside each event.
+    pub file: Option<String>,
+    /// What the person importing wants to remember about it.
+    pub note: Option<String>,
+    /// Import into this endpoint instead of routing by path.
+    pub endpoint_id: Option<i64>,
+}
+
+/// How far an import got, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportProgress {
+    /// Entries read so far, imported or not.
+    #[ts(type = "number")]
+    pub entries: u64,
+    #[ts(type = "number")]
+    pub imported: u64,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportOutcome {
+    /// The format read.
+    pub format: String,
+    #[ts(type = "number")]
+    pub imported: u64,
+    /// Entries an earlier run of this import already brought in.
+    #[ts(type = "number")]
+    pub duplicates: u64,
+    /// Entries that could not be read or stored.
+    #[ts(type = "number")]
+    pub skipped: u64,
+    /// Why each skipped entry was skipped, with its position ("entry 17:
+    /// body is not valid base64"); the first 100.
+    pub problems: Vec<String>,
+    /// Imported events that carry a warning (see their detail).
+    #[ts(type = "number")]
+    pub warned: u64,
+    /// Stopped by the user; what was imported before stays.
+    pub cancelled: bool,
+    /// The first imported event, to show it.
+    #[ts(type = "number | null")]
+    pub first_id: Option<i64>,
+}
+
+impl ImportOutcome {
+    /// "412 imported, 3 skipped: entry 17: body is not valid base64".
+    pub fn summary(&self) -> String {
+        let mut parts = vec![format!("{} imported", self.imported)];
+        if self.duplicates > 0 {
+            parts.push(format!("{} already imported before", self.duplicates));
+        }
+        let mut text = parts.join(", ");
+        if self.skipped > 0 {
+            text.push_str(&format!(", {} skipped", self.skipped));
+            if let Some(first) = self.problems.first() {
+                text.push_str(&format!(": {first}"));
+                if self.skipped > 1 {
+                    text.push_str(" …");
+                }
+            }
+        }
+        if self.cancelled {
+            text.push_str(" (cancelled)");
+        }
+        text
+    }
+
+    fn problem(&mut self, text: String) {
+        self.skipped += 1;
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(text);
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the import stopped: {0}")]
+    Stopped(String),
+}
+
+/// Imports every entry `entries` yields, read as `format`. `now_ns` is the
+/// arrival of entries whose source does not say when they arrived.
+pub async fn import(
+    store: &Store,
+    format: Format,
+    entries: impl Iterator<Item = Result<Incoming, EntryError>>,
+    spec: &ImportSpec,
+    now_ns: i64,
+    cancel: &AtomicBool,
+    mut progress: impl FnMut(ImportProgress),
+) -> Result<ImportOutcome, ImportError> {
+    let mut outcome = ImportOutcome {
+        format: format.as_str().to_owned(),
+        ..ImportOutcome::default()
+    };
+    let reader = store.reader()?;
+    let mut in_flight: JoinSet<(u64, Result<EventSummary, StoreError>)> = JoinSet::new();
+    let mut seen = ImportProgress::default();
+    for entry in entries {
+        if cancel.load(Ordering::Relaxed) {
+            outcome.cancelled = true;
+            break;
+        }
+        seen.entries += 1;
+        let incoming = match entry {
+            Ok(incoming) => incoming,
+            Err(err) => {
+                outcome.problem(err.to_string());
+                continue;
+            }
+        };
+        let number = incoming.entry;
+        let fingerprint = fingerprint(format, &incoming);
+        if reader.imported_as(&fingerprint)?.is_some() {
+            outcome.duplicates += 1;
+            continue;
+        }
+        if !incoming.warnings.is_empty() {
+            outcome.warned += 1;
+        }
+        let arrived = arrived(format, incoming, spec, fingerprint, now_ns);
+        let event = intake::admit(store, arrived);
+        let store = store.clone();
+        in_flight.spawn(async move { (number, store.insert(event).await) });
+        while in_flight.len() >= IN_FLIGHT {
+            settle(&mut in_flight, &mut outcome, &mut seen).await;
+            progress(seen);
+        }
+        if seen.entries % 1024 == 0 {
+            progress(seen);
+        }
+    }
+    while !in_flight.is_empty() {
+        settle(&mut in_flight, &mut outcome, &mut seen).await;
+    }
+    progress(seen);
+    Ok(outcome)
+}
+
+/// Waits for one insert and counts what it did.
+async fn settle(
+    in_flight: &mut JoinSet<(u64, Result<EventSummary, StoreError>)>,
+    outcome: &mut ImportOutcome,
+    seen: &mut ImportProgress,
+) {
+    match in_flight.join_next().await {
+        Some(Ok((_, Ok(saved)))) => {
+            outcome.imported += 1;
+            seen.imported += 1;
+            outcome.first_id = Some(outcome.first_id.map_or(saved.id, |id| id.min(saved.id)));
+        }
+        // The store's unique fingerprint refused it: the same entry twice
+        // in one run, or a second import running beside this one. (The
+        // writer hands back SQLite's words for a refused row.)
+        Some(Ok((_, Err(err)))) if err.to_string().contains("events.import_fingerprint") => {
+            outcome.duplicates += 1;
+        }
+        Some(Ok((entry, Err(err)))) => outcome.problem(format!("entry {entry}: not stored: {err}")),
+        Some(Err(err)) => outcome.problem(format!("an insert stopped: {err}")),
+        None => {}
+    }
+}
+
+/// Which words say what time judged the signature's timestamp.
+fn arrival_words(from: Option<ArrivalFrom>) -> &'static str {
+    match from {
+        Some(ArrivalFrom::HarStartedDateTime) => "HAR entry's startedDateTime",
+        Some(ArrivalFrom::DateHeader) => "request's Date header",
+        Some(ArrivalFrom::Bundle) => "time the bundle recorded",
+        None => "time of import",
+    }
+}
+
+/// The request as the listener would have seen it, marked as imported.
+fn arrived(
+    format: Format,
+    incoming: Incoming,
+    spec: &ImportSpec,
+    fingerprint: Vec<u8>,
+    now_ns: i64,
+) -> Arrived {
+    let (path, query) = split_target(&incoming.target);
+    let recorded = incoming.recorded.as_deref();
+    Arrived {
+        received_at_ns: incoming.arrived.map_or(now_ns, |a| a.at_ns),
+        method: incoming.method,
+        path,
+        query,
+        headers: incoming.headers,
+        target: Some(incoming.target),
+        http_version: incoming.http_version,
+        trailers: recorded.map(|r| r.trailers.clone()).unwrap_or_default(),
+        remote_addr: recorded.and_then(|r| r.remote_addr.clone()),
+        body: incoming.body,
+        endpoint_id: spec.endpoint_id,
+        source: Some(ImportSource {
+            format: format.as_str().to_owned(),
+            file: spec.file.clone(),
+            note: spec.note.clone(),
+            entry: incoming.entry,
+            arrival: arrival_words(incoming.arrived.map(|a| a.from)).to_owned(),
+            warnings: incoming.warnings,
+        }),
+        fingerprint: Some(fingerprint),
+    }
+}
+
+/// Path and query of a request-target as a source wrote it: origin form
+/// (`/a/b?x=1`), absolute (`https://host/a/b?x=1`), or anything else taken
+/// as a path.
+fn split_target(target: &str) -> (String, Option<String>) {
+    let origin = if target.starts_with('/') {
+        target.to_owned()
+    } else if let Ok(url) = url::Url::parse(target)
+        && url.has_host()
+    {
+        match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_owned(),
+        }
+    } else {
+        format!("/{target}")
+    };
+    match origin.split_once('?') {
+        Some((path, query)) => (path.to_owned(), Some(query.to_owned())),
+        None => (origin, None),
+    }
+}
+
+/// The same entry read again digests the same: its format, the time it
+/// arrived (or, without one, its place in the source, so two identical
+/// requests pasted together stay two), and the request's exact bytes.
+fn fingerprint(format: Format, incoming: &Incoming) -> Vec<u8> {
+    let mut digest = Sha256::new();
+    let mut part = |bytes: &[u8]| {
+        // Length-prefixed, so no two different requests digest alike by
+        // moving bytes across a boundary.
+        digest.update((bytes.len() as u64).to_le_bytes());
+        digest.update(bytes);
+    };
+    part(format.as_str().as_bytes());
+    match incoming.arrived {
+        Some(arrival) => part(&arrival.at_ns.to_le_bytes()),
+        None => part(&incoming.entry.to_le_bytes()),
+    }
+    part(incoming.method.as_bytes());
+    part(incoming.target.as_bytes());
+    for header in &incoming.headers {
+        part(header.name.as_bytes());
+        part(header.bytes());
+    }
+    part(&incoming.body);
+    digest.finalize().to_vec()
+}
+
+#[cfg(test)]
+mod tests;

@@ -28,8 +28,11 @@ pub(crate) struct AppState {
     version: String,
     data_dir: String,
     store: Store,
-    /// Timeline pages and event details.
+    /// Timeline pages.
     reader: Mutex<Reader>,
+    /// One event's details: its own connection, so opening the event the
+    /// user clicked never waits behind timeline pages fetched during a burst.
+    details: Mutex<Reader>,
     /// Counts and autocomplete values, which may take longer than a page.
     counter: Mutex<Reader>,
     /// The cancel flag of the running re-verification (one at a time).
@@ -123,6 +126,7 @@ fn start_core() -> Result<AppState, SetupError> {
     )?;
     let reader = store.reader()?;
     let counter = store.reader()?;
+    let details = store.reader()?;
     if lock.is_some() {
         store.close_interrupted_runs()?;
     }
@@ -161,6 +165,7 @@ fn start_core() -> Result<AppState, SetupError> {
         store,
         reader: Mutex::new(reader),
         counter: Mutex::new(counter),
+        details: Mutex::new(details),
         reverifying: Mutex::new(None),
         sender,
         sends: Mutex::new(std::collections::HashMap::new()),

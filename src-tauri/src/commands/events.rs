@@ -103,7 +103,7 @@ pub async fn query_fields(app: AppHandle) -> Result<Vec<QueryField>, ErrorPayloa
 #[tauri::command]
 pub async fn get_event(app: AppHandle, id: i64) -> Result<EventView, ErrorPayload> {
     off_runtime(app, move |state| {
-        let reader = locked(&state.reader)?;
+        let reader = locked(&state.details)?;
         Ok(detail::event_view(&reader, id)?)
     })
     .await
@@ -114,7 +114,7 @@ pub async fn get_event(app: AppHandle, id: i64) -> Result<EventView, ErrorPayloa
 #[tauri::command]
 pub async fn curl_command(app: AppHandle, id: i64) -> Result<String, ErrorPayload> {
     off_runtime(app, move |state| {
-        let detail = locked(&state.reader)?.event(id)?;
+        let detail = locked(&state.details)?.event(id)?;
         Ok(detail::curl_command(
             &detail,
             &state.store.endpoints(),
@@ -141,7 +141,7 @@ pub async fn reveal_header(
     args: RevealHeaderArgs,
 ) -> Result<HeaderView, ErrorPayload> {
     off_runtime(app, move |state| {
-        let reader = locked(&state.reader)?;
+        let reader = locked(&state.details)?;
         Ok(detail::reveal_header(&reader, args.event_id, args.index)?)
     })
     .await
@@ -155,7 +155,7 @@ pub async fn save_body(
     state: State<'_, AppState>,
     id: i64,
 ) -> Result<Option<String>, ErrorPayload> {
-    let detail = locked(&state.reader)?.event(id)?;
+    let detail = locked(&state.details)?.event(id)?;
     let name = format!(
         "event-{id}.{}",
         body_extension(detail.summary.content_type.as_deref())

@@ -77,7 +77,13 @@ impl Iterator for CurlReader<'_> {
 
     fn next(&mut self) -> Option<Self::Item> {
         while self.ready.is_empty() {
-            let command = self.commands.next()?;
+            let Some(command) = self.commands.next() else {
+                if self.entry == 0 {
+                    self.entry = 1;
+                    return Some(Err(EntryError::new(1, None, "the text has no curl command in it")));
+                }
+                return None;
+            };
             let line = command.line;
             match requests(command, self.base_dir) {
                 Ok(list) => {
@@ -693,6 +699,15 @@ fn build(
                 .filter(|h| !h.name.eq_ignore_ascii_case("host"))
                 .cloned(),
         );
+        // --json adds its two headers after the -H ones, as curl does.
+        if json {
+            if !given("content-type") {
+                headers.push(StoredHeader::new("Content-Type", b"application/json"));
+            }
+            if !given("accept") {
+                headers.push(StoredHeader::new("Accept", b"application/json"));
+            }
+        }
         if let Some(body) = &body
             && !given("content-length")
             && !given("transfer-encoding")
@@ -702,14 +717,7 @@ fn build(
                 body.len().to_string().as_bytes(),
             ));
         }
-        if json {
-            if !given("content-type") {
-                headers.push(StoredHeader::new("Content-Type", b"application/json"));
-            }
-            if !given("accept") {
-                headers.push(StoredHeader::new("Accept", b"application/json"));
-            }
-        } else if has_data && !spec.get && !given("content-type") {
+        if !json && has_data && !spec.get && !given("content-type") {
             headers.push(StoredHeader::new(
                 "Content-Type",
                 b"application/x-www-form-urlencoded",

@@ -11,6 +11,8 @@ use crate::wire::StoredHeader;
 enum JsonError {
     #[error("the event JSON is empty")]
     Empty,
+    #[error("the body is not valid JSON ({0}); paste it with its request line as raw HTTP to import it as it is")]
+    NotJson(serde_json::Error),
     #[error("the body is over {} MB", MAX_BODY_BYTES >> 20)]
     TooLarge,
     #[error("headers line {line}: `{text}` is not a header")]
@@ -38,11 +40,12 @@ pub fn read(
         return Err(fail(JsonError::TooLarge));
     }
     let mut warnings = Vec::new();
-    // Checked only to warn: the body is imported as given either way.
+    // Checked, never re-serialized: the bytes stay as given. What is not
+    // JSON at all (binary, a cut-off paste) is refused rather than stored
+    // as an "event" no preset can read; serde_json's own depth cap bounds
+    // the check.
     if let Err(error) = serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
-        warnings.push(format!(
-            "the body is not valid JSON ({error}); imported as given"
-        ));
+        return Err(fail(JsonError::NotJson(error)));
     }
     let (request_line, headers) = match headers {
         Some(text) => parse_headers(text).map_err(fail)?,
@@ -170,8 +173,7 @@ mod tests {
             err.to_string(),
             "entry 1: headers line 2: `not a header` is not a header"
         );
-        let got = read(b"{\"a\":".to_vec(), None, None).unwrap();
-        assert_eq!(got.body, b"{\"a\":");
-        assert!(got.warnings[0].starts_with("the body is not valid JSON"));
+        let err = read(b"{\"a\":\n".to_vec(), None, None).unwrap_err();
+        assert!(err.message.starts_with("the body is not valid JSON (EOF while parsing a value at line 2 column 0)"), "{err}");
     }
 }

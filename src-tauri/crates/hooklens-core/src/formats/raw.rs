@@ -52,6 +52,9 @@ pub struct RawReader {
     entry: u64,
 }
 
+/// An empty text is said once, not read as no requests at all.
+const EMPTY: &str = "the text is empty: there is no request in it";
+
 enum Mode {
     /// Plain request text: the next request starts at `pos`.
     Plain { pos: usize },
@@ -88,6 +91,10 @@ impl Iterator for RawReader {
             Mode::Plain { pos } => {
                 let start = skip_blank_lines(&self.text, *pos);
                 if start >= self.text.len() {
+                    if self.entry == 0 {
+                        self.entry = 1;
+                        return Some(Err(EntryError::new(1, None, EMPTY)));
+                    }
                     return None;
                 }
                 self.entry += 1;
@@ -105,7 +112,17 @@ impl Iterator for RawReader {
                 )
             }
             Mode::Pieces(pieces) => {
-                let piece = pieces.next()?;
+                let Some(piece) = pieces.next() else {
+                    if self.entry == 0 {
+                        self.entry = 1;
+                        return Some(Err(EntryError::new(
+                            1,
+                            None,
+                            "the curl transcript has no request in it (no `> ` lines or `=> Send header` blocks)",
+                        )));
+                    }
+                    return None;
+                };
                 self.entry += 1;
                 Some(piece_request(piece, self.entry))
             }

@@ -66,6 +66,9 @@ pub struct BundleReader<R> {
     pending: Option<Incoming>,
     /// The bundle id of an event that failed: its deliveries go with it.
     skipped: Option<i64>,
+    /// Errors of lines read while an event was pending: said after it, so
+    /// a bad line among its deliveries does not cut the event short.
+    held: Vec<EntryError>,
     /// A line read ahead while collecting the endpoints.
     ahead: Option<(u64, Result<Line, BundleError>)>,
     out: VecDeque<Result<Incoming, EntryError>>,
@@ -83,6 +86,7 @@ impl<R: BufRead> BundleReader<R> {
             events: 0,
             pending: None,
             skipped: None,
+            held: Vec::new(),
             ahead: None,
             out: VecDeque::new(),
             started: false,
@@ -170,9 +174,7 @@ impl<R: BufRead> BundleReader<R> {
     fn take(&mut self, line: u64, parsed: Result<Line, BundleError>) {
         match parsed {
             Ok(Line::Event(event)) => {
-                if let Some(done) = self.pending.take() {
-                    self.out.push_back(Ok(done));
-                }
+                self.flush();
                 self.events += 1;
                 let id = event.id;
                 match event_incoming(*event, self.events, line) {
@@ -206,19 +208,36 @@ impl<R: BufRead> BundleReader<R> {
                 };
                 if let Some(error) = error {
                     let error = self.error(error);
-                    self.out.push_back(Err(error));
+                    self.say(error);
                 }
             }
             Ok(Line::Endpoint(endpoint)) => self.endpoints.push(endpoint),
             Ok(Line::Header(_)) => {
                 let error = self.error(BundleError::SecondHeader(line));
-                self.out.push_back(Err(error));
+                self.say(error);
             }
             Err(error) => {
                 let error = self.error(error);
-                self.out.push_back(Err(error));
+                self.say(error);
             }
         }
+    }
+
+    /// An error now, or after the pending event.
+    fn say(&mut self, error: EntryError) {
+        if self.pending.is_some() {
+            self.held.push(error);
+        } else {
+            self.out.push_back(Err(error));
+        }
+    }
+
+    /// The pending event is complete: it, then what was held.
+    fn flush(&mut self) {
+        if let Some(done) = self.pending.take() {
+            self.out.push_back(Ok(done));
+        }
+        self.out.extend(self.held.drain(..).map(Err));
     }
 }
 
@@ -242,9 +261,7 @@ impl<R: BufRead> Iterator for BundleReader<R> {
                 Some((line, parsed)) => self.take(line, parsed),
                 None => {
                     self.finished = true;
-                    if let Some(done) = self.pending.take() {
-                        self.out.push_back(Ok(done));
-                    }
+                    self.flush();
                 }
             }
         }

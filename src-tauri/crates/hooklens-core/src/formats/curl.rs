@@ -26,17 +26,17 @@
 //!   request (curl sends them in turn).
 
 use std::collections::VecDeque;
-use std::io::Read;
 use std::path::Path;
 
 use base64::Engine;
 
+use super::curl_input::{Files, split_url, url_encode_arg};
 use super::curl_words::{self, Command};
-use super::{EntryError, Incoming, MAX_BODY_BYTES, check_headers};
+use super::{EntryError, Incoming, check_headers};
 use crate::wire::StoredHeader;
 
 #[derive(Debug, thiserror::Error)]
-enum CurlError {
+pub(super) enum CurlError {
     #[error("not a curl command: it starts with `{0}`")]
     NotCurl(String),
     #[error("the curl command has no URL")]
@@ -80,7 +80,11 @@ impl Iterator for CurlReader<'_> {
             let Some(command) = self.commands.next() else {
                 if self.entry == 0 {
                     self.entry = 1;
-                    return Some(Err(EntryError::new(1, None, "the text has no curl command in it")));
+                    return Some(Err(EntryError::new(
+                        1,
+                        None,
+                        "the text has no curl command in it",
+                    )));
                 }
                 return None;
             };
@@ -138,149 +142,35 @@ struct Spec {
 }
 
 /// Options that take a value and change nothing in the request.
+#[rustfmt::skip]
 const IGNORED_WITH_VALUE: &[&str] = &[
-    "-o",
-    "--output",
-    "-m",
-    "--max-time",
-    "--connect-timeout",
-    "--retry",
-    "--retry-delay",
-    "--retry-max-time",
-    "-x",
-    "--proxy",
-    "-U",
-    "--proxy-user",
-    "--cacert",
-    "--capath",
-    "-E",
-    "--cert",
-    "--cert-type",
-    "--key",
-    "--key-type",
-    "--pass",
-    "--ciphers",
-    "-w",
-    "--write-out",
-    "-D",
-    "--dump-header",
-    "--resolve",
-    "--connect-to",
-    "--limit-rate",
-    "-y",
-    "--speed-time",
-    "-Y",
-    "--speed-limit",
-    "--max-filesize",
-    "--max-redirs",
-    "--interface",
-    "--local-port",
-    "--dns-servers",
-    "-c",
-    "--cookie-jar",
-    "--trace",
-    "--trace-ascii",
-    "--stderr",
-    "--proto",
-    "--proto-redir",
-    "--expect100-timeout",
-    "--keepalive-time",
-    "--noproxy",
-    "--unix-socket",
-    "--abstract-unix-socket",
-    "--output-dir",
-    "--happy-eyeballs-timeout-ms",
-    "-C",
-    "--continue-at",
-    "--retry-all-errors",
-    "--tls-max",
-    "--curves",
-    "--pinnedpubkey",
+    "-o", "--output", "-m", "--max-time", "--connect-timeout", "--retry", "--retry-delay",
+    "--retry-max-time", "-x", "--proxy", "-U", "--proxy-user", "--cacert", "--capath", "-E",
+    "--cert", "--cert-type", "--key", "--key-type", "--pass", "--ciphers", "-w", "--write-out",
+    "-D", "--dump-header", "--resolve", "--connect-to", "--limit-rate", "-y", "--speed-time",
+    "-Y", "--speed-limit", "--max-filesize", "--max-redirs", "--interface", "--local-port",
+    "--dns-servers", "-c", "--cookie-jar", "--trace", "--trace-ascii", "--stderr", "--proto",
+    "--proto-redir", "--expect100-timeout", "--keepalive-time", "--noproxy", "--unix-socket",
+    "--abstract-unix-socket", "--output-dir", "--happy-eyeballs-timeout-ms", "-C",
+    "--continue-at", "--retry-all-errors", "--tls-max", "--curves", "--pinnedpubkey",
 ];
 
 /// Options without a value that change nothing in the request.
+#[rustfmt::skip]
 const IGNORED_FLAGS: &[&str] = &[
-    "-s",
-    "--silent",
-    "-S",
-    "--show-error",
-    "-v",
-    "--verbose",
-    "-i",
-    "--include",
-    "-L",
-    "--location",
-    "--location-trusted",
-    "-k",
-    "--insecure",
-    "--compressed",
-    "-f",
-    "--fail",
-    "--fail-with-body",
-    "--fail-early",
-    "-g",
-    "--globoff",
-    "-N",
-    "--no-buffer",
-    "-#",
-    "--progress-bar",
-    "--no-progress-meter",
-    "-4",
-    "--ipv4",
-    "-6",
-    "--ipv6",
-    "-q",
-    "--disable",
-    "--raw",
-    "--tr-encoding",
-    "-O",
-    "--remote-name",
-    "-J",
-    "--remote-header-name",
-    "-n",
-    "--netrc",
-    "--no-keepalive",
-    "--tcp-nodelay",
-    "--tcp-fastopen",
-    "--ssl-reqd",
-    "--path-as-is",
-    "--basic",
-    "--anyauth",
-    "--post301",
-    "--post302",
-    "--post303",
-    "--no-sessionid",
-    "--no-alpn",
-    "--no-npn",
-    "-j",
-    "--junk-session-cookies",
-    "-R",
-    "--remote-time",
-    "--create-dirs",
-    "-p",
-    "--proxytunnel",
-    "--proxy-insecure",
-    "--false-start",
-    "--tlsv1",
-    "--tlsv1.0",
-    "--tlsv1.1",
-    "--tlsv1.2",
-    "--tlsv1.3",
-    "--trace-time",
-    "--styled-output",
-    "--http2",
-    "--http2-prior-knowledge",
-    "--http3",
-    "--http3-only",
-    "--ssl",
-    "--ssl-no-revoke",
-    "--ca-native",
-    "--digest",
-    "--ntlm",
-    "--negotiate",
-    "--xattr",
-    "-Z",
-    "--parallel",
+    "-s", "--silent", "-S", "--show-error", "-v", "--verbose", "-i", "--include", "-L",
+    "--location", "--location-trusted", "-k", "--insecure", "--compressed", "-f", "--fail",
+    "--fail-with-body", "--fail-early", "-g", "--globoff", "-N", "--no-buffer", "-#",
+    "--progress-bar", "--no-progress-meter", "-4", "--ipv4", "-6", "--ipv6", "-q", "--disable",
+    "--raw", "--tr-encoding", "-O", "--remote-name", "-J", "--remote-header-name", "-n",
+    "--netrc", "--no-keepalive", "--tcp-nodelay", "--tcp-fastopen", "--ssl-reqd",
+    "--path-as-is", "--basic", "--anyauth", "--post301", "--post302", "--post303",
+    "--no-sessionid", "--no-alpn", "--no-npn", "-j", "--junk-session-cookies", "-R",
+    "--remote-time", "--create-dirs", "-p", "--proxytunnel", "--proxy-insecure",
+    "--false-start", "--tlsv1", "--tlsv1.0", "--tlsv1.1", "--tlsv1.2", "--tlsv1.3",
+    "--trace-time", "--styled-output", "--http2", "--http2-prior-knowledge", "--http3",
+    "--http3-only", "--ssl", "--ssl-no-revoke", "--ca-native", "--digest", "--ntlm",
+    "--negotiate", "--xattr", "-Z", "--parallel",
 ];
 
 /// The requests one command sends.
@@ -311,62 +201,6 @@ fn requests(command: Command, base_dir: Option<&Path>) -> Result<Vec<Incoming>, 
     let files = Files { base_dir, stdin };
     let spec = parse(&words[1..], &files, &mut warnings)?;
     build(spec, &files, warnings)
-}
-
-/// Where `@file` arguments are read from.
-struct Files<'a> {
-    base_dir: Option<&'a Path>,
-    stdin: Option<Vec<u8>>,
-}
-
-impl Files<'_> {
-    fn read(&self, name: &[u8], option: &str) -> Result<Vec<u8>, CurlError> {
-        if name == b"-" {
-            return self.stdin.clone().ok_or_else(|| {
-                CurlError::File(format!(
-                    "{option} @- reads standard input, which the imported text does not give"
-                ))
-            });
-        }
-        let shown = text(name);
-        let Some(base) = self.base_dir else {
-            return Err(CurlError::File(format!(
-                "{option} @{shown} reads a file; import the command from a file next to it (a pasted command has no folder to look in)"
-            )));
-        };
-        let outside = || {
-            CurlError::File(format!(
-                "{option} @{shown} is outside the imported file's folder; refused"
-            ))
-        };
-        let relative = Path::new(std::str::from_utf8(name).map_err(|_| outside())?);
-        if relative.is_absolute() {
-            return Err(outside());
-        }
-        let base = base
-            .canonicalize()
-            .map_err(|e| CurlError::File(format!("the import folder: {e}")))?;
-        let path = base
-            .join(relative)
-            .canonicalize()
-            .map_err(|e| CurlError::File(format!("{option} @{shown}: {e}")))?;
-        if !path.starts_with(&base) {
-            return Err(outside());
-        }
-        let file = std::fs::File::open(&path)
-            .map_err(|e| CurlError::File(format!("{option} @{shown}: {e}")))?;
-        let mut bytes = Vec::new();
-        file.take(MAX_BODY_BYTES as u64 + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| CurlError::File(format!("{option} @{shown}: {e}")))?;
-        if bytes.len() > MAX_BODY_BYTES {
-            return Err(CurlError::Caps(format!(
-                "{option} @{shown} is over {} MB",
-                MAX_BODY_BYTES >> 20
-            )));
-        }
-        Ok(bytes)
-    }
 }
 
 fn parse(
@@ -538,30 +372,6 @@ fn apply(
         _ => return Err(CurlError::UnknownOption(name.into())),
     }
     Ok(())
-}
-
-/// `--data-urlencode` forms: `content`, `=content`, `name=content`,
-/// `@file`, `name@file`; the content percent-encoded as curl does.
-fn url_encode_arg(arg: &[u8], files: &Files<'_>, option: &str) -> Result<Vec<u8>, CurlError> {
-    let eq = arg.iter().position(|&b| b == b'=');
-    let at = arg.iter().position(|&b| b == b'@');
-    let (name, content) = match (eq, at) {
-        (Some(e), a) if a.is_none_or(|a| e < a) => (&arg[..e], arg[e + 1..].to_vec()),
-        (_, Some(a)) => (&arg[..a], files.read(&arg[a + 1..], option)?),
-        _ => (&arg[..0], arg.to_vec()),
-    };
-    let mut out = name.to_vec();
-    if !name.is_empty() {
-        out.push(b'=');
-    }
-    for &b in &content {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b);
-        } else {
-            out.extend_from_slice(format!("%{b:02X}").as_bytes());
-        }
-    }
-    Ok(out)
 }
 
 /// The requests the options describe, one per URL.
@@ -742,61 +552,6 @@ fn build(
     Ok(out)
 }
 
-struct Url {
-    /// Absolute, without user info or fragment.
-    target: String,
-    /// Host and port as written.
-    host: String,
-    userinfo: Option<Vec<u8>>,
-}
-
-/// A URL as curl reads it: `http://` when no scheme is given, the fragment
-/// dropped, user info taken out for Basic auth.
-fn split_url(url: &str) -> Url {
-    let url = url.split('#').next().unwrap_or(url);
-    let (scheme, rest) = match url.split_once("://") {
-        Some((scheme, rest)) => (scheme, rest),
-        None => ("http", url),
-    };
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(authority_end);
-    let (userinfo, host) = match authority.rsplit_once('@') {
-        Some((user, host)) => (Some(percent_decode(user)), host),
-        None => (None, authority),
-    };
-    let path = match path.strip_prefix('?') {
-        Some(_) => format!("/{path}"),
-        None if path.is_empty() => "/".to_owned(),
-        None => path.to_owned(),
-    };
-    Url {
-        target: format!("{scheme}://{host}{path}"),
-        host: host.to_owned(),
-        userinfo,
-    }
-}
-
-fn percent_decode(text: &str) -> Vec<u8> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(v) = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
-fn text(bytes: &[u8]) -> String {
+pub(super) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }

@@ -98,9 +98,12 @@ fn one_command(text: &[u8], first_line: u64) -> (Command, usize, u64) {
                     }
                     if let Some(&c) = text.get(next) {
                         if c == b'\n' {
+                            // A continuation joins the lines, as the shell
+                            // does (shlex would make an empty word of it).
                             line += 1;
+                        } else {
+                            out.extend_from_slice(&[b'\\', c]);
                         }
-                        out.extend_from_slice(&[b'\\', c]);
                     } else {
                         out.push(b'\\');
                     }

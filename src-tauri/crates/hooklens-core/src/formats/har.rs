@@ -267,6 +267,8 @@ impl<R: BufRead> Iterator for HarReader<R> {
                         self.state = State::Done;
                         return Some(Err(self.fail(error.into())));
                     }
+                    // The entry's own line, past the whitespace before it.
+                    let _ = self.scan.peek();
                     let line = self.scan.line;
                     let result = match self.next_entry() {
                         Ok(Some(json)) => convert(&json),

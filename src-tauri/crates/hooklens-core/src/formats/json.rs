@@ -11,7 +11,9 @@ use crate::wire::StoredHeader;
 enum JsonError {
     #[error("the event JSON is empty")]
     Empty,
-    #[error("the body is not valid JSON ({0}); paste it with its request line as raw HTTP to import it as it is")]
+    #[error(
+        "the body is not valid JSON ({0}); paste it with its request line as raw HTTP to import it as it is"
+    )]
     NotJson(serde_json::Error),
     #[error("the body is over {} MB", MAX_BODY_BYTES >> 20)]
     TooLarge,
@@ -174,6 +176,11 @@ mod tests {
             "entry 1: headers line 2: `not a header` is not a header"
         );
         let err = read(b"{\"a\":\n".to_vec(), None, None).unwrap_err();
-        assert!(err.message.starts_with("the body is not valid JSON (EOF while parsing a value at line 2 column 0)"), "{err}");
+        assert!(
+            err.message.starts_with(
+                "the body is not valid JSON (EOF while parsing a value at line 2 column 0)"
+            ),
+            "{err}"
+        );
     }
 }

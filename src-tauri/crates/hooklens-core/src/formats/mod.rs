@@ -7,12 +7,40 @@
 //! in the memory one entry may take.
 
 pub mod bundle;
+pub mod bundle_read;
+pub mod curl;
+mod curl_input;
+mod curl_words;
+pub mod detect;
+pub mod har;
+pub mod json;
+mod json_scan;
+pub mod raw;
+mod trace;
+
+use std::io::{BufRead, Read};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::model::Delivery;
 use crate::signature::Verdict;
 use crate::wire::StoredHeader;
+
+/// The largest body one entry may carry, decoded (the store's own limit is
+/// lower by default, 25 MB, and settable: the import driver applies it).
+pub const MAX_BODY_BYTES: usize = 64 << 20;
+/// Headers per entry: far past any real request, low enough that a hostile
+/// file cannot make one entry a million headers.
+pub const MAX_HEADERS: usize = 1_000;
+/// One header (name, colon and value) or one line of a request head.
+pub const MAX_HEADER_LINE: usize = 64 << 10;
+/// Raw, curl and JSON sources are read whole (they are pastes and small
+/// files, and splitting them needs look-ahead): one body and its heads.
+pub const MAX_TEXT_BYTES: usize = MAX_BODY_BYTES + (8 << 20);
+/// JSON nesting the HAR and bundle readers follow (serde_json's own limit).
+pub const MAX_DEPTH: usize = 128;
 
 /// The formats an import reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -124,6 +152,9 @@ pub struct Recorded {
     /// What the export redacted in this event (its body or headers no longer
     /// verify when non-empty).
     pub redactions: Vec<String>,
+    /// What was sent from the event (resends, forwards, test sends), in the
+    /// bundle's order; the bundle keeps them on lines after the event.
+    pub deliveries: Vec<Delivery>,
 }
 
 /// An entry that could not be read, and where it is.
@@ -135,9 +166,183 @@ pub struct EntryError {
     pub message: String,
 }
 
+impl EntryError {
+    pub fn new(entry: u64, line: Option<u64>, message: impl Into<String>) -> Self {
+        EntryError {
+            entry,
+            line,
+            message: message.into(),
+        }
+    }
+}
+
 fn where_(entry: u64, line: Option<u64>) -> String {
     match line {
         Some(line) => format!("entry {entry} (line {line})"),
         None => format!("entry {entry}"),
     }
+}
+
+/// Reads a source of the given format, entry by entry. HAR files and
+/// bundles are streamed (memory bounded by the largest entry); raw, curl
+/// and JSON sources are read whole, up to [`MAX_TEXT_BYTES`]. `base_dir` is
+/// where curl's `@file` arguments are looked up (None: they are refused).
+///
+/// Each item is one entry: a request, or why that entry could not be read.
+/// Reading goes on after a bad entry wherever the format says where the
+/// next one starts; nothing here panics on any input.
+pub fn read<'a>(
+    format: Format,
+    mut input: Box<dyn BufRead + 'a>,
+    base_dir: Option<&'a Path>,
+) -> Reader<'a> {
+    let kind = match format {
+        Format::Har => Kind::Har(Box::new(har::HarReader::new(input))),
+        Format::Hooklens => Kind::Bundle(Box::new(bundle_read::BundleReader::new(input))),
+        Format::Raw | Format::Curl | Format::Json => match read_text(&mut input) {
+            Err(error) => Kind::Done(Some(error)),
+            Ok(text) => match format {
+                Format::Raw => Kind::Raw(raw::RawReader::new(text)),
+                Format::Curl => Kind::Curl(curl::CurlReader::new(&text, base_dir)),
+                _ => Kind::Json(Some(json::read(text, None, None))),
+            },
+        },
+    };
+    Reader { kind }
+}
+
+/// The entries of one source; see [`read`].
+pub struct Reader<'a> {
+    kind: Kind<'a>,
+}
+
+enum Kind<'a> {
+    Har(Box<har::HarReader<Box<dyn BufRead + 'a>>>),
+    Bundle(Box<bundle_read::BundleReader<Box<dyn BufRead + 'a>>>),
+    Raw(raw::RawReader),
+    Curl(curl::CurlReader<'a>),
+    Json(Option<Result<Incoming, EntryError>>),
+    /// The source could not be read at all: this error, then nothing.
+    Done(Option<EntryError>),
+}
+
+impl Reader<'_> {
+    /// A bundle's header line, once read (None for other formats, or when
+    /// the first line was not a valid header).
+    pub fn bundle_header(&mut self) -> Option<&bundle::Header> {
+        match &mut self.kind {
+            Kind::Bundle(reader) => reader.header(),
+            _ => None,
+        }
+    }
+
+    /// The endpoints a bundle lists (empty for other formats). Hooklens
+    /// writes them before the events, and the reader reads up to the first
+    /// event to answer, so the list is complete before the first entry is
+    /// taken; an endpoint line a hand-edited bundle puts later is added
+    /// when reading reaches it.
+    pub fn endpoints(&mut self) -> &[bundle::EndpointLine] {
+        match &mut self.kind {
+            Kind::Bundle(reader) => reader.endpoints(),
+            _ => &[],
+        }
+    }
+}
+
+impl Iterator for Reader<'_> {
+    type Item = Result<Incoming, EntryError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match &mut self.kind {
+            Kind::Har(reader) => reader.next(),
+            Kind::Bundle(reader) => reader.next(),
+            Kind::Raw(reader) => reader.next(),
+            Kind::Curl(reader) => reader.next(),
+            Kind::Json(item) => item.take(),
+            Kind::Done(error) => error.take().map(Err),
+        }
+    }
+}
+
+/// A whole text source, up to [`MAX_TEXT_BYTES`], without a UTF-8 byte
+/// order mark (editors on Windows add one; it is never part of a request).
+fn read_text(input: &mut dyn BufRead) -> Result<Vec<u8>, EntryError> {
+    let mut text = Vec::new();
+    let limit = MAX_TEXT_BYTES as u64 + 1;
+    if let Err(error) = input.take(limit).read_to_end(&mut text) {
+        return Err(EntryError::new(
+            1,
+            None,
+            format!("cannot read the source: {error}"),
+        ));
+    }
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(EntryError::new(
+            1,
+            None,
+            format!(
+                "the text is over {} MB; a request this large imports from a HAR file or a Hooklens bundle",
+                MAX_TEXT_BYTES >> 20
+            ),
+        ));
+    }
+    if text.starts_with(b"\xEF\xBB\xBF") {
+        text.drain(..3);
+    }
+    Ok(text)
+}
+
+/// Whether the headers stay inside the per-entry caps; the message says
+/// which one was passed.
+fn check_headers(headers: &[StoredHeader]) -> Result<(), String> {
+    if headers.len() > MAX_HEADERS {
+        return Err(format!(
+            "{} headers; at most {MAX_HEADERS} are read per request",
+            headers.len()
+        ));
+    }
+    if let Some(long) = headers
+        .iter()
+        .find(|h| h.name.len() + h.bytes().len() + 2 > MAX_HEADER_LINE)
+    {
+        return Err(format!(
+            "header {} is over {} KB",
+            long.name.chars().take(64).collect::<String>(),
+            MAX_HEADER_LINE >> 10
+        ));
+    }
+    Ok(())
+}
+
+/// The arrival a request's own `Date` header gives (an IMF-fixdate, as
+/// HTTP requires, or any RFC 2822 date, which it is a form of). A `Date`
+/// that does not parse is said in a warning and gives no arrival.
+fn date_header_arrival(headers: &[StoredHeader], warnings: &mut Vec<String>) -> Option<Arrival> {
+    let value = crate::wire::header(headers, "date")?;
+    let parsed = std::str::from_utf8(value.bytes())
+        .ok()
+        .and_then(|text| {
+            jiff::fmt::rfc2822::DateTimeParser::new()
+                .parse_timestamp(text.trim())
+                .ok()
+        })
+        .and_then(|at| i64::try_from(at.as_nanosecond()).ok());
+    match parsed {
+        Some(at_ns) => Some(Arrival {
+            at_ns,
+            from: ArrivalFrom::DateHeader,
+        }),
+        None => {
+            warnings.push(
+                "the Date header is not an HTTP date; the arrival time is not taken from it".into(),
+            );
+            None
+        }
+    }
+}
+
+/// 1-based line of byte `offset` in `text`.
+fn line_at(text: &[u8], offset: usize) -> u64 {
+    let end = offset.min(text.len());
+    text[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
 }

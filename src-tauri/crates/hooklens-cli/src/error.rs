@@ -29,6 +29,8 @@ pub enum CliError {
     Send(#[from] hooklens_core::resend::ResendError),
     #[error(transparent)]
     Sample(#[from] SampleError),
+    #[error(transparent)]
+    Import(#[from] hooklens_core::import::ImportError),
     #[error("{0}")]
     Usage(String),
     #[error("{}", query_error(.text, .error))]

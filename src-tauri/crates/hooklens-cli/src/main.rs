@@ -23,8 +23,8 @@ use hooklens_core::store::Store;
 use command::endpoints::{self, EndpointsCommand};
 use command::secrets::{self, SecretsCommand};
 use command::{
-    NoStore, deliveries, discover, events, pin, presets, reverify, send, serve, settings, show,
-    sign, trigger, verify,
+    NoStore, deliveries, discover, events, import, pin, presets, reverify, send, serve, settings,
+    show, sign, trigger, verify,
 };
 use error::CliError;
 
@@ -109,6 +109,9 @@ enum Command {
     Endpoints(EndpointsCommand),
     /// The provider presets an endpoint can use, each with its delivery rule
     Presets(NoStore),
+    /// Store requests from a file or stdin (raw, curl, HAR, bundle, event JSON) as if captured
+    #[command(long_about = import::LONG_ABOUT)]
+    Import(import::ImportArgs),
     /// Show or change a setting (body_limit, max_events, max_db_bytes, durability)
     Settings(settings::SettingsArgs),
     /// Pin an event so retention never removes it (--off to unpin)
@@ -178,6 +181,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Endpoints(command) => endpoints::run(command, &open(dir)?),
         Command::Settings(args) => settings::run(args, &open(dir)?),
         Command::Pin(args) => pin::run(args, &open(dir)?),
+        Command::Import(args) => import::run(args, &open(dir)?),
     }
 }
 

@@ -6,6 +6,7 @@
 //! never forwarded. A malformed entry is reported with its position and the
 //! rest imported; the same import run twice adds nothing.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
@@ -13,10 +14,11 @@ use sha2::{Digest, Sha256};
 use tokio::task::JoinSet;
 use ts_rs::TS;
 
-use crate::formats::{ArrivalFrom, EntryError, Format, Incoming};
+use crate::formats::bundle::EndpointLine;
+use crate::formats::{self, ArrivalFrom, EntryError, Format, Incoming};
 use crate::intake::{self, Arrived};
 use crate::model::{EventSummary, ImportSource};
-use crate::store::{Store, StoreError};
+use crate::store::{EndpointSpec, Store, StoreError, normalize_prefix};
 
 /// Inserts waiting on the writer at once: enough for its group commits to
 /// fill (it takes up to 256 per transaction), few enough that a cancel is
@@ -72,6 +74,12 @@ pub struct ImportOutcome {
     /// The first imported event, to show it.
     #[ts(type = "number | null")]
     pub first_id: Option<i64>,
+    /// Endpoints a bundle brought that this store did not have, made
+    /// without their secrets: "Kustom (/kustom)".
+    pub endpoints_added: Vec<String>,
+    /// The secrets a bundle's endpoints were verified with, by label, for
+    /// the verdicts to hold here: "Kustom (/kustom): production".
+    pub secrets_to_add: Vec<String>,
 }
 
 impl ImportOutcome {
@@ -113,6 +121,30 @@ pub enum ImportError {
     Stopped(String),
 }
 
+/// Imports a source as [`formats::read`] reads it. A bundle's endpoints are
+/// matched to this store's by path prefix and made where none has it (name,
+/// preset and scheme; a bundle never holds secret values), and its events
+/// land on them with their pins.
+pub async fn import_source(
+    store: &Store,
+    format: Format,
+    mut reader: formats::Reader<'_>,
+    spec: &ImportSpec,
+    now_ns: i64,
+    cancel: &AtomicBool,
+    progress: impl FnMut(ImportProgress),
+) -> Result<ImportOutcome, ImportError> {
+    let mut outcome = ImportOutcome {
+        format: format.as_str().to_owned(),
+        ..ImportOutcome::default()
+    };
+    let endpoints = bundle_endpoints(store, reader.endpoints(), &mut outcome)?;
+    run(
+        store, format, reader, spec, now_ns, cancel, progress, &endpoints, outcome,
+    )
+    .await
+}
+
 /// Imports every entry `entries` yields, read as `format`. `now_ns` is the
 /// arrival of entries whose source does not say when they arrived.
 pub async fn import(
@@ -122,14 +154,93 @@ pub async fn import(
     spec: &ImportSpec,
     now_ns: i64,
     cancel: &AtomicBool,
-    mut progress: impl FnMut(ImportProgress),
+    progress: impl FnMut(ImportProgress),
 ) -> Result<ImportOutcome, ImportError> {
-    let mut outcome = ImportOutcome {
+    let outcome = ImportOutcome {
         format: format.as_str().to_owned(),
         ..ImportOutcome::default()
     };
+    run(
+        store,
+        format,
+        entries,
+        spec,
+        now_ns,
+        cancel,
+        progress,
+        &HashMap::new(),
+        outcome,
+    )
+    .await
+}
+
+/// The local endpoint of each of a bundle's endpoints, by the bundle's id.
+fn bundle_endpoints(
+    store: &Store,
+    lines: &[EndpointLine],
+    outcome: &mut ImportOutcome,
+) -> Result<HashMap<i64, i64>, ImportError> {
+    let mut map = HashMap::new();
+    for line in lines {
+        let prefix = match normalize_prefix(&line.path_prefix) {
+            Ok(prefix) => prefix,
+            Err(err) => {
+                outcome
+                    .problems
+                    .push(format!("endpoint {}: {err}", line.name));
+                continue;
+            }
+        };
+        let named = format!("{} ({})", line.name, prefix);
+        let local = match store.endpoints().iter().find(|e| e.path_prefix == prefix) {
+            Some(e) => e.id,
+            None => {
+                let spec = EndpointSpec {
+                    name: line.name.clone(),
+                    path_prefix: prefix.clone(),
+                    preset: line.preset.clone(),
+                    response: Default::default(),
+                    scheme: line.scheme.clone(),
+                    forward: None,
+                };
+                match store.add_endpoint(&spec) {
+                    Ok(e) => {
+                        outcome.endpoints_added.push(named.clone());
+                        e.id
+                    }
+                    // A name taken by another prefix, say: its events are
+                    // routed by path instead, and the outcome says why.
+                    Err(err) => {
+                        outcome
+                            .problems
+                            .push(format!("endpoint {named} not made: {err}"));
+                        continue;
+                    }
+                }
+            }
+        };
+        for label in &line.secret_labels {
+            outcome.secrets_to_add.push(format!("{named}: {label}"));
+        }
+        map.insert(line.id, local);
+    }
+    Ok(map)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run(
+    store: &Store,
+    format: Format,
+    entries: impl Iterator<Item = Result<Incoming, EntryError>>,
+    spec: &ImportSpec,
+    now_ns: i64,
+    cancel: &AtomicBool,
+    mut progress: impl FnMut(ImportProgress),
+    endpoints: &HashMap<i64, i64>,
+    mut outcome: ImportOutcome,
+) -> Result<ImportOutcome, ImportError> {
     let reader = store.reader()?;
-    let mut in_flight: JoinSet<(u64, Result<EventSummary, StoreError>)> = JoinSet::new();
+    let mut in_flight: JoinSet<Inserted> = JoinSet::new();
     let mut seen = ImportProgress::default();
     for entry in entries {
         if cancel.load(Ordering::Relaxed) {
@@ -153,10 +264,26 @@ pub async fn import(
         if !incoming.warnings.is_empty() {
             outcome.warned += 1;
         }
-        let arrived = arrived(format, incoming, spec, fingerprint, now_ns);
+        let recorded = incoming.recorded.as_deref();
+        let pinned = recorded.is_some_and(|r| r.pinned);
+        // The endpoint chosen for the import, else the bundle's own.
+        let endpoint_id = spec.endpoint_id.or_else(|| {
+            recorded
+                .and_then(|r| r.endpoint)
+                .and_then(|id| endpoints.get(&id).copied())
+        });
+        let mut arrived = arrived(format, incoming, spec, fingerprint, now_ns);
+        arrived.endpoint_id = endpoint_id;
         let event = intake::admit(store, arrived);
         let store = store.clone();
-        in_flight.spawn(async move { (number, store.insert(event).await) });
+        in_flight.spawn(async move {
+            let result = store.insert(event).await;
+            if pinned && let Ok(saved) = &result {
+                // Pinned events stay pinned; a failure here loses only the pin.
+                let _ = store.set_pinned(saved.id, true);
+            }
+            (number, result)
+        });
         while in_flight.len() >= IN_FLIGHT {
             settle(&mut in_flight, &mut outcome, &mut seen).await;
             progress(seen);
@@ -172,9 +299,12 @@ pub async fn import(
     Ok(outcome)
 }
 
+/// An insert's entry number and what the store said.
+type Inserted = (u64, Result<EventSummary, StoreError>);
+
 /// Waits for one insert and counts what it did.
 async fn settle(
-    in_flight: &mut JoinSet<(u64, Result<EventSummary, StoreError>)>,
+    in_flight: &mut JoinSet<Inserted>,
     outcome: &mut ImportOutcome,
     seen: &mut ImportProgress,
 ) {

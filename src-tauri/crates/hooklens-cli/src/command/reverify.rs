@@ -120,7 +120,7 @@ pub fn with_progress(store: &Store, endpoint: Option<&Endpoint>) -> Result<bool,
 
 /// The first Ctrl-C sets `cancel` (the run stops after its current batch,
 /// which keeps its new verdicts); a second one exits at once.
-fn watch_ctrl_c(
+pub(crate) fn watch_ctrl_c(
     runtime: &tokio::runtime::Runtime,
     cancel: Arc<AtomicBool>,
 ) -> Result<(), CliError> {

@@ -109,6 +109,27 @@ fn write_event(
         "from      {}",
         t.line(e.remote_addr.as_deref().unwrap_or("-"))
     )?;
+    if let Some(source) = &event.source {
+        let format = hooklens_core::formats::Format::ALL
+            .iter()
+            .find(|f| f.as_str() == source.format)
+            .map_or(source.format.as_str(), |f| f.name());
+        let from = match &source.file {
+            Some(file) => format!("{} ({format}, entry {})", t.line(file), source.entry),
+            None => format!("pasted {format}, entry {}", source.entry),
+        };
+        writeln!(
+            out,
+            "imported  {from}; timestamps judged against the {}",
+            t.line(&source.arrival)
+        )?;
+        if let Some(note) = &source.note {
+            writeln!(out, "note      {}", t.line(note))?;
+        }
+        for warning in &source.warnings {
+            writeln!(out, "warning   {}", t.line(warning))?;
+        }
+    }
     if let Some(p) = &e.provider {
         writeln!(out, "provider  {}", t.line(p))?;
     }

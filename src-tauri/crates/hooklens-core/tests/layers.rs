@@ -36,6 +36,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("resend", 6),
     ("capture", 6),
     ("detail", 6),
+    ("export", 6),
     // What crosses to the UI: the bindings list, every error's payload.
     ("api", 7),
 ];

@@ -393,3 +393,6 @@ pub fn rfc3339(ns: i64) -> String {
         .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
         .to_string()
 }
+
+#[cfg(test)]
+mod tests;

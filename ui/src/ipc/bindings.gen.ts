@@ -629,6 +629,99 @@ endpointId: number | null,
  */
 url: string | null, };
 
+export type ExportFormat = "har" | "bundle" | "curl" | "raw";
+
+export type ExportSpec = { format: ExportFormat, redaction: Redaction, };
+
+export type Redaction = { 
+/**
+ * The secret-bearing headers: Authorization, Proxy-Authorization,
+ * Cookie, Set-Cookie, X-Challenge and the header an endpoint's
+ * shared-secret scheme reads. On unless turned off.
+ */
+defaultHeaders: boolean, 
+/**
+ * More header names (any case) whose values are removed.
+ */
+headers: Array<string>, 
+/**
+ * JSON paths (`data.customer.email`, `card.*`, `items[*].email`) whose
+ * values become the string "[REDACTED]".
+ */
+jsonPaths: Array<string>, 
+/**
+ * Kinds of value removed wherever they appear.
+ */
+patterns: Array<PatternKind>, };
+
+export type PatternKind = "email" | "card_number";
+
+export type RedactedPart = "target" | "header" | "trailer" | "body" | "response_header" | "response_body" | "details";
+
+export type RedactionRule = "secret_header" | "header" | "json_path" | "email" | "card_number" | "secret_value" | "redacted_value";
+
+export type RedactionItem = { eventId: number, 
+/**
+ * The delivery (resend, forward, test send) of the event it was in;
+ * None: the event as captured.
+ */
+deliveryId: number | null, part: RedactedPart, rule: RedactionRule, 
+/**
+ * Where in the part: a header's name, a JSON value's path
+ * (`items[2].email`), `byte 120`, or which detail (`verdict reason`).
+ */
+place: string, 
+/**
+ * For matches inside a target, value or body: the byte offset in it as
+ * stored.
+ */
+offset: number | null, 
+/**
+ * E.g. "value removed", "email removed".
+ */
+what: string, };
+
+export type RedactionPreview = { events: number, redactedEvents: number, 
+/**
+ * The values an export would remove, the first 10,000 (`MAX_ITEMS`).
+ */
+items: Array<RedactionItem>, more: number, };
+
+export type ExportProgress = { done: number, total: number, };
+
+export type ExportOutcome = { 
+/**
+ * Events written.
+ */
+events: number, 
+/**
+ * Deliveries written (HAR entries or bundle lines after their event).
+ */
+deliveries: number, 
+/**
+ * Events whose request was changed by redaction: their recorded
+ * verdict no longer holds for what was written.
+ */
+redactedEvents: number, 
+/**
+ * Selected events gone before they were read (removed meanwhile).
+ */
+missing: number, 
+/**
+ * The values removed, the first 10,000 (`MAX_ITEMS`) of them.
+ */
+redactions: Array<RedactionItem>, 
+/**
+ * Values removed beyond those listed.
+ */
+moreRedactions: number, 
+/**
+ * Stopped by the user. The file is still whole: a HAR is closed (its
+ * `log._hooklens.cancelled` is true), a bundle ends after a complete
+ * line, curl and raw text after a complete event and a line saying so.
+ */
+cancelled: boolean, };
+
 export type ErrorKind = "config" | "store" | "capture" | "not_found" | "invalid" | "send" | "query" | "internal";
 
 export type ErrorPayload = { kind: ErrorKind, message: string, };

@@ -6,6 +6,7 @@ pub mod api;
 pub mod capture;
 pub mod config;
 pub mod detail;
+pub mod export;
 pub mod formats;
 pub mod import;
 pub mod intake;

@@ -38,6 +38,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("intake", 6),
     ("import", 6),
     ("detail", 6),
+    ("export", 6),
     // What crosses to the UI: the bindings list, every error's payload.
     ("api", 7),
 ];

@@ -334,7 +334,17 @@ cancelled: boolean,
 /**
  * The first imported event, to show it.
  */
-firstId: number | null, };
+firstId: number | null, 
+/**
+ * Endpoints a bundle brought that this store did not have, made
+ * without their secrets: "Kustom (/kustom)".
+ */
+endpointsAdded: Array<string>, 
+/**
+ * The secrets a bundle's endpoints were verified with, by label, for
+ * the verdicts to hold here: "Kustom (/kustom): production".
+ */
+secretsToAdd: Array<string>, };
 
 export type Format = "raw" | "curl" | "har" | "hooklens" | "json";
 

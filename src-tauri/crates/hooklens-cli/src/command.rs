@@ -7,6 +7,7 @@ pub mod deliveries;
 pub mod discover;
 pub mod endpoints;
 pub mod events;
+pub mod export;
 pub mod import;
 pub mod pin;
 pub mod presets;

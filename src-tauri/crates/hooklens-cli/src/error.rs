@@ -31,6 +31,8 @@ pub enum CliError {
     Sample(#[from] SampleError),
     #[error(transparent)]
     Import(#[from] hooklens_core::import::ImportError),
+    #[error(transparent)]
+    Export(#[from] hooklens_core::export::ExportError),
     #[error("{0}")]
     Usage(String),
     #[error("{}", query_error(.text, .error))]

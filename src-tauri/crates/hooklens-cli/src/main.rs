@@ -23,8 +23,8 @@ use hooklens_core::store::Store;
 use command::endpoints::{self, EndpointsCommand};
 use command::secrets::{self, SecretsCommand};
 use command::{
-    NoStore, deliveries, discover, events, import, pin, presets, reverify, send, serve, settings,
-    show, sign, trigger, verify,
+    NoStore, deliveries, discover, events, export, import, pin, presets, reverify, send, serve,
+    settings, show, sign, trigger, verify,
 };
 use error::CliError;
 
@@ -109,6 +109,9 @@ enum Command {
     Endpoints(EndpointsCommand),
     /// The provider presets an endpoint can use, each with its delivery rule
     Presets(NoStore),
+    /// Write events to a file (HAR, bundle, curl, raw), secrets and chosen values redacted
+    #[command(long_about = export::LONG_ABOUT)]
+    Export(export::ExportArgs),
     /// Store requests from a file or stdin (raw, curl, HAR, bundle, event JSON) as if captured
     #[command(long_about = import::LONG_ABOUT)]
     Import(import::ImportArgs),
@@ -182,6 +185,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Settings(args) => settings::run(args, &open(dir)?),
         Command::Pin(args) => pin::run(args, &open(dir)?),
         Command::Import(args) => import::run(args, &open(dir)?),
+        Command::Export(args) => export::run(args, &open_read_only(dir)?),
     }
 }
 

@@ -1,6 +1,8 @@
 //! How each layer's errors reach the UI: as `{kind, message}`, the kind
 //! the UI branches on. The domain modules know nothing of this type.
 
+use crate::export::ExportError;
+use crate::import::ImportError;
 use crate::model::{ErrorKind, ErrorPayload};
 use crate::query::QueryError;
 use crate::resend::ResendError;
@@ -32,6 +34,27 @@ impl From<ResendError> for ErrorPayload {
             ResendError::Store(e) => e.into(),
             ResendError::Sample(e) => ErrorPayload::new(ErrorKind::NotFound, e.to_string()),
             other => ErrorPayload::new(ErrorKind::Send, other.to_string()),
+        }
+    }
+}
+
+/// A bad redaction rule is the user's to fix; a file that cannot be written
+/// is the machine's.
+impl From<ExportError> for ErrorPayload {
+    fn from(err: ExportError) -> Self {
+        match err {
+            ExportError::Store(e) => e.into(),
+            ExportError::Redaction(_) => ErrorPayload::new(ErrorKind::Invalid, err.to_string()),
+            ExportError::Write(_) => ErrorPayload::new(ErrorKind::Internal, err.to_string()),
+        }
+    }
+}
+
+impl From<ImportError> for ErrorPayload {
+    fn from(err: ImportError) -> Self {
+        match err {
+            ImportError::Store(e) => e.into(),
+            other => ErrorPayload::new(ErrorKind::Internal, other.to_string()),
         }
     }
 }

@@ -27,6 +27,7 @@ bench: setup ui
 	cargo bench -p hooklens-tests --bench ingest
 	cargo bench -p hooklens-tests --bench store
 	cargo bench -p hooklens-tests --bench search
+	cargo bench -p hooklens-tests --bench interchange
 	cargo build --release -p hooklens --locked
 	HOOKLENS_APP=$(CARGO_TARGET_DIR)/release/hooklens \
 	  HOOKLENS_BENCH_DATA_DIR="$$(ls -d $(CARGO_TARGET_DIR)/../bench-data/search-v*-1000000 | sort -V | tail -1)" \

@@ -266,13 +266,11 @@ impl Reader {
 
     /// The event an import with this fingerprint already created.
     pub fn imported_as(&self, fingerprint: &[u8]) -> Result<Option<i64>, StoreError> {
+        // Asked once per imported entry: cached like `event`.
         Ok(self
             .conn
-            .query_row(
-                "SELECT id FROM events WHERE import_fingerprint = ?1",
-                [fingerprint],
-                |row| row.get(0),
-            )
+            .prepare_cached("SELECT id FROM events WHERE import_fingerprint = ?1")?
+            .query_row([fingerprint], |row| row.get(0))
             .optional()?)
     }
 

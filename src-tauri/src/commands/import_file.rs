@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use hooklens_core::formats::{self, Format};
 use hooklens_core::import::{self as core_import, ImportOutcome, ImportProgress, ImportSpec};
 use hooklens_core::model::{ErrorKind, ErrorPayload};
-use hooklens_core::store::now_ns;
+use hooklens_core::store::{Store, now_ns};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
@@ -175,7 +175,7 @@ async fn run(
     path: PathBuf,
     endpoint_id: Option<i64>,
     note: Option<String>,
-    mut progress: impl FnMut(ImportProgress) + Send + 'static,
+    progress: impl FnMut(ImportProgress) + Send + 'static,
 ) -> Result<ImportOutcome, ErrorPayload> {
     let state = app.state::<AppState>();
     let cancel = Arc::new(AtomicBool::new(false));
@@ -192,54 +192,7 @@ async fn run(
     let app_for_work = app.clone();
     let result = tauri::async_runtime::spawn_blocking(move || {
         let state = app_for_work.state::<AppState>();
-        let file = std::fs::File::open(&path).map_err(|err| {
-            ErrorPayload::new(
-                ErrorKind::Invalid,
-                format!("cannot read {}: {err}", file_name(&path)),
-            )
-        })?;
-        let mut input = BufReader::with_capacity(DETECT_BYTES, file);
-        let start = input.fill_buf().map_err(|err| {
-            ErrorPayload::new(
-                ErrorKind::Invalid,
-                format!("cannot read {}: {err}", file_name(&path)),
-            )
-        })?;
-        let format: Format = formats::detect::detect(start).ok_or_else(|| {
-            ErrorPayload::new(
-                ErrorKind::Invalid,
-                format!(
-                    "cannot tell the format of {}: it is not a raw request, a curl command, HAR, a Hooklens bundle or event JSON",
-                    file_name(&path)
-                ),
-            )
-        })?;
-        let base_dir = path.parent().map(Path::to_path_buf);
-        let spec = ImportSpec {
-            file: Some(file_name(&path)),
-            note: note.filter(|n| !n.trim().is_empty()),
-            endpoint_id,
-        };
-        let reader = formats::read(format, Box::new(input), base_dir.as_deref());
-        let mut last = Instant::now();
-        let mut latest = ImportProgress::default();
-        let outcome = tauri::async_runtime::block_on(core_import::import_source(
-            &state.store,
-            format,
-            reader,
-            &spec,
-            now_ns(),
-            &cancel,
-            |p| {
-                latest = p;
-                if last.elapsed() >= PROGRESS_EVERY {
-                    last = Instant::now();
-                    progress(p);
-                }
-            },
-        ))?;
-        progress(latest);
-        Ok::<_, ErrorPayload>(outcome)
+        import_path(&state.store, &path, endpoint_id, note, &cancel, progress)
     })
     .await;
     if let Ok(mut running) = state.importing.lock() {
@@ -255,4 +208,151 @@ async fn run(
         "imported a file"
     );
     Ok(outcome)
+}
+
+/// The import itself, on the calling (blocking) thread: the format is
+/// detected from the file's start, the file streamed through the reader,
+/// curl's `@file` looked up in the file's folder.
+fn import_path(
+    store: &Store,
+    path: &Path,
+    endpoint_id: Option<i64>,
+    note: Option<String>,
+    cancel: &AtomicBool,
+    mut progress: impl FnMut(ImportProgress),
+) -> Result<ImportOutcome, ErrorPayload> {
+    let unreadable = |err: std::io::Error| {
+        ErrorPayload::new(
+            ErrorKind::Invalid,
+            format!("cannot read {}: {err}", file_name(path)),
+        )
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut input = BufReader::with_capacity(DETECT_BYTES, file);
+    let start = input.fill_buf().map_err(unreadable)?;
+    let format: Format = formats::detect::detect(start).ok_or_else(|| {
+        ErrorPayload::new(
+            ErrorKind::Invalid,
+            format!(
+                "cannot tell the format of {}: it is not a raw request, a curl command, HAR, a Hooklens bundle or event JSON",
+                file_name(path)
+            ),
+        )
+    })?;
+    let spec = ImportSpec {
+        file: Some(file_name(path)),
+        note: note.filter(|n| !n.trim().is_empty()),
+        endpoint_id,
+    };
+    let reader = formats::read(format, Box::new(input), path.parent());
+    let mut last = Instant::now();
+    let mut latest = ImportProgress::default();
+    let outcome = tauri::async_runtime::block_on(core_import::import_source(
+        store,
+        format,
+        reader,
+        &spec,
+        now_ns(),
+        cancel,
+        |p| {
+            latest = p;
+            if last.elapsed() >= PROGRESS_EVERY {
+                last = Instant::now();
+                progress(p);
+            }
+        },
+    ))?;
+    progress(latest);
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh folder under the system's temporary one, removed on drop.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> Self {
+            let dir = std::env::temp_dir().join(format!(
+                "hooklens-shell-{name}-{}-{}",
+                std::process::id(),
+                now_ns()
+            ));
+            std::fs::create_dir_all(&dir).unwrap();
+            TempDir(dir)
+        }
+
+        fn store(&self) -> Store {
+            let data = self.0.join("data");
+            std::fs::create_dir_all(&data).unwrap();
+            Store::open(&data).unwrap()
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn a_curl_file_reads_its_data_file_beside_it_and_reports_progress() {
+        let dir = TempDir::new("curl");
+        let store = dir.store();
+        std::fs::write(dir.0.join("body.json"), br#"{"type":"order.created"}"#).unwrap();
+        let command = dir.0.join("case.sh");
+        std::fs::write(
+            &command,
+            "curl -X POST -H 'Content-Type: application/json' -d @body.json http://localhost/hooks\n",
+        )
+        .unwrap();
+        let mut heard = Vec::new();
+        let outcome = import_path(
+            &store,
+            &command,
+            None,
+            Some("ticket 481".into()),
+            &AtomicBool::new(false),
+            |p| heard.push(p),
+        )
+        .unwrap();
+        assert_eq!(outcome.format, "curl");
+        assert_eq!(outcome.imported, 1, "{:?}", outcome.problems);
+        assert!(outcome.first_id.is_some());
+        assert_eq!(heard.last().map(|p| p.imported), Some(1));
+        // The same file again adds nothing.
+        let again =
+            import_path(&store, &command, None, None, &AtomicBool::new(false), |_| {}).unwrap();
+        assert_eq!((again.imported, again.duplicates), (0, 1));
+    }
+
+    #[test]
+    fn a_file_of_no_known_format_is_refused_by_name() {
+        let dir = TempDir::new("unknown");
+        let store = dir.store();
+        let file = dir.0.join("notes.bin");
+        std::fs::write(&file, [0u8, 159, 146, 150, 0, 1]).unwrap();
+        let err = import_path(&store, &file, None, None, &AtomicBool::new(false), |_| {})
+            .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Invalid);
+        assert!(err.message.contains("notes.bin"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_missing_file_says_so() {
+        let dir = TempDir::new("missing");
+        let store = dir.store();
+        let err = import_path(
+            &store,
+            &dir.0.join("gone.har"),
+            None,
+            None,
+            &AtomicBool::new(false),
+            |_| {},
+        )
+        .unwrap_err();
+        assert!(err.message.starts_with("cannot read gone.har"), "{}", err.message);
+    }
 }

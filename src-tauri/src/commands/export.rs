@@ -2,6 +2,7 @@
 //! written by the shell to the path the user picks in the native save
 //! dialog (the webview never writes a file nor names a path).
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -10,6 +11,7 @@ use hooklens_core::export::{
     Selection,
 };
 use hooklens_core::model::{ErrorKind, ErrorPayload};
+use hooklens_core::store::Store;
 use serde::Deserialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
@@ -115,24 +117,10 @@ pub async fn export_events(
         *running = Some(cancel.clone());
     }
     let store = state.store.clone();
-    let target = path.clone();
     let result = tauri::async_runtime::spawn_blocking(move || {
-        let mut file = std::fs::File::create(&target).map_err(|err| {
-            ErrorPayload::new(
-                ErrorKind::Invalid,
-                format!("could not write {}: {err}", target.display()),
-            )
-        })?;
-        let outcome = export::export(&store, &selection, &spec, &mut file, &cancel, |p| {
+        write_export(&store, &selection, &spec, &path, &cancel, |p| {
             let _ = on_progress.send(p);
-        })?;
-        file.sync_all().map_err(|err| {
-            ErrorPayload::new(
-                ErrorKind::Invalid,
-                format!("could not write {}: {err}", target.display()),
-            )
-        })?;
-        Ok::<_, ErrorPayload>(outcome)
+        })
     })
     .await;
     if let Ok(mut running) = state.exporting.lock() {
@@ -162,4 +150,144 @@ pub fn cancel_export(state: State<'_, AppState>) -> Result<(), ErrorPayload> {
         cancel.store(true, Ordering::Relaxed);
     }
     Ok(())
+}
+
+/// Writes the export to `path` on the calling (blocking) thread, and makes
+/// sure it reached the disk.
+fn write_export(
+    store: &Store,
+    selection: &Selection,
+    spec: &ExportSpec,
+    path: &Path,
+    cancel: &AtomicBool,
+    progress: impl FnMut(ExportProgress),
+) -> Result<ExportOutcome, ErrorPayload> {
+    let unwritable = |err: std::io::Error| {
+        ErrorPayload::new(
+            ErrorKind::Invalid,
+            format!("could not write {}: {err}", path.display()),
+        )
+    };
+    let mut file = std::fs::File::create(path).map_err(unwritable)?;
+    let outcome = export::export(store, selection, spec, &mut file, cancel, progress)?;
+    file.sync_all().map_err(unwritable)?;
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use hooklens_core::formats::{self, Format};
+    use hooklens_core::import::{ImportSpec, import_source};
+    use hooklens_core::store::now_ns;
+
+    use super::*;
+
+    const TOKEN: &str = "Bearer sk_live_51NotAReal0Token";
+    const EMAIL: &str = "ada@merchant.example";
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "hooklens-shell-export-{name}-{}-{}",
+            std::process::id(),
+            now_ns()
+        ));
+        std::fs::create_dir_all(dir.join("data")).unwrap();
+        dir
+    }
+
+    /// A store holding one request with a bearer token and an email.
+    fn store_with_a_case(dir: &Path) -> Store {
+        let store = Store::open(&dir.join("data")).unwrap();
+        let raw = format!(
+            "POST /hooks HTTP/1.1\r\nAuthorization: {TOKEN}\r\nContent-Type: application/json\r\n\r\n{{\"customer\":{{\"email\":\"{EMAIL}\"}}}}"
+        );
+        let reader = formats::read(
+            Format::Raw,
+            Box::new(std::io::Cursor::new(raw.into_bytes())),
+            None,
+        );
+        let outcome = tauri::async_runtime::block_on(import_source(
+            &store,
+            Format::Raw,
+            reader,
+            &ImportSpec::default(),
+            now_ns(),
+            &AtomicBool::new(false),
+            |_| {},
+        ))
+        .unwrap();
+        assert_eq!(outcome.imported, 1, "{:?}", outcome.problems);
+        store
+    }
+
+    fn all() -> Selection {
+        Selection::Query {
+            query: parse_query("").unwrap(),
+            endpoint_id: None,
+        }
+    }
+
+    #[test]
+    fn the_written_file_carries_no_redacted_value_and_the_preview_named_each() {
+        let dir = scratch("redacted");
+        let store = store_with_a_case(&dir);
+        let spec = ExportSpec {
+            format: ExportFormat::Har,
+            redaction: Redaction {
+                default_headers: true,
+                headers: Vec::new(),
+                json_paths: vec!["customer.email".into()],
+                patterns: Vec::new(),
+            },
+        };
+        let preview = export::preview(&store, &all(), &spec).unwrap();
+        assert_eq!(preview.redacted_events, 1);
+        let places: Vec<&str> = preview.items.iter().map(|i| i.place.as_str()).collect();
+        assert!(places.contains(&"Authorization"), "{places:?}");
+        assert!(places.contains(&"customer.email"), "{places:?}");
+
+        let target = dir.join("case.har");
+        let mut heard = Vec::new();
+        let outcome = write_export(
+            &store,
+            &all(),
+            &spec,
+            &target,
+            &AtomicBool::new(false),
+            |p| heard.push(p),
+        )
+        .unwrap();
+        assert_eq!((outcome.events, outcome.redacted_events), (1, 1));
+        assert_eq!(heard.last().map(|p| (p.done, p.total)), Some((1, 1)));
+        let written = std::fs::read_to_string(&target).unwrap();
+        assert!(!written.contains("sk_live_51NotAReal0Token"));
+        assert!(!written.contains(EMAIL));
+        assert!(written.contains("/hooks"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_place_that_cannot_be_written_is_named() {
+        let dir = scratch("unwritable");
+        let store = store_with_a_case(&dir);
+        let spec = ExportSpec {
+            format: ExportFormat::Raw,
+            redaction: Redaction::default(),
+        };
+        let target = dir.join("no-such-folder").join("case.http");
+        let err = write_export(
+            &store,
+            &all(),
+            &spec,
+            &target,
+            &AtomicBool::new(false),
+            |_| {},
+        )
+        .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Invalid);
+        assert!(err.message.contains("no-such-folder"), "{}", err.message);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -84,9 +84,9 @@ pub fn preview(text: &str, format: Option<Format>) -> ImportPreview {
         return preview;
     }
     let Some(format) = format.or_else(|| formats::detect::detect(text.as_bytes())) else {
-        preview.problems.push(
-            "cannot tell the format of this text; choose it above".to_owned(),
-        );
+        preview
+            .problems
+            .push("cannot tell the format of this text; choose it above".to_owned());
         return preview;
     };
     preview.format = Some(format);
@@ -144,7 +144,10 @@ pub struct ImportTextArgs {
 /// Stores the requests of a pasted text as imported events. A curl
 /// command's `@file` is refused: a paste has no folder to look it up in.
 #[tauri::command]
-pub async fn import_text(app: AppHandle, args: ImportTextArgs) -> Result<ImportOutcome, ErrorPayload> {
+pub async fn import_text(
+    app: AppHandle,
+    args: ImportTextArgs,
+) -> Result<ImportOutcome, ErrorPayload> {
     let format = match args.format {
         Some(format) => format,
         None => formats::detect::detect(args.text.as_bytes()).ok_or_else(|| {

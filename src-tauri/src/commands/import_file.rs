@@ -50,12 +50,24 @@ pub struct ImportFileArgs {
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum DropImport {
     /// Files are being dragged over the window (true) or went away (false).
-    Hover { over: bool },
+    Hover {
+        over: bool,
+    },
     /// An import of `file` (its name, not its path) started.
-    Started { file: String },
-    Progress { progress: ImportProgress },
-    Finished { file: String, outcome: ImportOutcome },
-    Failed { file: String, message: String },
+    Started {
+        file: String,
+    },
+    Progress {
+        progress: ImportProgress,
+    },
+    Finished {
+        file: String,
+        outcome: ImportOutcome,
+    },
+    Failed {
+        file: String,
+        message: String,
+    },
 }
 
 /// Asks which file to import and imports it, with progress. None when the
@@ -140,7 +152,10 @@ pub fn on_drop(app: &AppHandle, event: &tauri::DragDropEvent) {
                 return;
             };
             if paths.len() > 1 {
-                tracing::info!(dropped = paths.len(), "several files dropped; importing the first");
+                tracing::info!(
+                    dropped = paths.len(),
+                    "several files dropped; importing the first"
+                );
             }
             let app = app.clone();
             tauri::async_runtime::spawn(async move {
@@ -153,7 +168,13 @@ pub fn on_drop(app: &AppHandle, event: &tauri::DragDropEvent) {
                 .await;
                 match result {
                     Ok(outcome) => tell(&app, DropImport::Finished { file, outcome }),
-                    Err(err) => tell(&app, DropImport::Failed { file, message: err.message }),
+                    Err(err) => tell(
+                        &app,
+                        DropImport::Failed {
+                            file,
+                            message: err.message,
+                        },
+                    ),
                 }
             });
         }
@@ -323,8 +344,15 @@ mod tests {
         assert!(outcome.first_id.is_some());
         assert_eq!(heard.last().map(|p| p.imported), Some(1));
         // The same file again adds nothing.
-        let again =
-            import_path(&store, &command, None, None, &AtomicBool::new(false), |_| {}).unwrap();
+        let again = import_path(
+            &store,
+            &command,
+            None,
+            None,
+            &AtomicBool::new(false),
+            |_| {},
+        )
+        .unwrap();
         assert_eq!((again.imported, again.duplicates), (0, 1));
     }
 
@@ -334,8 +362,8 @@ mod tests {
         let store = dir.store();
         let file = dir.0.join("notes.bin");
         std::fs::write(&file, [0u8, 159, 146, 150, 0, 1]).unwrap();
-        let err = import_path(&store, &file, None, None, &AtomicBool::new(false), |_| {})
-            .unwrap_err();
+        let err =
+            import_path(&store, &file, None, None, &AtomicBool::new(false), |_| {}).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Invalid);
         assert!(err.message.contains("notes.bin"), "{}", err.message);
     }
@@ -353,6 +381,10 @@ mod tests {
             |_| {},
         )
         .unwrap_err();
-        assert!(err.message.starts_with("cannot read gone.har"), "{}", err.message);
+        assert!(
+            err.message.starts_with("cannot read gone.har"),
+            "{}",
+            err.message
+        );
     }
 }

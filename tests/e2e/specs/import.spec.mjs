@@ -2,15 +2,22 @@
 // a merchant's logs is pasted in "Paste request…", previewed as it is
 // typed, imported, and shown in the timeline with the "imported" chip and
 // the verdict its signature earns against the endpoint's secret. Pasting it
-// again adds nothing.
+// again adds nothing. Then the events are exported as HAR with redaction:
+// the preview names the bearer token, the native save dialog (run by the
+// shell) is answered with xdotool, and the file holds no token.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { createHmac } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { check, invoke, launchApp, waitGone } from "../harness.mjs";
 
 // The example secret of GitHub's documentation.
 const SECRET = "It's a Secret to Everybody";
 const BODY = '{"action":"opened","number":481}';
+const TOKEN = "Bearer sk_live_e2eNotARealToken481";
 const signature = (body) => `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
 
 /** A request as a log shows it: request line, headers, blank line, body. */
@@ -18,6 +25,7 @@ const raw = (body, sig) =>
   [
     "POST /github/hooks HTTP/1.1",
     "Host: merchant.example",
+    `Authorization: ${TOKEN}`,
     "Content-Type: application/json",
     "X-GitHub-Event: pull_request",
     `X-Hub-Signature-256: ${sig}`,
@@ -25,6 +33,12 @@ const raw = (body, sig) =>
     "",
     body,
   ].join("\n");
+
+/** Runs xdotool on the test's X display; resolves to its output. */
+const xdotool = (...args) =>
+  new Promise((resolve, reject) =>
+    execFile("xdotool", args, { timeout: 10_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout.trim()))),
+  );
 
 describe("paste request", () => {
   let app;
@@ -130,5 +144,49 @@ describe("paste request", () => {
         timeoutMsg: `the tampered event's verdict is ${await badge.getAttribute("data-status")}, not invalid`,
       });
     });
+  });
+
+  it("exports the events as HAR with the bearer token redacted, to the file chosen in the save dialog", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hooklens-e2e-export-"));
+    const target = join(dir, "case.har");
+    try {
+      await check(app, "export", async () => {
+        const { browser } = app;
+        await browser.$('[data-testid="export-events"]').click();
+        await browser.$('[data-testid="export-dialog"]').waitForDisplayed({ timeout: 5_000 });
+        await waitForText('[data-testid="export-scope"]', /Every event/, "the export scope");
+        await browser.$('[data-testid="export-preview"]').click();
+        await waitForText('[data-testid="export-preview-summary"]', /removed from 2 events of 2/, "the preview summary");
+        const listed = await browser.execute(() =>
+          [...document.querySelectorAll('[data-testid="export-preview-item"]')].map((i) => i.textContent),
+        );
+        assert.ok(listed.some((t) => /header Authorization: value removed/.test(t)), JSON.stringify(listed));
+        await app.screenshot("export-preview");
+
+        await browser.$('[data-testid="export-submit"]').click();
+        // The shell's native save dialog: type the path into its name field.
+        let dialog = "";
+        await browser.waitUntil(
+          async () => {
+            dialog = await xdotool("search", "--onlyvisible", "--name", "^Export events$").catch(() => "");
+            return dialog !== "";
+          },
+          { timeout: 10_000, timeoutMsg: "the save dialog did not open" },
+        );
+        const id = dialog.split("\n").at(-1);
+        await xdotool("windowfocus", "--sync", id);
+        await xdotool("key", "--window", id, "ctrl+a");
+        await xdotool("type", "--window", id, "--delay", "20", target);
+        await xdotool("key", "--window", id, "Return");
+        await waitForText('[data-testid="import-notice"]', /^Exported 2 events; 2 events were redacted/, "the export summary");
+        assert.ok(existsSync(target), "no file was written");
+        const har = readFileSync(target, "utf8");
+        assert.ok(!har.includes("sk_live_e2eNotARealToken481"), "the token is in the file");
+        assert.equal(JSON.parse(har).log.entries.length, 2);
+        assert.match(har, /\/github\/hooks/);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use ts_rs::TS;
 
-use crate::commands::{self, endpoints, events, send};
+use crate::commands::{self, endpoints, events, export, import, import_file, send};
 use crate::notify::{NotifyRule, NotifySettings, NotifyState, NotifyStatus, ViewContext};
 
 /// A type's declaration, noting the types it names in `names`.
@@ -31,6 +31,13 @@ pub fn typescript_bindings() -> String {
         decl::<events::CountEventsArgs>(cfg, n),
         decl::<events::RevealHeaderArgs>(cfg, n),
         decl::<events::SetPinnedArgs>(cfg, n),
+        decl::<import::PreviewImportArgs>(cfg, n),
+        decl::<import::PreviewEntry>(cfg, n),
+        decl::<import::ImportPreview>(cfg, n),
+        decl::<import::ImportTextArgs>(cfg, n),
+        decl::<import_file::ImportFileArgs>(cfg, n),
+        decl::<import_file::DropImport>(cfg, n),
+        decl::<export::ExportEventsArgs>(cfg, n),
         decl::<endpoints::UpdateEndpointArgs>(cfg, n),
         decl::<endpoints::AddSecretArgs>(cfg, n),
         decl::<endpoints::SecretRef>(cfg, n),

@@ -37,6 +37,12 @@ pub(crate) struct AppState {
     counter: Mutex<Reader>,
     /// The cancel flag of the running re-verification (one at a time).
     reverifying: Mutex<Option<Arc<AtomicBool>>>,
+    /// The cancel flag of the running file import (one at a time).
+    importing: Mutex<Option<Arc<AtomicBool>>>,
+    /// The cancel flag of the running export (one at a time).
+    exporting: Mutex<Option<Arc<AtomicBool>>>,
+    /// Where imports of dropped files are reported (see commands/import_file.rs).
+    drops: Mutex<Option<tauri::ipc::Channel<commands::import_file::DropImport>>>,
     /// Resends, test events; None when the HTTP client could not start.
     sender: Option<hooklens_core::resend::Sender>,
     /// Sends in progress by the UI's token, to cancel them.
@@ -167,6 +173,9 @@ fn start_core() -> Result<AppState, SetupError> {
         counter: Mutex::new(counter),
         details: Mutex::new(details),
         reverifying: Mutex::new(None),
+        importing: Mutex::new(None),
+        exporting: Mutex::new(None),
+        drops: Mutex::new(None),
         sender,
         sends: Mutex::new(std::collections::HashMap::new()),
         notifier,
@@ -231,10 +240,14 @@ pub fn run() {
                 });
                 let notifier = state.notifier.clone();
                 notifier.set_focused(window.is_focused().unwrap_or(false));
-                window.on_window_event(move |event| {
-                    if let tauri::WindowEvent::Focused(focused) = event {
-                        notifier.set_focused(*focused);
+                let handle = app.handle().clone();
+                window.on_window_event(move |event| match event {
+                    tauri::WindowEvent::Focused(focused) => notifier.set_focused(*focused),
+                    // A dropped file is read by the shell, never by the page.
+                    tauri::WindowEvent::DragDrop(drop) => {
+                        commands::import_file::on_drop(&handle, drop);
                     }
+                    _ => {}
                 });
             }
             app.manage(state);

@@ -9,6 +9,7 @@ import {
   type EventBatch,
   type EventPage,
   type EventSummary,
+  type ImportOutcome,
   type ListenerStatus,
   type MatchCount,
   type PageRequest,
@@ -31,6 +32,8 @@ const ipc = vi.hoisted(() => ({
   listenOn: vi.fn<(address: string) => Promise<ListenerStatus>>(),
   subscribeEvents: vi.fn<(onBatch: (b: EventBatch) => void) => Promise<() => void>>(),
   copyText: vi.fn<(text: string) => Promise<void>>(),
+  subscribeImports: vi.fn<() => Promise<void>>(),
+  importFile: vi.fn<() => Promise<ImportOutcome | null>>(),
 }));
 
 vi.mock("./ipc", async (importOriginal) => ({ ...(await importOriginal<object>()), ...ipc }));
@@ -97,6 +100,36 @@ vi.mock("./components/endpoints/EndpointEditor", () => ({
         remove
       </button>
       <button type="button" data-testid="editor-close" onClick={onClose}>
+        close
+      </button>
+    </div>
+  ),
+}));
+type PasteProps = { onClose: () => void; onImported: (outcome: ImportOutcome) => void };
+vi.mock("./components/import/PasteImportDialog", () => ({
+  PasteImportDialog: ({ onClose, onImported }: PasteProps) => (
+    <div role="dialog" aria-modal="true" data-testid="paste-import-dialog">
+      <button
+        type="button"
+        data-testid="paste-import-done"
+        onClick={() =>
+          onImported({
+            format: "raw",
+            imported: 1,
+            duplicates: 0,
+            skipped: 1,
+            problems: ["entry 2: no request line"],
+            warned: 0,
+            cancelled: false,
+            firstId: 7,
+            endpointsAdded: [],
+            secretsToAdd: [],
+          })
+        }
+      >
+        import
+      </button>
+      <button type="button" data-testid="paste-import-close" onClick={onClose}>
         close
       </button>
     </div>
@@ -172,6 +205,8 @@ beforeEach(() => {
   ipc.listEndpoints.mockResolvedValue([endpoint(1, "Default", "/"), endpoint(2, "Kustom", "/kustom")]);
   ipc.endpointCounts.mockResolvedValue([]);
   ipc.copyText.mockResolvedValue();
+  ipc.subscribeImports.mockResolvedValue();
+  ipc.importFile.mockResolvedValue(null);
   ipc.subscribeEvents.mockImplementation((onBatch) => {
     pushBatch = onBatch;
     return Promise.resolve(() => {});
@@ -338,6 +373,47 @@ describe("App shell", () => {
     ipc.getAppInfo.mockRejectedValue(new Error("command app_info not allowed"));
     render(<App />);
     expect(await screen.findByRole("alert")).toHaveTextContent("command app_info not allowed");
+  });
+});
+
+describe("paste request", () => {
+  it("opens the paste dialog from the timeline, then reports the import and opens the first imported event", async () => {
+    render(<App />);
+    await userEvent.click(await screen.findByTestId("paste-request"));
+    expect(screen.getByTestId("paste-import-dialog")).toBeInTheDocument();
+    await userEvent.click(screen.getByTestId("paste-import-done"));
+    expect(screen.queryByTestId("paste-import-dialog")).toBeNull();
+    expect(screen.getByTestId("import-notice")).toHaveTextContent("1 imported, 1 skipped: entry 2: no request line");
+    expect(screen.getByTestId("detail")).toHaveAttribute("data-event-id", "7");
+    await userEvent.click(within(screen.getByTestId("import-notice")).getByRole("button", { name: "Dismiss" }));
+    expect(screen.queryByTestId("import-notice")).toBeNull();
+  });
+
+  it("imports a file picked from the timeline and opens its first event", async () => {
+    ipc.importFile.mockResolvedValue({
+      format: "har",
+      imported: 2,
+      duplicates: 1,
+      skipped: 0,
+      problems: [],
+      warned: 0,
+      cancelled: false,
+      firstId: 11,
+      endpointsAdded: [],
+      secretsToAdd: [],
+    });
+    render(<App />);
+    await userEvent.click(await screen.findByTestId("import-file"));
+    expect(await screen.findByTestId("import-notice")).toHaveTextContent("2 imported, 1 already imported before");
+    expect(screen.getByTestId("detail")).toHaveAttribute("data-event-id", "11");
+  });
+
+  it("closes without importing", async () => {
+    render(<App />);
+    await userEvent.click(await screen.findByTestId("paste-request"));
+    await userEvent.click(screen.getByTestId("paste-import-close"));
+    expect(screen.queryByTestId("paste-import-dialog")).toBeNull();
+    expect(screen.queryByTestId("import-notice")).toBeNull();
   });
 });
 

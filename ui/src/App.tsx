@@ -8,6 +8,7 @@ import {
   type AppInfo,
   type Endpoint,
   type EventSummary,
+  type ImportOutcome,
   type PresetInfo,
   type QueryField,
 } from "./ipc";
@@ -18,6 +19,11 @@ import { Timeline } from "./components/Timeline";
 import { DetailPane } from "./components/DetailPane";
 import { EndpointEditor } from "./components/endpoints/EndpointEditor";
 import { ResendEditor } from "./components/resend/ResendEditor";
+import { PasteImportDialog } from "./components/import/PasteImportDialog";
+import { importSummary } from "./components/import/summary";
+import { DropOverlay, ImportBar } from "./components/import/ImportBar";
+import { useFileImport } from "./components/import/useFileImport";
+import { ExportDialog, exportSummary } from "./components/export/ExportDialog";
 import { ReverifyBar } from "./components/endpoints/ReverifyBar";
 import { useReverify } from "./components/endpoints/useReverify";
 import { startOfDay } from "./lib/format";
@@ -51,6 +57,10 @@ export function App() {
   const [opened, setOpened] = useState<Opened | null>(null);
   const [editor, setEditor] = useState<EditorState | null>(null);
   const [newRequest, setNewRequest] = useState(false);
+  const [pasting, setPasting] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  /** The export dialog's events: the selection's ids, or empty for the search. */
+  const [exporting, setExporting] = useState<number[] | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const detailRef = useRef<HTMLDivElement>(null);
   const now = useNow(15_000);
@@ -131,6 +141,19 @@ export function App() {
   // A clicked notification opens its event, even when it is not among the loaded rows.
   useNotifyBridge(state, onSelectEvent);
   const onPin = useCallback((id: number, pinned: boolean) => pin([id], pinned), [pin]);
+  const onImported = useCallback(
+    (outcome: ImportOutcome) => {
+      setPasting(false);
+      setNotice(importSummary(outcome));
+      if (outcome.firstId !== null) onSelectEvent(outcome.firstId);
+      // A bundle may have brought endpoints this store did not have.
+      if (outcome.endpointsAdded.length > 0) {
+        listEndpoints().then(setEndpoints, (err: unknown) => setActionError(errorMessage(err)));
+      }
+    },
+    [onSelectEvent],
+  );
+  const fileImport = useFileImport(onImported);
 
   const onSaved = useCallback((saved: Endpoint) => {
     setEndpoints((list) => (list.some((e) => e.id === saved.id) ? list.map((e) => (e.id === saved.id ? saved : e)) : [...list, saved]));
@@ -152,6 +175,7 @@ export function App() {
     <div className="app">
       <Header info={info} loadError={infoError} />
       <ReverifyBar reverify={reverify} endpoints={endpoints} />
+      <ImportBar fileImport={fileImport} />
       {problem && (
         <p className="banner error" role="alert">
           {problem}
@@ -160,6 +184,14 @@ export function App() {
               ×
             </button>
           )}
+        </p>
+      )}
+      {notice && (
+        <p className="banner import-notice" role="status" data-testid="import-notice">
+          {notice}
+          <button type="button" className="banner-dismiss" onClick={() => setNotice(null)} aria-label="Dismiss">
+            ×
+          </button>
         </p>
       )}
       <main className="workspace">
@@ -188,8 +220,12 @@ export function App() {
           openedId={opened?.id ?? null}
           onOpen={onOpen}
           today={today}
-          keyboard={editor === null && !newRequest}
+          keyboard={editor === null && !newRequest && !pasting && exporting === null}
           onNewRequest={() => setNewRequest(true)}
+          onPasteRequest={() => setPasting(true)}
+          onImportFile={fileImport.pick}
+          importBusy={fileImport.job.status === "running"}
+          onExport={setExporting}
         />
         <div className="detail-slot" ref={detailRef} tabIndex={-1} data-pane="detail">
           <DetailPane
@@ -213,6 +249,20 @@ export function App() {
           </span>
         </footer>
       )}
+      <DropOverlay fileImport={fileImport} />
+      {exporting && (
+        <ExportDialog
+          ids={exporting}
+          query={state.requested.query}
+          endpointId={filter}
+          onClose={() => setExporting(null)}
+          onExported={(outcome) => {
+            setExporting(null);
+            setNotice(exportSummary(outcome));
+          }}
+        />
+      )}
+      {pasting && <PasteImportDialog endpoints={endpoints} onClose={() => setPasting(false)} onImported={onImported} />}
       {newRequest && <ResendEditor source={null} endpoints={endpoints} onClose={() => setNewRequest(false)} />}
       {editor && (
         <EndpointEditor

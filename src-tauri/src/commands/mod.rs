@@ -5,6 +5,9 @@
 pub(crate) mod app;
 pub(crate) mod endpoints;
 pub(crate) mod events;
+pub(crate) mod export;
+pub(crate) mod import;
+pub(crate) mod import_file;
 pub(crate) mod notifications;
 pub(crate) mod send;
 #[cfg(test)]

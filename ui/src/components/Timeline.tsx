@@ -40,6 +40,14 @@ type Props = {
   keyboard: boolean;
   /** Opens the resend editor with a new, blank request. */
   onNewRequest?: () => void;
+  /** Opens the paste-import dialog. */
+  onPasteRequest?: () => void;
+  /** Imports a file picked in the native dialog. */
+  onImportFile?: () => void;
+  /** A file import runs: another cannot start. */
+  importBusy?: boolean;
+  /** Opens the export dialog: for these ids, or (empty) the current search. */
+  onExport?: (ids: number[]) => void;
 };
 
 /** Typing in a field, or anywhere in an editor: shortcuts are for the text. */
@@ -81,6 +89,10 @@ export function Timeline({
   today,
   keyboard,
   onNewRequest,
+  onPasteRequest,
+  onImportFile,
+  importBusy = false,
+  onExport,
 }: Props) {
   // The hook's functions are stable; the api object itself is new each render.
   const { state, rows, match, loadOlder, loadNewer, jumpToNewest: toNewest, pin, setAtTop } = api;
@@ -406,6 +418,40 @@ export function Timeline({
             New request…
           </button>
         )}
+        {onPasteRequest && (
+          <button
+            type="button"
+            className="bar-button paste-request"
+            onClick={onPasteRequest}
+            title="Import a request pasted as raw HTTP, a curl command, HAR, a bundle or event JSON"
+            data-testid="paste-request"
+          >
+            Paste request…
+          </button>
+        )}
+        {onImportFile && (
+          <button
+            type="button"
+            className="bar-button import-file"
+            onClick={onImportFile}
+            disabled={importBusy}
+            title="Import a HAR file, a request, a curl command or a Hooklens bundle (or drop one on the window)"
+            data-testid="import-file"
+          >
+            Import…
+          </button>
+        )}
+        {onExport && (
+          <button
+            type="button"
+            className="bar-button export-events"
+            onClick={() => onExport([...multi])}
+            title="Export the selected events, or those the search shows, redacted"
+            data-testid="export-events"
+          >
+            Export…
+          </button>
+        )}
       </div>
       <div className="timeline-toolbar">
         <QueryBox
@@ -450,6 +496,7 @@ export function Timeline({
             onPin={() => pin([...multi], true)}
             onUnpin={() => pin([...multi], false)}
             onClear={clearMulti}
+            {...(onExport ? { onExport: () => onExport([...multi]) } : {})}
           />
         )}
       </div>

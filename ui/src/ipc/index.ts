@@ -9,16 +9,22 @@ import type {
   EndpointCount,
   ErrorKind,
   ErrorPayload,
+  Format,
   EventBatch,
   EndpointSpec,
   EventPage,
   EventView,
   HeaderView,
+  ExportOutcome,
+  ExportProgress,
+  ImportOutcome,
+  ImportProgress,
   ListenerStats,
   ListenerStatus,
   MatchCount,
   PresetInfo,
   QueryField,
+  RedactionPreview,
   ResendSpec,
   ReverifyOutcome,
   ReverifyProgress,
@@ -33,8 +39,14 @@ import type {
   AddSecretArgs,
   Command,
   CountEventsArgs,
+  DropImport,
+  ExportEventsArgs,
+  ImportFileArgs,
+  ImportPreview,
+  ImportTextArgs,
   NotifySettings,
   NotifyState,
+  PreviewImportArgs,
   ResendShuffledArgs,
   RevealHeaderArgs,
   SearchEventsArgs,
@@ -164,6 +176,72 @@ export function saveBody(id: number): Promise<string | null> {
 export function setPinned(ids: number[], pinned: boolean): Promise<void> {
   const args: SetPinnedArgs = { ids, pinned };
   return call<void>("set_pinned", { args });
+}
+
+/**
+ * What importing `text` would create, read as `format` (null: detected);
+ * nothing is stored. The text is never interpreted here: the shell reads it.
+ */
+export function previewImport(text: string, format: Format | null): Promise<ImportPreview> {
+  const args: PreviewImportArgs = { text, format };
+  return call<ImportPreview>("preview_import", { args });
+}
+
+/** Stores the requests of a pasted text as imported events. */
+export function importText(args: ImportTextArgs): Promise<ImportOutcome> {
+  return call<ImportOutcome>("import_text", { args });
+}
+
+/**
+ * Asks (in the native dialog, run by the shell) which file to import and
+ * imports it. Progress arrives on `onProgress`; null when the dialog was
+ * closed. One import runs at a time: another fails with kind "invalid".
+ */
+export async function importFile(
+  args: ImportFileArgs,
+  onProgress: (progress: ImportProgress) => void,
+): Promise<ImportOutcome | null> {
+  const channel = new Channel<ImportProgress>();
+  channel.onmessage = onProgress;
+  return call<ImportOutcome | null>("import_file", { args, onProgress: channel });
+}
+
+/** Stops the running file import; what was imported stays. */
+export function cancelImport(): Promise<void> {
+  return call<void>("cancel_import");
+}
+
+/**
+ * Files dropped on the window are imported by the shell, which names no
+ * path to the page: it reports each drop's import here.
+ */
+export async function subscribeImports(onEvent: (event: DropImport) => void): Promise<void> {
+  const channel = new Channel<DropImport>();
+  channel.onmessage = onEvent;
+  await call<void>("subscribe_imports", { onEvent: channel });
+}
+
+/** What an export with these arguments would remove; nothing is written. */
+export function previewExport(args: ExportEventsArgs): Promise<RedactionPreview> {
+  return call<RedactionPreview>("preview_export", { args });
+}
+
+/**
+ * Asks (in the native save dialog, run by the shell) where to write, then
+ * exports there with progress on `onProgress`. Null when the dialog was closed.
+ */
+export async function exportEvents(
+  args: ExportEventsArgs,
+  onProgress: (progress: ExportProgress) => void,
+): Promise<ExportOutcome | null> {
+  const channel = new Channel<ExportProgress>();
+  channel.onmessage = onProgress;
+  return call<ExportOutcome | null>("export_events", { args, onProgress: channel });
+}
+
+/** Stops the running export; the file written so far stays whole. */
+export function cancelExport(): Promise<void> {
+  return call<void>("cancel_export");
 }
 
 export function listPresets(): Promise<PresetInfo[]> {

@@ -2,7 +2,7 @@
 // src-tauri/src/commands/) and its list of commands (src-tauri/src/commands/list.rs)
 // by `cargo test -p hooklens bindings`. Do not edit by hand.
 
-import type { EndpointSpec, Signing } from "./bindings.gen";
+import type { EndpointSpec, ExportFormat, Format, ImportOutcome, ImportProgress, Redaction, Signing } from "./bindings.gen";
 
 export type NotifyRule = "all" | "invalid" | "query" | "none";
 
@@ -58,6 +58,86 @@ index: number, };
 
 export type SetPinnedArgs = { ids: Array<number>, pinned: boolean, };
 
+export type PreviewImportArgs = { text: string, 
+/**
+ * None: detected from the text.
+ */
+format: Format | null, };
+
+export type PreviewEntry = { 
+/**
+ * Its position in the source (1-based).
+ */
+entry: number, method: string, 
+/**
+ * The request target as given: a path, or a whole URL.
+ */
+target: string, bodyBytes: number, 
+/**
+ * What the reader noticed (e.g. a Content-Length the body disagrees with).
+ */
+warnings: Array<string>, };
+
+export type ImportPreview = { 
+/**
+ * The format read: the one asked for, or the one detected; None when
+ * the text is empty or its format cannot be told.
+ */
+format: Format | null, 
+/**
+ * The first requests, in order.
+ */
+entries: Array<PreviewEntry>, 
+/**
+ * Why entries cannot be read, with their positions ("entry 2 (line 9):
+ * …"), or why nothing can; the first few.
+ */
+problems: Array<string>, 
+/**
+ * Requests that would be created (entries read without an error).
+ */
+total: number, 
+/**
+ * Entries that cannot be read.
+ */
+failed: number, 
+/**
+ * Reading stopped before the end: there are more than `total`.
+ */
+more: boolean, };
+
+export type ImportTextArgs = { text: string, 
+/**
+ * None: detected from the text.
+ */
+format: Format | null, 
+/**
+ * Import into this endpoint; None routes each request by its path.
+ */
+endpointId: number | null, note: string | null, };
+
+export type ImportFileArgs = { 
+/**
+ * Import into this endpoint; None routes each request by its path.
+ */
+endpointId: number | null, note: string | null, };
+
+export type DropImport = { "kind": "hover", over: boolean, } | { "kind": "started", file: string, } | { "kind": "progress", progress: ImportProgress, } | { "kind": "finished", file: string, outcome: ImportOutcome, } | { "kind": "failed", file: string, message: string, };
+
+export type ExportEventsArgs = { format: ExportFormat, redaction: Redaction, 
+/**
+ * These events (the selection); when empty, those matching `query`.
+ */
+ids: Array<number>, 
+/**
+ * The search language; "" matches everything.
+ */
+query: string, 
+/**
+ * Only this endpoint's events (with `query`).
+ */
+endpointId: number | null, };
+
 export type UpdateEndpointArgs = { id: number, spec: EndpointSpec, };
 
 export type AddSecretArgs = { endpointId: number, label: string, value: string, };
@@ -79,4 +159,4 @@ endpointId: number | null, };
 /**
  * Every command the shell serves, by the name the webview invokes it by.
  */
-export type Command = "app_info" | "search_events" | "count_events" | "query_fields" | "get_event" | "curl_command" | "reveal_header" | "save_body" | "set_pinned" | "subscribe_events" | "list_endpoints" | "endpoint_counts" | "list_presets" | "add_endpoint" | "update_endpoint" | "remove_endpoint" | "add_secret" | "remove_secret" | "reveal_secret" | "reverify" | "cancel_reverify" | "listen_on" | "listener_stats" | "resend" | "resend_shuffled" | "send_test_event" | "cancel_send" | "list_runs" | "recent_targets" | "list_samples" | "list_schedules" | "signing_info" | "notify_state" | "set_notify_settings" | "set_view_context" | "subscribe_opens";
+export type Command = "app_info" | "search_events" | "count_events" | "query_fields" | "get_event" | "curl_command" | "reveal_header" | "save_body" | "set_pinned" | "subscribe_events" | "preview_import" | "import_text" | "import_file" | "cancel_import" | "subscribe_imports" | "preview_export" | "export_events" | "cancel_export" | "list_endpoints" | "endpoint_counts" | "list_presets" | "add_endpoint" | "update_endpoint" | "remove_endpoint" | "add_secret" | "remove_secret" | "reveal_secret" | "reverify" | "cancel_reverify" | "listen_on" | "listener_stats" | "resend" | "resend_shuffled" | "send_test_event" | "cancel_send" | "list_runs" | "recent_targets" | "list_samples" | "list_schedules" | "signing_info" | "notify_state" | "set_notify_settings" | "set_view_context" | "subscribe_opens";

@@ -12,10 +12,12 @@ type Props = {
   onPin: () => void;
   onUnpin: () => void;
   onClear: () => void;
+  /** Opens the export dialog for the selection. */
+  onExport?: () => void;
 };
 
 /** Bulk actions on the multi-selection; more actions plug in here. */
-export function SelectionBar({ count, ids, describe, onPin, onUnpin, onClear }: Props) {
+export function SelectionBar({ count, ids, describe, onPin, onUnpin, onClear, onExport }: Props) {
   // A snapshot of the selection: the dialog sends what was selected when it opened.
   const [shuffling, setShuffling] = useState<readonly number[] | null>(null);
   return (
@@ -38,6 +40,11 @@ export function SelectionBar({ count, ids, describe, onPin, onUnpin, onClear }: 
           data-testid="selection-shuffle"
         >
           Send out of order…
+        </button>
+      )}
+      {onExport && (
+        <button type="button" className="bar-button" onClick={onExport} title="Export the selected events, redacted" data-testid="selection-export">
+          Export…
         </button>
       )}
       <button type="button" className="bar-button subtle" onClick={onClear} title="Clear the selection (Esc)" data-testid="selection-clear">

@@ -275,9 +275,13 @@ async fn run(
         let mut arrived = arrived(format, incoming, spec, fingerprint, now_ns);
         arrived.endpoint_id = endpoint_id;
         let event = intake::admit(store, arrived);
+        // Submitted here, one after another, so the writer stores entries
+        // in the source's order (redeliveries are numbered in it); only the
+        // waiting for each commit runs alongside.
+        let submitted = store.submit(event).await?;
         let store = store.clone();
         in_flight.spawn(async move {
-            let result = store.insert(event).await;
+            let result = submitted.committed().await;
             if pinned && let Ok(saved) = &result {
                 // Pinned events stay pinned; a failure here loses only the pin.
                 let _ = store.set_pinned(saved.id, true);

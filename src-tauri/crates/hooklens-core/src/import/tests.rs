@@ -278,3 +278,37 @@ fn a_bundles_recorded_address_and_trailers_ride_along() {
     assert_eq!(arrived.remote_addr.as_deref(), Some("10.0.0.7:5555"));
     assert_eq!(arrived.trailers.len(), 1);
 }
+
+#[tokio::test]
+async fn entries_are_stored_in_the_sources_order_so_redeliveries_number_as_they_came() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    // The same provider event delivered 300 times, more than one group.
+    let entries: Vec<_> = (1..=300u64)
+        .map(|n| {
+            Ok(Incoming {
+                arrived: Some(Arrival {
+                    at_ns: NOW + n as i64,
+                    from: ArrivalFrom::HarStartedDateTime,
+                }),
+                ..incoming(
+                    n,
+                    "/kustom/orders",
+                    &[("Content-Type", "application/json")],
+                    KUSTOM,
+                )
+            })
+        })
+        .collect();
+    let outcome = run(&store, entries, &ImportSpec::default()).await;
+    assert_eq!(outcome.imported, 300);
+    let page = store.reader().unwrap().page(300, None).unwrap().events;
+    // Newest first: the latest arrival has the highest id and delivery.
+    for (i, e) in page.iter().enumerate() {
+        let n = 300 - i as i64;
+        assert_eq!(e.delivery, n, "{e:?}");
+        assert_eq!(e.received_at_ms, (NOW + n) / 1_000_000);
+    }
+    let ids: Vec<i64> = page.iter().map(|e| e.id).collect();
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "ids follow the source");
+}

@@ -156,6 +156,22 @@ impl NewEvent {
     }
 }
 
+/// A request handed to the writer, not yet known to be committed.
+pub struct Submitted {
+    wait: oneshot::Receiver<Result<EventSummary, String>>,
+}
+
+impl Submitted {
+    /// Waits until the request is committed (or refused).
+    pub async fn committed(self) -> Result<EventSummary, StoreError> {
+        match self.wait.await {
+            Ok(Ok(summary)) => Ok(summary),
+            Ok(Err(message)) => Err(StoreError::Write(message)),
+            Err(_) => Err(StoreError::WriterGone),
+        }
+    }
+}
+
 /// Knobs for tests and for a hard size cap.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StoreOptions {
@@ -248,6 +264,14 @@ impl Store {
 
     /// Stores one request; returns only once it is committed.
     pub async fn insert(&self, event: NewEvent) -> Result<EventSummary, StoreError> {
+        self.submit(event).await?.committed().await
+    }
+
+    /// Hands one request to the writer and returns at once; the writer
+    /// stores requests in the order they were submitted (which numbers
+    /// redeliveries), and [`Submitted::committed`] waits for this one. An
+    /// import submits many before waiting, so the writer's groups fill.
+    pub async fn submit(&self, event: NewEvent) -> Result<Submitted, StoreError> {
         let (done, wait) = oneshot::channel();
         let job = WriteJob {
             headers_json: serde_json::to_string(&event.headers)
@@ -289,11 +313,7 @@ impl Store {
             .send(job)
             .await
             .map_err(|_| StoreError::WriterGone)?;
-        match wait.await {
-            Ok(Ok(summary)) => Ok(summary),
-            Ok(Err(message)) => Err(StoreError::Write(message)),
-            Err(_) => Err(StoreError::WriterGone),
-        }
+        Ok(Submitted { wait })
     }
 
     /// Stored events changed in place (verdicts re-verified, pins), by this

@@ -6,24 +6,25 @@
 //! never forwarded. A malformed entry is reported with its position and the
 //! rest imported; the same import run twice adds nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use tokio::task::JoinSet;
 use ts_rs::TS;
 
 use crate::formats::bundle::EndpointLine;
 use crate::formats::{self, ArrivalFrom, EntryError, Format, Incoming};
 use crate::intake::{self, Arrived};
-use crate::model::{EventSummary, ImportSource};
-use crate::store::{EndpointSpec, Store, StoreError, normalize_prefix};
+use crate::model::ImportSource;
+use crate::store::{EndpointSpec, Store, StoreError, Submitted, normalize_prefix};
 
 /// Inserts waiting on the writer at once: enough for its group commits to
 /// fill (it takes up to 256 per transaction), few enough that a cancel is
 /// heard within one group.
 const IN_FLIGHT: usize = 512;
+/// Entries read before one query asks which were imported before.
+const CHECK_BATCH: usize = 256;
 /// Problems listed in the outcome; the rest are counted.
 const MAX_PROBLEMS: usize = 100;
 
@@ -240,93 +241,111 @@ async fn run(
     mut outcome: ImportOutcome,
 ) -> Result<ImportOutcome, ImportError> {
     let reader = store.reader()?;
-    let mut in_flight: JoinSet<Inserted> = JoinSet::new();
+    // The writer commits in the order requests were submitted, so waiting
+    // for the oldest first waits no longer than needed.
+    let mut in_flight: VecDeque<Pending> = VecDeque::with_capacity(IN_FLIGHT);
     let mut seen = ImportProgress::default();
-    for entry in entries {
-        if cancel.load(Ordering::Relaxed) {
-            outcome.cancelled = true;
-            break;
+    let mut entries = entries.peekable();
+    let mut batch: Vec<(Incoming, Vec<u8>)> = Vec::with_capacity(CHECK_BATCH);
+    while entries.peek().is_some() {
+        // Read a batch, so one query tells which were imported before.
+        batch.clear();
+        while batch.len() < CHECK_BATCH {
+            let Some(entry) = entries.next() else { break };
+            // Checked after reading, as a cancel may come while an entry is
+            // read: that entry is dropped with the rest.
+            if cancel.load(Ordering::Relaxed) {
+                outcome.cancelled = true;
+                break;
+            }
+            seen.entries += 1;
+            match entry {
+                Ok(incoming) => {
+                    let fingerprint = fingerprint(format, &incoming);
+                    batch.push((incoming, fingerprint));
+                }
+                Err(err) => outcome.problem(err.to_string()),
+            }
         }
-        seen.entries += 1;
-        let incoming = match entry {
-            Ok(incoming) => incoming,
-            Err(err) => {
-                outcome.problem(err.to_string());
+        let known = reader.imported_among(batch.iter().map(|(_, f)| f.as_slice()))?;
+        for (incoming, fingerprint) in batch.drain(..) {
+            if known.contains(&fingerprint) {
+                outcome.duplicates += 1;
                 continue;
             }
-        };
-        let number = incoming.entry;
-        let fingerprint = fingerprint(format, &incoming);
-        if reader.imported_as(&fingerprint)?.is_some() {
-            outcome.duplicates += 1;
-            continue;
-        }
-        if !incoming.warnings.is_empty() {
-            outcome.warned += 1;
-        }
-        let recorded = incoming.recorded.as_deref();
-        let pinned = recorded.is_some_and(|r| r.pinned);
-        // The endpoint chosen for the import, else the bundle's own.
-        let endpoint_id = spec.endpoint_id.or_else(|| {
-            recorded
-                .and_then(|r| r.endpoint)
-                .and_then(|id| endpoints.get(&id).copied())
-        });
-        let mut arrived = arrived(format, incoming, spec, fingerprint, now_ns);
-        arrived.endpoint_id = endpoint_id;
-        let event = intake::admit(store, arrived);
-        // Submitted here, one after another, so the writer stores entries
-        // in the source's order (redeliveries are numbered in it); only the
-        // waiting for each commit runs alongside.
-        let submitted = store.submit(event).await?;
-        let store = store.clone();
-        in_flight.spawn(async move {
-            let result = submitted.committed().await;
-            if pinned && let Ok(saved) = &result {
-                // Pinned events stay pinned; a failure here loses only the pin.
-                let _ = store.set_pinned(saved.id, true);
+            if !incoming.warnings.is_empty() {
+                outcome.warned += 1;
             }
-            (number, result)
-        });
-        while in_flight.len() >= IN_FLIGHT {
-            settle(&mut in_flight, &mut outcome, &mut seen).await;
-            progress(seen);
+            let number = incoming.entry;
+            let recorded = incoming.recorded.as_deref();
+            let pinned = recorded.is_some_and(|r| r.pinned);
+            // The endpoint chosen for the import, else the bundle's own.
+            let endpoint_id = spec.endpoint_id.or_else(|| {
+                recorded
+                    .and_then(|r| r.endpoint)
+                    .and_then(|id| endpoints.get(&id).copied())
+            });
+            let mut arrived = arrived(format, incoming, spec, fingerprint, now_ns);
+            arrived.endpoint_id = endpoint_id;
+            let event = intake::admit(store, arrived);
+            // Submitted one after another, so the writer stores entries in
+            // the source's order (redeliveries are numbered in it); only the
+            // waiting for each commit overlaps.
+            let submitted = store.submit(event).await?;
+            in_flight.push_back(Pending {
+                entry: number,
+                pinned,
+                submitted,
+            });
+            if in_flight.len() >= IN_FLIGHT
+                && let Some(oldest) = in_flight.pop_front()
+            {
+                settle(store, oldest, &mut outcome, &mut seen).await;
+            }
         }
-        if seen.entries % 1024 == 0 {
-            progress(seen);
+        progress(seen);
+        if outcome.cancelled {
+            break;
         }
     }
-    while !in_flight.is_empty() {
-        settle(&mut in_flight, &mut outcome, &mut seen).await;
+    while let Some(oldest) = in_flight.pop_front() {
+        settle(store, oldest, &mut outcome, &mut seen).await;
     }
     progress(seen);
     Ok(outcome)
 }
 
-/// An insert's entry number and what the store said.
-type Inserted = (u64, Result<EventSummary, StoreError>);
+/// A submitted entry, waiting for its commit.
+struct Pending {
+    entry: u64,
+    pinned: bool,
+    submitted: Submitted,
+}
 
-/// Waits for one insert and counts what it did.
+/// Waits for one entry's commit and counts what it did.
 async fn settle(
-    in_flight: &mut JoinSet<Inserted>,
+    store: &Store,
+    pending: Pending,
     outcome: &mut ImportOutcome,
     seen: &mut ImportProgress,
 ) {
-    match in_flight.join_next().await {
-        Some(Ok((_, Ok(saved)))) => {
+    match pending.submitted.committed().await {
+        Ok(saved) => {
             outcome.imported += 1;
             seen.imported += 1;
             outcome.first_id = Some(outcome.first_id.map_or(saved.id, |id| id.min(saved.id)));
+            if pending.pinned {
+                // Pinned events stay pinned; a failure here loses only the pin.
+                let _ = store.set_pinned(saved.id, true);
+            }
         }
         // The store's unique fingerprint refused it: the same entry twice
         // in one run, or a second import running beside this one. (The
         // writer hands back SQLite's words for a refused row.)
-        Some(Ok((_, Err(err)))) if err.to_string().contains("events.import_fingerprint") => {
+        Err(err) if err.to_string().contains("events.import_fingerprint") => {
             outcome.duplicates += 1;
         }
-        Some(Ok((entry, Err(err)))) => outcome.problem(format!("entry {entry}: not stored: {err}")),
-        Some(Err(err)) => outcome.problem(format!("an insert stopped: {err}")),
-        None => {}
+        Err(err) => outcome.problem(format!("entry {}: not stored: {err}", pending.entry)),
     }
 }
 

@@ -264,6 +264,31 @@ impl Reader {
         })
     }
 
+    /// Which of these fingerprints an import already brought in: one query
+    /// for a batch of entries instead of one each.
+    pub fn imported_among<'f>(
+        &self,
+        fingerprints: impl Iterator<Item = &'f [u8]>,
+    ) -> Result<std::collections::HashSet<Vec<u8>>, StoreError> {
+        let fingerprints: Vec<&[u8]> = fingerprints.collect();
+        let mut known = std::collections::HashSet::new();
+        // Well under SQLite's limit of 32,766 parameters per statement.
+        for chunk in fingerprints.chunks(500) {
+            let sql = format!(
+                "SELECT import_fingerprint FROM events WHERE import_fingerprint IN ({})",
+                vec!["?"; chunk.len()].join(", ")
+            );
+            let mut statement = self.conn.prepare_cached(&sql)?;
+            let rows = statement.query_map(rusqlite::params_from_iter(chunk.iter()), |row| {
+                row.get::<_, Vec<u8>>(0)
+            })?;
+            for row in rows {
+                known.insert(row?);
+            }
+        }
+        Ok(known)
+    }
+
     /// The event an import with this fingerprint already created.
     pub fn imported_as(&self, fingerprint: &[u8]) -> Result<Option<i64>, StoreError> {
         // Asked once per imported entry: cached like `event`.

@@ -257,27 +257,11 @@ fn captured(p: &Prepared) -> Entry<'_> {
             headers_size: -1,
             body_size: d.body.len() as i64,
         },
-        response: Response {
-            status: 0,
-            status_text: String::new(),
-            http_version: String::new(),
-            cookies: [],
-            headers: Vec::new(),
-            content: Content {
-                size: 0,
-                mime_type: "x-unknown".into(),
-                text: None,
-                encoding: None,
-            },
-            redirect_url: String::new(),
-            headers_size: -1,
-            body_size: -1,
-            hooklens: Some(Note {
-                note: "Hooklens does not record the response it gave the sender; status 0 \
-                       stands for \"not recorded\""
-                    .into(),
-            }),
-        },
+        response: unrecorded(
+            "Hooklens does not record the response it gave the sender; status 0 stands for \
+             \"not recorded\""
+                .into(),
+        ),
         cache: Empty {},
         timings: Timings {
             send: 0.0,
@@ -322,6 +306,28 @@ fn captured(p: &Prepared) -> Entry<'_> {
     }
 }
 
+/// HAR requires a response; status 0 with `note` stands for one Hooklens
+/// did not record.
+fn unrecorded(note: String) -> Response {
+    Response {
+        status: 0,
+        status_text: String::new(),
+        http_version: String::new(),
+        cookies: [],
+        headers: Vec::new(),
+        content: Content {
+            size: 0,
+            mime_type: "x-unknown".into(),
+            text: None,
+            encoding: None,
+        },
+        redirect_url: String::new(),
+        headers_size: -1,
+        body_size: -1,
+        hooklens: Some(Note { note }),
+    }
+}
+
 fn delivered<'a>(p: &'a Prepared, d: &'a Delivery) -> Entry<'a> {
     let content_type = view_header(&d.headers, "content-type").unwrap_or_default();
     let body = view_body(&d.body_text, &d.body_base64);
@@ -352,28 +358,10 @@ fn delivered<'a>(p: &'a Prepared, d: &'a Delivery) -> Entry<'a> {
                 }),
             }
         }
-        None => Response {
-            status: 0,
-            status_text: String::new(),
-            http_version: String::new(),
-            cookies: [],
-            headers: Vec::new(),
-            content: Content {
-                size: 0,
-                mime_type: "x-unknown".into(),
-                text: None,
-                encoding: None,
-            },
-            redirect_url: String::new(),
-            headers_size: -1,
-            body_size: -1,
-            hooklens: Some(Note {
-                note: match &d.error {
-                    Some(e) => format!("no response: {}", e.message),
-                    None => "no response recorded".into(),
-                },
-            }),
-        },
+        None => unrecorded(match &d.error {
+            Some(e) => format!("no response: {}", e.message),
+            None => "no response recorded".into(),
+        }),
     };
     let items: Vec<String> = p
         .event

@@ -1,34 +1,15 @@
 //! `hooklens-cli export` and `import` together, as a case is handed on: the
 //! real binary, a real listener, real SQLite files.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 mod support;
 
-use support::{BIN, Serve, free_port};
+use support::{Serve, free_port, run_cli as cli};
 
 const SECRET: &str = "s3cr3t-github-hook-value";
 const TOKEN: &str = "Bearer tok_live_9f8e7d6c5b4a";
-
-fn cli(data_dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("HOOKLENS_LISTEN")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run hooklens-cli");
-    if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input).unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
-}
 
 fn ok(out: Output) -> Output {
     assert!(

@@ -1,35 +1,16 @@
 //! `hooklens-cli import` as a support engineer runs it: the real binary, the
 //! fixtures real tools made (tests/fixtures/import), a real SQLite file.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 mod support;
 
-use support::BIN;
+use support::run_cli as cli;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../tests/fixtures/import")
         .join(name)
-}
-
-fn cli(data_dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run hooklens-cli");
-    if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input).unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {

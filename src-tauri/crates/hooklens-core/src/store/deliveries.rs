@@ -157,9 +157,7 @@ impl Store {
 impl Reader {
     /// The runs sent from event `event_id`, newest first, with their attempts.
     pub fn runs_of_event(&self, event_id: i64, limit: u32) -> Result<Vec<DeliveryRun>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {RUN_COLUMNS} FROM delivery_runs WHERE event_id = ?1 ORDER BY id DESC LIMIT ?2"
-        ))?;
+        let mut stmt = self.conn.prepare_cached(&runs_of_event_sql())?;
         let runs: Vec<DeliveryRun> = stmt
             .query_map(params![event_id, limit], run_from_row)?
             .collect::<Result<_, _>>()?;
@@ -211,6 +209,15 @@ impl Reader {
             .collect::<Result<_, _>>()?;
         Ok(run)
     }
+}
+
+/// `+?2`, not `?2`: SQLite plans with the value of a bare LIMIT parameter,
+/// so binding one expires the statement and every call parsed it again
+/// (half of an export's time: it asks once per event).
+pub(super) fn runs_of_event_sql() -> String {
+    format!(
+        "SELECT {RUN_COLUMNS} FROM delivery_runs WHERE event_id = ?1 ORDER BY id DESC LIMIT +?2"
+    )
 }
 
 const RUN_COLUMNS: &str =

@@ -600,6 +600,26 @@ fn the_next_delivery_number_is_an_index_seek_however_often_an_id_repeats() {
 }
 
 #[tokio::test]
+async fn reading_each_events_deliveries_reuses_one_compiled_statement() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    for n in 1..=5 {
+        store.insert(event(n, b"{}")).await.unwrap();
+    }
+    let reader = store.reader().unwrap();
+    for id in 1..=5 {
+        assert!(reader.runs_of_event(id, 10_000).unwrap().is_empty());
+    }
+    // An export asks once per event: a statement SQLite compiles again at
+    // each call costs more than the rows it reads.
+    let stmt = reader
+        .conn
+        .prepare_cached(&super::deliveries::runs_of_event_sql())
+        .unwrap();
+    assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
+}
+
+#[tokio::test]
 async fn text_a_crash_left_out_of_the_index_is_indexed_at_the_next_start() {
     let dir = tempfile::tempdir().unwrap();
     let (store, indexed) = {

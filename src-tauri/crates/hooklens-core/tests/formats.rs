@@ -423,6 +423,26 @@ fn har_base64_pseudo_headers_and_a_bad_entry_among_good_ones() {
 }
 
 #[test]
+fn a_har_body_shorter_than_its_content_length_is_imported_with_a_warning() {
+    // What Firefox wrote with devtools.netmonitor.requestBodyLimit at 100
+    // (README.md): the first 100 characters, and the real Content-Length.
+    let event = String::from_utf8(fixture("event.json")).unwrap();
+    let cut = serde_json::to_string(&event[..100]).unwrap();
+    let entry = format!(
+        r#"{{"startedDateTime":"2026-01-01T00:00:00.000+00:00","request":{{"method":"POST","url":"http://h/webhooks/stripe","httpVersion":"HTTP/1.1","headers":[{{"name":"Content-Type","value":"application/json"}},{{"name":"Content-Length","value":"144"}}],"postData":{{"mimeType":"application/json","params":[],"text":{cut}}}}}}}"#
+    );
+    let got = read_as(Format::Har, har_with(&[entry]));
+    let e = got[0].as_ref().unwrap();
+    assert_eq!(e.body, event.as_bytes()[..100]);
+    assert_eq!(
+        e.warnings,
+        [
+            "the body is 100 bytes but Content-Length says 144: the HAR may hold only part of it (Firefox keeps the first 1 MiB of a request body, by default); imported as given"
+        ]
+    );
+}
+
+#[test]
 fn a_truncated_har_yields_what_it_has_then_one_error() {
     let full = fixture("mitmproxy.har");
     // Cut inside the third entry's request.

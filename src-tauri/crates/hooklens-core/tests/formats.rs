@@ -108,6 +108,199 @@ fn mitmproxy_har() {
     assert_eq!(get.line, Some(377), "the line where the entry starts");
 }
 
+const FIREFOX_UA: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0";
+const FIREFOX_PAGE: &str = "http://127.0.0.1:18080/firefox-page.html?run";
+
+/// The headers Firefox 153 sent with each of the page's `fetch` POSTs:
+/// its own around the page's (`given`) and the Content-Length.
+fn firefox_fetch_headers<'a>(
+    given: &[(&'a str, &'a str)],
+    length: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    let mut all = vec![
+        ("Host", "127.0.0.1:18080"),
+        ("User-Agent", FIREFOX_UA),
+        ("Accept", "*/*"),
+        ("Accept-Language", "en-US,en;q=0.9"),
+        ("Accept-Encoding", "gzip, deflate, br, zstd"),
+        ("Referer", FIREFOX_PAGE),
+    ];
+    all.extend_from_slice(given);
+    all.extend_from_slice(&[
+        ("Content-Length", length),
+        ("Origin", "http://127.0.0.1:18080"),
+        ("Connection", "keep-alive"),
+        ("Sec-Fetch-Dest", "empty"),
+        ("Sec-Fetch-Mode", "cors"),
+        ("Sec-Fetch-Site", "same-origin"),
+        ("Priority", "u=4"),
+    ]);
+    all
+}
+
+#[test]
+fn firefox_har() {
+    let got = read_fixture("firefox.har", Format::Har);
+    // Every entry is a request: the page's own GET and the favicon too.
+    let summary: Vec<_> = got
+        .iter()
+        .map(|e| (e.entry, e.line, e.method.as_str(), e.target.as_str()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (1, Some(24), "GET", FIREFOX_PAGE),
+            (
+                2,
+                Some(135),
+                "POST",
+                "http://127.0.0.1:18080/webhooks/stripe"
+            ),
+            (3, Some(258), "GET", "http://127.0.0.1:18080/favicon.ico"),
+            (
+                4,
+                Some(356),
+                "POST",
+                "http://127.0.0.1:18080/webhooks/binary?n=256"
+            ),
+            (5, Some(480), "POST", "http://127.0.0.1:18080/webhooks/form"),
+            (
+                6,
+                Some(612),
+                "POST",
+                "http://127.0.0.1:18080/webhooks/pretty"
+            ),
+        ]
+    );
+    // startedDateTime, 2026-12-06T23:43:57.890+00:00 and on, in ms.
+    let arrived: Vec<_> = got
+        .iter()
+        .map(|e| {
+            let a = e.arrived.expect("startedDateTime");
+            assert_eq!(a.from, ArrivalFrom::HarStartedDateTime);
+            a.at_ns
+        })
+        .collect();
+    assert_eq!(
+        arrived,
+        [
+            1_796_600_637_890_000_000,
+            1_796_600_638_059_000_000,
+            1_796_600_638_093_000_000,
+            1_796_600_638_094_000_000,
+            1_796_600_638_147_000_000,
+            1_796_600_638_197_000_000,
+        ]
+    );
+    for e in &got {
+        assert_eq!(e.http_version.as_deref(), Some("HTTP/1.1"), "{}", e.target);
+    }
+
+    let page = &got[0];
+    assert!(page.body.is_empty());
+    assert_eq!(
+        headers(page),
+        [
+            ("Host", "127.0.0.1:18080"),
+            ("User-Agent", FIREFOX_UA),
+            (
+                "Accept",
+                "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+            ),
+            ("Accept-Language", "en-US,en;q=0.9"),
+            ("Accept-Encoding", "gzip, deflate, br, zstd"),
+            ("Connection", "keep-alive"),
+            ("Referer", "http://127.0.0.1:18080/firefox-page.html"),
+            ("Upgrade-Insecure-Requests", "1"),
+            ("Sec-Fetch-Dest", "document"),
+            ("Sec-Fetch-Mode", "navigate"),
+            ("Sec-Fetch-Site", "same-origin"),
+            ("Priority", "u=0, i"),
+        ]
+    );
+    assert!(page.warnings.is_empty(), "{:?}", page.warnings);
+
+    // The page's Date header is not here: fetch drops it (a forbidden name).
+    let stripe = &got[1];
+    assert_eq!(
+        headers(stripe),
+        firefox_fetch_headers(
+            &[
+                ("Content-Type", "application/json"),
+                ("Stripe-Signature", STRIPE_SIG),
+            ],
+            "144"
+        )
+    );
+    assert_eq!(stripe.body, fixture("event.json"));
+    assert!(stripe.warnings.is_empty(), "{:?}", stripe.warnings);
+
+    let favicon = &got[2];
+    assert!(favicon.body.is_empty());
+    assert_eq!(
+        headers(favicon),
+        [
+            ("Host", "127.0.0.1:18080"),
+            ("User-Agent", FIREFOX_UA),
+            (
+                "Accept",
+                "image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5"
+            ),
+            ("Accept-Language", "en-US,en;q=0.9"),
+            ("Accept-Encoding", "gzip, deflate, br, zstd"),
+            ("Connection", "keep-alive"),
+            ("Referer", FIREFOX_PAGE),
+            ("Sec-Fetch-Dest", "image"),
+            ("Sec-Fetch-Mode", "no-cors"),
+            ("Sec-Fetch-Site", "same-origin"),
+        ]
+    );
+    assert!(favicon.warnings.is_empty(), "{:?}", favicon.warnings);
+
+    // Not UTF-8, so Firefox wrote it one character per byte, as mitmproxy does.
+    let binary = &got[3];
+    assert_eq!(
+        headers(binary),
+        firefox_fetch_headers(&[("Content-Type", "application/octet-stream")], "256")
+    );
+    assert_eq!(binary.body, fixture("binary.bin"));
+    assert_eq!(binary.warnings.len(), 1, "{:?}", binary.warnings);
+    assert!(binary.warnings[0].contains("one character per byte"));
+
+    // URLSearchParams: the browser's own encoding and Content-Type.
+    let form = &got[4];
+    assert_eq!(
+        headers(form),
+        firefox_fetch_headers(
+            &[(
+                "Content-Type",
+                "application/x-www-form-urlencoded;charset=UTF-8"
+            )],
+            "55"
+        )
+    );
+    assert_eq!(
+        form.body,
+        b"status=paid&note=two+words+%26+more&email=a%40b.example"
+    );
+    assert!(form.warnings.is_empty(), "{:?}", form.warnings);
+
+    // fetch joins the two X-Custom values into one header.
+    let pretty = &got[5];
+    assert_eq!(
+        headers(pretty),
+        firefox_fetch_headers(
+            &[
+                ("Content-Type", "application/json; charset=utf-8"),
+                ("X-Custom", "Mixed Case Value, second"),
+            ],
+            "96"
+        )
+    );
+    assert_eq!(pretty.body, fixture("pretty.json"));
+    assert!(pretty.warnings.is_empty(), "{:?}", pretty.warnings);
+}
+
 #[test]
 fn curl_verbose_transcript() {
     let got = read_fixture("curl-v.txt", Format::Raw);
@@ -420,6 +613,26 @@ fn har_base64_pseudo_headers_and_a_bad_entry_among_good_ones() {
         "entry 3 (line 4): has no request; skipped"
     );
     assert_eq!(got[3].as_ref().unwrap().body, br#"{"a":1}"#);
+}
+
+#[test]
+fn a_har_body_shorter_than_its_content_length_is_imported_with_a_warning() {
+    // What Firefox wrote with devtools.netmonitor.requestBodyLimit at 100
+    // (README.md): the first 100 characters, and the real Content-Length.
+    let event = String::from_utf8(fixture("event.json")).unwrap();
+    let cut = serde_json::to_string(&event[..100]).unwrap();
+    let entry = format!(
+        r#"{{"startedDateTime":"2026-01-01T00:00:00.000+00:00","request":{{"method":"POST","url":"http://h/webhooks/stripe","httpVersion":"HTTP/1.1","headers":[{{"name":"Content-Type","value":"application/json"}},{{"name":"Content-Length","value":"144"}}],"postData":{{"mimeType":"application/json","params":[],"text":{cut}}}}}}}"#
+    );
+    let got = read_as(Format::Har, har_with(&[entry]));
+    let e = got[0].as_ref().unwrap();
+    assert_eq!(e.body, event.as_bytes()[..100]);
+    assert_eq!(
+        e.warnings,
+        [
+            "the body is 100 bytes but Content-Length says 144: the HAR may hold only part of it (Firefox keeps the first 1 MiB of a request body, by default); imported as given"
+        ]
+    );
 }
 
 #[test]

@@ -20,9 +20,15 @@
 //! `:scheme`) are dropped, since the method and URL already say them.
 //!
 //! mitmproxy writes a binary request body as text, one character per byte
-//! (Latin-1), without `encoding`; when the text's UTF-8 length disagrees
+//! (Latin-1), without `encoding`, and so does Firefox for a body that is
+//! not text in the page's charset; when the text's UTF-8 length disagrees
 //! with the request's `Content-Length` and its Latin-1 length agrees, the
 //! Latin-1 bytes are the body (with a warning saying so).
+//!
+//! A body whose length still disagrees with the request's `Content-Length`
+//! is imported as given, with a warning: the HAR may hold only part of it
+//! (Firefox keeps the first 1 MiB of a request body, by default, and says
+//! nothing in the HAR when it cuts).
 
 use std::io::BufRead;
 
@@ -326,6 +332,8 @@ fn convert(json: &[u8]) -> Result<Incoming, HarError> {
         })
         .collect();
     check_headers(&headers).map_err(HarError::Caps)?;
+    let declared =
+        header_text(&headers, "content-length").and_then(|v| v.trim().parse::<usize>().ok());
     let body = match request.post_data {
         None => Vec::new(),
         Some(post) => match (post.text, post.encoding.as_deref()) {
@@ -334,7 +342,7 @@ fn convert(json: &[u8]) -> Result<Incoming, HarError> {
                     .decode(text.trim())
                     .map_err(|_| HarError::Base64)?
             }
-            (Some(text), _) => text_body(text, &headers, &mut warnings),
+            (Some(text), _) => text_body(text, declared, &mut warnings),
             (None, _) if !post.params.is_empty() => {
                 warnings.push(
                     "the HAR gives the form's fields but not its text; imported with an empty body"
@@ -347,6 +355,12 @@ fn convert(json: &[u8]) -> Result<Incoming, HarError> {
     };
     if body.len() > MAX_BODY_BYTES {
         return Err(HarError::BodyTooLarge);
+    }
+    if let Some(declared) = declared.filter(|&n| n != body.len()) {
+        warnings.push(format!(
+            "the body is {} bytes but Content-Length says {declared}: the HAR may hold only part of it (Firefox keeps the first 1 MiB of a request body, by default); imported as given",
+            body.len()
+        ));
     }
     let arrived = match entry.started.as_deref().map(str::parse::<jiff::Timestamp>) {
         Some(Ok(at)) => i64::try_from(at.as_nanosecond()).ok().map(|at_ns| Arrival {
@@ -376,16 +390,15 @@ fn convert(json: &[u8]) -> Result<Incoming, HarError> {
     })
 }
 
-/// A text body's bytes: UTF-8, unless the Content-Length says mitmproxy's
-/// one-character-per-byte form was meant (see the module's comment).
-fn text_body(text: String, headers: &[StoredHeader], warnings: &mut Vec<String>) -> Vec<u8> {
-    let declared =
-        header_text(headers, "content-length").and_then(|v| v.trim().parse::<usize>().ok());
+/// A text body's bytes: UTF-8, unless the Content-Length (`declared`) says
+/// the one-character-per-byte form of mitmproxy and Firefox was meant (see
+/// the module's comment).
+fn text_body(text: String, declared: Option<usize>, warnings: &mut Vec<String>) -> Vec<u8> {
     let latin1 = text.chars().all(|c| (c as u32) <= 0xff);
     let chars = text.chars().count();
     if latin1 && chars != text.len() && declared == Some(chars) {
         warnings.push(
-            "the HAR has this body as text, one character per byte (as mitmproxy writes binary bodies); imported as those bytes, which match its Content-Length".into(),
+            "the HAR has this body as text, one character per byte (as mitmproxy and Firefox write binary bodies); imported as those bytes, which match its Content-Length".into(),
         );
         return text.chars().map(|c| c as u8).collect();
     }

@@ -2,7 +2,7 @@ import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { DeliveryRun, EventSummary, EventView, HeaderView, PresetInfo, ScheduleInfo } from "../ipc";
-import { endpoint, ev, deliveryRule } from "../test-fixtures";
+import { endpoint, ev, deliveryRule, verdict } from "../test-fixtures";
 import { editorIn } from "./detail/CodeView";
 
 const ipc = vi.hoisted(() => ({
@@ -147,6 +147,8 @@ describe("DetailPane", () => {
             entry: 17,
             arrival: "HAR entry's startedDateTime",
             warnings: ["the body is 12 bytes but Content-Length says 20; imported as given"],
+            recordedVerdict: null,
+            redactions: [],
           },
         },
         { imported: true },
@@ -158,6 +160,32 @@ describe("DetailPane", () => {
     expect(source).toHaveTextContent("timestamps judged against the HAR entry's startedDateTime");
     expect(source).toHaveTextContent("sent by the merchant on Tuesday");
     expect(screen.getByTestId("import-warning")).toHaveTextContent("Content-Length says 20");
+  });
+
+  it("shows the verdict a bundle recorded where it was exported, and what its export redacted", async () => {
+    ipc.getEvent.mockResolvedValue(
+      view(
+        8,
+        {
+          source: {
+            format: "hooklens",
+            file: "case-4711.ndjson",
+            note: null,
+            entry: 2,
+            arrival: "time the bundle recorded",
+            warnings: [],
+            recordedVerdict: verdict("valid", { scheme: "github", secret: "production" }),
+            redactions: ["header Authorization: value removed"],
+          },
+        },
+        { imported: true },
+      ),
+    );
+    renderPane(8);
+    expect(await screen.findByTestId("recorded-verdict")).toHaveTextContent(
+      "Where it was exported from, its signature was valid (secret “production”)",
+    );
+    expect(screen.getByTestId("import-redactions")).toHaveTextContent("header Authorization: value removed");
   });
 
   it("has no import line for a captured event", async () => {

@@ -297,7 +297,17 @@ arrival: string,
 /**
  * What the importer noticed, e.g. a body shorter than its Content-Length.
  */
-warnings: Array<string>, };
+warnings: Array<string>, 
+/**
+ * The verdict a Hooklens bundle recorded when it was exported. The
+ * event's own verdict is judged here, with this store's secrets.
+ */
+recordedVerdict: Verdict | null, 
+/**
+ * What that export redacted in the request, in words; non-empty means
+ * the request is no longer the one the recorded verdict judged.
+ */
+redactions: Array<string>, };
 
 export type ImportProgress = { 
 /**
@@ -320,9 +330,14 @@ duplicates: number,
 skipped: number, 
 /**
  * Why each skipped entry was skipped, with its position ("entry 17:
- * body is not valid base64"); the first 100.
+ * body is not valid base64"), and what was lost from an imported one
+ * (a delivery that could not be restored); the first 100.
  */
 problems: Array<string>, 
+/**
+ * Deliveries a bundle recorded, restored under their events.
+ */
+deliveries: number, 
 /**
  * Imported events that carry a warning (see their detail).
  */

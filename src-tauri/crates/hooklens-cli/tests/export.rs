@@ -120,6 +120,13 @@ fn a_bundle_carries_a_case_byte_exact_to_a_fresh_store_and_the_verdicts_hold_onc
     assert_eq!(before.len(), 3);
     assert_eq!(before[0].0, "valid");
 
+    // What the case recorded beside its requests: the signed event was
+    // resent to a handler that answered 202, and it is pinned.
+    let handler = answer_once("HTTP/1.1 202 Accepted\r\nContent-Length: 8\r\n\r\naccepted");
+    ok(cli(dir.path(), &["send", "1", "--to", &handler.url], None));
+    ok(cli(dir.path(), &["pin", "1"], None));
+    let sent = text(&ok(cli(dir.path(), &["deliveries", "1"], None)).stdout);
+
     let bundle = dir.path().join("case.ndjson");
     ok(cli(
         dir.path(),
@@ -144,7 +151,7 @@ fn a_bundle_carries_a_case_byte_exact_to_a_fresh_store_and_the_verdicts_hold_onc
         None,
     ));
     let said = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(said.starts_with("3 imported"), "{said}");
+    assert!(said.starts_with("3 imported with 1 delivery"), "{said}");
     assert!(said.contains("made endpoint GitHub (/github)"), "{said}");
     assert!(said.contains("GitHub (/github): production"), "{said}");
 
@@ -153,7 +160,30 @@ fn a_bundle_carries_a_case_byte_exact_to_a_fresh_store_and_the_verdicts_hold_onc
     assert_eq!(bodies(&after), bodies(&before), "bodies byte-exact");
     assert!(after.iter().any(|r| r.1 == binary));
     // Without the secret the signed one cannot be checked; with it, valid.
+    // The verdict it had where it was captured is shown beside.
     assert_eq!(after[0].0, "no_secret");
+    let shown = text(&ok(cli(fresh.path(), &["show", "1"], None)).stdout);
+    assert!(
+        shown.contains("exported  with the verdict valid (production)"),
+        "{shown}"
+    );
+    // The resend and its answer, as they were recorded, and the pin.
+    let restored = text(&ok(cli(fresh.path(), &["deliveries", "1"], None)).stdout);
+    assert!(restored.contains(&handler.url), "{restored}");
+    assert!(restored.contains("202"), "{restored}");
+    assert_eq!(
+        restored.lines().skip(1).collect::<Vec<_>>(),
+        sent.lines().skip(1).collect::<Vec<_>>(),
+        "the runs read the same after import"
+    );
+    let events = text(&ok(cli(fresh.path(), &["events", "--json"], None)).stdout);
+    let pinned: Vec<i64> = events
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["pinned"] == true)
+        .map(|v| v["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(pinned, [1]);
     ok(cli(
         fresh.path(),
         &["secrets", "add", "GitHub", "production"],
@@ -224,6 +254,32 @@ fn a_har_export_redacts_by_default_and_reimports_bodies_byte_exact() {
         after.iter().any(|r| r.1 == binary),
         "binary body through HAR base64"
     );
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A handler on loopback that answers one request with `response`, as
+/// written, and closes.
+struct OneAnswer {
+    url: String,
+}
+
+fn answer_once(response: &'static str) -> OneAnswer {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        if let Ok((mut conn, _)) = listener.accept() {
+            // The request is small: its head and body arrive well within
+            // one read of this size.
+            let mut buf = [0u8; 64 * 1024];
+            let _ = conn.read(&mut buf);
+            let _ = conn.write_all(response.as_bytes());
+        }
+    });
+    OneAnswer { url }
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

@@ -16,8 +16,14 @@ use ts_rs::TS;
 use crate::formats::bundle::EndpointLine;
 use crate::formats::{self, ArrivalFrom, EntryError, Format, Incoming};
 use crate::intake::{self, Arrived};
-use crate::model::ImportSource;
-use crate::store::{EndpointSpec, Store, StoreError, Submitted, normalize_prefix};
+use base64::Engine as _;
+
+use crate::model::{Delivery, DeliveryRun, HeaderView, ImportSource};
+use crate::store::{
+    EndpointSpec, NewDelivery, NewResponse, NewRun, RecordedRun, Store, StoreError, Submitted,
+    normalize_prefix,
+};
+use crate::wire::StoredHeader;
 
 /// Inserts waiting on the writer at once: enough for its group commits to
 /// fill (it takes up to 256 per transaction), few enough that a cancel is
@@ -65,8 +71,12 @@ pub struct ImportOutcome {
     #[ts(type = "number")]
     pub skipped: u64,
     /// Why each skipped entry was skipped, with its position ("entry 17:
-    /// body is not valid base64"); the first 100.
+    /// body is not valid base64"), and what was lost from an imported one
+    /// (a delivery that could not be restored); the first 100.
     pub problems: Vec<String>,
+    /// Deliveries a bundle recorded, restored under their events.
+    #[ts(type = "number")]
+    pub deliveries: u64,
     /// Imported events that carry a warning (see their detail).
     #[ts(type = "number")]
     pub warned: u64,
@@ -86,7 +96,11 @@ pub struct ImportOutcome {
 impl ImportOutcome {
     /// "412 imported, 3 skipped: entry 17: body is not valid base64".
     pub fn summary(&self) -> String {
-        let mut parts = vec![format!("{} imported", self.imported)];
+        let mut parts = vec![match self.deliveries {
+            0 => format!("{} imported", self.imported),
+            1 => format!("{} imported with 1 delivery", self.imported),
+            n => format!("{} imported with {n} deliveries", self.imported),
+        }];
         if self.duplicates > 0 {
             parts.push(format!("{} already imported before", self.duplicates));
         }
@@ -99,6 +113,8 @@ impl ImportOutcome {
                     text.push_str(" …");
                 }
             }
+        } else if let Some(first) = self.problems.first() {
+            text.push_str(&format!("; {first}"));
         }
         if self.cancelled {
             text.push_str(" (cancelled)");
@@ -106,8 +122,14 @@ impl ImportOutcome {
         text
     }
 
+    /// An entry skipped, and why.
     fn problem(&mut self, text: String) {
         self.skipped += 1;
+        self.note_problem(text);
+    }
+
+    /// Something lost from an entry that was imported.
+    fn note_problem(&mut self, text: String) {
         if self.problems.len() < MAX_PROBLEMS {
             self.problems.push(text);
         }
@@ -268,7 +290,7 @@ async fn run(
             }
         }
         let known = reader.imported_among(batch.iter().map(|(_, f)| f.as_slice()))?;
-        for (incoming, fingerprint) in batch.drain(..) {
+        for (mut incoming, fingerprint) in batch.drain(..) {
             if known.contains(&fingerprint) {
                 outcome.duplicates += 1;
                 continue;
@@ -277,8 +299,12 @@ async fn run(
                 outcome.warned += 1;
             }
             let number = incoming.entry;
+            let recorded = incoming.recorded.as_deref_mut();
+            let pinned = recorded.as_ref().is_some_and(|r| r.pinned);
+            let runs = recorded
+                .map(|r| std::mem::take(&mut r.runs))
+                .unwrap_or_default();
             let recorded = incoming.recorded.as_deref();
-            let pinned = recorded.is_some_and(|r| r.pinned);
             // The endpoint chosen for the import, else the bundle's own.
             let endpoint_id = spec.endpoint_id.or_else(|| {
                 recorded
@@ -295,6 +321,7 @@ async fn run(
             in_flight.push_back(Pending {
                 entry: number,
                 pinned,
+                runs,
                 submitted,
             });
             if in_flight.len() >= IN_FLIGHT
@@ -319,6 +346,8 @@ async fn run(
 struct Pending {
     entry: u64,
     pinned: bool,
+    /// What a bundle recorded as sent from it, to put back under it.
+    runs: Vec<DeliveryRun>,
     submitted: Submitted,
 }
 
@@ -338,6 +367,9 @@ async fn settle(
                 // Pinned events stay pinned; a failure here loses only the pin.
                 let _ = store.set_pinned(saved.id, true);
             }
+            if !pending.runs.is_empty() {
+                restore_runs(store, saved.id, pending.entry, &pending.runs, outcome);
+            }
         }
         // The store's unique fingerprint refused it: the same entry twice
         // in one run, or a second import running beside this one. (The
@@ -347,6 +379,88 @@ async fn settle(
         }
         Err(err) => outcome.problem(format!("entry {}: not stored: {err}", pending.entry)),
     }
+}
+
+/// Puts a bundle's runs back under the imported event `event_id`. The
+/// event stays whatever happens here; a run that cannot be restored is a
+/// problem of its entry.
+fn restore_runs(
+    store: &Store,
+    event_id: i64,
+    entry: u64,
+    runs: &[DeliveryRun],
+    outcome: &mut ImportOutcome,
+) {
+    let mut restored = Vec::with_capacity(runs.len());
+    for run in runs {
+        let attempts: Result<Vec<NewDelivery>, String> =
+            run.attempts.iter().map(recorded_delivery).collect();
+        match attempts {
+            Ok(attempts) => restored.push((
+                RecordedRun {
+                    run: NewRun {
+                        event_id: Some(event_id),
+                        kind: run.kind,
+                        target: &run.target,
+                        pattern: &run.pattern,
+                        rule: run.rule.as_deref(),
+                    },
+                    started_at_ns: run.started_at_ms.saturating_mul(1_000_000),
+                    finished_at_ns: run.finished_at_ms.map(|ms| ms.saturating_mul(1_000_000)),
+                    outcome: run.outcome.as_deref(),
+                },
+                attempts,
+            )),
+            Err(why) => outcome.note_problem(format!(
+                "entry {entry}: a delivery to {} was not restored: {why}",
+                run.target
+            )),
+        }
+    }
+    let count: u64 = restored.iter().map(|(_, a)| a.len() as u64).sum();
+    match store.restore_runs(event_id, &restored) {
+        Ok(()) => outcome.deliveries += count,
+        Err(err) => outcome.note_problem(format!(
+            "entry {entry}: its deliveries were not restored: {err}"
+        )),
+    }
+}
+
+/// A delivery as a bundle shows it, as the store records one.
+fn recorded_delivery(d: &Delivery) -> Result<NewDelivery, String> {
+    let header = |h: &HeaderView| StoredHeader::new(&h.name, h.value.as_bytes());
+    let body = |text: &Option<String>, base64: &Option<String>| -> Result<Vec<u8>, String> {
+        match (text, base64) {
+            (_, Some(b64)) => base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .map_err(|_| "its body is not valid base64".to_owned()),
+            (Some(text), None) => Ok(text.clone().into_bytes()),
+            (None, None) => Ok(Vec::new()),
+        }
+    };
+    let response = match &d.response {
+        Some(r) => Some(NewResponse {
+            status: r.status,
+            headers: r.headers.iter().map(header).collect(),
+            body: body(&r.body_text, &r.body_base64)?,
+            truncated: r.body_truncated,
+        }),
+        None => None,
+    };
+    Ok(NewDelivery {
+        attempt: d.attempt,
+        sent_at_ns: d.sent_at_ms.saturating_mul(1_000_000),
+        method: d.method.clone(),
+        url: d.url.clone(),
+        headers: d.headers.iter().map(header).collect(),
+        body: body(&d.body_text, &d.body_base64)?,
+        signing: d.signing.clone(),
+        response,
+        error: d.error.clone(),
+        delivered: d.delivered,
+        failure: d.failure.clone(),
+        duration_us: (d.duration_ms * 1000.0).round() as i64,
+    })
 }
 
 /// Which words say what time judged the signature's timestamp.
@@ -388,6 +502,8 @@ fn arrived(
             entry: incoming.entry,
             arrival: arrival_words(incoming.arrived.map(|a| a.from)).to_owned(),
             warnings: incoming.warnings,
+            recorded_verdict: recorded.and_then(|r| r.verdict.clone()),
+            redactions: recorded.map(|r| r.redactions.clone()).unwrap_or_default(),
         }),
         fingerprint: Some(fingerprint),
     }

@@ -804,6 +804,7 @@ fn delivery(event: i64, id: i64) -> Line {
     });
     Line::Delivery(Box::new(DeliveryLine {
         event,
+        run: None,
         delivery: serde_json::from_value(json).expect("a delivery"),
     }))
 }
@@ -856,8 +857,18 @@ fn bundles_read_back_with_endpoints_and_deliveries() {
         (1, Some(7), true)
     );
     assert_eq!(
-        recorded.deliveries.iter().map(|d| d.id).collect::<Vec<_>>(),
-        [10, 11]
+        recorded
+            .runs
+            .iter()
+            .map(|r| (
+                r.id,
+                r.target.as_str(),
+                r.attempts.iter().map(|d| d.id).collect()
+            ))
+            .collect::<Vec<(i64, &str, Vec<i64>)>>(),
+        // One run: both attempts name run 1. A bundle line without the
+        // run's own record makes one of the attempt's URL.
+        [(1, "http://h", vec![10, 11])]
     );
     assert_eq!(
         got[1].as_ref().unwrap_err().to_string(),

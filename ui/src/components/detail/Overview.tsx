@@ -3,7 +3,7 @@ import { IMPORT_FORMAT_NAMES } from "../../ipc";
 import type { Endpoint, EventSummary, EventView, ImportSource, PresetInfo } from "../../ipc";
 import { formatAge, formatDateTime, formatSize, formatTime } from "../../lib/format";
 import { CopyButton } from "../CopyButton";
-import { providerName } from "../verdictText";
+import { badgeStatus, providerName, shortLabel } from "../verdictText";
 import { gapWords, ordinal, searchTerm } from "./body";
 
 type Props = {
@@ -46,6 +46,21 @@ function ImportedFrom({ source }: { source: ImportSource }) {
           ⚠ {w}
         </div>
       ))}
+      {source.recordedVerdict && (
+        <div data-testid="recorded-verdict">
+          Where it was exported from, its signature was{" "}
+          <strong>{shortLabel(badgeStatus(source.recordedVerdict))}</strong>
+          {source.recordedVerdict.secret ? ` (secret “${source.recordedVerdict.secret}”)` : ""}
+          {source.recordedVerdict.reason ? `: ${source.recordedVerdict.reason}` : ""}
+          <span className="muted"> · the verdict above is judged here, with this machine’s secrets</span>
+        </div>
+      )}
+      {source.redactions.length > 0 && (
+        <div className="import-warning" data-testid="import-redactions">
+          ⚠ Redacted before export, so this is not the request that was judged there:{" "}
+          {source.redactions.join("; ")}
+        </div>
+      )}
     </>
   );
 }

@@ -21,6 +21,7 @@ function outcome(over: Partial<ImportOutcome> = {}): ImportOutcome {
     imported: 3,
     duplicates: 0,
     skipped: 0,
+    deliveries: 0,
     problems: [],
     warned: 0,
     cancelled: false,

@@ -37,6 +37,7 @@ function outcome(over: Partial<ImportOutcome> = {}): ImportOutcome {
     imported: 1,
     duplicates: 0,
     skipped: 0,
+    deliveries: 0,
     problems: [],
     warned: 0,
     cancelled: false,
@@ -200,5 +201,15 @@ describe("importSummary", () => {
     );
     expect(importSummary(outcome({ cancelled: true }))).toBe("1 imported (cancelled)");
     expect(importSummary(outcome({ warned: 1 }))).toBe("1 imported; 1 with a warning (see the event)");
+  });
+
+  it("counts the deliveries a bundle brought, and says what of an imported entry was lost", () => {
+    expect(importSummary(outcome({ imported: 3, deliveries: 1 }))).toBe("3 imported with 1 delivery");
+    expect(importSummary(outcome({ imported: 3, deliveries: 4 }))).toBe("3 imported with 4 deliveries");
+    expect(
+      importSummary(
+        outcome({ problems: ["entry 2: a delivery to http://h was not restored: its body is not valid base64"] }),
+      ),
+    ).toBe("1 imported; entry 2: a delivery to http://h was not restored: its body is not valid base64");
   });
 });

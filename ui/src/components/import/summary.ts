@@ -7,7 +7,11 @@ const count = new Intl.NumberFormat();
  * of the core's `ImportOutcome::summary`, for the window's notice.
  */
 export function importSummary(outcome: ImportOutcome): string {
-  const parts = [`${count.format(outcome.imported)} imported`];
+  const deliveries =
+    outcome.deliveries === 0
+      ? ""
+      : ` with ${count.format(outcome.deliveries)} ${outcome.deliveries === 1 ? "delivery" : "deliveries"}`;
+  const parts = [`${count.format(outcome.imported)} imported${deliveries}`];
   if (outcome.duplicates > 0) parts.push(`${count.format(outcome.duplicates)} already imported before`);
   let text = parts.join(", ");
   if (outcome.skipped > 0) {
@@ -17,6 +21,9 @@ export function importSummary(outcome: ImportOutcome): string {
       text += `: ${first}`;
       if (outcome.skipped > 1) text += " …";
     }
+  } else if (outcome.problems[0] !== undefined) {
+    // Something lost from an imported entry (a delivery not restored).
+    text += `; ${outcome.problems[0]}`;
   }
   if (outcome.cancelled) text += " (cancelled)";
   if (outcome.warned > 0) {

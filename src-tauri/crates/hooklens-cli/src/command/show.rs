@@ -129,6 +129,20 @@ fn write_event(
         for warning in &source.warnings {
             writeln!(out, "warning   {}", t.line(warning))?;
         }
+        if let Some(recorded) = &source.recorded_verdict {
+            writeln!(
+                out,
+                "exported  with the verdict {} (judged where it was captured)",
+                verdicts::short(Some(recorded))
+            )?;
+        }
+        for redaction in &source.redactions {
+            writeln!(
+                out,
+                "redacted  {} (before export: the request is not the one judged there)",
+                t.line(redaction)
+            )?;
+        }
     }
     if let Some(p) = &e.provider {
         writeln!(out, "provider  {}", t.line(p))?;

@@ -13,7 +13,9 @@ use std::io::{self, Write};
 use base64::Engine as _;
 
 use super::{Prepared, RedactionItem, Rules};
-use crate::formats::bundle::{DeliveryLine, EndpointLine, EventLine, Header, Line, MAGIC, VERSION};
+use crate::formats::bundle::{
+    DeliveryLine, EndpointLine, EventLine, Header, Line, MAGIC, RunLine, VERSION,
+};
 
 fn line(out: &mut dyn Write, line: &Line) -> io::Result<()> {
     serde_json::to_writer(&mut *out, line)?;
@@ -84,10 +86,12 @@ pub fn event(out: &mut dyn Write, p: &Prepared) -> io::Result<()> {
         })),
     )?;
     for delivery in &p.deliveries {
+        let run = p.runs.iter().find(|r| r.id == delivery.run_id);
         line(
             out,
             &Line::Delivery(Box::new(DeliveryLine {
                 event: d.summary.id,
+                run: run.map(RunLine::of),
                 delivery: delivery.clone(),
             })),
         )?;

@@ -9,9 +9,19 @@ use super::patterns::{REDACTED, replace_spans};
 use super::redact::{
     RedactedEvent, RedactedPart, RedactionItem, RedactionRule, Rules, body_bytes, json_text,
 };
-use crate::model::{Delivery, HeaderView};
+use crate::model::{Delivery, DeliveryRun, HeaderView};
 
 impl Rules {
+    /// A send action of `event` (its attempts go through [`Rules::delivery`]):
+    /// its target and outcome are words a secret could be in.
+    pub fn run(&self, event: &mut RedactedEvent, mut run: DeliveryRun) -> DeliveryRun {
+        run.target = self.words_of(event, &run.target, "delivery target");
+        if let Some(outcome) = &run.outcome {
+            run.outcome = Some(self.words_of(event, outcome, "delivery outcome"));
+        }
+        run
+    }
+
     /// A delivery sent from `event`, redacted by the same rules (header
     /// names by the event's endpoint scheme), and the event's removed values
     /// taken out of it too; its items join the event's.

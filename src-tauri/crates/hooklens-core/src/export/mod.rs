@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::model::Delivery;
+use crate::model::{Delivery, DeliveryRun};
 use crate::query::Query;
 use crate::signature::Verdict;
 use crate::store::{Cursor, MAX_PAGE, PageQuery, Reader, Store, StoreError};
@@ -160,6 +160,8 @@ pub struct Prepared {
     /// The deliveries sent from it, oldest first, redacted; empty for
     /// formats that do not carry them.
     pub deliveries: Vec<Delivery>,
+    /// The runs they were attempts of (without their attempts), redacted.
+    pub runs: Vec<DeliveryRun>,
 }
 
 /// The most send runs of one event an export carries (a run holds its
@@ -201,13 +203,15 @@ fn prepare(
         None => (None, None),
     };
     let mut deliveries = Vec::new();
+    let mut runs = Vec::new();
     if with_deliveries {
-        let mut runs = reader.runs_of_event(id, MAX_RUNS)?;
-        runs.reverse();
-        for run in runs {
-            for attempt in run.attempts {
+        let mut recorded = reader.runs_of_event(id, MAX_RUNS)?;
+        recorded.reverse();
+        for mut run in recorded {
+            for attempt in std::mem::take(&mut run.attempts) {
                 deliveries.push(rules.delivery(&mut event, attempt));
             }
+            runs.push(rules.run(&mut event, run));
         }
     }
     Ok(Some(Prepared {
@@ -216,6 +220,7 @@ fn prepare(
         endpoint,
         endpoint_scheme,
         deliveries,
+        runs,
     }))
 }
 

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Delivery;
+use crate::model::{Delivery, DeliveryRun};
 use crate::signature::{Scheme, Verdict};
 use crate::wire::StoredHeader;
 
@@ -94,5 +94,77 @@ pub struct EventLine {
 pub struct DeliveryLine {
     /// The exported event it was sent from.
     pub event: i64,
+    /// The send action it was an attempt of (repeated on each attempt's
+    /// line, so every line stands alone). Without it, each attempt is
+    /// imported as a run of its own.
+    #[serde(default)]
+    pub run: Option<RunLine>,
     pub delivery: Delivery,
+}
+
+/// What a bundle keeps of a send action; its attempts are the delivery
+/// lines with the same `delivery.run_id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunLine {
+    pub target: String,
+    /// E.g. "once", "3 times", "checkout retry schedule at 600×".
+    pub pattern: String,
+    #[serde(default)]
+    pub rule: Option<String>,
+    pub started_at_ms: i64,
+    #[serde(default)]
+    pub finished_at_ms: Option<i64>,
+    #[serde(default)]
+    pub outcome: Option<String>,
+}
+
+impl RunLine {
+    pub fn of(run: &DeliveryRun) -> RunLine {
+        RunLine {
+            target: run.target.clone(),
+            pattern: run.pattern.clone(),
+            rule: run.rule.clone(),
+            started_at_ms: run.started_at_ms,
+            finished_at_ms: run.finished_at_ms,
+            outcome: run.outcome.clone(),
+        }
+    }
+}
+
+impl DeliveryLine {
+    /// The run this attempt belongs to, without attempts: as recorded, or,
+    /// from a line that has none, a run of this one attempt.
+    pub fn run(&self) -> DeliveryRun {
+        let d = &self.delivery;
+        let (target, pattern, rule, started_at_ms, finished_at_ms, outcome) = match &self.run {
+            Some(r) => (
+                r.target.clone(),
+                r.pattern.clone(),
+                r.rule.clone(),
+                r.started_at_ms,
+                r.finished_at_ms,
+                r.outcome.clone(),
+            ),
+            None => (
+                d.url.clone(),
+                "once".to_owned(),
+                None,
+                d.sent_at_ms,
+                Some(d.sent_at_ms),
+                None,
+            ),
+        };
+        DeliveryRun {
+            id: d.run_id,
+            event_id: Some(self.event),
+            kind: d.kind,
+            target,
+            pattern,
+            rule,
+            started_at_ms,
+            finished_at_ms,
+            outcome,
+            attempts: Vec::new(),
+        }
+    }
 }

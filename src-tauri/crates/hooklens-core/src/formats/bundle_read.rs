@@ -196,8 +196,16 @@ impl<R: BufRead> BundleReader<R> {
                 let event = delivery.event;
                 let error = match self.pending.as_mut().and_then(|p| p.recorded.as_mut()) {
                     Some(recorded) if recorded.id == event => {
-                        if recorded.deliveries.len() < MAX_DELIVERIES {
-                            recorded.deliveries.push(delivery.delivery);
+                        let kept: usize = recorded.runs.iter().map(|r| r.attempts.len()).sum();
+                        if kept < MAX_DELIVERIES {
+                            // Attempts of one run are on consecutive lines.
+                            let run_id = delivery.delivery.run_id;
+                            if recorded.runs.last().is_none_or(|r| r.id != run_id) {
+                                recorded.runs.push(delivery.run());
+                            }
+                            if let Some(run) = recorded.runs.last_mut() {
+                                run.attempts.push(delivery.delivery);
+                            }
                             None
                         } else {
                             Some(BundleError::TooManyDeliveries(line))
@@ -303,7 +311,7 @@ fn event_incoming(
             verdict: event.verdict,
             pinned: event.pinned,
             redactions: event.redactions,
-            deliveries: Vec::new(),
+            runs: Vec::new(),
         })),
     })
 }

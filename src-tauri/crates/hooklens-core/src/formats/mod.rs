@@ -24,7 +24,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::model::Delivery;
+use crate::model::DeliveryRun;
 use crate::signature::Verdict;
 use crate::wire::StoredHeader;
 
@@ -152,9 +152,10 @@ pub struct Recorded {
     /// What the export redacted in this event (its body or headers no longer
     /// verify when non-empty).
     pub redactions: Vec<String>,
-    /// What was sent from the event (resends, forwards, test sends), in the
-    /// bundle's order; the bundle keeps them on lines after the event.
-    pub deliveries: Vec<Delivery>,
+    /// What was sent from the event (resends, forwards, test sends), run by
+    /// run with their attempts, in the bundle's order; the bundle keeps
+    /// them on lines after the event.
+    pub runs: Vec<DeliveryRun>,
 }
 
 /// An entry that could not be read, and where it is.

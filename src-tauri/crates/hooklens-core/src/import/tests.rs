@@ -312,3 +312,129 @@ async fn entries_are_stored_in_the_sources_order_so_redeliveries_number_as_they_
     let ids: Vec<i64> = page.iter().map(|e| e.id).collect();
     assert!(ids.windows(2).all(|w| w[0] > w[1]), "ids follow the source");
 }
+
+/// A recorded run of `attempts`, as a bundle reader makes it.
+fn recorded_run(id: i64, target: &str, attempts: Vec<Delivery>) -> DeliveryRun {
+    DeliveryRun {
+        id,
+        event_id: Some(1),
+        kind: crate::model::DeliveryKind::Resend,
+        target: target.into(),
+        pattern: "3 times".into(),
+        rule: Some("any 2xx counts as delivered".into()),
+        started_at_ms: 1_700_000_000_000,
+        finished_at_ms: Some(1_700_000_000_900),
+        outcome: Some("answered 503 on attempt 1".into()),
+        attempts,
+    }
+}
+
+fn recorded_attempt(attempt: u32, body_base64: &str) -> Delivery {
+    serde_json::from_value(serde_json::json!({
+        "id": 40 + attempt, "runId": 9, "eventId": 1, "kind": "resend", "attempt": attempt,
+        "sentAtMs": 1_700_000_000_000i64 + i64::from(attempt), "method": "POST",
+        "url": "http://localhost:3000/hooks",
+        "headers": [{"name": "Content-Type", "value": "application/json", "binary": false}],
+        "bodyText": null, "bodyBase64": body_base64, "signing": "kept as captured",
+        "response": {"status": 503, "reason": "Service Unavailable", "headers": [],
+                     "bodyText": "busy", "bodyBase64": null, "bodyTruncated": false,
+                     "redirectTo": null},
+        "error": null, "delivered": false, "failure": "not a 2xx: the handler answered 503",
+        "durationMs": 12.5
+    }))
+    .expect("a delivery")
+}
+
+#[tokio::test]
+async fn a_bundles_runs_are_put_back_under_their_event_and_one_that_cannot_be_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let with_runs = |entry, target: &str, runs| Incoming {
+        recorded: Some(Box::new(Recorded {
+            runs,
+            ..Recorded::default()
+        })),
+        ..incoming(entry, target, &[], b"{}")
+    };
+    let outcome = run(
+        &store,
+        vec![
+            Ok(with_runs(
+                1,
+                "/a",
+                vec![recorded_run(
+                    9,
+                    "http://localhost:3000/hooks",
+                    vec![recorded_attempt(1, "AAH/"), recorded_attempt(2, "e30=")],
+                )],
+            )),
+            Ok(with_runs(
+                2,
+                "/b",
+                vec![recorded_run(
+                    10,
+                    "http://localhost:4000/x",
+                    vec![recorded_attempt(1, "not base64!")],
+                )],
+            )),
+        ],
+        &ImportSpec::default(),
+    )
+    .await;
+    assert_eq!(
+        (outcome.imported, outcome.deliveries, outcome.skipped),
+        (2, 2, 0)
+    );
+    assert_eq!(
+        outcome.problems,
+        [
+            "entry 2: a delivery to http://localhost:4000/x was not restored: its body is not valid base64"
+        ]
+    );
+    assert!(
+        outcome
+            .summary()
+            .starts_with("2 imported with 2 deliveries; entry 2:")
+    );
+
+    let reader = store.reader().unwrap();
+    let runs = reader.runs_of_event(1, 10).unwrap();
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert_eq!(
+        (
+            run.target.as_str(),
+            run.pattern.as_str(),
+            run.started_at_ms,
+            run.finished_at_ms
+        ),
+        (
+            "http://localhost:3000/hooks",
+            "3 times",
+            1_700_000_000_000,
+            Some(1_700_000_000_900)
+        )
+    );
+    assert_eq!(run.outcome.as_deref(), Some("answered 503 on attempt 1"));
+    assert_eq!(run.rule.as_deref(), Some("any 2xx counts as delivered"));
+    let sent: Vec<_> = run
+        .attempts
+        .iter()
+        .map(|d| (d.attempt, d.body_base64.clone(), d.body_text.clone()))
+        .collect();
+    // Bytes exact: the binary body stays binary, the JSON one is text.
+    assert_eq!(
+        sent,
+        [(1, Some("AAH/".into()), None), (2, None, Some("{}".into()))]
+    );
+    let answer = run.attempts[0].response.as_ref().unwrap();
+    assert_eq!(
+        (answer.status, answer.body_text.as_deref()),
+        (503, Some("busy"))
+    );
+    assert_eq!(run.attempts[0].duration_ms, 12.5);
+    assert!(!run.attempts[0].delivered);
+    // The second event is there, without the run that could not be read.
+    assert!(reader.runs_of_event(2, 10).unwrap().is_empty());
+    assert_eq!(reader.count().unwrap(), 2);
+}

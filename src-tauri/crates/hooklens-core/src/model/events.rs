@@ -116,6 +116,14 @@ pub struct ImportSource {
     pub arrival: String,
     /// What the importer noticed, e.g. a body shorter than its Content-Length.
     pub warnings: Vec<String>,
+    /// The verdict a Hooklens bundle recorded when it was exported. The
+    /// event's own verdict is judged here, with this store's secrets.
+    #[serde(default)]
+    pub recorded_verdict: Option<Verdict>,
+    /// What that export redacted in the request, in words; non-empty means
+    /// the request is no longer the one the recorded verdict judged.
+    #[serde(default)]
+    pub redactions: Vec<String>,
 }
 
 /// A page of the timeline, newest first. (Counts come from `endpoint_counts`:

@@ -57,6 +57,69 @@ pub struct NewResponse {
     pub truncated: bool,
 }
 
+/// A run as recorded elsewhere, to put back as it was.
+#[derive(Debug, Clone)]
+pub struct RecordedRun<'a> {
+    pub run: NewRun<'a>,
+    pub started_at_ns: i64,
+    /// None: it was still running when recorded.
+    pub finished_at_ns: Option<i64>,
+    pub outcome: Option<&'a str>,
+}
+
+/// A delivery's columns that need encoding first (outside the write lock).
+struct DeliveryRow {
+    headers: String,
+    response_headers: Option<String>,
+}
+
+impl DeliveryRow {
+    fn of(d: &NewDelivery) -> Result<DeliveryRow, StoreError> {
+        let json = |h: &[StoredHeader]| {
+            serde_json::to_string(h).map_err(|e| StoreError::Write(e.to_string()))
+        };
+        Ok(DeliveryRow {
+            headers: json(&d.headers)?,
+            response_headers: d.response.as_ref().map(|r| json(&r.headers)).transpose()?,
+        })
+    }
+}
+
+fn insert_delivery(
+    conn: &Connection,
+    run_id: i64,
+    d: &NewDelivery,
+    row: &DeliveryRow,
+) -> Result<i64, StoreError> {
+    conn.execute(
+        "INSERT INTO deliveries (run_id, attempt, sent_at, method, url, headers, body,
+             signing, status, response_headers, response_body, response_truncated,
+             error_kind, error_message, duration_us, delivered, failure)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+             ?16, ?17)",
+        params![
+            run_id,
+            d.attempt,
+            d.sent_at_ns,
+            d.method,
+            d.url,
+            row.headers,
+            d.body,
+            d.signing,
+            d.response.as_ref().map(|r| r.status),
+            row.response_headers,
+            d.response.as_ref().map(|r| r.body.as_slice()),
+            d.response.as_ref().is_some_and(|r| r.truncated),
+            d.error.as_ref().map(|e| error_kind_str(e.kind)),
+            d.error.as_ref().map(|e| e.message.as_str()),
+            d.duration_us,
+            d.delivered,
+            d.failure,
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
 impl Store {
     /// Starts a run; returns its id.
     pub fn start_run(&self, run: &NewRun) -> Result<i64, StoreError> {
@@ -79,53 +142,53 @@ impl Store {
 
     /// Records one attempt of run `run_id`.
     pub fn record_delivery(&self, run_id: i64, d: &NewDelivery) -> Result<Delivery, StoreError> {
-        let headers =
-            serde_json::to_string(&d.headers).map_err(|e| StoreError::Write(e.to_string()))?;
-        let response_headers = match &d.response {
-            Some(r) => Some(
-                serde_json::to_string(&r.headers).map_err(|e| StoreError::Write(e.to_string()))?,
-            ),
-            None => None,
-        };
+        let row = DeliveryRow::of(d)?;
         self.write(|conn| {
-            conn.execute(
-                "INSERT INTO deliveries (run_id, attempt, sent_at, method, url, headers, body,
-                     signing, status, response_headers, response_body, response_truncated,
-                     error_kind, error_message, duration_us, delivered, failure)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                     ?16, ?17)",
-                params![
-                    run_id,
-                    d.attempt,
-                    d.sent_at_ns,
-                    d.method,
-                    d.url,
-                    headers,
-                    d.body,
-                    d.signing,
-                    d.response.as_ref().map(|r| r.status),
-                    response_headers,
-                    d.response.as_ref().map(|r| r.body.as_slice()),
-                    d.response.as_ref().is_some_and(|r| r.truncated),
-                    d.error.as_ref().map(|e| error_kind_str(e.kind)),
-                    d.error.as_ref().map(|e| e.message.as_str()),
-                    d.duration_us,
-                    d.delivered,
-                    d.failure,
-                ],
-            )?;
-            let id = conn.last_insert_rowid();
-            let event_id: Option<i64> = conn.query_row(
-                "SELECT event_id FROM delivery_runs WHERE id = ?1",
+            let id = insert_delivery(conn, run_id, d, &row)?;
+            let (event_id, kind): (Option<i64>, String) = conn.query_row(
+                "SELECT event_id, kind FROM delivery_runs WHERE id = ?1",
                 [run_id],
-                |r| r.get(0),
-            )?;
-            let kind: String = conn.query_row(
-                "SELECT kind FROM delivery_runs WHERE id = ?1",
-                [run_id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             delivery_by_id(conn, id, event_id, parse_kind(&kind))
+        })
+    }
+
+    /// Puts back runs recorded elsewhere (a bundle's), with their attempts,
+    /// under event `event_id`, in one transaction: all of them or none.
+    pub fn restore_runs(
+        &self,
+        event_id: i64,
+        runs: &[(RecordedRun<'_>, Vec<NewDelivery>)],
+    ) -> Result<(), StoreError> {
+        let rows = runs
+            .iter()
+            .map(|(_, attempts)| attempts.iter().map(DeliveryRow::of).collect())
+            .collect::<Result<Vec<Vec<DeliveryRow>>, StoreError>>()?;
+        self.write(|conn| {
+            for ((recorded, attempts), rows) in runs.iter().zip(&rows) {
+                let run = &recorded.run;
+                conn.execute(
+                    "INSERT INTO delivery_runs
+                         (event_id, kind, target, pattern, started_at, rule, finished_at, outcome)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![
+                        event_id,
+                        kind_str(run.kind),
+                        run.target,
+                        run.pattern,
+                        recorded.started_at_ns,
+                        run.rule,
+                        recorded.finished_at_ns,
+                        recorded.outcome,
+                    ],
+                )?;
+                let run_id = conn.last_insert_rowid();
+                for (d, row) in attempts.iter().zip(rows) {
+                    insert_delivery(conn, run_id, d, row)?;
+                }
+            }
+            Ok(())
         })
     }
 

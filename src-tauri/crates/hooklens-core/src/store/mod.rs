@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 pub use crate::wire::{StoredHeader, now_ns};
-pub use deliveries::{MAX_RESPONSE_BODY, NewDelivery, NewResponse, NewRun};
+pub use deliveries::{MAX_RESPONSE_BODY, NewDelivery, NewResponse, NewRun, RecordedRun};
 pub use endpoints::{
     DEFAULT_ENDPOINT_ID, EndpointSpec, MAX_DELAY_MS, mask, normalize_prefix, route,
 };

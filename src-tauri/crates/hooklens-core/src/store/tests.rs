@@ -1132,6 +1132,8 @@ async fn an_imported_event_says_where_it_came_from_and_is_stored_once() {
         entry: 3,
         arrival: "HAR startedDateTime".into(),
         warnings: vec!["the body is 3 bytes but Content-Length says 9".into()],
+        recorded_verdict: None,
+        redactions: Vec::new(),
     };
     let imported = NewEvent {
         source: Some(source.clone()),

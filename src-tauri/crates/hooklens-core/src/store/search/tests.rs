@@ -182,6 +182,8 @@ impl Fixture {
                         entry: 1,
                         arrival: "time of import".into(),
                         warnings: Vec::new(),
+                        recorded_verdict: None,
+                        redactions: Vec::new(),
                     }),
                     fingerprint: Some(vec![7; 32]),
                     ..NewEvent::default()

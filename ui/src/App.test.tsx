@@ -392,7 +392,7 @@ describe("paste request", () => {
     expect(screen.queryByTestId("import-notice")).toBeNull();
   });
 
-  it("imports files picked from the timeline, sums them up and opens the first imported event", async () => {
+  it("imports files picked through the Import… dialog, sums them up and opens the first imported event", async () => {
     const har = (imported: number, duplicates: number, firstId: number | null): ImportOutcome => ({
       format: "har",
       imported,
@@ -425,11 +425,26 @@ describe("paste request", () => {
     });
     render(<App />);
     await userEvent.click(await screen.findByTestId("import-file"));
-    expect(ipc.importFile).toHaveBeenCalledWith({ endpointId: null, note: null }, expect.any(Function));
+    const dialog = screen.getByTestId("import-file-dialog");
+    await userEvent.selectOptions(within(dialog).getByLabelText("Endpoint"), "2");
+    await userEvent.click(within(dialog).getByTestId("import-file-choose"));
+    expect(ipc.importFile).toHaveBeenCalledWith({ endpointId: 2, note: null }, expect.any(Function));
+    await waitFor(() => expect(screen.queryByTestId("import-file-dialog")).toBeNull());
     expect(await screen.findByTestId("import-notice-text")).toHaveTextContent("2 files: 3 imported, 1 already imported before");
     const lines = within(screen.getByTestId("import-notice-files")).getAllByTestId("import-notice-file");
     expect(lines.map((l) => l.textContent)).toEqual(["orders.har: 2 imported, 1 already imported before", "refunds.har: 1 imported"]);
     expect(screen.getByTestId("detail")).toHaveAttribute("data-event-id", "11");
+  });
+
+  it("keeps the Import… dialog open when the file dialog is closed without a file", async () => {
+    render(<App />);
+    await userEvent.click(await screen.findByTestId("import-file"));
+    await userEvent.click(screen.getByTestId("import-file-choose"));
+    await waitFor(() => expect(screen.getByTestId("import-file-choose")).toBeEnabled());
+    expect(screen.getByTestId("import-file-dialog")).toBeInTheDocument();
+    expect(screen.queryByTestId("import-notice")).toBeNull();
+    await userEvent.click(screen.getByTestId("import-file-cancel"));
+    expect(screen.queryByTestId("import-file-dialog")).toBeNull();
   });
 
   it("closes without importing", async () => {

@@ -21,6 +21,7 @@ import { DetailPane } from "./components/DetailPane";
 import { EndpointEditor } from "./components/endpoints/EndpointEditor";
 import { ResendEditor } from "./components/resend/ResendEditor";
 import { PasteImportDialog } from "./components/import/PasteImportDialog";
+import { ImportFileDialog } from "./components/import/ImportFileDialog";
 import { filesSummary, importSummary, type ImportNotice } from "./components/import/summary";
 import { DropOverlay, ImportBar } from "./components/import/ImportBar";
 import { useFileImport } from "./components/import/useFileImport";
@@ -59,6 +60,7 @@ export function App() {
   const [editor, setEditor] = useState<EditorState | null>(null);
   const [newRequest, setNewRequest] = useState(false);
   const [pasting, setPasting] = useState(false);
+  const [choosingFiles, setChoosingFiles] = useState(false);
   const [notice, setNotice] = useState<ImportNotice | null>(null);
   /** The export dialog's events: the selection's ids, or empty for the search. */
   const [exporting, setExporting] = useState<number[] | null>(null);
@@ -242,10 +244,10 @@ export function App() {
           openedId={opened?.id ?? null}
           onOpen={onOpen}
           today={today}
-          keyboard={editor === null && !newRequest && !pasting && exporting === null}
+          keyboard={editor === null && !newRequest && !pasting && !choosingFiles && exporting === null}
           onNewRequest={() => setNewRequest(true)}
           onPasteRequest={() => setPasting(true)}
-          onImportFile={() => void fileImport.pick({ endpointId: null, note: null })}
+          onImportFile={() => setChoosingFiles(true)}
           importBusy={fileImport.job.status === "running" || fileImport.job.status === "choosing"}
           onExport={setExporting}
         />
@@ -284,6 +286,7 @@ export function App() {
           }}
         />
       )}
+      {choosingFiles && <ImportFileDialog endpoints={endpoints} pick={fileImport.pick} onClose={() => setChoosingFiles(false)} />}
       {pasting && <PasteImportDialog endpoints={endpoints} onClose={() => setPasting(false)} onImported={onImported} />}
       {newRequest && <ResendEditor source={null} endpoints={endpoints} onClose={() => setNewRequest(false)} />}
       {editor && (

@@ -55,7 +55,7 @@ export function DropOverlay({ fileImport }: { fileImport: FileImport }) {
       <div className="drop-hint">
         <p className="drop-title">Drop files to import them</p>
         <p className="muted">HAR files, raw requests, curl commands, Hooklens bundles or event JSON; several are imported one after another.</p>
-        <p className="muted">Each request goes to the endpoint its path matches, with no note.</p>
+        <p className="muted">Each request goes to the endpoint its path matches, with no note. Import… lets you choose the endpoint and add a note.</p>
       </div>
     </div>
   );

@@ -160,6 +160,24 @@ describe("file import", () => {
     expect(screen.queryByTestId("import-bar")).toBeNull();
   });
 
+  it("keeps following a drop that started while the native dialog was open, when the pick is then refused", async () => {
+    let refuse: (err: Error) => void = () => {};
+    ipc.importFile.mockImplementation(
+      () =>
+        new Promise((_resolve, reject) => {
+          refuse = reject;
+        }),
+    );
+    const onPicked = vi.fn();
+    render(<Harness onFinished={vi.fn()} onPicked={onPicked} />);
+    await waitFor(() => expect(ipc.subscribeImports).toHaveBeenCalled());
+    await userEvent.click(screen.getByTestId("pick"));
+    act(() => shellSays({ kind: "progress", progress: at("dropped.har", 1, 1, 300, 300) }));
+    await act(async () => refuse(new IpcError({ kind: "invalid", message: "an import is already running; wait for it or cancel it" })));
+    expect(onPicked).toHaveBeenCalledWith({ status: "failed", error: "an import is already running; wait for it or cancel it" });
+    expect(screen.getByTestId("import-bar-text")).toHaveTextContent("Importing dropped.har: 300 read, 300 imported");
+  });
+
   it("finishes an import whose outcome arrives before its progress", async () => {
     ipc.importFile.mockResolvedValue(filesOutcome());
     const onFinished = vi.fn();

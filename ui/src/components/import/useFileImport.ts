@@ -36,6 +36,9 @@ export type FileImport = {
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/** Back to idle after a pick that imported nothing, unless another import (a drop) took over meanwhile. */
+const unlessBusy = (current: FileImportJob): FileImportJob => (current.status === "choosing" ? { status: "idle" } : current);
+
 /**
  * The window's file import: files picked in the dialog, or dropped on the
  * window (the shell reads the drop and reports it). `onFinished` hears each
@@ -114,7 +117,7 @@ export function useFileImport(onFinished: (outcome: FilesOutcome) => void): File
         }).then(
           (outcome) => {
             if (outcome === null) {
-              if (picks.current === mine) setJob({ status: "idle" });
+              setJob(unlessBusy);
               settle({ status: "closed" });
               return;
             }
@@ -126,8 +129,9 @@ export function useFileImport(onFinished: (outcome: FilesOutcome) => void): File
               setJob({ status: "failed", files: [], error: errorText(err) });
               return;
             }
-            // Nothing started (e.g. another import is running): the dialog that asked says why.
-            if (picks.current === mine) setJob({ status: "idle" });
+            // Nothing started (e.g. a drop's import began while the native
+            // dialog was open): the dialog that asked says why.
+            setJob(unlessBusy);
             settle({ status: "failed", error: errorText(err) });
           },
         );

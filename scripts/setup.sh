@@ -9,13 +9,14 @@ say() { printf 'setup: %s\n' "$*"; }
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
 
 # Tauri on Linux, the end-to-end tools (WebKitWebDriver, a virtual X display,
-# a private D-Bus session with a notification daemon), rsvg for the icons and
-# ImageMagick for screenshots of the virtual display, openssl for the HTTPS
-# test's certificates and server.
+# a private D-Bus session with a notification daemon, xdotool to answer the
+# native file dialogs and drag files, GTK 3 for Python to run the drag source
+# tests/e2e/dragsource.py), rsvg for the icons and ImageMagick for screenshots
+# of the virtual display, openssl for the HTTPS test's certificates and server.
 APT_PACKAGES=(
   build-essential pkg-config file curl
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev libssl-dev
-  webkit2gtk-driver xvfb xauth dbus dbus-x11 dunst
+  webkit2gtk-driver xvfb xauth dbus dbus-x11 dunst xdotool python3-gi gir1.2-gtk-3.0
   librsvg2-bin imagemagick openssl
 )
 missing=()

@@ -9,6 +9,9 @@ import {
   type EventBatch,
   type EventPage,
   type EventSummary,
+  type FilesOutcome,
+  type FilesProgress,
+  type ImportFileArgs,
   type ImportOutcome,
   type ListenerStatus,
   type MatchCount,
@@ -33,7 +36,7 @@ const ipc = vi.hoisted(() => ({
   subscribeEvents: vi.fn<(onBatch: (b: EventBatch) => void) => Promise<() => void>>(),
   copyText: vi.fn<(text: string) => Promise<void>>(),
   subscribeImports: vi.fn<() => Promise<void>>(),
-  importFile: vi.fn<() => Promise<ImportOutcome | null>>(),
+  importFile: vi.fn<(args: ImportFileArgs, onProgress: (p: FilesProgress) => void) => Promise<FilesOutcome | null>>(),
 }));
 
 vi.mock("./ipc", async (importOriginal) => ({ ...(await importOriginal<object>()), ...ipc }));
@@ -390,24 +393,60 @@ describe("paste request", () => {
     expect(screen.queryByTestId("import-notice")).toBeNull();
   });
 
-  it("imports a file picked from the timeline and opens its first event", async () => {
-    ipc.importFile.mockResolvedValue({
+  it("imports files picked through the Import… dialog, sums them up and opens the first imported event", async () => {
+    const har = (imported: number, duplicates: number, firstId: number | null): ImportOutcome => ({
       format: "har",
-      imported: 2,
-      duplicates: 1,
+      imported,
+      duplicates,
       skipped: 0,
       deliveries: 0,
       problems: [],
       warned: 0,
       cancelled: false,
-      firstId: 11,
+      firstId,
       endpointsAdded: [],
       secretsToAdd: [],
     });
+    ipc.importFile.mockImplementation((_args, onProgress) => {
+      onProgress({ file: "orders.har", index: 1, files: 2, progress: { entries: 0, imported: 0 } });
+      return Promise.resolve({
+        files: [
+          { status: "imported", file: "orders.har", outcome: har(2, 1, 11) },
+          { status: "imported", file: "refunds.har", outcome: har(1, 0, 14) },
+        ],
+        notStarted: [],
+        cancelled: false,
+        imported: 3,
+        duplicates: 1,
+        skipped: 0,
+        warned: 0,
+        firstId: 11,
+        endpointsAdded: [],
+        secretsToAdd: [],
+      });
+    });
     render(<App />);
     await userEvent.click(await screen.findByTestId("import-file"));
-    expect(await screen.findByTestId("import-notice")).toHaveTextContent("2 imported, 1 already imported before");
+    const dialog = screen.getByTestId("import-file-dialog");
+    await userEvent.selectOptions(within(dialog).getByLabelText("Endpoint"), "2");
+    await userEvent.click(within(dialog).getByTestId("import-file-choose"));
+    expect(ipc.importFile).toHaveBeenCalledWith({ endpointId: 2, note: null }, expect.any(Function));
+    await waitFor(() => expect(screen.queryByTestId("import-file-dialog")).toBeNull());
+    expect(await screen.findByTestId("import-notice-text")).toHaveTextContent("2 files: 3 imported, 1 already imported before");
+    const lines = within(screen.getByTestId("import-notice-files")).getAllByTestId("import-notice-file");
+    expect(lines.map((l) => l.textContent)).toEqual(["orders.har: 2 imported, 1 already imported before", "refunds.har: 1 imported"]);
     expect(screen.getByTestId("detail")).toHaveAttribute("data-event-id", "11");
+  });
+
+  it("keeps the Import… dialog open when the file dialog is closed without a file", async () => {
+    render(<App />);
+    await userEvent.click(await screen.findByTestId("import-file"));
+    await userEvent.click(screen.getByTestId("import-file-choose"));
+    await waitFor(() => expect(screen.getByTestId("import-file-choose")).toBeEnabled());
+    expect(screen.getByTestId("import-file-dialog")).toBeInTheDocument();
+    expect(screen.queryByTestId("import-notice")).toBeNull();
+    await userEvent.click(screen.getByTestId("import-file-cancel"));
+    expect(screen.queryByTestId("import-file-dialog")).toBeNull();
   });
 
   it("closes without importing", async () => {

@@ -8,6 +8,7 @@ import {
   type AppInfo,
   type Endpoint,
   type EventSummary,
+  type FilesOutcome,
   type ImportOutcome,
   type PresetInfo,
   type QueryField,
@@ -20,7 +21,8 @@ import { DetailPane } from "./components/DetailPane";
 import { EndpointEditor } from "./components/endpoints/EndpointEditor";
 import { ResendEditor } from "./components/resend/ResendEditor";
 import { PasteImportDialog } from "./components/import/PasteImportDialog";
-import { importSummary } from "./components/import/summary";
+import { ImportFileDialog } from "./components/import/ImportFileDialog";
+import { filesSummary, importSummary, type ImportNotice } from "./components/import/summary";
 import { DropOverlay, ImportBar } from "./components/import/ImportBar";
 import { useFileImport } from "./components/import/useFileImport";
 import { ExportDialog, exportSummary } from "./components/export/ExportDialog";
@@ -58,7 +60,8 @@ export function App() {
   const [editor, setEditor] = useState<EditorState | null>(null);
   const [newRequest, setNewRequest] = useState(false);
   const [pasting, setPasting] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [choosingFiles, setChoosingFiles] = useState(false);
+  const [notice, setNotice] = useState<ImportNotice | null>(null);
   /** The export dialog's events: the selection's ids, or empty for the search. */
   const [exporting, setExporting] = useState<number[] | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -141,19 +144,29 @@ export function App() {
   // A clicked notification opens its event, even when it is not among the loaded rows.
   useNotifyBridge(state, onSelectEvent);
   const onPin = useCallback((id: number, pinned: boolean) => pin([id], pinned), [pin]);
-  const onImported = useCallback(
-    (outcome: ImportOutcome) => {
-      setPasting(false);
-      setNotice(importSummary(outcome));
-      if (outcome.firstId !== null) onSelectEvent(outcome.firstId);
+  const afterImport = useCallback(
+    (notice: ImportNotice, firstId: number | null, endpointsAdded: readonly string[]) => {
+      setNotice(notice);
+      if (firstId !== null) onSelectEvent(firstId);
       // A bundle may have brought endpoints this store did not have.
-      if (outcome.endpointsAdded.length > 0) {
+      if (endpointsAdded.length > 0) {
         listEndpoints().then(setEndpoints, (err: unknown) => setActionError(errorMessage(err)));
       }
     },
     [onSelectEvent],
   );
-  const fileImport = useFileImport(onImported);
+  const onImported = useCallback(
+    (outcome: ImportOutcome) => {
+      setPasting(false);
+      afterImport({ text: importSummary(outcome), details: [] }, outcome.firstId, outcome.endpointsAdded);
+    },
+    [afterImport],
+  );
+  const onFilesImported = useCallback(
+    (outcome: FilesOutcome) => afterImport(filesSummary(outcome), outcome.firstId, outcome.endpointsAdded),
+    [afterImport],
+  );
+  const fileImport = useFileImport(onFilesImported);
 
   const onSaved = useCallback((saved: Endpoint) => {
     setEndpoints((list) => (list.some((e) => e.id === saved.id) ? list.map((e) => (e.id === saved.id ? saved : e)) : [...list, saved]));
@@ -187,12 +200,23 @@ export function App() {
         </p>
       )}
       {notice && (
-        <p className="banner import-notice" role="status" data-testid="import-notice">
-          {notice}
+        <div className="banner import-notice" role="status" data-testid="import-notice">
+          <div className="import-notice-body">
+            <p data-testid="import-notice-text">{notice.text}</p>
+            {notice.details.length > 0 && (
+              <ul className="import-notice-files" data-testid="import-notice-files">
+                {notice.details.map((line, i) => (
+                  <li key={i} data-testid="import-notice-file">
+                    {line}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
           <button type="button" className="banner-dismiss" onClick={() => setNotice(null)} aria-label="Dismiss">
             ×
           </button>
-        </p>
+        </div>
       )}
       <main className="workspace">
         <Sidebar
@@ -220,11 +244,11 @@ export function App() {
           openedId={opened?.id ?? null}
           onOpen={onOpen}
           today={today}
-          keyboard={editor === null && !newRequest && !pasting && exporting === null}
+          keyboard={editor === null && !newRequest && !pasting && !choosingFiles && exporting === null}
           onNewRequest={() => setNewRequest(true)}
           onPasteRequest={() => setPasting(true)}
-          onImportFile={fileImport.pick}
-          importBusy={fileImport.job.status === "running"}
+          onImportFile={() => setChoosingFiles(true)}
+          importBusy={fileImport.job.status === "running" || fileImport.job.status === "choosing"}
           onExport={setExporting}
         />
         <div className="detail-slot" ref={detailRef} tabIndex={-1} data-pane="detail">
@@ -258,10 +282,11 @@ export function App() {
           onClose={() => setExporting(null)}
           onExported={(outcome) => {
             setExporting(null);
-            setNotice(exportSummary(outcome));
+            setNotice({ text: exportSummary(outcome), details: [] });
           }}
         />
       )}
+      {choosingFiles && <ImportFileDialog endpoints={endpoints} pick={fileImport.pick} onClose={() => setChoosingFiles(false)} />}
       {pasting && <PasteImportDialog endpoints={endpoints} onClose={() => setPasting(false)} onImported={onImported} />}
       {newRequest && <ResendEditor source={null} endpoints={endpoints} onClose={() => setNewRequest(false)} />}
       {editor && (

@@ -18,7 +18,6 @@ import type {
   ExportOutcome,
   ExportProgress,
   ImportOutcome,
-  ImportProgress,
   ListenerStats,
   ListenerStatus,
   MatchCount,
@@ -41,6 +40,8 @@ import type {
   CountEventsArgs,
   DropImport,
   ExportEventsArgs,
+  FilesOutcome,
+  FilesProgress,
   ImportFileArgs,
   ImportPreview,
   ImportTextArgs,
@@ -193,27 +194,29 @@ export function importText(args: ImportTextArgs): Promise<ImportOutcome> {
 }
 
 /**
- * Asks (in the native dialog, run by the shell) which file to import and
- * imports it. Progress arrives on `onProgress`; null when the dialog was
- * closed. One import runs at a time: another fails with kind "invalid".
+ * Asks (in the native dialog, run by the shell) which files to import and
+ * imports them one after another. Progress names the file (n of m) and
+ * arrives on `onProgress`, each file's start included; null when the dialog
+ * was closed. One import runs at a time: another fails with kind "invalid".
  */
 export async function importFile(
   args: ImportFileArgs,
-  onProgress: (progress: ImportProgress) => void,
-): Promise<ImportOutcome | null> {
-  const channel = new Channel<ImportProgress>();
+  onProgress: (progress: FilesProgress) => void,
+): Promise<FilesOutcome | null> {
+  const channel = new Channel<FilesProgress>();
   channel.onmessage = onProgress;
-  return call<ImportOutcome | null>("import_file", { args, onProgress: channel });
+  return call<FilesOutcome | null>("import_file", { args, onProgress: channel });
 }
 
-/** Stops the running file import; what was imported stays. */
+/** Stops the running file import and the files after it; what was imported stays. */
 export function cancelImport(): Promise<void> {
   return call<void>("cancel_import");
 }
 
 /**
- * Files dropped on the window are imported by the shell, which names no
- * path to the page: it reports each drop's import here.
+ * Files dropped on the window are imported by the shell (all of them, one
+ * after another), which names no path to the page: it reports each drop's
+ * import here.
  */
 export async function subscribeImports(onEvent: (event: DropImport) => void): Promise<void> {
   const channel = new Channel<DropImport>();

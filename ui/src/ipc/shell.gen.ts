@@ -122,7 +122,53 @@ export type ImportFileArgs = {
  */
 endpointId: number | null, note: string | null, };
 
-export type DropImport = { "kind": "hover", over: boolean, } | { "kind": "started", file: string, } | { "kind": "progress", progress: ImportProgress, } | { "kind": "finished", file: string, outcome: ImportOutcome, } | { "kind": "failed", file: string, message: string, };
+export type FilesProgress = { 
+/**
+ * The file's name, never its path.
+ */
+file: string, 
+/**
+ * Its place among the files, from 1.
+ */
+index: number, 
+/**
+ * How many files the import has.
+ */
+files: number, 
+/**
+ * How far into this file; all zero when it has just started.
+ */
+progress: ImportProgress, };
+
+export type FileOutcome = { "status": "imported", file: string, outcome: ImportOutcome, } | { "status": "failed", file: string, message: string, };
+
+export type FilesOutcome = { 
+/**
+ * The files that were started, in order.
+ */
+files: Array<FileOutcome>, 
+/**
+ * The files a cancel left out (names), in order.
+ */
+notStarted: Array<string>, 
+/**
+ * Stopped by the user; what was imported before stays.
+ */
+cancelled: boolean, imported: number, duplicates: number, skipped: number, warned: number, 
+/**
+ * The first event imported, from the first file that imported one.
+ */
+firstId: number | null, 
+/**
+ * Endpoints the files' bundles brought, each named once.
+ */
+endpointsAdded: Array<string>, 
+/**
+ * Secrets to add for the bundles' verdicts to hold, each named once.
+ */
+secretsToAdd: Array<string>, };
+
+export type DropImport = { "kind": "hover", over: boolean, } | { "kind": "progress", progress: FilesProgress, } | { "kind": "finished", outcome: FilesOutcome, } | { "kind": "failed", files: Array<string>, message: string, };
 
 export type ExportEventsArgs = { format: ExportFormat, redaction: Redaction, 
 /**

@@ -1,17 +1,18 @@
 import "./import.css";
+import { failureText } from "./summary";
 import type { FileImport } from "./useFileImport";
 
 const count = new Intl.NumberFormat();
 
-/** The running file import with Cancel, or why it failed; nothing when idle. */
+/** The running file import with Cancel, or why it failed; nothing when idle or while files are chosen. */
 export function ImportBar({ fileImport }: { fileImport: FileImport }) {
   const { job } = fileImport;
-  if (job.status === "idle") return null;
+  if (job.status === "idle" || job.status === "choosing") return null;
   if (job.status === "failed") {
     return (
       <div className="import-bar failed" role="alert" data-testid="import-bar" data-status="failed">
         <span className="import-bar-text" data-testid="import-bar-text">
-          Could not import{job.file ? ` ${job.file}` : ""}: {job.error}
+          {failureText(job.files, job.error)}
         </span>
         <button type="button" className="secondary-button compact" data-testid="import-dismiss" onClick={fileImport.dismiss}>
           Dismiss
@@ -19,8 +20,9 @@ export function ImportBar({ fileImport }: { fileImport: FileImport }) {
       </div>
     );
   }
-  const { entries, imported } = job.progress;
-  const what = job.file ? `Importing ${job.file}` : "Importing";
+  const { file, index, files, progress } = job.progress;
+  const { entries, imported } = progress;
+  const what = files > 1 ? `Importing ${file} (${count.format(index)} of ${count.format(files)})` : `Importing ${file}`;
   const text =
     entries === 0 ? `${what}…` : `${what}: ${count.format(entries)} read, ${count.format(imported)} imported`;
   return (
@@ -35,6 +37,7 @@ export function ImportBar({ fileImport }: { fileImport: FileImport }) {
         type="button"
         className="secondary-button compact"
         data-testid="import-cancel"
+        title={files > 1 ? "Stop this file and the ones after it; what was imported stays" : "Stop the import; what was imported stays"}
         disabled={job.cancelling}
         onClick={fileImport.cancel}
       >
@@ -49,7 +52,11 @@ export function DropOverlay({ fileImport }: { fileImport: FileImport }) {
   if (!fileImport.hovering) return null;
   return (
     <div className="drop-overlay" data-testid="drop-overlay" aria-hidden="true">
-      <p>Drop a HAR file, a request, a curl command or a Hooklens bundle to import it</p>
+      <div className="drop-hint">
+        <p className="drop-title">Drop files to import them</p>
+        <p className="muted">HAR files, raw requests, curl commands, Hooklens bundles or event JSON; several are imported one after another.</p>
+        <p className="muted">Each request goes to the endpoint its path matches, with no note. Import… lets you choose the endpoint and add a note.</p>
+      </div>
     </div>
   );
 }

@@ -9,6 +9,7 @@ import {
   type ImportPreview,
 } from "../../ipc";
 import { Modal } from "../Modal";
+import { EndpointChoice, NoteField, noteOrNull } from "./ImportTarget";
 import "./import.css";
 
 /** The preview waits this long after the last keystroke. */
@@ -94,7 +95,7 @@ export function PasteImportDialog({
     if (!canImport) return;
     setImporting(true);
     setImportError(null);
-    importText({ text, format, endpointId, note: note.trim() === "" ? null : note.trim() }).then(
+    importText({ text, format, endpointId, note: noteOrNull(note) }).then(
       (outcome) => {
         if (!open.current) return;
         setImporting(false);
@@ -161,36 +162,17 @@ export function PasteImportDialog({
               </select>
             </div>
             <div className="field-col">
-              <label className="field" htmlFor={ids("endpoint")}>
-                <span>Endpoint</span>
-              </label>
-              <select
+              <EndpointChoice
                 id={ids("endpoint")}
-                value={endpointId ?? ""}
-                onChange={(e) => setEndpointId(e.target.value === "" ? null : Number(e.target.value))}
-                data-testid="paste-import-endpoint"
-              >
-                <option value="">Route by path</option>
-                {endpoints.map((e) => (
-                  <option key={e.id} value={e.id}>
-                    {`${e.name} (${e.isDefault ? "unmatched paths" : e.pathPrefix})`}
-                  </option>
-                ))}
-              </select>
+                endpoints={endpoints}
+                value={endpointId}
+                onChange={setEndpointId}
+                testId="paste-import-endpoint"
+              />
             </div>
           </div>
 
-          <label className="field" htmlFor={ids("note")}>
-            <span>Note (optional)</span>
-          </label>
-          <input
-            id={ids("note")}
-            value={note}
-            onChange={(e) => setNote(e.target.value)}
-            placeholder="e.g. the ticket it came with"
-            autoComplete="off"
-            data-testid="paste-import-note"
-          />
+          <NoteField id={ids("note")} value={note} onChange={setNote} testId="paste-import-note" />
 
           <div className="paste-preview" aria-live="polite" data-testid="paste-import-preview" data-status={preview.status}>
             {preview.status === "empty" && <p className="muted">Paste something above to see what will be imported.</p>}

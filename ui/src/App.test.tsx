@@ -229,7 +229,7 @@ describe("App shell", () => {
     expect(screen.getByTestId("listener-state")).toHaveTextContent("Listening");
     const curl = await screen.findByTestId("curl-command");
     expect(curl.textContent).toContain("curl -X POST http://127.0.0.1:9494/webhooks/test");
-    expect(screen.getByTestId("event-count")).toHaveTextContent("0 captured");
+    expect(screen.getByTestId("event-count")).toHaveTextContent("0 stored");
     expect(screen.getByTestId("app-header").querySelector("img")).toBeNull();
   });
 
@@ -250,8 +250,8 @@ describe("App shell", () => {
     expect(screen.queryByTestId("empty-state")).toBeNull();
     expect(screen.getByTestId("endpoint-all-count")).toHaveTextContent("2");
     expect(screen.getByTestId("endpoint-default-count")).toHaveTextContent("2");
-    expect(screen.getByTestId("event-count")).toHaveTextContent("2 captured");
-    expect(screen.getByTestId("result-count")).toHaveTextContent("2 events");
+    expect(screen.getByTestId("event-count")).toHaveTextContent("2 stored");
+    expect(screen.getByTestId("result-count")).toHaveTextContent("2 stored");
   });
 
   it("reloads the rows when stored events changed in place, e.g. verdicts re-verified", async () => {
@@ -330,11 +330,11 @@ describe("App shell", () => {
     expect(screen.getByTestId("endpoint-2-count")).toHaveTextContent("1");
     await userEvent.click(screen.getByTestId("endpoint-2"));
     expect(ipc.searchEvents).toHaveBeenLastCalledWith("", { limit: PAGE_SIZE, endpointId: 2 });
-    await screen.findByText("1 captured");
+    await screen.findByText("1 stored");
     await waitFor(() => expect(rowIds()).toEqual([9]));
     act(() => pushBatch(batch([ev(10, "/elsewhere", 1), ev(11, "/kustom/refunds", 2)])));
     await waitFor(() => expect(rowIds()).toEqual([11, 9]));
-    expect(screen.getByTestId("event-count")).toHaveTextContent("2 captured");
+    expect(screen.getByTestId("event-count")).toHaveTextContent("2 stored");
     // A search now runs within the endpoint.
     await userEvent.type(screen.getByTestId("search-input"), "refunds{Enter}");
     await waitFor(() => expect(ipc.searchEvents).toHaveBeenLastCalledWith("refunds", { limit: PAGE_SIZE, endpointId: 2 }));
@@ -568,7 +568,7 @@ describe("a million events", () => {
     ipc.endpointCounts.mockResolvedValue([{ endpointId: 1, count: TOTAL }]);
     render(<App />);
     await waitFor(() => expect(rowIds()[0]).toBe(TOTAL));
-    expect(screen.getByTestId("event-count")).toHaveTextContent("1,000,000 captured");
+    expect(screen.getByTestId("event-count")).toHaveTextContent("1,000,000 stored");
     const requests = () => ipc.searchEvents.mock.calls.length;
 
     // Down: each time the end of what is held comes into view, the next older page.

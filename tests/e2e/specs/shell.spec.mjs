@@ -75,7 +75,7 @@ describe("app shell", () => {
       const row = browser.$('[data-testid="event-row"]');
       await row.waitForDisplayed({ timeout: 10_000 });
       assert.match(await row.getText(), /POST[\s\S]*\/kustom\/orders\?attempt=1/);
-      assert.equal(await browser.$('[data-testid="event-count"]').getText(), "1 captured");
+      assert.equal(await browser.$('[data-testid="event-count"]').getText(), "1 stored");
       assert.equal(await browser.$('[data-testid="endpoint-default-count"]').getText(), "1");
       assert.equal(await browser.$('[data-testid="endpoint-all-count"]').getText(), "1");
       await row.click();

@@ -235,7 +235,7 @@ describe("Timeline search results", () => {
   it("shows the total for the empty query", () => {
     render(<Timeline {...props(apiFor(stateWith(range(5, 5), true)), { captured: 1_234 })} />);
     expect(screen.getByTestId("result-count")).toHaveTextContent(/^1,234 events$/);
-    expect(screen.getByTestId("event-count")).toHaveTextContent("1,234 captured");
+    expect(screen.getByTestId("event-count")).toHaveTextContent("1,234 stored");
   });
 });
 

@@ -405,7 +405,7 @@ export function Timeline({
       <div className="pane-header">
         <h2>{title}</h2>
         <span className="pane-count" data-testid="event-count">
-          {state.viewSeq === 0 && state.status === "loading" ? "Loading…" : `${formatCount(captured)} captured`}
+          {state.viewSeq === 0 && state.status === "loading" ? "Loading…" : `${formatCount(captured)} stored`}
         </span>
         {onNewRequest && (
           <button

@@ -251,7 +251,7 @@ describe("App shell", () => {
     expect(screen.getByTestId("endpoint-all-count")).toHaveTextContent("2");
     expect(screen.getByTestId("endpoint-default-count")).toHaveTextContent("2");
     expect(screen.getByTestId("event-count")).toHaveTextContent("2 stored");
-    expect(screen.getByTestId("result-count")).toHaveTextContent("2 stored");
+    expect(screen.getByTestId("result-count")).toHaveTextContent("2 events");
   });
 
   it("reloads the rows when stored events changed in place, e.g. verdicts re-verified", async () => {

@@ -463,6 +463,65 @@ fn chrome_copy_as_curl_bash() {
     assert!(got.iter().all(|e| e.method == "GET" && e.body.is_empty()));
 }
 
+/// The same tests' Windows commands (`generateCurlCommand(request, 'win')`)
+/// read to the same requests as their bash twins, entries 2 to 4 of the
+/// bash fixture (the first test has no Windows form).
+#[test]
+fn chrome_copy_as_curl_cmd_reads_as_its_bash_twin() {
+    let bash = read_fixture("chrome-devtools-copy-as-curl.sh", Format::Curl);
+    let cmd = read_fixture("chrome-devtools-copy-as-curl-cmd.txt", Format::Curl);
+    assert_eq!(cmd.len(), 3);
+    assert_eq!(
+        cmd.iter().map(|e| e.line.unwrap()).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+    let same = |cmd: &[Incoming]| {
+        for (c, b) in cmd.iter().zip(&bash[1..]) {
+            assert_eq!(
+                (&c.method, &c.target, &c.headers, &c.body),
+                (&b.method, &b.target, &b.headers, &b.body),
+                "entry {}",
+                c.entry
+            );
+            assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+        }
+    };
+    same(&cmd);
+    assert_eq!(
+        headers(&cmd[2]),
+        [
+            ("Host", "localhost"),
+            ("Cookie", "query=evil\n\n & cmd /c calc.exe \n\n")
+        ]
+    );
+    // Saved on Windows, with CRLF line ends: cmd.exe drops the CRs.
+    let crlf = String::from_utf8(fixture("chrome-devtools-copy-as-curl-cmd.txt"))
+        .unwrap()
+        .replace('\n', "\r\n");
+    assert_eq!(detect(crlf.as_bytes()), Some(Format::Curl));
+    let cmd: Vec<Incoming> = read_as(Format::Curl, crlf.into_bytes())
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    same(&cmd);
+    // "Copy all as cURL (cmd)" joins the commands with ` &` and CRLF.
+    let all = "curl ^\"http://localhost/a^\" &\r\ncurl ^\"http://localhost/b^\" ^\n  -X ^\"PUT^\" ^\n  --data-raw ^\"^{^\\^\"a^\\^\":1^}^\"\r\n";
+    let got: Vec<Incoming> = read_as(Format::Curl, all.into())
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        got.iter()
+            .map(|e| (e.line.unwrap(), e.method.as_str(), e.target.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (1, "GET", "http://localhost/a"),
+            (2, "PUT", "http://localhost/b")
+        ]
+    );
+    assert_eq!(got[1].body, br#"{"a":1}"#);
+}
+
 #[test]
 fn curl_data_rules_and_files() {
     let text = "curl http://h/a -d @pretty.json -d x=1\n\

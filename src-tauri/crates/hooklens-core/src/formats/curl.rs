@@ -19,6 +19,9 @@
 //!   `-H 'X;'` sends it empty), then `Content-Length` and the default
 //!   `Content-Type`. curl's own `User-Agent: curl/…` and `Accept: */*` are
 //!   left out.
+//! - A command written for cmd.exe (Chrome's and Edge's "Copy as cURL
+//!   (cmd)") is read by cmd.exe's and the C runtime's rules
+//!   (`curl_cmd.rs`), then as any other.
 //! - Options that change only how curl runs (`-s`, `-v`, `-L`, `-k`,
 //!   `--compressed`, `-o FILE`, timeouts, …) are accepted and ignored; an
 //!   unknown option is an error naming it, since guessing whether it takes

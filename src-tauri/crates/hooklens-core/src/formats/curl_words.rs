@@ -15,6 +15,11 @@
 //!   environment (a header Hooklens masked comes as `${HOOKLENS_…}`);
 //! - takes a here-document (`<<EOF … EOF`) as the command's standard input;
 //! - spaces out `|`, `;`, `&&`, `<` and `>` so they are words of their own.
+//!
+//! A command written for cmd.exe (Chrome's "Copy as cURL (cmd)") follows
+//! other rules from its first word on; [`curl_cmd`] reads it.
+
+use super::curl_cmd;
 
 /// One command: its first line, its words, and what its standard input
 /// would be when the text gives it (a here-document).
@@ -63,7 +68,11 @@ pub(super) fn commands(text: &[u8]) -> Vec<Command> {
             Some(_) => {}
         }
         let start_line = line;
-        let (command, used, lines) = one_command(&text[pos..], start_line);
+        let (command, used, lines) = if curl_cmd::is_cmd_form(&rest[indent..]) {
+            curl_cmd::one_command(&text[pos..], start_line)
+        } else {
+            one_command(&text[pos..], start_line)
+        };
         out.push(command);
         pos += used;
         line += lines;

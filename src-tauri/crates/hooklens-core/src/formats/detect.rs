@@ -8,9 +8,10 @@
 //!    first), or, when another key comes first, one that shows both `"log"`
 //!    and `"entries"` in what was read;
 //! 3. any other JSON object or array: a provider's event pasted alone;
-//! 4. a curl command: `curl` as the first word, after blank lines, `#`
-//!    comment lines, a `$ ` prompt, or `printf '…' |` (how Hooklens's own
-//!    "Copy as curl" sends a binary body);
+//! 4. a curl command: `curl` (or `curl.exe`) as the first word, after blank
+//!    lines, `#` comment lines, a `$ ` prompt, or `printf '…' |` (how
+//!    Hooklens's own "Copy as curl" sends a binary body); in the shell's form
+//!    or cmd.exe's (Chrome's "Copy as cURL (cmd)": `curl ^"https://…^" ^`);
 //! 5. raw HTTP: a request line (`METHOD SP target SP HTTP/x.y`), or the
 //!    lines of a `curl -v` transcript (`> `, `* `, `< `) or of a
 //!    `--trace`/`--trace-ascii` dump (`== Info:`, `=> Send`), with curl's
@@ -85,8 +86,17 @@ fn is_curl(text: &[u8]) -> bool {
     if line.starts_with(b"printf ") {
         return contains(line, b"| curl ") || contains(line, b"| curl\\");
     }
-    line.strip_prefix(b"curl")
-        .is_some_and(|rest| matches!(rest.first(), None | Some(b' ' | b'\t' | b'\\' | b'\r')))
+    let rest = line
+        .strip_prefix(b"curl.exe")
+        .or_else(|| line.strip_prefix(b"curl"));
+    // After the word: the end, a blank, a continuation (`\` for a shell,
+    // `^` for cmd.exe), or cmd's `^"` quoting.
+    rest.is_some_and(|rest| {
+        matches!(
+            rest.first(),
+            None | Some(b' ' | b'\t' | b'\\' | b'\r' | b'^')
+        )
+    })
 }
 
 /// A request line, or a curl transcript's first line.
@@ -147,6 +157,17 @@ mod tests {
             Some(Format::Curl)
         );
         assert_eq!(detect(b"curly braces"), None);
+        // Chrome's "Copy as cURL (cmd)", one line and several.
+        assert_eq!(
+            detect(b"curl ^\"http://localhost^\" -b ^\"eva=^%^22Sg4^%^22^\""),
+            Some(Format::Curl)
+        );
+        assert_eq!(
+            detect(b"curl ^\"https://x/^\" ^\r\n  -H ^\"a: b^\" ^\r\n  --compressed"),
+            Some(Format::Curl)
+        );
+        assert_eq!(detect(b"curl.exe ^\"https://x/^\""), Some(Format::Curl));
+        assert_eq!(detect(b"curl.exeter"), None);
     }
 
     #[test]

@@ -522,6 +522,23 @@ fn chrome_copy_as_curl_cmd_reads_as_its_bash_twin() {
     assert_eq!(got[1].body, br#"{"a":1}"#);
 }
 
+/// curl's globbing takes `\[` and the like as the character itself (Chrome
+/// escapes brackets and braces in every URL it copies); `-g` turns that off.
+#[test]
+fn escaped_brackets_in_urls() {
+    let text = "curl 'http://h/a\\[1\\]?q=\\{x\\}'\n\
+                curl -g 'http://h/a\\[1\\]'\n\
+                curl ^\"http://h/a^\\[1^\\]^\"\n";
+    let got: Vec<Incoming> = read_as(Format::Curl, text.into())
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        got.iter().map(|e| e.target.as_str()).collect::<Vec<_>>(),
+        ["http://h/a[1]?q={x}", "http://h/a\\[1\\]", "http://h/a[1]"]
+    );
+}
+
 #[test]
 fn curl_data_rules_and_files() {
     let text = "curl http://h/a -d @pretty.json -d x=1\n\

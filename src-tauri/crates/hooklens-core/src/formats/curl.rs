@@ -142,6 +142,8 @@ struct Spec {
     range: Option<Vec<u8>>,
     bearer: Option<Vec<u8>>,
     http_version: Option<&'static str>,
+    /// `-g`: brackets and braces in URLs are not curl's globbing.
+    globoff: bool,
 }
 
 /// Options that take a value and change nothing in the request.
@@ -163,7 +165,7 @@ const IGNORED_WITH_VALUE: &[&str] = &[
 const IGNORED_FLAGS: &[&str] = &[
     "-s", "--silent", "-S", "--show-error", "-v", "--verbose", "-i", "--include", "-L",
     "--location", "--location-trusted", "-k", "--insecure", "--compressed", "-f", "--fail",
-    "--fail-with-body", "--fail-early", "-g", "--globoff", "-N", "--no-buffer", "-#",
+    "--fail-with-body", "--fail-early", "-N", "--no-buffer", "-#",
     "--progress-bar", "--no-progress-meter", "-4", "--ipv4", "-6", "--ipv6", "-q", "--disable",
     "--raw", "--tr-encoding", "-O", "--remote-name", "-J", "--remote-header-name", "-n",
     "--netrc", "--no-keepalive", "--tcp-nodelay", "--tcp-fastopen", "--ssl-reqd",
@@ -333,6 +335,7 @@ fn apply(
             spec.url_query.push(encoded);
         }
         "-G" | "--get" => spec.get = true,
+        "-g" | "--globoff" => spec.globoff = true,
         "-I" | "--head" => spec.head = true,
         "-T" | "--upload-file" => {
             let v = value()?;
@@ -452,7 +455,12 @@ fn build(
     };
     let mut out = Vec::new();
     for url in &spec.urls {
-        let parsed = split_url(url);
+        let url = if spec.globoff {
+            url.clone()
+        } else {
+            unescape_glob(url)
+        };
+        let parsed = split_url(&url);
         let mut target = parsed.target.clone();
         for extra in std::iter::once(&query_extra).chain(spec.url_query.iter()) {
             if extra.is_empty() {
@@ -553,6 +561,26 @@ fn build(
         });
     }
     Ok(out)
+}
+
+/// A URL after curl's globbing, for the escapes alone: `\[`, `\]`, `\{`
+/// and `\}` are the characters themselves (Chrome's "Copy as cURL" writes
+/// them so in every URL). A range or list that is not escaped is left as
+/// written: the import reads one URL, not the several curl would make.
+fn unescape_glob(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    let mut chars = url.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\'
+            && chars
+                .peek()
+                .is_some_and(|n| matches!(n, '[' | ']' | '{' | '}'))
+        {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 pub(super) fn text(bytes: &[u8]) -> String {

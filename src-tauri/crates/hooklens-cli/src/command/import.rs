@@ -23,7 +23,8 @@ captured them: routed to an endpoint by path (or --endpoint), recognised, checke
 against the time the source says they arrived, and marked as imported (search source:import). \
 Imported events never notify and are never forwarded.\n\n\
 Formats, detected unless --format says: raw (a request as text, or the > lines of curl -v), curl \
-(a curl command line; @file is read beside the imported file), har (every request of a HAR 1.2 \
+(a curl command line, for a shell or cmd.exe; @file and -F files are read beside the imported \
+file), har (every request of a HAR 1.2 \
 file, streamed), hooklens (a bundle from `hooklens-cli export --format bundle`), json (an event's \
 body alone).\n\n\
 A malformed entry is reported with its place and the rest imported. Running the same import again \

@@ -7,6 +7,13 @@
 //!   adds `Content-Type: application/x-www-form-urlencoded` unless one is
 //!   given; `--json` adds `Content-Type` and `Accept: application/json`;
 //!   `-G` moves the data into the query instead.
+//! - `-F`/`--form`/`--form-string` make a multipart/form-data body as curl
+//!   7.88 frames it (`curl_form.rs`), with a boundary of curl's shape made
+//!   from the parts instead of curl's random one, said in a warning; a -H
+//!   `Content-Type` gets `; boundary=…` added and moves after
+//!   `Content-Length`, as curl does. With `-d`, `-T` or `-I` it is an error,
+//!   as in curl. All the data or form parts of one command count against one
+//!   body's cap.
 //! - `@file` is looked up in the folder the caller gives (the imported
 //!   file's); without one, or for a path outside it, it is refused: an
 //!   import must not read arbitrary files into an event someone may share.
@@ -33,6 +40,8 @@ use std::path::Path;
 
 use base64::Engine;
 
+use super::MAX_BODY_BYTES;
+use super::curl_form::{Form, FormError};
 use super::curl_input::{Files, split_url, url_encode_arg};
 use super::curl_words::{self, Command};
 use super::{EntryError, Incoming, check_headers};
@@ -54,6 +63,10 @@ pub(super) enum CurlError {
     File(String),
     #[error("{0}")]
     Caps(String),
+    #[error("{0} and {1} cannot be used together (curl refuses both: one request has one body)")]
+    Conflict(String, String),
+    #[error(transparent)]
+    Form(#[from] FormError),
 }
 
 /// The entries of a curl text: each command, and each URL in it.
@@ -131,6 +144,13 @@ struct Spec {
     urls: Vec<String>,
     headers: Vec<Vec<u8>>,
     data: Vec<(Data, Vec<u8>)>,
+    /// Bytes of data so far, `&`s included, against [`MAX_BODY_BYTES`].
+    data_bytes: usize,
+    /// The `-F` parts, and the first option that gave one.
+    form: Form,
+    form_option: Option<String>,
+    /// The first option that gave data.
+    data_option: Option<String>,
     url_query: Vec<Vec<u8>>,
     upload: Option<Vec<u8>>,
     get: bool,
@@ -290,18 +310,34 @@ fn apply(
     files: &Files<'_>,
     warnings: &mut Vec<String>,
 ) -> Result<(), CurlError> {
+    // Several data options make one body: what they read counts against
+    // one budget, so many `-d @file` cannot add up past a body's cap.
+    let room = MAX_BODY_BYTES.saturating_sub(spec.data_bytes);
     let data = |kind: Data, v: Vec<u8>| -> Result<(Data, Vec<u8>), CurlError> {
+        // Only the start of a value: a literal one may be megabytes.
+        let label = format!("{name} {}", text(&v[..v.len().min(80)]));
         let bytes = match (kind, v.strip_prefix(b"@")) {
             (Data::Ascii, Some(file)) => {
-                let mut bytes = files.read(file, name)?;
+                let mut bytes = files.read_within(file, &label, room)?;
                 bytes.retain(|&b| b != b'\r' && b != b'\n');
                 bytes
             }
-            (Data::Binary | Data::Json, Some(file)) => files.read(file, name)?,
+            (Data::Binary | Data::Json, Some(file)) => files.read_within(file, &label, room)?,
             (Data::UrlEncode, _) => url_encode_arg(&v, files, name)?,
             _ => v,
         };
+        if bytes.len() > room {
+            return Err(CurlError::Caps(format!(
+                "{label} takes the body over {} MB",
+                MAX_BODY_BYTES >> 20
+            )));
+        }
         Ok((kind, bytes))
+    };
+    let push_data = |spec: &mut Spec, piece: (Data, Vec<u8>)| {
+        spec.data_bytes += piece.1.len() + 1;
+        spec.data.push(piece);
+        spec.data_option.get_or_insert_with(|| name.to_owned());
     };
     match name {
         "-X" | "--request" => spec.method = Some(text(&value()?)),
@@ -321,11 +357,11 @@ fn apply(
                 None => spec.headers.push(v),
             }
         }
-        "-d" | "--data" | "--data-ascii" => spec.data.push(data(Data::Ascii, value()?)?),
-        "--data-binary" => spec.data.push(data(Data::Binary, value()?)?),
-        "--data-raw" => spec.data.push(data(Data::Raw, value()?)?),
-        "--data-urlencode" => spec.data.push(data(Data::UrlEncode, value()?)?),
-        "--json" => spec.data.push(data(Data::Json, value()?)?),
+        "-d" | "--data" | "--data-ascii" => push_data(spec, data(Data::Ascii, value()?)?),
+        "--data-binary" => push_data(spec, data(Data::Binary, value()?)?),
+        "--data-raw" => push_data(spec, data(Data::Raw, value()?)?),
+        "--data-urlencode" => push_data(spec, data(Data::UrlEncode, value()?)?),
+        "--json" => push_data(spec, data(Data::Json, value()?)?),
         "--url-query" => {
             let v = value()?;
             let encoded = match v.strip_prefix(b"+") {
@@ -357,10 +393,10 @@ fn apply(
         "-0" | "--http1.0" => spec.http_version = Some("HTTP/1.0"),
         "--http1.1" => spec.http_version = Some("HTTP/1.1"),
         "-F" | "--form" | "--form-string" => {
-            return Err(CurlError::Unsupported(
-                name.into(),
-                "a multipart body's boundary is made when curl runs; import the request as HAR or raw text",
-            ));
+            let v = value()?;
+            let literal = name == "--form-string";
+            spec.form.add(name, &v, literal, files, warnings)?;
+            spec.form_option.get_or_insert_with(|| name.to_owned());
         }
         "-K" | "--config" | "-:" | "--next" => {
             return Err(CurlError::Unsupported(
@@ -389,6 +425,18 @@ fn build(
     if spec.urls.is_empty() {
         return Err(CurlError::NoUrl);
     }
+    let form = !spec.form.is_empty();
+    if let Some(option) = spec.form_option.clone() {
+        let other = match (&spec.data_option, spec.upload.is_some(), spec.head) {
+            (Some(data), _, _) => Some(data.clone()),
+            (None, true, _) => Some("-T".to_owned()),
+            (None, false, true) => Some("-I".to_owned()),
+            (None, false, false) => None,
+        };
+        if let Some(other) = other {
+            return Err(CurlError::Conflict(option, other));
+        }
+    }
     // The data, joined the way curl joins it.
     let has_data = !spec.data.is_empty();
     let mut joined = Vec::new();
@@ -401,7 +449,7 @@ fn build(
         previous = Some(*kind);
     }
     let json = spec.data.iter().any(|(k, _)| *k == Data::Json);
-    let (body, query_extra): (Option<Vec<u8>>, Vec<u8>) = if spec.get {
+    let (mut body, query_extra): (Option<Vec<u8>>, Vec<u8>) = if spec.get {
         (None, joined)
     } else if has_data {
         (Some(joined), Vec::new())
@@ -411,6 +459,9 @@ fn build(
     let method = spec.method.clone().unwrap_or_else(|| {
         if spec.head {
             "HEAD".into()
+        } else if form {
+            // -G moves only -d data; a form is still posted.
+            "POST".into()
         } else if spec.get {
             "GET".into()
         } else if has_data {
@@ -453,6 +504,27 @@ fn build(
     let given = |n: &str| {
         custom.iter().any(|h| h.name.eq_ignore_ascii_case(n)) || removed.iter().any(|r| r == n)
     };
+    // A form's Content-Type: a -H one with the boundary added (an emptied
+    // one too, as curl does), else multipart/form-data; either way after
+    // Content-Length, where curl puts it.
+    let mut form_type = None;
+    let mut warnings = warnings;
+    if form {
+        let given_type = match custom
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case("content-type"))
+        {
+            Some(h) => Some(h.bytes().to_vec()),
+            None => removed.iter().any(|r| r == "content-type").then(Vec::new),
+        };
+        let value = given_type.unwrap_or_else(|| b"multipart/form-data".to_vec());
+        let (bytes, boundary) = spec.form.encode(is_form_data(&value))?;
+        body = Some(bytes);
+        form_type = Some([value.as_slice(), b"; boundary=", boundary.as_bytes()].concat());
+        warnings.push(format!(
+            "the multipart boundary is Hooklens's own ({boundary}, made from the parts): curl picks a random one each time it runs, so this body is not byte for byte the one sent, and a signature over that one will not verify against it"
+        ));
+    }
     let mut out = Vec::new();
     for url in &spec.urls {
         let url = if spec.globoff {
@@ -518,6 +590,7 @@ fn build(
             custom
                 .iter()
                 .filter(|h| !h.name.eq_ignore_ascii_case("host"))
+                .filter(|h| !(form && h.name.eq_ignore_ascii_case("content-type")))
                 .cloned(),
         );
         // --json adds its two headers after the -H ones, as curl does.
@@ -538,7 +611,9 @@ fn build(
                 body.len().to_string().as_bytes(),
             ));
         }
-        if !json && has_data && !spec.get && !given("content-type") {
+        if let Some(value) = &form_type {
+            headers.push(StoredHeader::new("Content-Type", value));
+        } else if !json && has_data && !spec.get && !given("content-type") {
             headers.push(StoredHeader::new(
                 "Content-Type",
                 b"application/x-www-form-urlencoded",
@@ -581,6 +656,15 @@ fn unescape_glob(url: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// Whether a Content-Type is multipart/form-data, parameters aside (curl's
+/// `content_type_match`): its parts are then `form-data`, else `attachment`.
+fn is_form_data(value: &[u8]) -> bool {
+    let kind = b"multipart/form-data";
+    value.len() >= kind.len()
+        && value[..kind.len()].eq_ignore_ascii_case(kind)
+        && matches!(value.get(kind.len()), None | Some(b' ' | b'\t' | b';'))
 }
 
 pub(super) fn text(bytes: &[u8]) -> String {

@@ -14,23 +14,49 @@ pub(super) struct Files<'a> {
 }
 
 impl Files<'_> {
+    /// The file an `@name` argument of `option` names.
     pub fn read(&self, name: &[u8], option: &str) -> Result<Vec<u8>, CurlError> {
+        let label = format!("{option} @{}", text(name));
+        self.read_within(name, &label, MAX_BODY_BYTES)
+    }
+
+    /// The file `name` (`-`: standard input), shown as `label` in errors,
+    /// refused past `limit` bytes: what is left of the body's budget when
+    /// several files make one body.
+    pub fn read_within(
+        &self,
+        name: &[u8],
+        label: &str,
+        limit: usize,
+    ) -> Result<Vec<u8>, CurlError> {
+        let over = || {
+            CurlError::Caps(if limit >= MAX_BODY_BYTES {
+                format!("{label} is over {} MB", MAX_BODY_BYTES >> 20)
+            } else {
+                format!("{label} takes the body over {} MB", MAX_BODY_BYTES >> 20)
+            })
+        };
+        let limit = limit.min(MAX_BODY_BYTES);
         if name == b"-" {
-            return self.stdin.clone().ok_or_else(|| {
+            let stdin = self.stdin.clone().ok_or_else(|| {
                 CurlError::File(format!(
-                    "{option} @- reads standard input, which the imported text does not give"
+                    "{label} reads standard input, which the imported text does not give"
                 ))
-            });
+            })?;
+            return if stdin.len() > limit {
+                Err(over())
+            } else {
+                Ok(stdin)
+            };
         }
-        let shown = text(name);
         let Some(base) = self.base_dir else {
             return Err(CurlError::File(format!(
-                "{option} @{shown} reads a file; import the command from a file next to it (a pasted command has no folder to look in)"
+                "{label} reads a file; import the command from a file next to it (a pasted command has no folder to look in)"
             )));
         };
         let outside = || {
             CurlError::File(format!(
-                "{option} @{shown} is outside the imported file's folder; refused"
+                "{label} is outside the imported file's folder; refused"
             ))
         };
         let relative = Path::new(std::str::from_utf8(name).map_err(|_| outside())?);
@@ -43,21 +69,18 @@ impl Files<'_> {
         let path = base
             .join(relative)
             .canonicalize()
-            .map_err(|e| CurlError::File(format!("{option} @{shown}: {e}")))?;
+            .map_err(|e| CurlError::File(format!("{label}: {e}")))?;
         if !path.starts_with(&base) {
             return Err(outside());
         }
-        let file = std::fs::File::open(&path)
-            .map_err(|e| CurlError::File(format!("{option} @{shown}: {e}")))?;
+        let file =
+            std::fs::File::open(&path).map_err(|e| CurlError::File(format!("{label}: {e}")))?;
         let mut bytes = Vec::new();
-        file.take(MAX_BODY_BYTES as u64 + 1)
+        file.take(limit as u64 + 1)
             .read_to_end(&mut bytes)
-            .map_err(|e| CurlError::File(format!("{option} @{shown}: {e}")))?;
-        if bytes.len() > MAX_BODY_BYTES {
-            return Err(CurlError::Caps(format!(
-                "{option} @{shown} is over {} MB",
-                MAX_BODY_BYTES >> 20
-            )));
+            .map_err(|e| CurlError::File(format!("{label}: {e}")))?;
+        if bytes.len() > limit {
+            return Err(over());
         }
         Ok(bytes)
     }

@@ -10,6 +10,7 @@ pub mod bundle;
 pub mod bundle_read;
 pub mod curl;
 mod curl_cmd;
+mod curl_form;
 mod curl_input;
 mod curl_words;
 pub mod detect;

@@ -718,6 +718,37 @@ fn bodies_from_several_files_are_capped_together() {
     }
 }
 
+/// Options that would make the command not say its request: an error
+/// naming the option, never a request read without them.
+#[test]
+fn curl_config_files_and_next_are_refused_by_name() {
+    let text = "curl -K opts.txt http://h\n\
+                curl http://h --config opts.txt\n\
+                curl -sKopts.txt http://h\n\
+                curl -K\n\
+                curl http://a -d x=1 --next http://b -d y=2\n\
+                curl http://a -s: http://b\n\
+                curl ^\"http://a^\" --next ^\"http://b^\"\n";
+    let messages: Vec<String> = read_as(Format::Curl, text.into())
+        .iter()
+        .map(|r| r.as_ref().unwrap_err().to_string())
+        .collect();
+    let config = "is not supported by the import (it reads more options from a file; write them into the command)";
+    let next = "is not supported by the import (it starts another request with options of its own; write one command per request)";
+    assert_eq!(
+        messages,
+        [
+            format!("entry 1 (line 1): -K {config}"),
+            format!("entry 2 (line 2): --config {config}"),
+            format!("entry 3 (line 3): -K {config}"),
+            format!("entry 4 (line 4): -K {config}"),
+            format!("entry 5 (line 5): --next {next}"),
+            format!("entry 6 (line 6): -: {next}"),
+            format!("entry 7 (line 7): --next {next}"),
+        ]
+    );
+}
+
 #[test]
 fn curl_data_rules_and_files() {
     let text = "curl http://h/a -d @pretty.json -d x=1\n\

@@ -398,10 +398,19 @@ fn apply(
             spec.form.add(name, &v, literal, files, warnings)?;
             spec.form_option.get_or_insert_with(|| name.to_owned());
         }
-        "-K" | "--config" | "-:" | "--next" => {
+        // Both would make the command say less than the request (the
+        // options in a file) or more than one (each --next its own), so
+        // reading on would import a wrong request without a word.
+        "-K" | "--config" => {
             return Err(CurlError::Unsupported(
                 name.into(),
-                "the command alone must say the request",
+                "it reads more options from a file; write them into the command",
+            ));
+        }
+        "-:" | "--next" => {
+            return Err(CurlError::Unsupported(
+                name.into(),
+                "it starts another request with options of its own; write one command per request",
             ));
         }
         _ if IGNORED_WITH_VALUE.contains(&name) => {

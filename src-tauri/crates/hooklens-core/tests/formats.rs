@@ -825,6 +825,24 @@ fn curl_files_are_refused_without_a_folder_or_outside_it() {
     }
 }
 
+/// A file imported by a bare name has "" as its folder: the current one
+/// (cargo runs the tests in the crate's folder, beside its Cargo.toml).
+#[test]
+fn curl_files_beside_a_file_named_without_a_folder() {
+    let got: Vec<_> = formats::read(
+        Format::Curl,
+        Box::new(Cursor::new(
+            b"curl http://h --data-binary @Cargo.toml".to_vec(),
+        )),
+        Some(Path::new("")),
+    )
+    .collect();
+    assert_eq!(
+        got[0].as_ref().unwrap().body,
+        std::fs::read("Cargo.toml").unwrap()
+    );
+}
+
 /// What Hooklens's own "Copy as curl" writes (detail.rs): a comment, bytes
 /// through printf, a header with control bytes through `$(printf …)`, a
 /// masked header read from the environment, and `-H 'Content-Type:'`.

@@ -63,6 +63,13 @@ impl Files<'_> {
         if relative.is_absolute() {
             return Err(outside());
         }
+        // A file named without a folder (`import x.sh`) has "" as its
+        // parent: the current folder.
+        let base = if base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            base
+        };
         let base = base
             .canonicalize()
             .map_err(|e| CurlError::File(format!("the import folder: {e}")))?;

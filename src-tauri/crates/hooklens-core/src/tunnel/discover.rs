@@ -211,7 +211,10 @@ fn pinggy_url(line: &str) -> Option<String> {
 }
 
 fn cloudflared_line(flavor: Flavor, line: &str) -> Option<Sign> {
-    if line.contains("Registered tunnel connection") {
+    // "Registered tunnel connection connIndex=0 …"; cloudflared before
+    // mid-2022 wrote "Connection <uuid> registered connIndex=1 …".
+    let older = line.contains(" Connection ") && line.contains(" registered");
+    if line.contains("Registered tunnel connection") || older {
         return Some(Sign::Ready);
     }
     if flavor == Flavor::CloudflaredQuick {
@@ -481,6 +484,23 @@ mod tests {
                 .up(Flavor::CloudflaredNamed, Some("https://hooks.example.com"))
                 .as_deref(),
             Some("https://hooks.example.com")
+        );
+        // The older wording, quoted from cloudflare/cloudflared#632 (2022).
+        assert_eq!(
+            read(
+                Flavor::CloudflaredNamed,
+                Stream::Err,
+                "2022-04-26T13:57:23Z INF Connection 5c313303-b31f-4cbe-96d7-3c111c8ac630 registered connIndex=1 location=DEN"
+            ),
+            Some(Sign::Ready)
+        );
+        assert_eq!(
+            read(
+                Flavor::CloudflaredNamed,
+                Stream::Err,
+                "2022-08-21T00:22:25Z INF Unregistered tunnel connection connIndex=2"
+            ),
+            None
         );
         let nothing = Progress::default();
         assert_eq!(

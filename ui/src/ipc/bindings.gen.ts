@@ -747,6 +747,73 @@ moreRedactions: number,
  */
 cancelled: boolean, };
 
+export type TunnelSpec = { "kind": "ssh", service: SshService, } | { "kind": "cloudflared", mode: CloudflaredMode, } | { "kind": "ngrok", authtoken: NgrokAuth, };
+
+export type SshService = { "type": "localhost-run" } | { "type": "pinggy" } | { "type": "own-server", 
+/**
+ * A host name, an address, or a `Host` alias of the user's ssh config.
+ */
+host: string, 
+/**
+ * None: the user's ssh config decides (else the local user name).
+ */
+user: string | null, 
+/**
+ * None: the user's ssh config decides (else 22).
+ */
+port: number | null, remotePort: number, 
+/**
+ * E.g. `https://hooks.example.com`; endpoint paths are appended.
+ */
+publicBaseUrl: string, };
+
+export type CloudflaredMode = { "type": "quick" } | { "type": "named", name: string, hostname: string, };
+
+export type NgrokAuth = "agent-config" | "stored";
+
+export type SavedTunnel = { spec: TunnelSpec, enabled: boolean, };
+
+export type TunnelState = { "state": "stopped" } | { "state": "starting" } | { "state": "up", 
+/**
+ * E.g. `https://f27f2133f61afa.lhr.life`, without a trailing slash;
+ * an endpoint's public URL is this plus its path prefix.
+ */
+publicUrl: string, } | { "state": "reconnecting", 
+/**
+ * 1 for the first try after the drop.
+ */
+attempt: number, nextInMs: number, 
+/**
+ * Why the last try ended, in words.
+ */
+reason: string, } | { "state": "failed", 
+/**
+ * In words, e.g. "cloudflared is not installed: …".
+ */
+reason: string, } | { "state": "host-key-unknown", 
+/**
+ * As ssh names it, e.g. `localhost.run` or `[203.0.113.7]:2222`.
+ */
+host: string, 
+/**
+ * E.g. `ED25519`.
+ */
+keyType: string, 
+/**
+ * E.g. `SHA256:kcNFqn5DzT62uinKlXKqcEQgUQEA4nBwNOsQW9vLChI`.
+ */
+fingerprint: string, };
+
+export type TunnelStatus = { state: TunnelState, 
+/**
+ * E.g. "localhost.run (ssh)" or "cloudflared quick tunnel".
+ */
+name: string, 
+/**
+ * Oldest first, at most a few dozen.
+ */
+output: Array<string>, };
+
 export type ErrorKind = "config" | "store" | "capture" | "not_found" | "invalid" | "send" | "query" | "internal";
 
 export type ErrorPayload = { kind: ErrorKind, message: string, };

@@ -16,6 +16,7 @@ pub mod query;
 pub mod resend;
 pub mod secret_headers;
 pub mod store;
+pub mod tunnel;
 pub mod verdict;
 
 // The signature engine and what it reads (wire, json) are a crate of their

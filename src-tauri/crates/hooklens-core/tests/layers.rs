@@ -39,6 +39,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("import", 6),
     ("detail", 6),
     ("export", 6),
+    ("tunnel", 6),
     // What crosses to the UI: the bindings list, every error's payload.
     ("api", 7),
 ];

@@ -75,6 +75,13 @@ pub fn typescript_bindings() -> String {
         crate::export::RedactionPreview::decl(&cfg),
         crate::export::ExportProgress::decl(&cfg),
         crate::export::ExportOutcome::decl(&cfg),
+        TunnelSpec::decl(&cfg),
+        SshService::decl(&cfg),
+        CloudflaredMode::decl(&cfg),
+        NgrokAuth::decl(&cfg),
+        SavedTunnel::decl(&cfg),
+        TunnelState::decl(&cfg),
+        TunnelStatus::decl(&cfg),
         ErrorKind::decl(&cfg),
         ErrorPayload::decl(&cfg),
     ];

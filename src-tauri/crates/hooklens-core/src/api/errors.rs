@@ -7,6 +7,7 @@ use crate::model::{ErrorKind, ErrorPayload};
 use crate::query::QueryError;
 use crate::resend::ResendError;
 use crate::store::StoreError;
+use crate::tunnel::TunnelError;
 
 /// How a store error reaches the UI.
 impl From<StoreError> for ErrorPayload {
@@ -56,5 +57,22 @@ impl From<ImportError> for ErrorPayload {
             ImportError::Store(e) => e.into(),
             other => ErrorPayload::new(ErrorKind::Internal, other.to_string()),
         }
+    }
+}
+
+/// A tunnel choice or a host key the user must fix is theirs; a known_hosts
+/// file that cannot be written is the machine's.
+impl From<TunnelError> for ErrorPayload {
+    fn from(err: TunnelError) -> Self {
+        let kind = match err {
+            TunnelError::Store(e) => return e.into(),
+            TunnelError::Invalid(_)
+            | TunnelError::NoHostKeyPending
+            | TunnelError::FingerprintMismatch { .. }
+            | TunnelError::Saved(_) => ErrorKind::Invalid,
+            TunnelError::Stopped => ErrorKind::NotFound,
+            TunnelError::KnownHosts { .. } => ErrorKind::Internal,
+        };
+        ErrorPayload::new(kind, err.to_string())
     }
 }

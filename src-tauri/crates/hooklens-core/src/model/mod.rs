@@ -6,8 +6,10 @@ mod endpoints;
 mod errors;
 mod events;
 mod sending;
+mod tunnel;
 
 pub use endpoints::*;
 pub use errors::*;
 pub use events::*;
 pub use sending::*;
+pub use tunnel::*;

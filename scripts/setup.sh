@@ -19,7 +19,7 @@ APT_PACKAGES=(
   build-essential pkg-config file curl
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev libssl-dev
   webkit2gtk-driver xvfb xauth dbus dbus-x11 dunst xdotool python3-gi gir1.2-gtk-3.0
-  librsvg2-bin imagemagick openssl openssh-client openssh-server
+  librsvg2-bin imagemagick openssl openssh-client libwrap0
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -38,6 +38,23 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then
   echo "setup: Node.js $(node --version) is too old; the UI build (Vite 8) needs Node.js 20.19 or newer." >&2
   exit 1
+fi
+
+# The tunnel tests run a throwaway OpenSSH server on loopback. Only its
+# binary is taken from Debian's openssh-server package, unpacked into a
+# cache: installing the package would enable and start an SSH server on the
+# machine. (libwrap0, above, is the one library it needs that openssh-client
+# does not bring.)
+sshd_root="${HOOKLENS_CACHE_DIR:-$HOME/.cache/hooklens}/openssh-server"
+if [ ! -x "$sshd_root/usr/sbin/sshd" ]; then
+  say "unpacking sshd from Debian's openssh-server into $sshd_root (not installed as a service)"
+  deb_dir=$(mktemp -d)
+  (cd "$deb_dir" && apt-get download -q openssh-server >/dev/null)
+  mkdir -p "$sshd_root"
+  dpkg-deb -x "$deb_dir"/openssh-server_*.deb "$sshd_root"
+  rm -rf "$deb_dir"
+else
+  say "sshd for the tunnel tests present"
 fi
 
 cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"

@@ -18,7 +18,18 @@ use hooklens_core::tunnel::{
 };
 use tokio::sync::{mpsc, watch};
 
-const SSHD: &str = "/usr/sbin/sshd";
+/// The sshd `scripts/setup.sh` unpacks from Debian's openssh-server (not
+/// installed as a service), or the one `HOOKLENS_SSHD` names.
+fn sshd_path() -> PathBuf {
+    if let Some(path) = std::env::var_os("HOOKLENS_SSHD") {
+        return PathBuf::from(path);
+    }
+    let cache = std::env::var_os("HOOKLENS_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/hooklens")))
+        .unwrap_or_default();
+    cache.join("openssh-server/usr/sbin/sshd")
+}
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tunnel")
@@ -198,9 +209,11 @@ impl Sshd {
     /// Starts sshd on `port` with a new ED25519 host key, accepting
     /// `authorized` for the current user only, with `GatewayPorts yes`.
     fn start(dir: &Path, port: u16, authorized: &Path) -> Sshd {
+        let sshd = sshd_path();
         assert!(
-            Path::new(SSHD).exists(),
-            "{SSHD} is missing: run `make setup` (or scripts/setup.sh), which installs Debian's openssh-server for this test"
+            sshd.exists(),
+            "{} is missing: run `make setup` (or scripts/setup.sh), which unpacks sshd from Debian's openssh-server for this test",
+            sshd.display()
         );
         for tool in ["ssh", "ssh-keygen", "ssh-keyscan"] {
             assert!(
@@ -250,7 +263,7 @@ impl Sshd {
         )
         .unwrap();
         let log = std::fs::File::create(dir.join("sshd.log")).unwrap();
-        let child = Command::new(SSHD)
+        let child = Command::new(&sshd)
             .args(["-D", "-e", "-f"])
             .arg(&config)
             .stdin(Stdio::null())

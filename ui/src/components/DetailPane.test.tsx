@@ -42,6 +42,7 @@ function view(id: number, over: Partial<EventView> = {}, summary: Partial<EventS
     refs: [],
     deliveries: [],
     source: null,
+    via: null,
     ...over,
   };
 }

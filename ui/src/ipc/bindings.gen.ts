@@ -35,7 +35,12 @@ timedOut: number,
 /**
  * Keep-alive connections closed after idling: routine, not a problem.
  */
-idleClosed: number, };
+idleClosed: number, 
+/**
+ * Tunnel requests answered 429 because their source sent more than the
+ * tunnel rate limit allows (the `tunnel_rate_*` settings); not stored.
+ */
+rateLimitedTunnel: number, };
 
 export type EventSummary = { id: number, 
 /**

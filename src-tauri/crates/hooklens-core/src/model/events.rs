@@ -58,6 +58,11 @@ pub struct ListenerStats {
     /// Keep-alive connections closed after idling: routine, not a problem.
     #[ts(type = "number")]
     pub idle_closed: u64,
+    /// Tunnel requests answered 429 because their source sent more than the
+    /// tunnel rate limit allows (the `tunnel_rate_*` settings); not stored.
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub rate_limited_tunnel: u64,
 }
 
 /// One captured request as the timeline lists it.

@@ -106,6 +106,7 @@ async fn deeply_nested_bodies_are_stored_and_verified_within_bounded_memory() {
                 headers: &event.headers,
                 body: &event.body,
                 received_at_ns: event.received_at_ns,
+                public_url: None,
             },
             Diagnose::Full,
         );

@@ -20,6 +20,7 @@ export function ev(id: number, over: Partial<EventSummary> = {}): EventSummary {
     delivery: 1,
     pinned: false,
     imported: false,
+    tunneled: false,
     verdict: {
       status: "unsigned",
       scheme: null,

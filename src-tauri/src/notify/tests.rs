@@ -35,6 +35,7 @@ fn event(id: i64, endpoint_id: i64, status: VerdictStatus) -> EventSummary {
             assumed: false,
         }),
         imported: false,
+        tunneled: false,
     }
 }
 

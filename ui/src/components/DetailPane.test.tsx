@@ -42,6 +42,7 @@ function view(id: number, over: Partial<EventView> = {}, summary: Partial<EventS
     refs: [],
     deliveries: [],
     source: null,
+    via: null,
     ...over,
   };
 }
@@ -193,6 +194,71 @@ describe("DetailPane", () => {
     renderPane(7);
     await screen.findByTestId("detail-facts");
     expect(screen.queryByTestId("detail-source")).toBeNull();
+    expect(screen.queryByTestId("detail-via")).toBeNull();
+  });
+
+  it("says which tunnel an event came through, at which public URL, and the original client", async () => {
+    ipc.getEvent.mockResolvedValue(
+      view(
+        9,
+        {
+          url: "https://abc.trycloudflare.com/twilio/sms",
+          via: {
+            kind: "cloudflared",
+            publicUrl: "https://abc.trycloudflare.com",
+            clientAddr: "203.0.113.7",
+            clientHeader: "Cf-Connecting-Ip",
+            clientVouched: true,
+          },
+        },
+        { tunneled: true, path: "/twilio/sms" },
+      ),
+    );
+    renderPane(9);
+    const via = await screen.findByTestId("detail-via");
+    expect(via).toHaveTextContent(
+      "Came through the cloudflared tunnel at https://abc.trycloudflare.com; original client 203.0.113.7 (Cf-Connecting-Ip)",
+    );
+    expect(via).not.toHaveTextContent("claims");
+    expect(screen.getByTestId("detail-url")).toHaveTextContent("https://abc.trycloudflare.com/twilio/sms");
+    expect(screen.getByTestId("detail-facts")).toHaveTextContent("the tunnel, on this machine");
+  });
+
+  it("calls a client address the tunnel does not vouch for a claim, and says what is not known", async () => {
+    ipc.getEvent.mockResolvedValue(
+      view(
+        10,
+        {
+          via: {
+            kind: "ssh",
+            publicUrl: null,
+            clientAddr: "198.51.100.1",
+            clientHeader: "X-Forwarded-For",
+            clientVouched: false,
+          },
+        },
+        { tunneled: true },
+      ),
+    );
+    renderPane(10);
+    const via = await screen.findByTestId("detail-via");
+    expect(via).toHaveTextContent(
+      "Came through the SSH tunnel (its public URL was not known yet); original client 198.51.100.1 (X-Forwarded-For, as the request claims it",
+    );
+
+    ipc.getEvent.mockResolvedValue(
+      view(
+        11,
+        { via: { kind: "ngrok", publicUrl: "https://abc.ngrok.app", clientAddr: null, clientHeader: null, clientVouched: false } },
+        { tunneled: true },
+      ),
+    );
+    renderPane(11);
+    await waitFor(() =>
+      expect(screen.getAllByTestId("detail-via").at(-1)).toHaveTextContent(
+        "Came through the ngrok tunnel at https://abc.ngrok.app; the tunnel passed on no original client address",
+      ),
+    );
   });
 
   it("lists headers in arrival order with duplicates, flags binary values, copies them all", async () => {

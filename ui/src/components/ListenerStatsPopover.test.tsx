@@ -27,7 +27,16 @@ const failed: ListenerStatus = {
 };
 
 function stats(over: Partial<ListenerStats> = {}): ListenerStats {
-  return { openConnections: 3, maxConnections: 4096, refused: 0, evicted: 0, timedOut: 0, idleClosed: 0, ...over };
+  return {
+    openConnections: 3,
+    maxConnections: 4096,
+    refused: 0,
+    evicted: 0,
+    timedOut: 0,
+    idleClosed: 0,
+    rateLimitedTunnel: 0,
+    ...over,
+  };
 }
 
 /** What the core answers now. */
@@ -83,6 +92,27 @@ describe("ListenerStatsControl", () => {
 
     await userEvent.click(pill);
     expect(screen.queryByTestId("listener-stats")).toBeNull();
+  });
+
+  it("counts the tunnel requests answered 429 by the rate limit, as a warning once there are some", async () => {
+    current = stats({ rateLimitedTunnel: 1500 });
+    render(<ListenerStatsControl listener={listening} />);
+    await userEvent.click(screen.getByTestId("listener-state"));
+    const figure = await screen.findByTestId("stat-rate-limited-tunnel");
+    expect(figure).toHaveTextContent("1,500");
+    expect(figure).toHaveAttribute("data-value", "1500");
+    const row = figure.closest(".lstats-row");
+    expect(row).toHaveClass("warn");
+    expect(row).toHaveTextContent("Rate-limited (tunnel)");
+    expect(row).toHaveTextContent(/answered 429 with Retry-After, not captured/);
+  });
+
+  it("shows no warning for the tunnel rate limit while it has answered nothing", async () => {
+    render(<ListenerStatsControl listener={listening} />);
+    await userEvent.click(screen.getByTestId("listener-state"));
+    const figure = await screen.findByTestId("stat-rate-limited-tunnel");
+    expect(figure).toHaveTextContent("0");
+    expect(figure.closest(".lstats-row")).not.toHaveClass("warn");
   });
 
   it("closes on Escape, giving focus back to the pill, and on a click outside", async () => {

@@ -64,6 +64,13 @@ const FIGURES: Figure[] = [
     tone: "warn",
   },
   {
+    testId: "stat-rate-limited-tunnel",
+    label: "Rate-limited (tunnel)",
+    value: (s) => s.rateLimitedTunnel,
+    hint: "Sent through the public URL's tunnel faster than one sender may (the tunnel_rate settings): answered 429 with Retry-After, not captured.",
+    tone: "warn",
+  },
+  {
     testId: "stat-evicted",
     label: "Closed to make room",
     value: (s) => s.evicted,

@@ -35,7 +35,12 @@ timedOut: number,
 /**
  * Keep-alive connections closed after idling: routine, not a problem.
  */
-idleClosed: number, };
+idleClosed: number, 
+/**
+ * Tunnel requests answered 429 because their source sent more than the
+ * tunnel rate limit allows (the `tunnel_rate_*` settings); not stored.
+ */
+rateLimitedTunnel: number, };
 
 export type EventSummary = { id: number, 
 /**
@@ -66,7 +71,12 @@ verdict: Verdict | null,
 /**
  * It came from an import, not the listener (see [`ImportSource`]).
  */
-imported: boolean, };
+imported: boolean, 
+/**
+ * It came through a tunnel to the listener's tunnel ingress, not to its
+ * local port (see [`TunnelArrival`]).
+ */
+tunneled: boolean, };
 
 export type HeaderPair = { name: string, value: string, };
 
@@ -269,7 +279,12 @@ deliveries: Array<EventSummary>,
 /**
  * Where it came from when it was imported; None for captured events.
  */
-source: ImportSource | null, };
+source: ImportSource | null, 
+/**
+ * How it came through a tunnel; None for requests sent to the local
+ * port and for imports.
+ */
+via: TunnelArrival | null, };
 
 export type ImportSource = { 
 /**
@@ -308,6 +323,36 @@ recordedVerdict: Verdict | null,
  * the request is no longer the one the recorded verdict judged.
  */
 redactions: Array<string>, };
+
+export type TunnelArrival = { 
+/**
+ * The kind of tunnel, as the tunnel settings name it: `ssh`,
+ * `cloudflared`, `ngrok`.
+ */
+kind: string, 
+/**
+ * The tunnel's public base URL when the request arrived (e.g.
+ * `https://abc.trycloudflare.com`); None while it was not known yet.
+ * URL-signed schemes (Twilio) are verified against this URL plus the
+ * request target, also when re-verified later.
+ */
+publicUrl: string | null, 
+/**
+ * The original client's address as the tunnel passed it on, e.g.
+ * `203.0.113.7`; None when the request named none that could be read.
+ */
+clientAddr: string | null, 
+/**
+ * The header it was read from, as the request spelled it
+ * (`Cf-Connecting-Ip`, `X-Forwarded-For`).
+ */
+clientHeader: string | null, 
+/**
+ * The tunnel itself sets that header, so a sender cannot forge it
+ * (cloudflared's `Cf-Connecting-Ip`, the hop ngrok appends to
+ * `X-Forwarded-For`); false: it is what the request claims.
+ */
+clientVouched: boolean, };
 
 export type ImportProgress = { 
 /**

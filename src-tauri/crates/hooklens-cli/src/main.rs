@@ -115,7 +115,8 @@ enum Command {
     /// Store requests from a file or stdin (raw, curl, HAR, bundle, event JSON) as if captured
     #[command(long_about = import::LONG_ABOUT)]
     Import(import::ImportArgs),
-    /// Show or change a setting (body_limit, max_events, max_db_bytes, durability)
+    /// Show or change a setting (body_limit, max_events, max_db_bytes, durability,
+    /// tunnel_rate_per_minute, tunnel_rate_burst)
     Settings(settings::SettingsArgs),
     /// Pin an event so retention never removes it (--off to unpin)
     Pin(pin::PinArgs),

@@ -5,7 +5,7 @@
 use crate::model::{Endpoint, EventView, HeaderPair, HeaderView, header_view};
 use crate::secret_headers::{SecretHeaders, shown_header_view};
 use crate::store::{EventDetail, Reader, StoreError};
-use crate::verdict::request_url;
+use crate::verdict::subject_url;
 use crate::wire::body_parts;
 
 /// Which headers of a stored event are secret (see [`crate::secret_headers`]).
@@ -57,16 +57,14 @@ pub fn event_view(reader: &Reader, id: i64) -> Result<EventView, StoreError> {
             .collect(),
         deliveries,
         source: detail.source,
+        via: detail.via,
         summary: detail.summary,
     })
 }
 
+/// The URL the sender addressed: through a tunnel, its public URL then.
 fn url_of(detail: &EventDetail) -> String {
-    request_url(
-        &detail.headers,
-        &detail.summary.path,
-        detail.summary.query.as_deref(),
-    )
+    subject_url(&detail.subject()).0
 }
 
 /// The value of header `index` (0-based, arrival order) of event `id`, for
@@ -274,6 +272,7 @@ mod tests {
                 pinned: false,
                 verdict: None,
                 imported: false,
+                tunneled: false,
             },
             received_at_ns: 1,
             headers: headers
@@ -286,6 +285,7 @@ mod tests {
             body: body.to_vec(),
             refs: Vec::new(),
             source: None,
+            via: None,
         }
     }
 

@@ -506,6 +506,9 @@ fn arrived(
             redactions: recorded.map(|r| r.redactions.clone()).unwrap_or_default(),
         }),
         fingerprint: Some(fingerprint),
+        // Bundles do not record how an event came in: an imported event
+        // is never marked as tunnelled.
+        via: None,
     }
 }
 

@@ -3,7 +3,7 @@
 //! or the one chosen), the provider and the fields its preset extracts, and
 //! its signature verdict, judged at the time it arrived.
 
-use crate::model::ImportSource;
+use crate::model::{ImportSource, TunnelArrival};
 use crate::providers;
 use crate::store::{NewEvent, Store, StoredHeader, route};
 use crate::verdict::{self, Subject};
@@ -30,6 +30,8 @@ pub struct Arrived {
     /// Set for imports: where it came from, and its fingerprint.
     pub source: Option<ImportSource>,
     pub fingerprint: Option<Vec<u8>>,
+    /// Set for requests that came through a tunnel: how they arrived.
+    pub via: Option<TunnelArrival>,
 }
 
 /// The event to store for `arrived`: routed, recognised, extracted and
@@ -71,6 +73,7 @@ pub fn admit(store: &Store, arrived: Arrived) -> NewEvent {
             headers: &arrived.headers,
             body: &arrived.body,
             received_at_ns: arrived.received_at_ns,
+            public_url: arrived.via.as_ref().and_then(|v| v.public_url.as_deref()),
         },
     );
     NewEvent {
@@ -93,5 +96,6 @@ pub fn admit(store: &Store, arrived: Arrived) -> NewEvent {
         verdict: Some(verdict),
         source: arrived.source,
         fingerprint: arrived.fingerprint,
+        via: arrived.via,
     }
 }

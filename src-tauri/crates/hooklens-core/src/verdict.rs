@@ -3,16 +3,18 @@
 //! a verdict never depends on which of them computed it.
 
 use crate::model::Endpoint;
-use crate::signature::{self, Secret, SignedRequest, Verdict, VerdictStatus};
+use crate::signature::{self, Part, Scheme, Secret, SignedRequest, Verdict, VerdictStatus};
 use crate::store::{Secrets, StoredHeader};
 
 pub use crate::wire::Subject;
 
 pub use crate::providers::scheme_for;
 
-/// The URL the sender addressed. Behind a tunnel (ngrok, cloudflared) the
-/// forwarded headers name the public URL a provider like Twilio signed;
-/// without them it is the listener's own http URL.
+/// The URL the sender addressed, as its headers name it. Behind a tunnel
+/// (ngrok, cloudflared) the forwarded headers name the public URL a provider
+/// like Twilio signed; without them it is the listener's own http URL. A
+/// request that came through Hooklens's tunnel ingress has a better answer:
+/// [`subject_url`].
 pub fn request_url(headers: &[StoredHeader], path: &str, query: Option<&str>) -> String {
     let first = |name: &str| {
         crate::wire::header_text(headers, name)
@@ -26,6 +28,62 @@ pub fn request_url(headers: &[StoredHeader], path: &str, query: Option<&str>) ->
     match query {
         Some(q) => format!("{proto}://{host}{path}?{q}"),
         None => format!("{proto}://{host}{path}"),
+    }
+}
+
+/// The tunnel's public base URL plus the request's path and query: the URL
+/// a provider was given and signed (`https://abc.trycloudflare.com` and
+/// `/twilio/sms?a=1`).
+pub fn public_request_url(base: &str, path: &str, query: Option<&str>) -> String {
+    let base = base.trim_end_matches('/');
+    match query {
+        Some(q) => format!("{base}{path}?{q}"),
+        None => format!("{base}{path}"),
+    }
+}
+
+/// Where the URL a request is judged by came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlSource {
+    /// The public URL of the tunnel it came through, as it was on arrival.
+    Tunnel,
+    /// Its Host and X-Forwarded-* headers.
+    Headers,
+}
+
+impl UrlSource {
+    fn words(self) -> &'static str {
+        match self {
+            UrlSource::Tunnel => "the tunnel's public URL when it arrived",
+            UrlSource::Headers => "the URL its Host and X-Forwarded-* headers name",
+        }
+    }
+}
+
+/// The URL `subject` was sent to: through a tunnel whose public URL was
+/// known, that URL plus the request target (forwarded headers are the
+/// tunnel's or the sender's, and the sender's can say anything); otherwise
+/// as its headers name it ([`request_url`]).
+pub fn subject_url(subject: &Subject) -> (String, UrlSource) {
+    match subject.public_url {
+        Some(base) => (
+            public_request_url(base, subject.path, subject.query),
+            UrlSource::Tunnel,
+        ),
+        None => (
+            request_url(subject.headers, subject.path, subject.query),
+            UrlSource::Headers,
+        ),
+    }
+}
+
+/// The scheme signs the URL (Twilio, or an HMAC template with the URL in it).
+fn signs_url(scheme: &Scheme) -> bool {
+    match scheme {
+        Scheme::Twilio => true,
+        Scheme::Hmac(spec) => spec.template.contains(&Part::Url),
+        Scheme::Combined { schemes } => schemes.iter().any(signs_url),
+        _ => false,
     }
 }
 
@@ -78,7 +136,7 @@ pub fn verdict_with(
     let own: &[Secret] = endpoint
         .and_then(|e| secrets.get(&e.id))
         .map_or(&[], Vec::as_slice);
-    let url = request_url(subject.headers, subject.path, subject.query);
+    let (url, url_source) = subject_url(subject);
     let request = SignedRequest {
         method: subject.method,
         url: &url,
@@ -120,8 +178,65 @@ pub fn verdict_with(
         let others = other_secrets(endpoints, secrets, endpoint.map(|e| e.id));
         verdict = signature::verify_and_diagnose(&request, &scheme, own, &others, now_s);
     }
+    if signs_url(&scheme) {
+        explain_url(&mut verdict, subject, &request, &scheme, own, url_source);
+    }
     verdict.assumed = assumed;
     verdict
+}
+
+/// A URL-signed verdict says which URL it was checked against. When it does
+/// not match the tunnel's public URL but matches the one the headers name,
+/// it says that too: the sender was given another URL than the tunnel's.
+fn explain_url(
+    verdict: &mut Verdict,
+    subject: &Subject,
+    request: &SignedRequest,
+    scheme: &Scheme,
+    own: &[Secret],
+    source: UrlSource,
+) {
+    let url = request.url;
+    let now_s = subject.received_at_ns.div_euclid(1_000_000_000);
+    let checked = format!("checked against {url}, {}", source.words());
+    verdict.reason = match verdict.status {
+        VerdictStatus::Valid => Some(checked),
+        VerdictStatus::Invalid if verdict.diagnosis.is_some() => Some(checked),
+        VerdictStatus::Invalid => {
+            let alternative = (source == UrlSource::Tunnel)
+                .then(|| request_url(subject.headers, subject.path, subject.query))
+                .filter(|alt| alt != url);
+            let matches_alternative = alternative.as_ref().is_some_and(|alt| {
+                let other = SignedRequest {
+                    url: alt,
+                    ..*request
+                };
+                signature::verify(&other, scheme, own, now_s).status == VerdictStatus::Valid
+            });
+            Some(match alternative {
+                Some(alt) if matches_alternative => format!(
+                    "the signature matches {alt}, the URL its headers name, not the tunnel's \
+                     public URL {url} it was checked against: the sender was given another URL \
+                     than the tunnel's; give it the tunnel's URL"
+                ),
+                _ => {
+                    let hint = match source {
+                        UrlSource::Tunnel => "",
+                        UrlSource::Headers => {
+                            "; a request signed for a tunnel's public URL verifies when it comes \
+                             in through that tunnel"
+                        }
+                    };
+                    format!(
+                        "the signature does not match; {}, which is what the sender must have \
+                         signed{hint}",
+                        checked
+                    )
+                }
+            })
+        }
+        _ => verdict.reason.take(),
+    };
 }
 
 /// Secrets configured on other endpoints, labelled "<endpoint>: <label>", in
@@ -249,6 +364,7 @@ mod tests {
             headers: &hs,
             body,
             received_at_ns: 0,
+            public_url: None,
         };
         let v = verdict(std::slice::from_ref(&default), &secrets, &subject);
         assert_eq!(v.status, VerdictStatus::Valid, "{v:?}");
@@ -276,6 +392,139 @@ mod tests {
             request_url(&tunnel, "/sms", None),
             "https://abc.ngrok.app/sms"
         );
+    }
+
+    /// The endpoints, their secrets, a body and its signature headers.
+    type Signed = (Vec<Endpoint>, Secrets, Vec<u8>, Vec<(String, String)>);
+
+    /// A Twilio request signed for `url`, on a `twilio` endpoint with the
+    /// secret `12345`.
+    fn twilio(url: &str) -> Signed {
+        let body = b"From=%2B14158675309&Body=hello".to_vec();
+        let signed = sign(
+            &Scheme::Twilio,
+            &Secret::new("auth token", "12345"),
+            &SignInput {
+                body: &body,
+                url,
+                id: None,
+                timestamp: 0,
+            },
+        )
+        .unwrap();
+        let mut secrets = Secrets::new();
+        secrets.insert(2, vec![Secret::new("auth token", "12345")]);
+        (
+            vec![endpoint(2, "twilio", None, Some(Scheme::Twilio))],
+            secrets,
+            body,
+            signed,
+        )
+    }
+
+    #[test]
+    fn a_tunnelled_twilio_request_is_checked_against_the_public_url() {
+        let (endpoints, secrets, body, signed) =
+            twilio("https://abc.trycloudflare.com/twilio/sms?x=1");
+        let mut pairs: Vec<(&str, &str)> = vec![
+            ("Host", "127.0.0.1:9494"),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ];
+        pairs.extend(signed.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        let hs = headers(&pairs);
+        let subject = Subject {
+            endpoint_id: Some(2),
+            provider: None,
+            method: "POST",
+            path: "/twilio/sms",
+            query: Some("x=1"),
+            headers: &hs,
+            body: &body,
+            received_at_ns: 0,
+            public_url: Some("https://abc.trycloudflare.com"),
+        };
+        assert_eq!(
+            subject_url(&subject),
+            (
+                "https://abc.trycloudflare.com/twilio/sms?x=1".to_owned(),
+                UrlSource::Tunnel
+            )
+        );
+        let v = verdict(&endpoints, &secrets, &subject);
+        assert_eq!(v.status, VerdictStatus::Valid, "{v:?}");
+        let reason = v.reason.unwrap();
+        assert!(
+            reason.contains("https://abc.trycloudflare.com/twilio/sms?x=1")
+                && reason.contains("tunnel's public URL"),
+            "{reason}"
+        );
+
+        // The same request on the local port: the URL is the local one.
+        let local = Subject {
+            public_url: None,
+            ..subject
+        };
+        let v = verdict(&endpoints, &secrets, &local);
+        assert_eq!(v.status, VerdictStatus::Invalid, "{v:?}");
+        let reason = v.reason.unwrap();
+        assert!(
+            reason.contains("http://127.0.0.1:9494/twilio/sms?x=1") && reason.contains("tunnel"),
+            "{reason}"
+        );
+
+        // A tunnel whose public URL is not the one the sender was given,
+        // while the forwarded headers name the signed one.
+        let mut forwarded = pairs.clone();
+        forwarded.push(("X-Forwarded-Proto", "https"));
+        forwarded.push(("X-Forwarded-Host", "abc.trycloudflare.com"));
+        let hs = headers(&forwarded);
+        let moved = Subject {
+            headers: &hs,
+            public_url: Some("https://xyz.trycloudflare.com"),
+            ..subject
+        };
+        let v = verdict(&endpoints, &secrets, &moved);
+        assert_eq!(v.status, VerdictStatus::Invalid, "{v:?}");
+        let reason = v.reason.unwrap();
+        assert!(
+            reason.contains("matches https://abc.trycloudflare.com/twilio/sms?x=1")
+                && reason.contains("https://xyz.trycloudflare.com/twilio/sms?x=1"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn schemes_that_do_not_sign_the_url_say_nothing_of_it() {
+        let body = br#"{"a":1}"#;
+        let hs = signed_headers(sign(
+            &Scheme::Github,
+            &Secret::new("gh", "s3cret"),
+            &SignInput {
+                body,
+                url: "",
+                id: None,
+                timestamp: 0,
+            },
+        ));
+        let mut secrets = Secrets::new();
+        secrets.insert(2, vec![Secret::new("gh", "s3cret")]);
+        let v = verdict(
+            &[endpoint(2, "gh", None, Some(Scheme::Github))],
+            &secrets,
+            &Subject {
+                endpoint_id: Some(2),
+                provider: None,
+                method: "POST",
+                path: "/gh",
+                query: None,
+                headers: &hs,
+                body,
+                received_at_ns: 0,
+                public_url: Some("https://abc.trycloudflare.com"),
+            },
+        );
+        assert_eq!(v.status, VerdictStatus::Valid);
+        assert_eq!(v.reason, None);
     }
 
     #[test]
@@ -317,6 +566,7 @@ mod tests {
             headers: &hs,
             body,
             received_at_ns: 1_700_000_010_000_000_000,
+            public_url: None,
         };
         let v = verdict(&[live.clone(), test], &secrets, &subject);
         assert_eq!(v.status, VerdictStatus::Invalid);

@@ -153,4 +153,9 @@ pub struct Subject<'a> {
     /// The verdict's clock: timestamps are judged against the arrival, so
     /// re-verifying a week later does not turn every event stale.
     pub received_at_ns: i64,
+    /// The public base URL of the tunnel the request came through, as it was
+    /// when the request arrived (`https://abc.trycloudflare.com`): the URL a
+    /// URL-signed scheme is checked against is this plus the request target.
+    /// None for requests sent to the local port and for imports.
+    pub public_url: Option<&'a str>,
 }

@@ -19,6 +19,7 @@ function view(bodyText: string, contentType: string | null = "application/json")
     refs: [],
     deliveries: [],
     source: null,
+    via: null,
   };
 }
 

@@ -1,6 +1,6 @@
 import { Fragment } from "react";
 import { IMPORT_FORMAT_NAMES } from "../../ipc";
-import type { Endpoint, EventSummary, EventView, ImportSource, PresetInfo } from "../../ipc";
+import type { Endpoint, EventSummary, EventView, ImportSource, PresetInfo, TunnelArrival } from "../../ipc";
 import { formatAge, formatDateTime, formatSize, formatTime } from "../../lib/format";
 import { CopyButton } from "../CopyButton";
 import { badgeStatus, providerName, shortLabel } from "../verdictText";
@@ -60,6 +60,42 @@ function ImportedFrom({ source }: { source: ImportSource }) {
           ⚠ Redacted before export, so this is not the request that was judged there:{" "}
           {source.redactions.join("; ")}
         </div>
+      )}
+    </>
+  );
+}
+
+/** A kind of tunnel as people name it. */
+export function tunnelName(kind: string): string {
+  return kind === "ssh" ? "SSH" : kind;
+}
+
+/** Which tunnel an event came through, at which public URL, and from which client. */
+function TunnelFrom({ via }: { via: TunnelArrival }) {
+  return (
+    <>
+      Came through the {tunnelName(via.kind)} tunnel
+      {via.publicUrl ? (
+        <>
+          {" "}
+          at <span className="mono break">{via.publicUrl}</span>
+        </>
+      ) : (
+        <span className="muted"> (its public URL was not known yet)</span>
+      )}
+      {via.clientAddr ? (
+        <>
+          ; original client <span className="mono">{via.clientAddr}</span>
+          {via.clientHeader && (
+            <span className={via.clientVouched ? undefined : "muted"}>
+              {" "}
+              ({via.clientHeader}
+              {via.clientVouched ? "" : ", as the request claims it: the tunnel does not vouch for it"})
+            </span>
+          )}
+        </>
+      ) : (
+        <span className="muted">; the tunnel passed on no original client address</span>
       )}
     </>
   );
@@ -142,7 +178,10 @@ export function Overview({ view, summary, url, endpoints, presets, now, onSelect
       <dt>Content type</dt>
       <dd className="mono break">{summary.contentType ?? "—"}</dd>
       <dt>From</dt>
-      <dd className="mono">{summary.remoteAddr ?? "—"}</dd>
+      <dd>
+        <span className="mono">{summary.remoteAddr ?? "—"}</span>
+        {view.via && <span className="muted"> · the tunnel, on this machine</span>}
+      </dd>
       <dt>Endpoint</dt>
       <dd>
         {endpoint ? (
@@ -225,6 +264,14 @@ export function Overview({ view, summary, url, endpoints, presets, now, onSelect
           {summary.pinned ? "Unpin" : "Pin"}
         </button>
       </dd>
+      {view.via && (
+        <>
+          <dt>Via</dt>
+          <dd data-testid="detail-via">
+            <TunnelFrom via={view.via} />
+          </dd>
+        </>
+      )}
       {view.source && (
         <>
           <dt>Imported</dt>

@@ -242,6 +242,7 @@ describe("bodyModel", () => {
       refs: [],
       deliveries: [],
       source: null,
+      via: null,
     });
 
   it("defaults to Pretty for JSON, Raw for text, Form for forms, Hex for binary", () => {

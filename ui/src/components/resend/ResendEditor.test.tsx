@@ -87,6 +87,7 @@ function githubEvent(over: Partial<EventView> = {}): EventView {
     refs: [],
     deliveries: [],
     source: null,
+    via: null,
     ...over,
   };
 }

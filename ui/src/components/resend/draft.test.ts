@@ -16,6 +16,7 @@ function event(over: Partial<EventView> = {}): EventView {
     refs: [],
     deliveries: [],
     source: null,
+    via: null,
     ...over,
   };
 }

@@ -35,6 +35,7 @@ function view(over: Partial<EventView> = {}, summary: Parameters<typeof ev>[1] =
     refs: [],
     deliveries: [],
     source: null,
+    via: null,
     ...over,
   };
 }

@@ -69,6 +69,15 @@ export const EventRow = memo(function EventRow({ event, provider, top, selected,
             imported
           </span>
         )}
+        {event.tunneled && (
+          <span
+            className="tunnel-chip"
+            data-testid="tunnel-chip"
+            title="Came in through the public URL's tunnel, not to the local address"
+          >
+            tunnel
+          </span>
+        )}
         {event.path}
         {event.query && <span className="query">?{event.query}</span>}
       </span>

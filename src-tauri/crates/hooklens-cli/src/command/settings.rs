@@ -26,10 +26,11 @@ pub fn run(args: SettingsArgs, store: &Store) -> Result<u8, CliError> {
     match (args.key, args.value) {
         (None, _) => {
             let settings = store.settings();
+            let width = SETTING_KEYS.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
             for (key, help) in SETTING_KEYS {
                 writeln!(
                     out,
-                    "{key:<13} {:<12} {help}",
+                    "{key:<width$} {:<12} {help}",
                     term::line(&settings.get(key)?)
                 )?;
             }

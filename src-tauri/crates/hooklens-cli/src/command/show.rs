@@ -5,7 +5,7 @@
 use std::io::{IsTerminal, Write};
 
 use clap::Args;
-use hooklens_core::model::Endpoint;
+use hooklens_core::model::{Endpoint, TunnelArrival};
 use hooklens_core::store::{EventDetail, Store, StoredHeader};
 
 use super::{deliveries, rfc3339};
@@ -67,6 +67,26 @@ sequences in a body would take effect (retitle the window, clear the screen, rew
 Redirect it to a file or a pipe: `hooklens-cli show {id} --raw > body.bin`, `... | xxd`, \
 `... | jq .`; or leave out --raw to see the body with control characters escaped"
     )
+}
+
+/// How a tunnelled event came in, in words: "the cloudflared tunnel at
+/// https://…; original client 203.0.113.7 (Cf-Connecting-Ip)".
+fn tunnel_words(via: &TunnelArrival) -> String {
+    let tunnel = match &via.public_url {
+        Some(url) => format!("the {} tunnel at {url}", via.kind),
+        None => format!("the {} tunnel (its public URL was not known yet)", via.kind),
+    };
+    let client = match (&via.client_addr, &via.client_header) {
+        (Some(addr), Some(header)) if via.client_vouched => {
+            format!("original client {addr} ({header})")
+        }
+        (Some(addr), Some(header)) => {
+            format!("original client {addr} ({header}, as the request claims)")
+        }
+        (Some(addr), None) => format!("original client {addr}"),
+        (None, _) => "no original client address passed on".to_owned(),
+    };
+    format!("{tunnel}; {client}")
 }
 
 /// What `show ID` left out, so the caller can say how to get it.
@@ -144,6 +164,9 @@ fn write_event(
             )?;
         }
     }
+    if let Some(via) = &event.via {
+        writeln!(out, "via       {}", t.line(&tunnel_words(via)))?;
+    }
     if let Some(p) = &e.provider {
         writeln!(out, "provider  {}", t.line(p))?;
     }
@@ -216,4 +239,93 @@ fn write_event(
         escaped: t.escaped(),
         masked,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hooklens_core::model::EventSummary;
+
+    fn tunnelled(via: TunnelArrival) -> EventDetail {
+        EventDetail {
+            summary: EventSummary {
+                id: 7,
+                cursor: "1:7".into(),
+                received_at_ms: 1,
+                endpoint_id: None,
+                method: "POST".into(),
+                path: "/twilio/sms".into(),
+                query: None,
+                size: 2,
+                content_type: None,
+                remote_addr: Some("127.0.0.1:50000".into()),
+                provider: None,
+                event_type: None,
+                provider_event_id: None,
+                merchant_id: None,
+                delivery: 1,
+                pinned: false,
+                verdict: None,
+                imported: false,
+                tunneled: true,
+            },
+            received_at_ns: 1_000_000,
+            headers: Vec::new(),
+            target: None,
+            http_version: None,
+            trailers: Vec::new(),
+            body: b"{}".to_vec(),
+            refs: Vec::new(),
+            source: None,
+            via: Some(via),
+        }
+    }
+
+    fn shown(event: &EventDetail) -> String {
+        let mut out = Vec::new();
+        write_event(&mut out, event, &[], false).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn show_says_which_tunnel_brought_an_event_and_from_whom() {
+        let text = shown(&tunnelled(TunnelArrival {
+            kind: "cloudflared".into(),
+            public_url: Some("https://abc.trycloudflare.com".into()),
+            client_addr: Some("203.0.113.7".into()),
+            client_header: Some("Cf-Connecting-Ip".into()),
+            client_vouched: true,
+        }));
+        assert!(
+            text.contains(
+                "via       the cloudflared tunnel at https://abc.trycloudflare.com; \
+                 original client 203.0.113.7 (Cf-Connecting-Ip)\n"
+            ),
+            "{text}"
+        );
+        let text = shown(&tunnelled(TunnelArrival {
+            kind: "ssh".into(),
+            public_url: None,
+            client_addr: Some("198.51.100.1".into()),
+            client_header: Some("X-Forwarded-For".into()),
+            client_vouched: false,
+        }));
+        assert!(
+            text.contains(
+                "via       the ssh tunnel (its public URL was not known yet); original client \
+                 198.51.100.1 (X-Forwarded-For, as the request claims)\n"
+            ),
+            "{text}"
+        );
+        let mut local = tunnelled(TunnelArrival {
+            kind: "ngrok".into(),
+            public_url: None,
+            client_addr: None,
+            client_header: None,
+            client_vouched: false,
+        });
+        assert!(shown(&local).contains("no original client address passed on"));
+        local.via = None;
+        assert!(!shown(&local).contains("via "));
+    }
 }

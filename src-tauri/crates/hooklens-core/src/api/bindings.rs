@@ -36,6 +36,7 @@ pub fn typescript_bindings() -> String {
         EventBatch::decl(&cfg),
         EventView::decl(&cfg),
         ImportSource::decl(&cfg),
+        TunnelArrival::decl(&cfg),
         crate::import::ImportProgress::decl(&cfg),
         crate::import::ImportOutcome::decl(&cfg),
         crate::formats::Format::decl(&cfg),

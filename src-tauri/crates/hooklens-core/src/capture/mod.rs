@@ -1,12 +1,18 @@
 //! The capture listener: accepts any request on any path, stores it, and only
-//! then acknowledges it. The port serves capture and nothing else.
+//! then acknowledges it. The port serves capture and nothing else; so does
+//! the tunnel ingress a listener can open beside it ([`TunnelIngress`]).
 
+mod client;
 mod head;
+mod ingress;
+mod ratelimit;
 mod server;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
+pub use ingress::{IngressOptions, TunnelIngress};
+pub use ratelimit::DEFAULT_MAX_SOURCES;
 pub use server::{Limits, raise_fd_limit};
 
 use axum::Router;
@@ -45,6 +51,10 @@ pub enum CaptureError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("{kind:?} is not a kind of tunnel (a short name such as ssh, cloudflared or ngrok)")]
+    TunnelKind { kind: String },
+    #[error("{url:?} cannot be a tunnel's public URL: {reason}")]
+    PublicUrl { url: String, reason: String },
 }
 
 impl CaptureError {
@@ -104,6 +114,10 @@ struct CaptureState {
     body_idle_timeout: Duration,
     /// The connection table, to count bodies cut off for stalling.
     server: Arc<server::Shared>,
+    /// The port this state's router serves, whose counts it adds to.
+    port: Arc<server::Port>,
+    /// Set on a tunnel ingress: marks, verifies and rate-limits its requests.
+    tunnel: Option<Arc<ingress::Tunnel>>,
     /// Turns true when the listener starts draining: configured response
     /// delays end early so stored requests are answered before it stops.
     stopping: watch::Receiver<bool>,
@@ -116,6 +130,13 @@ pub struct Listener {
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
     server: Arc<server::Shared>,
+    /// What its local port serves with: a tunnel ingress serves the same.
+    state: CaptureState,
+}
+
+/// Capture, and nothing else, for one port.
+fn capture_app(state: CaptureState) -> Router {
+    Router::new().fallback(capture).with_state(state)
 }
 
 impl Listener {
@@ -147,15 +168,19 @@ impl Listener {
         };
         let (stop, stopping) = watch::channel(false);
         let server = server::Shared::new(limits);
-        let app = Router::new().fallback(capture).with_state(CaptureState {
+        let port = server.port();
+        let state = CaptureState {
             store,
             sender,
             forwards: Arc::new(Semaphore::new(MAX_CONCURRENT_FORWARDS)),
             body_idle_timeout: limits.body_idle_timeout,
             server: server.clone(),
+            port: port.clone(),
+            tunnel: None,
             stopping: stopping.clone(),
-        });
-        let task = tokio::spawn(server::serve(server.clone(), tcp, app, stopping));
+        };
+        let app = capture_app(state.clone());
+        let task = tokio::spawn(server::serve(server.clone(), port, tcp, app, stopping));
         tracing::info!(
             %local_addr,
             max_connections = limits.max_connections,
@@ -166,11 +191,75 @@ impl Listener {
             stop,
             task,
             server,
+            state,
         })
     }
 
+    /// What the limits did since it started, on its local port and on every
+    /// tunnel ingress opened from it (they share one connection table).
     pub fn stats(&self) -> ListenerStats {
         self.server.stats()
+    }
+
+    /// Opens a tunnel ingress for a tunnel of `kind` (`ssh`, `cloudflared`,
+    /// `ngrok`): a port on 127.0.0.1 chosen by the system that serves this
+    /// listener's capture, marking what it stores as tunnelled. Point the
+    /// tunnel at [`TunnelIngress::local_addr`], then tell it the public URL
+    /// with [`TunnelIngress::set_public_url`].
+    pub async fn open_tunnel_ingress(&self, kind: &str) -> Result<TunnelIngress, CaptureError> {
+        self.open_tunnel_ingress_with(kind, IngressOptions::default())
+            .await
+    }
+
+    pub async fn open_tunnel_ingress_with(
+        &self,
+        kind: &str,
+        options: IngressOptions,
+    ) -> Result<TunnelIngress, CaptureError> {
+        let valid_kind = !kind.is_empty()
+            && kind.len() <= 32
+            && kind
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !valid_kind {
+            return Err(CaptureError::TunnelKind {
+                kind: kind.to_owned(),
+            });
+        }
+        // Loopback only: the tunnel process runs on this machine, and
+        // nothing else should reach capture unmarked by another way in.
+        let addr = SocketAddr::from(([127, 0, 0, 1], 0));
+        let tcp = TcpListener::bind(addr)
+            .await
+            .map_err(|source| CaptureError::from_bind(addr, source))?;
+        let local_addr = tcp
+            .local_addr()
+            .map_err(|source| CaptureError::Bind { addr, source })?;
+        let (stop, stopping) = watch::channel(false);
+        let tunnel = Arc::new(ingress::Tunnel::new(kind, options));
+        let port = self.server.port();
+        let app = capture_app(CaptureState {
+            port: port.clone(),
+            tunnel: Some(tunnel.clone()),
+            stopping: stopping.clone(),
+            ..self.state.clone()
+        });
+        let task = tokio::spawn(server::serve(
+            self.server.clone(),
+            port.clone(),
+            tcp,
+            app,
+            stopping,
+        ));
+        tracing::info!(%local_addr, kind, "tunnel ingress opened");
+        Ok(TunnelIngress::new(
+            local_addr,
+            tunnel,
+            self.server.clone(),
+            port,
+            stop,
+            task,
+        ))
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -254,7 +343,32 @@ async fn capture(
 ) -> Response {
     let received_at_ns = now_ns();
     let (mut parts, body) = request.into_parts();
-    let body_limit = usize::try_from(state.store.settings().body_limit).unwrap_or(usize::MAX);
+    let settings = state.store.settings();
+    let body_limit = usize::try_from(settings.body_limit).unwrap_or(usize::MAX);
+
+    // Through a tunnel: the rate limit decides from the head alone, before
+    // a byte of the body is read.
+    let mut via = None;
+    if let Some(tunnel) = &state.tunnel {
+        match tunnel.admit(&parts.headers, remote, &settings) {
+            ingress::Admission::Admitted(arrival) => via = Some(arrival),
+            ingress::Admission::Limited {
+                retry_after_s,
+                rate,
+            } => {
+                let limited = state.server.count_rate_limited(&state.port);
+                if limited == 1 || limited.is_power_of_two() {
+                    tracing::warn!(
+                        limited,
+                        per_minute = rate.per_minute,
+                        burst = rate.burst,
+                        "a tunnel source is over its rate; answered 429, nothing stored"
+                    );
+                }
+                return rate_limited(retry_after_s, rate);
+            }
+        }
+    }
 
     let declared = parts
         .headers
@@ -268,7 +382,7 @@ async fn capture(
         Ok(bytes) => bytes,
         Err(BodyError::TooLarge) => return too_large(&parts.uri, body_limit),
         Err(BodyError::Idle) => {
-            state.server.count_timed_out();
+            state.server.count_timed_out(&state.port);
             tracing::info!(
                 path = parts.uri.path(),
                 "request body stalled; answered 408, nothing stored"
@@ -298,6 +412,9 @@ async fn capture(
         http_version,
         trailers,
     } = arrived(&mut parts);
+    if let Some(via) = &mut via {
+        ingress::spell_client_header(via, &headers);
+    }
     let event = intake::admit(
         &state.store,
         intake::Arrived {
@@ -311,6 +428,7 @@ async fn capture(
             trailers,
             remote_addr: Some(remote.to_string()),
             body: body.to_vec(),
+            via,
             ..intake::Arrived::default()
         },
     );
@@ -520,6 +638,23 @@ fn too_large(uri: &axum::http::Uri, limit: usize) -> Response {
             "Hooklens accepts bodies up to {limit} bytes; this one is larger and was not stored.\n"
         ),
     )
+}
+
+/// Over the tunnel rate limit: told when to come back, nothing read or
+/// stored. The connection closes, as the body was not read.
+fn rate_limited(retry_after_s: u64, rate: ratelimit::Rate) -> Response {
+    let mut response = plain(
+        StatusCode::TOO_MANY_REQUESTS,
+        &format!(
+            "Hooklens accepts up to {} requests a minute from one sender through this tunnel \
+             (bursts of {}); this one was not stored. Retry after {retry_after_s} s.\n",
+            rate.per_minute, rate.burst
+        ),
+    );
+    let headers = response.headers_mut();
+    headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
+    headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 fn plain(status: StatusCode, text: &str) -> Response {

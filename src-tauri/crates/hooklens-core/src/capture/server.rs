@@ -12,6 +12,12 @@
 //! - on shutdown no new connection is accepted, idle ones close, requests in
 //!   progress are answered, and whatever is still open at
 //!   [`Limits::drain_deadline`] (or only half-sent) is closed.
+//!
+//! One connection table serves every port of a listener: its local port and
+//! any tunnel ingress opened from it ([`Port`]). The cap is the process's
+//! descriptor budget, so it is one cap for all of them, and the connection
+//! idle the longest makes room whichever port it is on; each port drains on
+//! its own, and counts what happened to it as well as to the whole table.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -97,7 +103,7 @@ pub fn raise_fd_limit() -> u64 {
 
 /// Counters of what the limits did, since the listener started.
 #[derive(Debug, Default)]
-struct Counters {
+pub(super) struct Counters {
     /// Answered 503 because every connection was busy.
     pub refused: AtomicU64,
     /// Closed to make room for a new connection.
@@ -106,6 +112,15 @@ struct Counters {
     pub timed_out: AtomicU64,
     /// Keep-alive connections closed after idling (routine).
     pub idle_closed: AtomicU64,
+    /// Tunnel requests answered 429 by the tunnel rate limit.
+    pub rate_limited_tunnel: AtomicU64,
+}
+
+/// One port served from the connection table: what its connections are
+/// tagged with, and what happened to them.
+pub(super) struct Port {
+    id: u64,
+    counters: Counters,
 }
 
 /// What one connection is doing, updated by its reader and its service.
@@ -119,6 +134,7 @@ struct Activity {
 }
 
 struct Entry {
+    port: Arc<Port>,
     activity: Arc<Activity>,
     close: Arc<Notify>,
     /// Told to close: no longer counted, and not chosen again.
@@ -131,6 +147,8 @@ pub(super) struct Shared {
     limits: Limits,
     conns: Mutex<HashMap<u64, Entry>>,
     next_id: AtomicU64,
+    next_port: AtomicU64,
+    /// Every port's counts together.
     counters: Counters,
     refusals: Arc<Semaphore>,
 }
@@ -142,24 +160,63 @@ impl Shared {
             limits,
             conns: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(1),
+            next_port: AtomicU64::new(1),
             counters: Counters::default(),
             refusals: Arc::new(Semaphore::new(MAX_REFUSALS_IN_FLIGHT)),
         })
     }
 
+    /// A new port to serve from this table.
+    pub(super) fn port(&self) -> Arc<Port> {
+        Arc::new(Port {
+            id: self.next_port.fetch_add(1, Ordering::Relaxed),
+            counters: Counters::default(),
+        })
+    }
+
+    /// What the limits did on every port of the table.
     pub(super) fn stats(&self) -> ListenerStats {
+        self.stats_of(self.open(), &self.counters)
+    }
+
+    /// What the limits did on one port; the cap is the table's.
+    pub(super) fn port_stats(&self, port: &Port) -> ListenerStats {
+        let open = self
+            .conns
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .filter(|e| e.port.id == port.id && !e.closing.load(Ordering::Relaxed))
+            .count();
+        self.stats_of(open, &port.counters)
+    }
+
+    fn stats_of(&self, open_connections: usize, counters: &Counters) -> ListenerStats {
         ListenerStats {
-            open_connections: self.open(),
+            open_connections,
             max_connections: self.limits.max_connections,
-            refused: self.counters.refused.load(Ordering::Relaxed),
-            evicted: self.counters.evicted.load(Ordering::Relaxed),
-            timed_out: self.counters.timed_out.load(Ordering::Relaxed),
-            idle_closed: self.counters.idle_closed.load(Ordering::Relaxed),
+            refused: counters.refused.load(Ordering::Relaxed),
+            evicted: counters.evicted.load(Ordering::Relaxed),
+            timed_out: counters.timed_out.load(Ordering::Relaxed),
+            idle_closed: counters.idle_closed.load(Ordering::Relaxed),
+            rate_limited_tunnel: counters.rate_limited_tunnel.load(Ordering::Relaxed),
         }
     }
 
-    pub(super) fn count_timed_out(&self) {
-        self.counters.timed_out.fetch_add(1, Ordering::Relaxed);
+    /// Adds one to a counter of `port` and of the whole table; returns the
+    /// port's new count.
+    fn count(&self, port: &Port, counter: fn(&Counters) -> &AtomicU64) -> u64 {
+        counter(&self.counters).fetch_add(1, Ordering::Relaxed);
+        counter(&port.counters).fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    pub(super) fn count_timed_out(&self, port: &Port) {
+        self.count(port, |c| &c.timed_out);
+    }
+
+    /// Returns the port's count so far, to log the first and then rarely.
+    pub(super) fn count_rate_limited(&self, port: &Port) -> u64 {
+        self.count(port, |c| &c.rate_limited_tunnel)
     }
 
     fn now_ms(&self) -> u64 {
@@ -168,9 +225,14 @@ impl Shared {
             .max(1)
     }
 
-    /// Connections whose tasks are still running.
-    fn live(&self) -> usize {
-        self.conns.lock().unwrap_or_else(|e| e.into_inner()).len()
+    /// Connections of `port` whose tasks are still running.
+    fn live(&self, port: &Port) -> usize {
+        self.conns
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .filter(|e| e.port.id == port.id)
+            .count()
     }
 
     /// Connections open and not told to close.
@@ -206,37 +268,42 @@ impl Shared {
             Some(entry) => {
                 entry.closing.store(true, Ordering::Relaxed);
                 entry.close.notify_one();
-                self.counters.evicted.fetch_add(1, Ordering::Relaxed);
+                self.count(&entry.port, |c| &c.evicted);
                 true
             }
             None => false,
         }
     }
 
-    fn busy(&self) -> usize {
+    /// Connections of `port` with a request in progress.
+    fn busy(&self, port: &Port) -> usize {
         self.conns
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .values()
-            .filter(|e| e.activity.requests.load(Ordering::Relaxed) > 0)
+            .filter(|e| e.port.id == port.id && e.activity.requests.load(Ordering::Relaxed) > 0)
             .count()
     }
 
-    fn close_all(&self) {
+    /// Tells every connection of `port` to close.
+    fn close_all(&self, port: &Port) {
         for entry in self
             .conns
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .values()
+            .filter(|e| e.port.id == port.id)
         {
             entry.close.notify_one();
         }
     }
 }
 
-/// Serves `app` on `tcp` until `stop` turns true, then drains.
+/// Serves `app` on `tcp` as `port` of the table until `stop` turns true,
+/// then drains that port's connections.
 pub(super) async fn serve(
     shared: Arc<Shared>,
+    port: Arc<Port>,
     tcp: TcpListener,
     app: Router,
     mut stop: watch::Receiver<bool>,
@@ -251,13 +318,16 @@ pub(super) async fn serve(
         match accepted {
             Ok((stream, remote)) => {
                 if shared.open() >= limits.max_connections && !shared.evict_one() {
-                    refuse(&shared, stream);
+                    refuse(&shared, &port, stream);
                     continue;
                 }
                 let shared = shared.clone();
+                let port = port.clone();
                 let app = app.clone();
                 let stop = stop.clone();
-                tokio::spawn(async move { connection(shared, app, stream, remote, stop).await });
+                tokio::spawn(
+                    async move { connection(shared, port, app, stream, remote, stop).await },
+                );
             }
             Err(err) => {
                 // Out of descriptors (EMFILE/ENFILE) or the like: make room
@@ -272,55 +342,55 @@ pub(super) async fn serve(
         }
     }
     drop(tcp);
-    drain(&shared).await;
+    drain(&shared, &port).await;
 }
 
 /// Waits for requests in progress to be answered, up to the deadline; then
 /// closes what is left (idle or half-sent connections hold nothing stored).
-async fn drain(shared: &Shared) {
+async fn drain(shared: &Shared, port: &Port) {
     let started = Instant::now();
     loop {
-        if shared.live() == 0 {
+        if shared.live(port) == 0 {
             return;
         }
-        if shared.busy() == 0 {
+        if shared.busy(port) == 0 {
             // A handler that just finished may still be writing its answer:
             // give graceful closes a moment before cutting what is left.
             let grace = Instant::now();
-            while shared.live() > 0
-                && shared.busy() == 0
+            while shared.live(port) > 0
+                && shared.busy(port) == 0
                 && grace.elapsed() < Duration::from_millis(300)
             {
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
-            if shared.busy() > 0 {
+            if shared.busy(port) > 0 {
                 continue;
             }
-            shared.close_all();
+            shared.close_all(port);
             break;
         }
         if started.elapsed() >= shared.limits.drain_deadline {
             tracing::warn!(
-                busy = shared.busy(),
+                busy = shared.busy(port),
                 "requests still in progress at the drain deadline; closing them"
             );
-            shared.close_all();
+            shared.close_all(port);
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     // The connections' tasks end as soon as they see the close.
     let closing = Instant::now();
-    while shared.live() > 0 && closing.elapsed() < Duration::from_secs(1) {
-        shared.close_all();
+    while shared.live(port) > 0 && closing.elapsed() < Duration::from_secs(1) {
+        shared.close_all(port);
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
 
 /// Every connection is busy with a request: the newcomer is told to come
 /// back, never left hanging.
-fn refuse(shared: &Arc<Shared>, mut stream: TcpStream) {
-    let refused = shared.counters.refused.fetch_add(1, Ordering::Relaxed) + 1;
+fn refuse(shared: &Arc<Shared>, port: &Port, mut stream: TcpStream) {
+    let refused = shared.count(port, |c| &c.refused);
     if refused == 1 || refused.is_power_of_two() {
         tracing::warn!(
             refused,
@@ -349,6 +419,7 @@ fn refuse(shared: &Arc<Shared>, mut stream: TcpStream) {
 
 async fn connection(
     shared: Arc<Shared>,
+    port: Arc<Port>,
     app: Router,
     stream: TcpStream,
     remote: SocketAddr,
@@ -369,6 +440,7 @@ async fn connection(
         .insert(
             id,
             Entry {
+                port: port.clone(),
                 activity: activity.clone(),
                 close: close.clone(),
                 closing: std::sync::atomic::AtomicBool::new(false),
@@ -437,12 +509,12 @@ async fn connection(
             _ = tokio::time::sleep(deadline) => {
                 match overdue(&shared, &activity) {
                     Some(Overdue::Head) => {
-                        shared.count_timed_out();
+                        shared.count_timed_out(&port);
                         tracing::debug!(%remote, "closed a connection that sent no complete request in time");
                         break;
                     }
                     Some(Overdue::Idle) => {
-                        shared.counters.idle_closed.fetch_add(1, Ordering::Relaxed);
+                        shared.count(&port, |c| &c.idle_closed);
                         break;
                     }
                     None => {}

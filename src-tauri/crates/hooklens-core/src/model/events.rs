@@ -58,6 +58,11 @@ pub struct ListenerStats {
     /// Keep-alive connections closed after idling: routine, not a problem.
     #[ts(type = "number")]
     pub idle_closed: u64,
+    /// Tunnel requests answered 429 because their source sent more than the
+    /// tunnel rate limit allows (the `tunnel_rate_*` settings); not stored.
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub rate_limited_tunnel: u64,
 }
 
 /// One captured request as the timeline lists it.
@@ -95,6 +100,36 @@ pub struct EventSummary {
     pub verdict: Option<Verdict>,
     /// It came from an import, not the listener (see [`ImportSource`]).
     pub imported: bool,
+    /// It came through a tunnel to the listener's tunnel ingress, not to its
+    /// local port (see [`TunnelArrival`]).
+    #[serde(default)]
+    pub tunneled: bool,
+}
+
+/// How an event that came through a tunnel (ssh -R, cloudflared, ngrok)
+/// arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TunnelArrival {
+    /// The kind of tunnel, as the tunnel settings name it: `ssh`,
+    /// `cloudflared`, `ngrok`.
+    pub kind: String,
+    /// The tunnel's public base URL when the request arrived (e.g.
+    /// `https://abc.trycloudflare.com`); None while it was not known yet.
+    /// URL-signed schemes (Twilio) are verified against this URL plus the
+    /// request target, also when re-verified later.
+    pub public_url: Option<String>,
+    /// The original client's address as the tunnel passed it on, e.g.
+    /// `203.0.113.7`; None when the request named none that could be read.
+    pub client_addr: Option<String>,
+    /// The header it was read from, as the request spelled it
+    /// (`Cf-Connecting-Ip`, `X-Forwarded-For`).
+    pub client_header: Option<String>,
+    /// The tunnel itself sets that header, so a sender cannot forge it
+    /// (cloudflared's `Cf-Connecting-Ip`, the hop ngrok appends to
+    /// `X-Forwarded-For`); false: it is what the request claims.
+    #[serde(default)]
+    pub client_vouched: bool,
 }
 
 /// Where an imported event came from.
@@ -177,6 +212,9 @@ pub struct EventView {
     pub deliveries: Vec<EventSummary>,
     /// Where it came from when it was imported; None for captured events.
     pub source: Option<ImportSource>,
+    /// How it came through a tunnel; None for requests sent to the local
+    /// port and for imports.
+    pub via: Option<TunnelArrival>,
 }
 
 /// One received header. Values that are not valid UTF-8 are shown lossily

@@ -99,6 +99,9 @@ pub enum Filter {
     Dup(bool),
     /// `source:` true: imported events; false: captured by the listener.
     Imported(bool),
+    /// `via:` true: came through a tunnel to the tunnel ingress; false:
+    /// sent to the listener's local port (imports are neither).
+    Tunneled(bool),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,7 +129,7 @@ struct FieldSpec {
 }
 
 /// Every field, in the order the autocomplete offers them.
-const FIELDS: [FieldSpec; 14] = [
+const FIELDS: [FieldSpec; 15] = [
     FieldSpec {
         name: "type",
         description: "Event type as the provider names it; end with * to match a prefix",
@@ -199,6 +202,11 @@ const FIELDS: [FieldSpec; 14] = [
         description: "import: events brought in from a file or a paste; live: captured by the listener",
         example: "source:import",
     },
+    FieldSpec {
+        name: "via",
+        description: "tunnel: came through the public URL's tunnel; local: sent to the listener's own address",
+        example: "via:tunnel",
+    },
 ];
 
 /// Every field with a description and an example. Values are filled for the
@@ -223,6 +231,7 @@ pub fn fields() -> Vec<QueryField> {
                 "after" | "before" => ["30m", "1h", "1d", "1w"].map(String::from).to_vec(),
                 "dup" => ["yes", "no"].map(String::from).to_vec(),
                 "source" => ["import", "live"].map(String::from).to_vec(),
+                "via" => ["tunnel", "local"].map(String::from).to_vec(),
                 _ => Vec::new(),
             },
         })

@@ -413,6 +413,16 @@ impl Parser<'_> {
                     )));
                 }
             },
+            "via" => match value.text.to_ascii_lowercase().as_str() {
+                "tunnel" | "tunneled" | "tunnelled" => Filter::Tunneled(true),
+                "local" => Filter::Tunneled(false),
+                _ => {
+                    return Err(bad(format!(
+                        "via: takes tunnel or local, not {:?}",
+                        value.text
+                    )));
+                }
+            },
             _ => unreachable!("every field in FIELDS is handled"),
         })
     }

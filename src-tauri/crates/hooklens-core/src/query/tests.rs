@@ -451,6 +451,9 @@ fn dup_takes_yes_or_no() {
     assert_eq!(only("source:import"), Filter::Imported(true));
     assert_eq!(only("source:LIVE"), Filter::Imported(false));
     assert!(error("source:x").message.contains("import or live"));
+    assert_eq!(only("via:tunnel"), Filter::Tunneled(true));
+    assert_eq!(only("via:Local"), Filter::Tunneled(false));
+    assert!(error("via:ssh").message.contains("tunnel or local"));
     let e = error("dup:maybe");
     assert_eq!((e.start, e.end), (4, 9));
     assert!(e.message.contains("yes or no"), "{e:?}");
@@ -559,7 +562,7 @@ fn fields_describe_every_field_with_an_example_that_parses() {
         names,
         [
             "type", "provider", "endpoint", "method", "path", "status", "id", "merchant",
-            "header.", "json.", "after", "before", "dup", "source"
+            "header.", "json.", "after", "before", "dup", "source", "via"
         ]
     );
     for f in &all {

@@ -41,7 +41,7 @@ pub use settings::{Durability, KEYS as SETTING_KEYS, Settings};
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
-use crate::model::{Endpoint, EventSummary, ImportSource};
+use crate::model::{Endpoint, EventSummary, ImportSource, TunnelArrival};
 use crate::secret_headers::SecretHeaders;
 use crate::signature::{Secret, Verdict};
 use connection::read_only_connection;
@@ -148,6 +148,8 @@ pub struct NewEvent {
     /// Set for imported events: a digest of the entry, unique in the store,
     /// so the same import run twice adds nothing.
     pub fingerprint: Option<Vec<u8>>,
+    /// Set for requests that came through a tunnel: how they arrived.
+    pub via: Option<TunnelArrival>,
 }
 
 impl NewEvent {
@@ -303,6 +305,10 @@ impl Store {
                 .source
                 .as_ref()
                 .and_then(|s| serde_json::to_string(s).ok()),
+            via_json: event
+                .via
+                .as_ref()
+                .and_then(|v| serde_json::to_string(v).ok()),
             content_type: event.content_type(),
             event,
             done,

@@ -23,7 +23,7 @@ const WRITER_CACHE_KIB: i64 = 16 * 1024;
 /// start, it means the last one did not stop cleanly.
 pub(super) const RUNNING_MARK: &str = "hooklens.running";
 
-const MIGRATION_SQL: [&str; 9] = [
+const MIGRATION_SQL: [&str; 10] = [
     include_str!("../../migrations/0001_events.sql"),
     include_str!("../../migrations/0002_signatures.sql"),
     include_str!("../../migrations/0003_search.sql"),
@@ -33,6 +33,7 @@ const MIGRATION_SQL: [&str; 9] = [
     include_str!("../../migrations/0007_request_line.sql"),
     include_str!("../../migrations/0008_delivery_rules.sql"),
     include_str!("../../migrations/0009_import_source.sql"),
+    include_str!("../../migrations/0010_tunnel_arrival.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

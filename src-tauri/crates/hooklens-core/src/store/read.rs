@@ -31,6 +31,8 @@ pub struct EventDetail {
     pub refs: Vec<(String, String)>,
     /// Where an imported event came from.
     pub source: Option<crate::model::ImportSource>,
+    /// How it came through a tunnel.
+    pub via: Option<crate::model::TunnelArrival>,
 }
 
 impl EventDetail {
@@ -46,6 +48,8 @@ impl EventDetail {
             headers: &self.headers,
             body: &self.body,
             received_at_ns: self.received_at_ns,
+            // The public URL the tunnel had when it arrived, not today's.
+            public_url: self.via.as_ref().and_then(|v| v.public_url.as_deref()),
         }
     }
 
@@ -222,25 +226,36 @@ impl Reader {
             .conn
             .prepare_cached(&format!(
                 "SELECT {SUMMARY_COLUMNS}, e.headers, e.body, e.refs, e.target, e.http_version,
-                        e.trailers, e.source
+                        e.trailers, e.source, e.via
                  FROM events e WHERE e.id = ?1"
             ))?
             .query_row([id], |row| {
                 Ok((
                     summary_from_row(row)?,
                     row.get::<_, i64>(1)?,
-                    row.get::<_, String>(17)?,
-                    row.get::<_, Vec<u8>>(18)?,
-                    row.get::<_, Option<String>>(19)?,
+                    row.get::<_, String>(18)?,
+                    row.get::<_, Vec<u8>>(19)?,
                     row.get::<_, Option<String>>(20)?,
                     row.get::<_, Option<String>>(21)?,
                     row.get::<_, Option<String>>(22)?,
                     row.get::<_, Option<String>>(23)?,
+                    row.get::<_, Option<String>>(24)?,
+                    row.get::<_, Option<String>>(25)?,
                 ))
             })
             .optional()?;
-        let (summary, received_at_ns, headers, body, refs, target, http_version, trailers, source) =
-            row.ok_or_else(|| StoreError::NotFound(format!("no event {id}")))?;
+        let (
+            summary,
+            received_at_ns,
+            headers,
+            body,
+            refs,
+            target,
+            http_version,
+            trailers,
+            source,
+            via,
+        ) = row.ok_or_else(|| StoreError::NotFound(format!("no event {id}")))?;
         Ok(EventDetail {
             summary,
             received_at_ns,
@@ -261,6 +276,8 @@ impl Reader {
             // A source this version cannot read still marks the event as
             // imported (the summary says so); only its details are lost.
             source: source.and_then(|s| serde_json::from_str(&s).ok()),
+            // Likewise: the summary still says it came through a tunnel.
+            via: via.and_then(|v| serde_json::from_str(&v).ok()),
         })
     }
 

@@ -31,6 +31,9 @@ struct Row {
     body: Vec<u8>,
     received_at_ns: i64,
     verdict_json: Option<String>,
+    /// The tunnel's public URL when the event arrived (from `via`): what a
+    /// URL-signed scheme is checked against, whatever the tunnel's URL is now.
+    public_url: Option<String>,
 }
 
 impl Store {
@@ -113,6 +116,7 @@ impl Store {
                         headers: &row.headers,
                         body: &row.body,
                         received_at_ns: row.received_at_ns,
+                        public_url: row.public_url.as_deref(),
                     },
                 );
                 let json = serde_json::to_string(&verdict).ok();
@@ -181,7 +185,8 @@ fn read_batch(
     after: i64,
 ) -> Result<Vec<Row>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT id, endpoint_id, provider, method, path, query, headers, body, received_at, verdict_json
+        "SELECT id, endpoint_id, provider, method, path, query, headers, body, received_at, verdict_json,
+                CASE WHEN json_valid(via) THEN json_extract(via, '$.publicUrl') END
          FROM events WHERE {scope} AND id > ?2 ORDER BY id LIMIT ?3"
     ))?;
     let rows = stmt.query_map(params![endpoint_id, after, BATCH], |r| {
@@ -199,6 +204,9 @@ fn read_batch(
             body: r.get(7)?,
             received_at_ns: r.get(8)?,
             verdict_json: r.get(9)?,
+            // A `via` this version cannot read gives no URL: verified as
+            // any other request, by its headers.
+            public_url: r.get::<_, Option<String>>(10).unwrap_or(None),
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

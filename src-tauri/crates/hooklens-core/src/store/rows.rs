@@ -39,7 +39,8 @@ impl std::str::FromStr for Cursor {
 pub(super) const SUMMARY_COLUMNS: &str =
     "e.id, e.received_at, e.endpoint_id, e.method, e.path, e.query, e.size,
      e.content_type, e.remote_addr, e.provider, e.event_type, e.provider_event_id,
-     e.merchant_id, e.delivery, e.pinned, e.verdict_json, e.source IS NOT NULL";
+     e.merchant_id, e.delivery, e.pinned, e.verdict_json, e.source IS NOT NULL,
+     e.via IS NOT NULL";
 
 pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EventSummary> {
     let id: i64 = row.get(0)?;
@@ -66,5 +67,6 @@ pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EventSummary> 
             .get::<_, Option<String>>(15)?
             .and_then(|json| serde_json::from_str::<Verdict>(&json).ok()),
         imported: row.get(16)?,
+        tunneled: row.get(17)?,
     })
 }

@@ -53,6 +53,12 @@ pub struct Settings {
     /// Retention keeps the database under this many bytes (pinned ones always stay).
     pub max_db_bytes: u64,
     pub durability: Durability,
+    /// Requests a minute one source may send through a tunnel, on average;
+    /// beyond it the tunnel ingress answers 429 (nothing stored).
+    pub tunnel_rate_per_minute: u64,
+    /// Requests one source may send through a tunnel at once, before the
+    /// per-minute rate applies.
+    pub tunnel_rate_burst: u64,
 }
 
 impl Default for Settings {
@@ -62,6 +68,10 @@ impl Default for Settings {
             max_events: 1_000_000,
             max_db_bytes: 4 * 1024 * 1024 * 1024,
             durability: Durability::Normal,
+            // A provider's retries and a busy checkout's events stay far
+            // below this; a script hammering the public URL does not.
+            tunnel_rate_per_minute: 300,
+            tunnel_rate_burst: 60,
         }
     }
 }
@@ -81,6 +91,14 @@ pub const KEYS: &[(&str, &str)] = &[
         "durability",
         "`normal` (survives kill -9) or `full` (survives power loss)",
     ),
+    (
+        "tunnel_rate_per_minute",
+        "requests a minute one source may send through a tunnel (more get 429)",
+    ),
+    (
+        "tunnel_rate_burst",
+        "requests one source may send through a tunnel at once",
+    ),
 ];
 
 impl Settings {
@@ -90,6 +108,8 @@ impl Settings {
             "max_events" => self.max_events.to_string(),
             "max_db_bytes" => self.max_db_bytes.to_string(),
             "durability" => self.durability.to_string(),
+            "tunnel_rate_per_minute" => self.tunnel_rate_per_minute.to_string(),
+            "tunnel_rate_burst" => self.tunnel_rate_burst.to_string(),
             other => return Err(unknown_key(other)),
         })
     }
@@ -113,6 +133,8 @@ impl Settings {
             "max_events" => self.max_events = number(1)?,
             "max_db_bytes" => self.max_db_bytes = number(1024 * 1024)?,
             "durability" => self.durability = value.trim().parse()?,
+            "tunnel_rate_per_minute" => self.tunnel_rate_per_minute = number(1)?,
+            "tunnel_rate_burst" => self.tunnel_rate_burst = number(1)?,
             other => return Err(unknown_key(other)),
         }
         Ok(())
@@ -173,5 +195,10 @@ mod tests {
         let err = s.set("colour", "red").unwrap_err().to_string();
         assert!(err.contains("unknown setting \"colour\""), "{err}");
         assert!(s.set("durability", "fast").is_err());
+        s.set("tunnel_rate_per_minute", "120").unwrap();
+        s.set("tunnel_rate_burst", "10").unwrap();
+        assert_eq!((s.tunnel_rate_per_minute, s.tunnel_rate_burst), (120, 10));
+        let err = s.set("tunnel_rate_burst", "0").unwrap_err().to_string();
+        assert!(err.contains("at least 1"), "{err}");
     }
 }

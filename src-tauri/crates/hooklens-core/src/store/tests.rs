@@ -726,6 +726,7 @@ mod signatures {
                 headers: &e.headers,
                 body: &e.body,
                 received_at_ns: e.received_at_ns,
+                public_url: None,
             },
         ));
         e

@@ -41,6 +41,7 @@ pub(super) struct WriteJob {
     pub(super) refs_json: Option<String>,
     pub(super) verdict_json: Option<String>,
     pub(super) source_json: Option<String>,
+    pub(super) via_json: Option<String>,
     pub(super) content_type: Option<String>,
     pub(super) done: oneshot::Sender<Result<EventSummary, String>>,
 }
@@ -275,9 +276,9 @@ fn commit_group(
             "INSERT INTO events (received_at, endpoint_id, method, path, query, headers, remote_addr,
                                  content_type, size, body, provider, event_type, provider_event_id,
                                  merchant_id, refs, delivery, verdict, verdict_json, target,
-                                 http_version, trailers, source, import_fingerprint)
+                                 http_version, trailers, source, import_fingerprint, via)
              VALUES (?1, (SELECT id FROM endpoints WHERE id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-                     ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+                     ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
         )?;
         let mut pending = tx.prepare_cached("INSERT INTO fts_pending (id) VALUES (?1)")?;
         let mut previous = tx.prepare_cached(
@@ -322,6 +323,7 @@ fn commit_group(
                 job.trailers_json,
                 job.source_json,
                 e.fingerprint,
+                job.via_json,
             ])?;
             let id = tx.last_insert_rowid();
             pending.execute([id])?;
@@ -348,6 +350,7 @@ fn commit_group(
                 pinned: false,
                 verdict: e.verdict.clone(),
                 imported: e.source.is_some(),
+                tunneled: e.via.is_some(),
             });
         }
     }

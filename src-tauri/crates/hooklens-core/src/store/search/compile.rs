@@ -328,6 +328,16 @@ pub(super) fn compile(
             Filter::Imported(false) => {
                 c.add(negated, Cond::new("e.source IS NULL", vec![]), None);
             }
+            Filter::Tunneled(true) => {
+                // Tunnelled events have their own index, as imports do.
+                let cond = Cond::new("e.via IS NOT NULL", vec![]);
+                c.add(negated, cond, Some(("events_tunneled", true)));
+            }
+            Filter::Tunneled(false) => {
+                // Sent to the local port: neither tunnelled nor imported.
+                let cond = Cond::new("e.via IS NULL AND e.source IS NULL", vec![]);
+                c.add(negated, cond, None);
+            }
             Filter::Dup(yes) => {
                 let sql = if *yes {
                     "e.delivery > 1"

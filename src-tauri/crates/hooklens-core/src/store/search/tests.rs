@@ -161,6 +161,14 @@ impl Fixture {
                     event_type: Some("push".into()),
                     provider_event_id: Some("gh-1".into()),
                     merchant_id: Some("acme/shop".into()),
+                    // Came through a tunnel to the tunnel ingress.
+                    via: Some(crate::model::TunnelArrival {
+                        kind: "cloudflared".into(),
+                        public_url: Some("https://abc.trycloudflare.com".into()),
+                        client_addr: Some("203.0.113.7".into()),
+                        client_header: Some("Cf-Connecting-Ip".into()),
+                        client_vouched: true,
+                    }),
                     ..NewEvent::default()
                 },
             ),
@@ -411,6 +419,12 @@ async fn every_field_filters_and_negates() {
         ("-source:import".into(), all_but(&["ping"])),
         ("source:live".into(), all_but(&["ping"])),
         ("source:import method:get".into(), vec!["ping"]),
+        ("via:tunnel".into(), vec!["push"]),
+        ("-via:tunnel".into(), all_but(&["push"])),
+        ("via:local".into(), all_but(&["push", "ping"])),
+        ("-via:local".into(), vec!["ping", "push"]),
+        ("via:tunnel provider:github".into(), vec!["push"]),
+        ("via:tunnel provider:kustom".into(), vec![]),
     ];
     for (query, expected) in cases {
         assert_eq!(f.find(&query), expected, "{query}");

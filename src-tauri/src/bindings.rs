@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use ts_rs::TS;
 
-use crate::commands::{self, endpoints, events, export, import, import_file, send};
+use crate::commands::{self, endpoints, events, export, import, import_file, send, tunnel};
 use crate::notify::{NotifyRule, NotifySettings, NotifyState, NotifyStatus, ViewContext};
 
 /// A type's declaration, noting the types it names in `names`.
@@ -46,6 +46,9 @@ pub fn typescript_bindings() -> String {
         decl::<endpoints::SecretRef>(cfg, n),
         decl::<send::ResendShuffledArgs>(cfg, n),
         decl::<send::SigningInfoArgs>(cfg, n),
+        decl::<tunnel::EndpointUrl>(cfg, n),
+        decl::<tunnel::TunnelView>(cfg, n),
+        decl::<tunnel::SetNgrokAuthtokenArgs>(cfg, n),
     ];
     // What they name and do not declare comes from the core's bindings.
     let mut imports: Vec<String> = named

@@ -48,6 +48,9 @@ pub(crate) struct AppState {
     /// Sends in progress by the UI's token, to cancel them.
     sends: Mutex<std::collections::HashMap<u32, hooklens_core::resend::Cancel>>,
     listener: tokio::sync::Mutex<ListenerSlot>,
+    /// The public URL's tunnel (see commands/tunnel.rs).
+    tunnel: tokio::sync::Mutex<commands::tunnel::TunnelSlot>,
+    tunnel_channel: commands::tunnel::TunnelChannel,
     notifier: Arc<notify::Notifier>,
     /// None when another process already captures into this data directory.
     lock: Option<DataDirLock>,
@@ -180,6 +183,8 @@ fn start_core() -> Result<AppState, SetupError> {
         sends: Mutex::new(std::collections::HashMap::new()),
         notifier,
         listener: tokio::sync::Mutex::new(slot),
+        tunnel: tokio::sync::Mutex::new(commands::tunnel::TunnelSlot::new()),
+        tunnel_channel: commands::tunnel::TunnelChannel::default(),
         lock,
     })
 }
@@ -203,6 +208,7 @@ fn drain_on_signal(app: tauri::AppHandle) {
         };
         tracing::info!(signal = which, "stopping: answering requests in progress");
         let state = app.state::<AppState>();
+        commands::tunnel::stop(&state).await;
         let listener = state.listener.lock().await.listener.take();
         if let Some(listener) = listener {
             listener.shutdown().await;
@@ -251,6 +257,7 @@ pub fn run() {
                 });
             }
             app.manage(state);
+            commands::tunnel::resume(app.handle());
             drain_on_signal(app.handle().clone());
             Ok(())
         })
@@ -284,6 +291,7 @@ fn stop_cleanly(app: &tauri::AppHandle) {
         return;
     };
     tauri::async_runtime::block_on(async {
+        commands::tunnel::stop(&state).await;
         let listener = state.listener.lock().await.listener.take();
         if let Some(listener) = listener {
             listener.shutdown().await;

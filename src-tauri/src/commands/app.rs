@@ -53,7 +53,10 @@ pub async fn listen_on(
                 old.shutdown().await;
             }
             tracing::info!(%addr, "listener moved");
-            Ok(slot.status.clone())
+            let status = slot.status.clone();
+            drop(slot);
+            super::tunnel::follow_listener(&state).await;
+            Ok(status)
         }
         Err(err) => {
             if slot.listener.is_none() {

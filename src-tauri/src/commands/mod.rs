@@ -12,6 +12,7 @@ pub(crate) mod notifications;
 pub(crate) mod send;
 #[cfg(test)]
 mod tests;
+pub(crate) mod tunnel;
 
 use std::sync::{Mutex, MutexGuard};
 

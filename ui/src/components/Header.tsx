@@ -2,6 +2,7 @@ import type { AppInfo } from "../ipc";
 import { CopyButton } from "./CopyButton";
 import { ListenerStatsControl } from "./ListenerStatsPopover";
 import { NotifyControls } from "./notifications/NotifyControls";
+import { TunnelControl } from "./tunnel/TunnelControl";
 
 type Props = { info: AppInfo | null; loadError: string | null };
 
@@ -24,6 +25,7 @@ export function Header({ info, loadError }: Props) {
             </code>
             {listener.url && <CopyButton text={listener.url} label="listen URL" testId="copy-listen-url" />}
             <ListenerStatsControl listener={listener} />
+            {listener.state === "listening" && <TunnelControl />}
           </>
         ) : (
           <span className="listen-label">{loadError ? "Hooklens core unavailable" : "Starting…"}</span>

@@ -33,6 +33,8 @@ import type {
   Signing,
   SigningInfo,
   TestEventSpec,
+  TunnelSpec,
+  TunnelStatus,
 } from "./bindings.gen";
 import type {
   AddSecretArgs,
@@ -52,8 +54,10 @@ import type {
   RevealHeaderArgs,
   SearchEventsArgs,
   SecretRef,
+  SetNgrokAuthtokenArgs,
   SetPinnedArgs,
   SigningInfoArgs,
+  TunnelView,
   UpdateEndpointArgs,
   ViewContext,
 } from "./shell.gen";
@@ -401,6 +405,39 @@ export function listenOn(address: string): Promise<ListenerStatus> {
 /** What the listener's connection limits have done since it started; null while nothing listens. */
 export function listenerStats(): Promise<ListenerStats | null> {
   return call<ListenerStats | null>("listener_stats");
+}
+
+/** The public URL's tunnel: what was picked, its state, and each endpoint's public URL while it is up. */
+export function tunnelView(): Promise<TunnelView> {
+  return call<TunnelView>("tunnel_view");
+}
+
+/** Starts the tunnel (stopping one that runs); it is remembered as on and starts again with the app. */
+export function startTunnel(spec: TunnelSpec): Promise<TunnelView> {
+  return call<TunnelView>("start_tunnel", { spec });
+}
+
+/** Stops the tunnel; it is remembered as off. */
+export function stopTunnel(): Promise<TunnelView> {
+  return call<TunnelView>("stop_tunnel");
+}
+
+/** Accepts the SSH host key the tunnel showed (only if `fingerprint` is the one shown). */
+export function acceptTunnelHostKey(fingerprint: string): Promise<void> {
+  return call<void>("accept_tunnel_host_key", { fingerprint });
+}
+
+/** Stores the ngrok authtoken the user gave (null removes it); resolves to it masked. */
+export function setNgrokAuthtoken(value: string | null): Promise<string | null> {
+  const args: SetNgrokAuthtokenArgs = { value };
+  return call<string | null>("set_ngrok_authtoken", { args });
+}
+
+/** Every state of the tunnel, as it changes (one subscriber: this window). */
+export async function subscribeTunnel(onStatus: (status: TunnelStatus) => void): Promise<void> {
+  const channel = new Channel<TunnelStatus>();
+  channel.onmessage = onStatus;
+  await call<void>("subscribe_tunnel", { onStatus: channel });
 }
 
 /**

@@ -19,6 +19,7 @@ pub mod settings;
 pub mod show;
 pub mod sign;
 pub mod trigger;
+pub mod tunnel_arg;
 pub mod verify;
 
 use std::path::PathBuf;

@@ -13,6 +13,9 @@ pub const HELP: &str = "Also make the listener public through a tunnel: localhos
 ssh:[USER@]HOST[:PORT],remote=PORT,public=URL (your own server with GatewayPorts), cloudflared, \
 cloudflared:NAME@HOSTNAME, ngrok, ngrok:stored, or saved (the app's last choice)";
 
+const FORMS: &str = "use localhost.run, pinggy, ssh:[USER@]HOST[:PORT],remote=PORT,public=URL, \
+cloudflared, cloudflared:NAME@HOSTNAME, ngrok, ngrok:stored or saved";
+
 /// What `--tunnel` asks for: a spec, or the saved choice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TunnelArg {
@@ -56,7 +59,7 @@ pub fn parse(text: &str) -> Result<TunnelArg, String> {
         ("ngrok", Some("stored")) => TunnelSpec::Ngrok {
             authtoken: NgrokAuth::Stored,
         },
-        _ => return Err(format!("unknown tunnel `{text}`; {}", HELP.to_lowercase())),
+        _ => return Err(format!("unknown tunnel `{text}`: {FORMS}")),
     };
     Ok(TunnelArg::Spec(spec))
 }

@@ -49,6 +49,7 @@ pub fn typescript_bindings() -> String {
         decl::<tunnel::EndpointUrl>(cfg, n),
         decl::<tunnel::TunnelView>(cfg, n),
         decl::<tunnel::SetNgrokAuthtokenArgs>(cfg, n),
+        decl::<tunnel::SetTunnelRateArgs>(cfg, n),
     ];
     // What they name and do not declare comes from the core's bindings.
     let mut imports: Vec<String> = named

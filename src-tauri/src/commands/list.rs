@@ -52,6 +52,7 @@ macro_rules! with_commands {
             tunnel::stop_tunnel,
             tunnel::accept_tunnel_host_key,
             tunnel::set_ngrok_authtoken,
+            tunnel::set_tunnel_rate,
             tunnel::subscribe_tunnel,
             send::resend,
             send::resend_shuffled,

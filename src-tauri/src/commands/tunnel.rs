@@ -81,6 +81,21 @@ pub struct TunnelView {
     pub ngrok_authtoken: Option<String>,
     /// Each endpoint's public URL while the tunnel is up.
     pub endpoints: Vec<EndpointUrl>,
+    /// Requests a minute one sender may send through the tunnel (more get
+    /// 429), and how many at once.
+    #[ts(type = "number")]
+    pub rate_per_minute: u64,
+    #[ts(type = "number")]
+    pub rate_burst: u64,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SetTunnelRateArgs {
+    #[ts(type = "number")]
+    pub per_minute: u64,
+    #[ts(type = "number")]
+    pub burst: u64,
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -109,12 +124,31 @@ async fn view(state: &AppState) -> Result<TunnelView, ErrorPayload> {
             .collect(),
         None => Vec::new(),
     };
+    let settings = state.store.settings();
     Ok(TunnelView {
         saved: tunnel::saved(&state.store).map_err(tunnel_error)?,
         status,
         ngrok_authtoken: tunnel::ngrok_authtoken_masked(&state.store).map_err(tunnel_error)?,
         endpoints,
+        rate_per_minute: settings.tunnel_rate_per_minute,
+        rate_burst: settings.tunnel_rate_burst,
     })
+}
+
+/// Sets the per-sender limit of tunnel traffic; it applies to the next
+/// request, tunnel running or not.
+#[tauri::command]
+pub async fn set_tunnel_rate(
+    state: State<'_, AppState>,
+    args: SetTunnelRateArgs,
+) -> Result<TunnelView, ErrorPayload> {
+    for (key, value) in [
+        ("tunnel_rate_per_minute", args.per_minute),
+        ("tunnel_rate_burst", args.burst),
+    ] {
+        state.store.set_setting(key, &value.to_string())?;
+    }
+    view(&state).await
 }
 
 #[tauri::command]

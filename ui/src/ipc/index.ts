@@ -56,6 +56,7 @@ import type {
   SecretRef,
   SetNgrokAuthtokenArgs,
   SetPinnedArgs,
+  SetTunnelRateArgs,
   SigningInfoArgs,
   TunnelView,
   UpdateEndpointArgs,
@@ -431,6 +432,11 @@ export function acceptTunnelHostKey(fingerprint: string): Promise<void> {
 export function setNgrokAuthtoken(value: string | null): Promise<string | null> {
   const args: SetNgrokAuthtokenArgs = { value };
   return call<string | null>("set_ngrok_authtoken", { args });
+}
+
+/** Sets how many requests a minute (and at once) one sender may send through the tunnel. */
+export function setTunnelRate(args: SetTunnelRateArgs): Promise<TunnelView> {
+  return call<TunnelView>("set_tunnel_rate", { args });
 }
 
 /** Every state of the tunnel, as it changes (one subscriber: this window). */

@@ -216,7 +216,12 @@ ngrokAuthtoken: string | null,
 /**
  * Each endpoint's public URL while the tunnel is up.
  */
-endpoints: Array<EndpointUrl>, };
+endpoints: Array<EndpointUrl>, 
+/**
+ * Requests a minute one sender may send through the tunnel (more get
+ * 429), and how many at once.
+ */
+ratePerMinute: number, rateBurst: number, };
 
 export type SetNgrokAuthtokenArgs = { 
 /**
@@ -224,7 +229,9 @@ export type SetNgrokAuthtokenArgs = {
  */
 value: string | null, };
 
+export type SetTunnelRateArgs = { perMinute: number, burst: number, };
+
 /**
  * Every command the shell serves, by the name the webview invokes it by.
  */
-export type Command = "app_info" | "search_events" | "count_events" | "query_fields" | "get_event" | "curl_command" | "reveal_header" | "save_body" | "set_pinned" | "subscribe_events" | "preview_import" | "import_text" | "import_file" | "cancel_import" | "subscribe_imports" | "preview_export" | "export_events" | "cancel_export" | "list_endpoints" | "endpoint_counts" | "list_presets" | "add_endpoint" | "update_endpoint" | "remove_endpoint" | "add_secret" | "remove_secret" | "reveal_secret" | "reverify" | "cancel_reverify" | "listen_on" | "listener_stats" | "tunnel_view" | "start_tunnel" | "stop_tunnel" | "accept_tunnel_host_key" | "set_ngrok_authtoken" | "subscribe_tunnel" | "resend" | "resend_shuffled" | "send_test_event" | "cancel_send" | "list_runs" | "recent_targets" | "list_samples" | "list_schedules" | "signing_info" | "notify_state" | "set_notify_settings" | "set_view_context" | "subscribe_opens";
+export type Command = "app_info" | "search_events" | "count_events" | "query_fields" | "get_event" | "curl_command" | "reveal_header" | "save_body" | "set_pinned" | "subscribe_events" | "preview_import" | "import_text" | "import_file" | "cancel_import" | "subscribe_imports" | "preview_export" | "export_events" | "cancel_export" | "list_endpoints" | "endpoint_counts" | "list_presets" | "add_endpoint" | "update_endpoint" | "remove_endpoint" | "add_secret" | "remove_secret" | "reveal_secret" | "reverify" | "cancel_reverify" | "listen_on" | "listener_stats" | "tunnel_view" | "start_tunnel" | "stop_tunnel" | "accept_tunnel_host_key" | "set_ngrok_authtoken" | "set_tunnel_rate" | "subscribe_tunnel" | "resend" | "resend_shuffled" | "send_test_event" | "cancel_send" | "list_runs" | "recent_targets" | "list_samples" | "list_schedules" | "signing_info" | "notify_state" | "set_notify_settings" | "set_view_context" | "subscribe_opens";

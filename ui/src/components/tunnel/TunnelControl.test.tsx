@@ -1,4 +1,4 @@
-import { act, render, screen, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { TunnelSpec, TunnelStatus, TunnelView } from "../../ipc";
@@ -12,6 +12,7 @@ const ipc = vi.hoisted(() => ({
   acceptTunnelHostKey: vi.fn<(fingerprint: string) => Promise<void>>(),
   setNgrokAuthtoken: vi.fn<(value: string | null) => Promise<string | null>>(),
   subscribeTunnel: vi.fn<(on: (s: TunnelStatus) => void) => Promise<void>>(),
+  setTunnelRate: vi.fn<(args: { perMinute: number; burst: number }) => Promise<TunnelView>>(),
   copyText: vi.fn<(text: string) => Promise<void>>(),
 }));
 
@@ -21,12 +22,21 @@ import { TunnelControl } from "./TunnelControl";
 
 const status = (state: TunnelStatus["state"], name = "localhost.run (ssh)"): TunnelStatus => ({ state, name, output: [] });
 
-const off: TunnelView = { saved: null, status: status({ state: "stopped" }, ""), ngrokAuthtoken: null, endpoints: [] };
+const off: TunnelView = {
+  saved: null,
+  status: status({ state: "stopped" }, ""),
+  ngrokAuthtoken: null,
+  endpoints: [],
+  ratePerMinute: 300,
+  rateBurst: 60,
+};
 
 const up: TunnelView = {
   saved: { spec: { kind: "ssh", service: { type: "localhost-run" } }, enabled: true },
   status: status({ state: "up", publicUrl: "https://f27f2133f61afa.lhr.life" }),
   ngrokAuthtoken: null,
+  ratePerMinute: 300,
+  rateBurst: 60,
   endpoints: [
     { name: "Default", pathPrefix: "/", url: "https://f27f2133f61afa.lhr.life/" },
     { name: "Kustom", pathPrefix: "/kustom", url: "https://f27f2133f61afa.lhr.life/kustom" },
@@ -145,6 +155,22 @@ describe("TunnelControl", () => {
     expect(ipc.acceptTunnelHostKey).not.toHaveBeenCalled();
     await userEvent.click(screen.getByTestId("tunnel-accept-host-key"));
     expect(ipc.acceptTunnelHostKey).toHaveBeenCalledWith("SHA256:kcNFqn5DzT62uinKlXKqcEQgUQEA4nBwNOsQW9vLChI");
+  });
+
+  it("changes how much one sender may send through the tunnel", async () => {
+    ipc.setTunnelRate.mockResolvedValue({ ...off, ratePerMinute: 30, rateBurst: 5 });
+    render(<TunnelControl />);
+    await userEvent.click(await screen.findByTestId("tunnel-pill"));
+    const perMinute = screen.getByTestId("tunnel-rate-per-minute");
+    expect(perMinute).toHaveValue("300");
+    expect(screen.queryByTestId("tunnel-rate-save")).toBeNull();
+    await userEvent.clear(perMinute);
+    await userEvent.type(perMinute, "30");
+    await userEvent.clear(screen.getByTestId("tunnel-rate-burst"));
+    await userEvent.type(screen.getByTestId("tunnel-rate-burst"), "5");
+    await userEvent.click(screen.getByTestId("tunnel-rate-save"));
+    expect(ipc.setTunnelRate).toHaveBeenCalledWith({ perMinute: 30, burst: 5 });
+    await waitFor(() => expect(screen.queryByTestId("tunnel-rate-save")).toBeNull());
   });
 
   it("shows why a start was refused", async () => {

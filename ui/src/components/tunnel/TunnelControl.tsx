@@ -12,6 +12,7 @@ import {
 import { errorMessage } from "../../state/useTimeline";
 import { CopyButton } from "../CopyButton";
 import { Modal } from "../Modal";
+import { RateLimit } from "./RateLimit";
 import { CHOICES, formOf, pillLabel, running, specOf, stateWords, type Form } from "./choices";
 import "./tunnel.css";
 
@@ -238,6 +239,8 @@ function TunnelDialog({ view, onView, onClose }: { view: TunnelView; onView: (v:
             )}
           </div>
         )}
+
+        <RateLimit view={view} onView={onView} />
 
         <div className={`tunnel-state ${state.state}`} role="status" data-testid="tunnel-state">
           {stateWords(view.status)}

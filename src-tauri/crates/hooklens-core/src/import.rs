@@ -508,7 +508,9 @@ fn arrived(
         fingerprint: Some(fingerprint),
         // Bundles do not record how an event came in: an imported event
         // is never marked as tunnelled.
-        via: None,
+        // A bundle's event keeps how it came through a tunnel: its
+        // URL-signed verdicts are judged against that public URL.
+        via: recorded.and_then(|r| r.via.clone()),
     }
 }
 

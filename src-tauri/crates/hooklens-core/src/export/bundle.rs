@@ -83,6 +83,7 @@ pub fn event(out: &mut dyn Write, p: &Prepared) -> io::Result<()> {
                 .filter(|i| i.breaks_verdict())
                 .map(RedactionItem::words)
                 .collect(),
+            via: d.via.clone(),
         })),
     )?;
     for delivery in &p.deliveries {

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Delivery, DeliveryRun};
+use crate::model::{Delivery, DeliveryRun, TunnelArrival};
 use crate::signature::{Scheme, Verdict};
 use crate::wire::StoredHeader;
 
@@ -88,6 +88,10 @@ pub struct EventLine {
     /// headers are no longer the ones the verdict was computed on.
     #[serde(default)]
     pub redactions: Vec<String>,
+    /// How it came through a tunnel, if it did: its public URL then is the
+    /// one a URL-signed scheme (Twilio) is verified against.
+    #[serde(default)]
+    pub via: Option<TunnelArrival>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

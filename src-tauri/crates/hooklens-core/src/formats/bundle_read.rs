@@ -312,6 +312,7 @@ fn event_incoming(
             pinned: event.pinned,
             redactions: event.redactions,
             runs: Vec::new(),
+            via: event.via,
         })),
     })
 }

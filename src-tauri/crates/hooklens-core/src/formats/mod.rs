@@ -26,7 +26,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::model::DeliveryRun;
+use crate::model::{DeliveryRun, TunnelArrival};
 use crate::signature::Verdict;
 use crate::wire::StoredHeader;
 
@@ -158,6 +158,8 @@ pub struct Recorded {
     /// run with their attempts, in the bundle's order; the bundle keeps
     /// them on lines after the event.
     pub runs: Vec<DeliveryRun>,
+    /// How it came through a tunnel where it was captured.
+    pub via: Option<TunnelArrival>,
 }
 
 /// An entry that could not be read, and where it is.

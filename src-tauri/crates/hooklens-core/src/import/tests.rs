@@ -438,3 +438,30 @@ async fn a_bundles_runs_are_put_back_under_their_event_and_one_that_cannot_be_is
     assert!(reader.runs_of_event(2, 10).unwrap().is_empty());
     assert_eq!(reader.count().unwrap(), 2);
 }
+
+#[tokio::test]
+async fn a_bundled_event_that_came_through_a_tunnel_keeps_its_public_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let via = crate::model::TunnelArrival {
+        kind: "cloudflared".into(),
+        public_url: Some("https://abc.trycloudflare.com".into()),
+        client_addr: Some("203.0.113.7".into()),
+        client_header: Some("Cf-Connecting-Ip".into()),
+        client_vouched: true,
+    };
+    let incoming = Incoming {
+        recorded: Some(Box::new(Recorded {
+            via: Some(via.clone()),
+            ..Recorded::default()
+        })),
+        ..incoming(1, "/twilio/sms", &[], b"Body=hi")
+    };
+    let outcome = run(&store, vec![Ok(incoming)], &ImportSpec::default()).await;
+    assert_eq!(outcome.imported, 1);
+    let id = outcome.first_id.unwrap();
+    let detail = store.reader().unwrap().event(id).unwrap();
+    // Re-verification judges a URL-signed scheme against this URL.
+    assert_eq!(detail.via, Some(via));
+    assert!(detail.summary.tunneled);
+}

@@ -1086,6 +1086,7 @@ fn event(id: i64, body: &str) -> Line {
         verdict: None,
         pinned: id == 1,
         redactions: Vec::new(),
+        via: None,
     }))
 }
 

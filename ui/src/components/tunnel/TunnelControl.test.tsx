@@ -118,6 +118,9 @@ describe("TunnelControl", () => {
     expect(screen.getByTestId("tunnel-public-url")).toHaveTextContent("f27f2133f61afa.lhr.life");
     await userEvent.click(pill);
     const urls = await screen.findAllByTestId("tunnel-endpoint-url");
+    // The running tunnel's choice is the only one listed, so the URLs stay near the top.
+    expect(screen.getByTestId("tunnel-choice-localhost-run")).toBeChecked();
+    expect(screen.queryByTestId("tunnel-choice-pinggy")).not.toBeInTheDocument();
     expect(urls.map((u) => u.textContent)).toEqual([
       expect.stringContaining("https://f27f2133f61afa.lhr.life/"),
       expect.stringContaining("https://f27f2133f61afa.lhr.life/kustom"),

@@ -173,9 +173,63 @@ function TunnelDialog({ view, onView, onClose }: { view: TunnelView; onView: (v:
           are limited per minute.
         </p>
 
+        <div className={`tunnel-state ${state.state}`} role="status" data-testid="tunnel-state">
+          {stateWords(view.status)}
+        </div>
+
+        {state.state === "host-key-unknown" && (
+          <div className="tunnel-hostkey" data-testid="tunnel-hostkey">
+            <p>
+              Compare this fingerprint with the one {state.host} publishes. Accept it only if they match: it is kept in
+              Hooklens&apos;s own known_hosts file, and every later connection must present the same key.
+              {form.choice === "own-server" && (
+                <>
+                  {" "}
+                  On your server,{" "}
+                  <code className="mono">ssh-keygen -lf /etc/ssh/ssh_host_{state.keyType.toLowerCase()}_key.pub</code> prints
+                  it.
+                </>
+              )}
+            </p>
+            <code className="tunnel-fingerprint" data-testid="tunnel-fingerprint">
+              {state.keyType} {state.fingerprint}
+            </code>
+            <button
+              type="button"
+              className="primary-button"
+              disabled={busy}
+              data-testid="tunnel-accept-host-key"
+              onClick={() =>
+                act(async () => {
+                  await acceptTunnelHostKey(state.fingerprint);
+                  return tunnelView();
+                })
+              }
+            >
+              Accept and connect
+            </button>
+          </div>
+        )}
+
+        {state.state === "up" && (
+          <div className="tunnel-urls">
+            <h3>Paste these into the provider&apos;s dashboard</h3>
+            <ul data-testid="tunnel-endpoint-urls">
+              {view.endpoints.map((e) => (
+                <li key={e.url} data-testid="tunnel-endpoint-url">
+                  <span className="tunnel-endpoint-name">{e.name}</span>
+                  <code className="mono break">{e.url}</code>
+                  <CopyButton text={e.url} label={`public URL of ${e.name}`} />
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+
         <fieldset className="tunnel-choices" disabled={on}>
           <legend>Tunnel</legend>
-          {CHOICES.map((c) => (
+          {/* While it runs, the choice cannot change: only the picked one is shown, so the state above stays in view. */}
+          {CHOICES.filter((c) => !on || c.id === form.choice).map((c) => (
             <label key={c.id} className={`tunnel-choice${form.choice === c.id ? " picked" : ""}`}>
               <input
                 type="radio"
@@ -241,51 +295,6 @@ function TunnelDialog({ view, onView, onClose }: { view: TunnelView; onView: (v:
         )}
 
         <RateLimit view={view} onView={onView} />
-
-        <div className={`tunnel-state ${state.state}`} role="status" data-testid="tunnel-state">
-          {stateWords(view.status)}
-        </div>
-
-        {state.state === "host-key-unknown" && (
-          <div className="tunnel-hostkey" data-testid="tunnel-hostkey">
-            <p>
-              Compare this fingerprint with the one {state.host} publishes. Accept it only if they match: it is kept in
-              Hooklens&apos;s own known_hosts file, and every later connection must present the same key.
-            </p>
-            <code className="tunnel-fingerprint" data-testid="tunnel-fingerprint">
-              {state.keyType} {state.fingerprint}
-            </code>
-            <button
-              type="button"
-              className="primary-button"
-              disabled={busy}
-              data-testid="tunnel-accept-host-key"
-              onClick={() =>
-                act(async () => {
-                  await acceptTunnelHostKey(state.fingerprint);
-                  return tunnelView();
-                })
-              }
-            >
-              Accept and connect
-            </button>
-          </div>
-        )}
-
-        {state.state === "up" && (
-          <div className="tunnel-urls">
-            <h3>Paste these into the provider&apos;s dashboard</h3>
-            <ul data-testid="tunnel-endpoint-urls">
-              {view.endpoints.map((e) => (
-                <li key={e.url} data-testid="tunnel-endpoint-url">
-                  <span className="tunnel-endpoint-name">{e.name}</span>
-                  <code className="mono break">{e.url}</code>
-                  <CopyButton text={e.url} label={`public URL of ${e.name}`} />
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
 
         {view.status.output.length > 0 && (
           <details className="tunnel-output">

@@ -33,7 +33,7 @@ export const CHOICES: readonly Choice[] = [
   {
     id: "cloudflared-named",
     label: "cloudflared named tunnel",
-    help: "A tunnel you created with `cloudflared tunnel create`, routed to your hostname: the address stays.",
+    help: "A tunnel you created with “cloudflared tunnel create”, routed to your hostname: the address stays.",
     tool: "cloudflared",
   },
   {
@@ -139,7 +139,7 @@ export function specOf(form: Form): TunnelSpec | string {
     case "cloudflared-named": {
       const name = form.name.trim();
       const hostname = form.hostname.trim();
-      if (name === "") return "Give the tunnel's name (as in `cloudflared tunnel list`)";
+      if (name === "") return "Give the tunnel's name (as “cloudflared tunnel list” shows it)";
       if (hostname === "") return "Give the hostname routed to the tunnel, e.g. hooks.example.com";
       return { kind: "cloudflared", mode: { type: "named", name, hostname } };
     }
@@ -183,7 +183,7 @@ export function stateWords(status: TunnelStatus): string {
     case "failed":
       return `Stopped: ${s.reason}`;
     case "host-key-unknown":
-      return `${s.host} presented a host key that is not known yet.`;
+      return `${s.host} presented a host key that is not known yet; nothing is forwarded until you accept it.`;
   }
 }
 

@@ -209,6 +209,8 @@ describe("public URL through an SSH tunnel", () => {
   let userKnownHostsBefore;
   /** What the copy button put on the clipboard. */
   let copied;
+  let appEnv;
+  let dataDir;
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), "hooklens-e2e-tunnel-"));
@@ -249,10 +251,12 @@ describe("public URL through an SSH tunnel", () => {
     userKnownHosts = join(homedir(), ".ssh", "known_hosts");
     userKnownHostsBefore = existsSync(userKnownHosts) ? readFileSync(userKnownHosts) : null;
 
-    app = await launchApp("tunnel", {
-      // No agent: only the spec's key is offered.
-      env: { PATH: `${bin}:${process.env.PATH}`, SSH_AUTH_SOCK: "" },
-    });
+    // No agent: only the spec's key is offered.
+    appEnv = { PATH: `${bin}:${process.env.PATH}`, SSH_AUTH_SOCK: "" };
+    // Kept across the restart below.
+    dataDir = join(work, "data");
+    mkdirSync(dataDir);
+    app = await launchApp("tunnel", { env: appEnv, dataDir });
     await app.browser.$('[data-testid="app-header"]').waitForDisplayed({ timeout: 15_000 });
     await app.browser.setWindowRect(0, 0, 1280, 800);
     const endpoint = await invoke(app.browser, "add_endpoint", {
@@ -444,6 +448,25 @@ describe("public URL through an SSH tunnel", () => {
         () => document.querySelectorAll('[data-testid="event-row"] [data-testid="tunnel-chip"]').length,
       );
       assert.equal(tunnelled, 1 + probes.length, "not every request through the tunnel is marked tunnelled");
+    });
+  });
+
+  it("starts again with the app when it was on, at the same public URL", async () => {
+    await check(app, "restart", async () => {
+      // Quit as a person would: the tunnel ends with the app…
+      await app.stop();
+      app = await launchApp("tunnel-restart", { env: appEnv, dataDir });
+      await app.browser.$('[data-testid="app-header"]').waitForDisplayed({ timeout: 15_000 });
+      await app.browser.setWindowRect(0, 0, 1280, 800);
+      // …and comes back by itself: the choice and the accepted host key are remembered.
+      await waitForPill("up");
+      const res = await fetch(`http://127.0.0.1:${remotePort}/github/after-restart`, { method: "POST", body: "{}" });
+      assert.equal(res.status, 200);
+      await app.browser.waitUntil(
+        async () => /after-restart/.test((await text(app.browser.$('[data-testid="timeline"]')).catch(() => "")) ?? ""),
+        { timeout: 10_000, timeoutMsg: "the request sent after the restart is not in the timeline" },
+      );
+      await app.screenshot("restarted");
     });
   });
 

@@ -41,33 +41,12 @@ use std::path::Path;
 use base64::Engine;
 
 use super::MAX_BODY_BYTES;
-use super::curl_form::{Form, FormError};
+use super::curl_base::{Command, CurlError, text};
+use super::curl_form::Form;
 use super::curl_input::{Files, split_url, url_encode_arg};
-use super::curl_words::{self, Command};
+use super::curl_words;
 use super::{EntryError, Incoming, check_headers};
 use crate::wire::StoredHeader;
-
-#[derive(Debug, thiserror::Error)]
-pub(super) enum CurlError {
-    #[error("not a curl command: it starts with `{0}`")]
-    NotCurl(String),
-    #[error("the curl command has no URL")]
-    NoUrl,
-    #[error("{0} needs a value")]
-    MissingValue(String),
-    #[error("unknown curl option {0}")]
-    UnknownOption(String),
-    #[error("{0} is not supported by the import ({1})")]
-    Unsupported(String, &'static str),
-    #[error("{0}")]
-    File(String),
-    #[error("{0}")]
-    Caps(String),
-    #[error("{0} and {1} cannot be used together (curl refuses both: one request has one body)")]
-    Conflict(String, String),
-    #[error(transparent)]
-    Form(#[from] FormError),
-}
 
 /// The entries of a curl text: each command, and each URL in it.
 pub struct CurlReader<'a> {
@@ -674,8 +653,4 @@ fn is_form_data(value: &[u8]) -> bool {
     value.len() >= kind.len()
         && value[..kind.len()].eq_ignore_ascii_case(kind)
         && matches!(value.get(kind.len()), None | Some(b' ' | b'\t' | b';'))
-}
-
-pub(super) fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }

@@ -32,7 +32,7 @@
 //! take `&str` and lose which backslashes preceded a quote, which the
 //! Chrome rule above needs.
 
-use super::curl_words::Command;
+use super::curl_base::Command;
 
 #[derive(Debug, thiserror::Error)]
 enum CmdError {

@@ -29,13 +29,10 @@
 
 use sha2::{Digest, Sha256};
 
-use super::curl::{CurlError, text};
+use super::curl_base::{FormError, MAX_FORM_PARTS, text};
 use super::curl_input::Files;
 use super::{MAX_BODY_BYTES, MAX_HEADERS};
 
-/// Parts per form: far past any real form, low enough that a hostile
-/// command cannot make one body a million tiny parts.
-pub(super) const MAX_FORM_PARTS: usize = 1_000;
 /// curl 7.88 truncates a header line of a `;headers=@file` here.
 const MAX_FIELD_HEADER: usize = 998;
 /// A `;headers=@file` is read up to this size: [`MAX_HEADERS`] lines of
@@ -44,32 +41,6 @@ const MAX_FIELD_HEADER_FILE: usize = 1 << 20;
 /// Tries at a boundary that occurs in no part; a digest that does is
 /// already astronomically unlikely, so the bound is never reached by chance.
 const BOUNDARY_TRIES: u32 = 16;
-
-#[derive(Debug, thiserror::Error)]
-pub(super) enum FormError {
-    #[error("{0} {1}: a form field is name=value (curl refuses it too)")]
-    NoEquals(String, String),
-    #[error("{0} {1}: `type={2}` is not a content type")]
-    BadType(String, String, String),
-    #[error("{0} {1}: {2} is not read by the import")]
-    Unsupported(String, String, &'static str),
-    #[error("more than {MAX_FORM_PARTS} form parts; the import reads at most that many")]
-    TooManyParts,
-    #[error("the multipart body is over {} MB", MAX_BODY_BYTES >> 20)]
-    TooLarge,
-    #[error("{0} {1}: more than {MAX_HEADERS} headers for one part")]
-    TooManyHeaders(String, String),
-    #[error("no boundary that is not in the parts was found")]
-    NoBoundary,
-    #[error(transparent)]
-    File(Box<CurlError>),
-}
-
-impl From<CurlError> for FormError {
-    fn from(error: CurlError) -> Self {
-        FormError::File(Box::new(error))
-    }
-}
 
 /// One part as the options describe it.
 struct Part {

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::MAX_BODY_BYTES;
-use super::curl::{CurlError, text};
+use super::curl_base::{CurlError, text};
 
 /// Where `@file` arguments are read from.
 pub(super) struct Files<'a> {

@@ -19,16 +19,8 @@
 //! A command written for cmd.exe (Chrome's "Copy as cURL (cmd)") follows
 //! other rules from its first word on; [`curl_cmd`] reads it.
 
+use super::curl_base::Command;
 use super::curl_cmd;
-
-/// One command: its first line, its words, and what its standard input
-/// would be when the text gives it (a here-document).
-pub(super) struct Command {
-    pub line: u64,
-    pub words: Result<Vec<Vec<u8>>, String>,
-    pub heredoc: Option<Vec<u8>>,
-    pub warnings: Vec<String>,
-}
 
 #[derive(Clone, Copy, PartialEq)]
 enum State {

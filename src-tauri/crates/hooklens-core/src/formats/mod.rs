@@ -9,6 +9,7 @@
 pub mod bundle;
 pub mod bundle_read;
 pub mod curl;
+mod curl_base;
 mod curl_cmd;
 mod curl_form;
 mod curl_input;

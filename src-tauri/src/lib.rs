@@ -5,6 +5,7 @@
 mod bindings;
 mod commands;
 mod error;
+mod instance;
 mod notify;
 
 use std::sync::atomic::AtomicBool;
@@ -219,7 +220,25 @@ fn drain_on_signal(app: tauri::AppHandle) {
 
 pub fn run() {
     init_tracing();
+    let data_dir = match config::resolve_data_dir(None) {
+        Ok(dir) => dir,
+        Err(err) => {
+            eprintln!("Hooklens could not start: {err}");
+            std::process::exit(1);
+        }
+    };
+    let context = tauri::generate_context!();
+    let identifier = context.config().identifier.clone();
     let result = tauri::Builder::default()
+        // First, so that a second launch hands over and exits before
+        // anything else starts (see instance.rs).
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance::dbus_id(&identifier, &data_dir))
+                .callback(instance::on_second_launch)
+                .build(),
+        )
+        .manage(commands::import_file::LaunchFiles::default())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
@@ -257,6 +276,16 @@ pub fn run() {
                 });
             }
             app.manage(state);
+            // Files named on this launch's command line are imported once
+            // the window listens (as a second launch's are).
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let args: Vec<String> = std::env::args_os()
+                .map(|arg| arg.to_string_lossy().into_owned())
+                .collect();
+            let files = instance::files_in(&args, &cwd);
+            if !files.is_empty() {
+                commands::import_file::open_files(app.handle(), files);
+            }
             commands::tunnel::resume(app.handle());
             drain_on_signal(app.handle().clone());
             Ok(())
@@ -267,7 +296,7 @@ pub fn run() {
             }
         })
         .invoke_handler(commands::handler())
-        .build(tauri::generate_context!());
+        .build(context);
     match result {
         Ok(app) => app.run(|app, event| {
             if let tauri::RunEvent::Exit = event {

@@ -90,6 +90,42 @@ fn show_window<R: tauri::Runtime>(window: &tauri::Window<R>) {
     }
 }
 
+/// Creates the state directory (logs, window geometry) readable by the
+/// user alone, as the data directory is: logs name paths and endpoints.
+fn make_private_dir(dir: &std::path::Path) {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    if let Err(err) = builder.create(dir) {
+        tracing::warn!(error = %err, dir = %dir.display(), "cannot create the state directory");
+    }
+}
+
+/// The window's size, position and maximised state, saved when the app
+/// exits (quit, SIGTERM) and applied when the window is created, while it
+/// is still hidden: the page load shows it where it was (see
+/// [`SHOW_WINDOW_AT_THE_LATEST`]). Visibility is not restored: the plugin
+/// would show the window at once, before the page has loaded.
+///
+/// The plugin keeps its file in the app's config directory by default,
+/// shared by every data directory. It is kept in the state directory
+/// instead (`config::resolve_state_dir`: `~/.local/state/hooklens`, or
+/// `state/` inside a data directory given by `HOOKLENS_DATA_DIR`), so apps
+/// on different data directories, such as the e2e tests' apps, each keep
+/// their own. The plugin joins the name to its config directory, and
+/// joining an absolute path gives that path.
+fn window_state<R: tauri::Runtime>(state_dir: &std::path::Path) -> tauri::plugin::TauriPlugin<R> {
+    use tauri_plugin_window_state::StateFlags;
+    tauri_plugin_window_state::Builder::new()
+        .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+        .with_filename(state_dir.join(WINDOW_STATE_FILE).to_string_lossy())
+        .build()
+}
+
+/// The window-state plugin's file, in the state directory.
+const WINDOW_STATE_FILE: &str = "window-state.json";
+
 fn not_listening(address: String, error: String) -> ListenerStatus {
     ListenerStatus {
         state: ListenerState::Failed,
@@ -220,13 +256,16 @@ fn drain_on_signal(app: tauri::AppHandle) {
 
 pub fn run() {
     init_tracing();
-    let data_dir = match config::resolve_data_dir(None) {
-        Ok(dir) => dir,
+    let (data_dir, state_dir) = match config::resolve_data_dir(None)
+        .and_then(|data| Ok((data, config::resolve_state_dir(None)?)))
+    {
+        Ok(dirs) => dirs,
         Err(err) => {
             eprintln!("Hooklens could not start: {err}");
             std::process::exit(1);
         }
     };
+    make_private_dir(&state_dir);
     let context = tauri::generate_context!();
     let identifier = context.config().identifier.clone();
     let result = tauri::Builder::default()
@@ -238,6 +277,7 @@ pub fn run() {
                 .callback(instance::on_second_launch)
                 .build(),
         )
+        .plugin(window_state(&state_dir))
         .manage(commands::import_file::LaunchFiles::default())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())

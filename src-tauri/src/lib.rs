@@ -6,6 +6,7 @@ mod bindings;
 mod commands;
 mod error;
 mod instance;
+mod logs;
 mod notify;
 
 use std::sync::atomic::AtomicBool;
@@ -68,16 +69,6 @@ impl AppState {
     }
 }
 
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("HOOKLENS_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        // fmt's default writer is stdout: colours only when that is a terminal.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .try_init();
-}
-
 /// The window starts hidden and is shown once its page has loaded. Shown
 /// any earlier, GTK asks the web view to draw before WebKit's web process
 /// is up, and WebKit blocks the main thread waiting for that first frame
@@ -90,16 +81,18 @@ fn show_window<R: tauri::Runtime>(window: &tauri::Window<R>) {
     }
 }
 
-/// Creates the state directory (logs, window geometry) readable by the
-/// user alone, as the data directory is: logs name paths and endpoints.
-fn make_private_dir(dir: &std::path::Path) {
+/// The log files' folder in the state directory (see logs.rs).
+const LOG_FOLDER: &str = "logs";
+
+/// Creates a folder of the state directory (logs, window geometry), and
+/// the state directory itself, readable by the user alone, as the data
+/// directory is: logs name paths and endpoints.
+fn make_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    if let Err(err) = builder.create(dir) {
-        tracing::warn!(error = %err, dir = %dir.display(), "cannot create the state directory");
-    }
+    builder.create(dir)
 }
 
 /// The window's size, position and maximised state, saved when the app
@@ -255,7 +248,6 @@ fn drain_on_signal(app: tauri::AppHandle) {
 }
 
 pub fn run() {
-    init_tracing();
     let (data_dir, state_dir) = match config::resolve_data_dir(None)
         .and_then(|data| Ok((data, config::resolve_state_dir(None)?)))
     {
@@ -265,7 +257,16 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    make_private_dir(&state_dir);
+    let log_dir = state_dir.join(LOG_FOLDER);
+    // The state directory is made with the log folder.
+    let made = make_private_dir(&log_dir);
+    let logging = logs::init(&log_dir);
+    if let Err(err) = made {
+        tracing::warn!(error = %err, dir = %log_dir.display(), "cannot create the log folder");
+    }
+    if let Err(err) = logging {
+        tracing::warn!(error = %err, "logging to the terminal only");
+    }
     let context = tauri::generate_context!();
     let identifier = context.config().identifier.clone();
     let result = tauri::Builder::default()

@@ -29,6 +29,8 @@ pub(crate) struct ListenerSlot {
 pub(crate) struct AppState {
     version: String,
     data_dir: String,
+    /// The data and log folders, which the About dialog opens.
+    folders: commands::about::Folders,
     store: Store,
     /// Timeline pages.
     reader: Mutex<Reader>,
@@ -132,7 +134,7 @@ fn not_listening(address: String, error: String) -> ListenerStatus {
 /// Opens the store and starts the listener. A listener that cannot bind is
 /// not fatal: the window opens and says why, so the user can pick another
 /// address.
-fn start_core() -> Result<AppState, SetupError> {
+fn start_core(log_dir: std::path::PathBuf) -> Result<AppState, SetupError> {
     let (config, mut refusal) = match Config::resolve(None, None) {
         Ok(config) => (config, None),
         Err(ConfigError::InvalidListen { value }) => {
@@ -201,6 +203,10 @@ fn start_core() -> Result<AppState, SetupError> {
     Ok(AppState {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         data_dir: config.data_dir.display().to_string(),
+        folders: commands::about::Folders {
+            data: config.data_dir.clone(),
+            logs: log_dir,
+        },
         store,
         reader: Mutex::new(reader),
         counter: Mutex::new(counter),
@@ -282,8 +288,8 @@ pub fn run() {
         .manage(commands::import_file::LaunchFiles::default())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
-        .setup(|app| {
-            let state = start_core()?;
+        .setup(move |app| {
+            let state = start_core(log_dir)?;
             tracing::info!(data_dir = %state.data_dir, "Hooklens started");
             // Only the process that captures notifies: a second window on
             // the same data would repeat every notification.

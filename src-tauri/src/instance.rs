@@ -52,8 +52,9 @@ fn canonical(dir: &Path) -> PathBuf {
 }
 
 /// The files a launch names: every argument after the program's name that
-/// is not an option (WebKitWebDriver, for one, adds options of its own),
-/// relative ones taken from the launch's working directory.
+/// is not an option (Hooklens takes none, but a launcher may add some; a
+/// file whose name starts with `-` follows `--`), relative ones taken from
+/// the launch's working directory.
 pub fn files_in(args: &[String], cwd: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut options_end = false;

@@ -11,14 +11,15 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
 # Tauri on Linux, the end-to-end tools (WebKitWebDriver, a virtual X display,
 # a private D-Bus session with a notification daemon, xdotool to answer the
 # native file dialogs and drag files, GTK 3 for Python to run the drag source
-# tests/e2e/dragsource.py), rsvg for the icons and ImageMagick for screenshots
+# tests/e2e/dragsource.py), xwininfo (x11-utils) to see whether a window is
+# mapped and find the root window (single-instance test), rsvg for the icons and ImageMagick for screenshots
 # of the virtual display, openssl for the HTTPS test's certificates and server,
 # the OpenSSH client and server for the SSH tunnel test (it runs its own sshd
 # on loopback; the package's service is not needed).
 APT_PACKAGES=(
   build-essential pkg-config file curl
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev libssl-dev
-  webkit2gtk-driver xvfb xauth dbus dbus-x11 dunst xdotool python3-gi gir1.2-gtk-3.0
+  webkit2gtk-driver xvfb xauth dbus dbus-x11 dunst xdotool x11-utils python3-gi gir1.2-gtk-3.0
   librsvg2-bin imagemagick openssl openssh-client libwrap0
 )
 missing=()

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use ts_rs::TS;
 
-use crate::commands::{self, endpoints, events, export, import, import_file, send, tunnel};
+use crate::commands::{self, about, endpoints, events, export, import, import_file, send, tunnel};
 use crate::notify::{NotifyRule, NotifySettings, NotifyState, NotifyStatus, ViewContext};
 
 /// A type's declaration, noting the types it names in `names`.
@@ -22,6 +22,8 @@ pub fn typescript_bindings() -> String {
     let mut named = Vec::new();
     let n = &mut named;
     let decls = [
+        decl::<about::AboutInfo>(cfg, n),
+        decl::<about::Folder>(cfg, n),
         decl::<NotifyRule>(cfg, n),
         decl::<NotifySettings>(cfg, n),
         decl::<NotifyStatus>(cfg, n),

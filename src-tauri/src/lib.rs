@@ -5,6 +5,8 @@
 mod bindings;
 mod commands;
 mod error;
+mod instance;
+mod logs;
 mod notify;
 
 use std::sync::atomic::AtomicBool;
@@ -27,6 +29,8 @@ pub(crate) struct ListenerSlot {
 pub(crate) struct AppState {
     version: String,
     data_dir: String,
+    /// The data and log folders, which the About dialog opens.
+    folders: commands::about::Folders,
     store: Store,
     /// Timeline pages.
     reader: Mutex<Reader>,
@@ -67,16 +71,6 @@ impl AppState {
     }
 }
 
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("HOOKLENS_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        // fmt's default writer is stdout: colours only when that is a terminal.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .try_init();
-}
-
 /// The window starts hidden and is shown once its page has loaded. Shown
 /// any earlier, GTK asks the web view to draw before WebKit's web process
 /// is up, and WebKit blocks the main thread waiting for that first frame
@@ -88,6 +82,44 @@ fn show_window<R: tauri::Runtime>(window: &tauri::Window<R>) {
         tracing::warn!(error = %err, "could not show the window");
     }
 }
+
+/// The log files' folder in the state directory (see logs.rs).
+const LOG_FOLDER: &str = "logs";
+
+/// Creates a folder of the state directory (logs, window geometry), and
+/// the state directory itself, readable by the user alone, as the data
+/// directory is: logs name paths and endpoints.
+fn make_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// The window's size, position and maximised state, saved when the app
+/// exits (quit, SIGTERM) and applied when the window is created, while it
+/// is still hidden: the page load shows it where it was (see
+/// [`SHOW_WINDOW_AT_THE_LATEST`]). Visibility is not restored: the plugin
+/// would show the window at once, before the page has loaded.
+///
+/// The plugin keeps its file in the app's config directory by default,
+/// shared by every data directory. It is kept in the state directory
+/// instead (`config::resolve_state_dir`: `~/.local/state/hooklens`, or
+/// `state/` inside a data directory given by `HOOKLENS_DATA_DIR`), so apps
+/// on different data directories, such as the e2e tests' apps, each keep
+/// their own. The plugin joins the name to its config directory, and
+/// joining an absolute path gives that path.
+fn window_state<R: tauri::Runtime>(state_dir: &std::path::Path) -> tauri::plugin::TauriPlugin<R> {
+    use tauri_plugin_window_state::StateFlags;
+    tauri_plugin_window_state::Builder::new()
+        .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+        .with_filename(state_dir.join(WINDOW_STATE_FILE).to_string_lossy())
+        .build()
+}
+
+/// The window-state plugin's file, in the state directory.
+const WINDOW_STATE_FILE: &str = "window-state.json";
 
 fn not_listening(address: String, error: String) -> ListenerStatus {
     ListenerStatus {
@@ -102,7 +134,7 @@ fn not_listening(address: String, error: String) -> ListenerStatus {
 /// Opens the store and starts the listener. A listener that cannot bind is
 /// not fatal: the window opens and says why, so the user can pick another
 /// address.
-fn start_core() -> Result<AppState, SetupError> {
+fn start_core(log_dir: std::path::PathBuf) -> Result<AppState, SetupError> {
     let (config, mut refusal) = match Config::resolve(None, None) {
         Ok(config) => (config, None),
         Err(ConfigError::InvalidListen { value }) => {
@@ -171,6 +203,10 @@ fn start_core() -> Result<AppState, SetupError> {
     Ok(AppState {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         data_dir: config.data_dir.display().to_string(),
+        folders: commands::about::Folders {
+            data: config.data_dir.clone(),
+            logs: log_dir,
+        },
         store,
         reader: Mutex::new(reader),
         counter: Mutex::new(counter),
@@ -218,12 +254,42 @@ fn drain_on_signal(app: tauri::AppHandle) {
 }
 
 pub fn run() {
-    init_tracing();
+    let (data_dir, state_dir) = match config::resolve_data_dir(None)
+        .and_then(|data| Ok((data, config::resolve_state_dir(None)?)))
+    {
+        Ok(dirs) => dirs,
+        Err(err) => {
+            eprintln!("Hooklens could not start: {err}");
+            std::process::exit(1);
+        }
+    };
+    let log_dir = state_dir.join(LOG_FOLDER);
+    // The state directory is made with the log folder.
+    let made = make_private_dir(&log_dir);
+    let logging = logs::init(&log_dir);
+    if let Err(err) = made {
+        tracing::warn!(error = %err, dir = %log_dir.display(), "cannot create the log folder");
+    }
+    if let Err(err) = logging {
+        tracing::warn!(error = %err, "logging to the terminal only");
+    }
+    let context = tauri::generate_context!();
+    let identifier = context.config().identifier.clone();
     let result = tauri::Builder::default()
+        // First, so that a second launch hands over and exits before
+        // anything else starts (see instance.rs).
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance::dbus_id(&identifier, &data_dir))
+                .callback(instance::on_second_launch)
+                .build(),
+        )
+        .plugin(window_state(&state_dir))
+        .manage(commands::import_file::LaunchFiles::default())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
-        .setup(|app| {
-            let state = start_core()?;
+        .setup(move |app| {
+            let state = start_core(log_dir)?;
             tracing::info!(data_dir = %state.data_dir, "Hooklens started");
             // Only the process that captures notifies: a second window on
             // the same data would repeat every notification.
@@ -257,6 +323,16 @@ pub fn run() {
                 });
             }
             app.manage(state);
+            // Files named on this launch's command line are imported once
+            // the window listens (as a second launch's are).
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let args: Vec<String> = std::env::args_os()
+                .map(|arg| arg.to_string_lossy().into_owned())
+                .collect();
+            let files = instance::files_in(&args, &cwd);
+            if !files.is_empty() {
+                commands::import_file::open_files(app.handle(), files);
+            }
             commands::tunnel::resume(app.handle());
             drain_on_signal(app.handle().clone());
             Ok(())
@@ -267,7 +343,7 @@ pub fn run() {
             }
         })
         .invoke_handler(commands::handler())
-        .build(tauri::generate_context!());
+        .build(context);
     match result {
         Ok(app) => app.run(|app, event| {
             if let tauri::RunEvent::Exit = event {

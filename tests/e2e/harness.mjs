@@ -60,7 +60,7 @@ const alive = (pid) => {
 /**
  * Launches the app. `name` labels the artifacts of this run. A given
  * `dataDir` is used as it is and kept; otherwise a fresh one is removed at stop.
- * Returns { browser, listenUrl, dataDir, stop, screenshot }.
+ * Returns { browser, listen, listenUrl, dataDir, pid, stop, screenshot }.
  */
 export async function launchApp(name, { env = {}, listenPort, dataDir: givenDataDir } = {}) {
   const application = process.env.HOOKLENS_APP;
@@ -130,7 +130,7 @@ export async function launchApp(name, { env = {}, listenPort, dataDir: givenData
     if (!givenDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
 
-  return { browser, listen, listenUrl: `http://${listen}`, dataDir, stop, screenshot };
+  return { browser, listen, listenUrl: `http://${listen}`, dataDir, pid, stop, screenshot };
 }
 
 /** Saves a PNG of the whole (virtual) X display; resolves to the path or why not. */

@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   IpcError,
+  type AboutInfo,
   type AppInfo,
   type Endpoint,
   type EndpointCount,
@@ -37,6 +38,7 @@ const ipc = vi.hoisted(() => ({
   copyText: vi.fn<(text: string) => Promise<void>>(),
   subscribeImports: vi.fn<() => Promise<void>>(),
   importFile: vi.fn<(args: ImportFileArgs, onProgress: (p: FilesProgress) => void) => Promise<FilesOutcome | null>>(),
+  aboutInfo: vi.fn<() => Promise<AboutInfo>>(),
 }));
 
 vi.mock("./ipc", async (importOriginal) => ({ ...(await importOriginal<object>()), ...ipc }));
@@ -287,6 +289,30 @@ describe("App shell", () => {
     await userEvent.click(await screen.findByTestId("event-row"));
     expect(screen.getByTestId("detail")).toHaveAttribute("data-event-id", "7");
     expect(screen.getByTestId("detail-summary")).toHaveTextContent("/stripe");
+  });
+
+  it("opens the About dialog from the status bar's version, and the keys wait while it is open", async () => {
+    ipc.aboutInfo.mockResolvedValue({
+      version: "0.1.0",
+      dataDir: "/tmp/data",
+      databasePath: "/tmp/data/hooklens.sqlite3",
+      databaseBytes: 4096,
+      eventCount: 0,
+      logDir: "/tmp/data/state/logs",
+      listener: listening.listener,
+      capturing: true,
+    });
+    render(<App />);
+    const opener = await screen.findByRole("button", { name: "About Hooklens 0.1.0" });
+    await userEvent.click(opener);
+    expect(await screen.findByRole("dialog", { name: "About Hooklens" })).toBeInTheDocument();
+    expect(await screen.findByTestId("about-log-dir")).toHaveTextContent("/tmp/data/state/logs");
+    // "/" would focus the search box; with the dialog open it does not.
+    await userEvent.keyboard("/");
+    expect(screen.getByTestId("search-input")).not.toHaveFocus();
+    await userEvent.keyboard("{Escape}");
+    expect(screen.queryByTestId("about-dialog")).toBeNull();
+    expect(opener).toHaveFocus();
   });
 
   it("says plainly why nothing is listening, and moves to the free port offered", async () => {

@@ -26,6 +26,7 @@ import { filesSummary, importSummary, type ImportNotice } from "./components/imp
 import { DropOverlay, ImportBar } from "./components/import/ImportBar";
 import { useFileImport } from "./components/import/useFileImport";
 import { ExportDialog, exportSummary } from "./components/export/ExportDialog";
+import { AboutDialog } from "./components/about/AboutDialog";
 import { ReverifyBar } from "./components/endpoints/ReverifyBar";
 import { useReverify } from "./components/endpoints/useReverify";
 import { startOfDay } from "./lib/format";
@@ -64,6 +65,7 @@ export function App() {
   const [notice, setNotice] = useState<ImportNotice | null>(null);
   /** The export dialog's events: the selection's ids, or empty for the search. */
   const [exporting, setExporting] = useState<number[] | null>(null);
+  const [showingAbout, setShowingAbout] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
   const detailRef = useRef<HTMLDivElement>(null);
   const now = useNow(15_000);
@@ -244,7 +246,7 @@ export function App() {
           openedId={opened?.id ?? null}
           onOpen={onOpen}
           today={today}
-          keyboard={editor === null && !newRequest && !pasting && !choosingFiles && exporting === null}
+          keyboard={editor === null && !newRequest && !pasting && !choosingFiles && exporting === null && !showingAbout}
           onNewRequest={() => setNewRequest(true)}
           onPasteRequest={() => setPasting(true)}
           onImportFile={() => setChoosingFiles(true)}
@@ -267,13 +269,22 @@ export function App() {
       </main>
       {info && (
         <footer className="status-bar" data-testid="status-bar">
-          <span>Hooklens {info.version}</span>
+          <button
+            type="button"
+            className="link-button status-about"
+            data-testid="about-open"
+            title="About Hooklens: version, data and log folders, database size"
+            onClick={() => setShowingAbout(true)}
+          >
+            About Hooklens {info.version}
+          </button>
           <span className="muted" title={info.databasePath}>
             Data: <span data-testid="data-dir">{info.dataDir}</span>
           </span>
         </footer>
       )}
       <DropOverlay fileImport={fileImport} />
+      {showingAbout && <AboutDialog onClose={() => setShowingAbout(false)} />}
       {exporting && (
         <ExportDialog
           ids={exporting}

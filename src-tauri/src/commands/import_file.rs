@@ -1,5 +1,6 @@
 //! Import from files: those the user picks in the native dialog
-//! (`import_file`), or those dropped on the window (see [`on_drop`]).
+//! (`import_file`), those dropped on the window (see [`on_drop`]), and
+//! those named when Hooklens is launched (see [`open_files`]).
 //! Several files are imported one after another, as one import: progress
 //! names the file (n of m), Cancel stops it and the files after it, and
 //! the outcome covers every file ([`FilesOutcome`]).
@@ -211,64 +212,111 @@ pub fn cancel_import(state: State<'_, AppState>) -> Result<(), ErrorPayload> {
     Ok(())
 }
 
-/// Where the shell reports imports of dropped files (one subscriber: the
-/// window; a reload replaces it).
+/// Where the shell reports imports of dropped files and of files named
+/// when Hooklens was launched (one subscriber: the window; a reload
+/// replaces it). Files named before the window listened are imported now.
 #[tauri::command]
 pub fn subscribe_imports(
+    app: AppHandle,
     state: State<'_, AppState>,
     on_event: Channel<DropImport>,
 ) -> Result<(), ErrorPayload> {
-    *state.drops.lock().map_err(|_| reader_unavailable())? = Some(on_event);
+    let mut drops = state.drops.lock().map_err(|_| reader_unavailable())?;
+    *drops = Some(on_event);
+    let waiting = std::mem::take(
+        &mut *app
+            .state::<LaunchFiles>()
+            .0
+            .lock()
+            .map_err(|_| reader_unavailable())?,
+    );
+    drop(drops);
+    if !waiting.is_empty() {
+        import_dropped(&app, waiting);
+    }
     Ok(())
 }
 
+/// Files named on the command line (of this launch, or of a second one
+/// handed over by tauri-plugin-single-instance) while no window listens
+/// for imports yet; `subscribe_imports` imports them. Managed from the
+/// builder on, so a second launch can hand files over before setup ends.
+#[derive(Default)]
+pub struct LaunchFiles(std::sync::Mutex<Vec<PathBuf>>);
+
+/// Imports files named on a command line the way dropped files are
+/// imported ([`import_dropped`]): now when the window listens for
+/// imports, else once it does. The lock on `drops` is held while
+/// deciding, so a window subscribing meanwhile cannot miss them.
+pub fn open_files(app: &AppHandle, paths: Vec<PathBuf>) {
+    let state = app.try_state::<AppState>();
+    let drops = state.as_ref().map(|state| state.drops.lock());
+    let listening = matches!(&drops, Some(Ok(channel)) if channel.is_some());
+    if listening {
+        drop(drops);
+        import_dropped(app, paths);
+        return;
+    }
+    match app.state::<LaunchFiles>().0.lock() {
+        Ok(mut waiting) => waiting.extend(paths),
+        Err(_) => tracing::warn!("files named at launch are not imported: the list is unavailable"),
+    }
+}
+
 /// The window's drag-drop events: hovering is reported so the UI can say
-/// "drop to import"; a drop imports every file dropped, one after another,
-/// routed by path and with no note (the Import… dialog is where an
-/// endpoint or a note is chosen).
+/// "drop to import"; a drop imports every file dropped ([`import_dropped`]).
 pub fn on_drop(app: &AppHandle, event: &tauri::DragDropEvent) {
-    let tell = |app: &AppHandle, what: DropImport| {
-        let state = app.state::<AppState>();
-        let channel = state.drops.lock().ok().and_then(|c| c.clone());
-        match channel {
-            Some(channel) => {
-                let _ = channel.send(what);
-            }
-            None => tracing::debug!("no window listens for imports"),
-        }
-    };
     match event {
         tauri::DragDropEvent::Enter { .. } => tell(app, DropImport::Hover { over: true }),
         tauri::DragDropEvent::Leave => tell(app, DropImport::Hover { over: false }),
         tauri::DragDropEvent::Over { .. } => {}
         tauri::DragDropEvent::Drop { paths, .. } => {
             tell(app, DropImport::Hover { over: false });
-            if paths.is_empty() {
-                return;
-            }
-            let paths = paths.clone();
-            let app = app.clone();
-            tauri::async_runtime::spawn(async move {
-                let files = paths.iter().map(|p| file_name(p)).collect();
-                let progress_app = app.clone();
-                let result = run(&app, paths, None, None, move |progress| {
-                    tell(&progress_app, DropImport::Progress { progress });
-                })
-                .await;
-                match result {
-                    Ok(outcome) => tell(&app, DropImport::Finished { outcome }),
-                    Err(err) => tell(
-                        &app,
-                        DropImport::Failed {
-                            files,
-                            message: err.message,
-                        },
-                    ),
-                }
-            });
+            import_dropped(app, paths.clone());
         }
         _ => {}
     }
+}
+
+/// Reports to the window's import channel, if it has one.
+fn tell(app: &AppHandle, what: DropImport) {
+    let state = app.state::<AppState>();
+    let channel = state.drops.lock().ok().and_then(|c| c.clone());
+    match channel {
+        Some(channel) => {
+            let _ = channel.send(what);
+        }
+        None => tracing::debug!("no window listens for imports"),
+    }
+}
+
+/// Imports every file of a drop (or of a command line: [`open_files`]),
+/// one after another, routed by path and with no note (the Import…
+/// dialog is where an endpoint or a note is chosen); the window hears of
+/// it through the channel it gave `subscribe_imports`.
+pub fn import_dropped(app: &AppHandle, paths: Vec<PathBuf>) {
+    if paths.is_empty() {
+        return;
+    }
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let files = paths.iter().map(|p| file_name(p)).collect();
+        let progress_app = app.clone();
+        let result = run(&app, paths, None, None, move |progress| {
+            tell(&progress_app, DropImport::Progress { progress });
+        })
+        .await;
+        match result {
+            Ok(outcome) => tell(&app, DropImport::Finished { outcome }),
+            Err(err) => tell(
+                &app,
+                DropImport::Failed {
+                    files,
+                    message: err.message,
+                },
+            ),
+        }
+    });
 }
 
 fn file_name(path: &Path) -> String {

@@ -17,6 +17,8 @@ macro_rules! with_commands {
     ($then:ident) => {
         $then! {
             app::app_info,
+            about::about_info,
+            about::open_folder,
             events::search_events,
             events::count_events,
             events::query_fields,

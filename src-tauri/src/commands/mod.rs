@@ -2,6 +2,7 @@
 //! `list.rs` names every command once; the handler below, the app manifest
 //! in build.rs and the TypeScript `Command` type are made from it.
 
+pub(crate) mod about;
 pub(crate) mod app;
 pub(crate) mod endpoints;
 pub(crate) mod events;

@@ -37,6 +37,7 @@ import type {
   TunnelStatus,
 } from "./bindings.gen";
 import type {
+  AboutInfo,
   AddSecretArgs,
   Command,
   CountEventsArgs,
@@ -44,6 +45,7 @@ import type {
   ExportEventsArgs,
   FilesOutcome,
   FilesProgress,
+  Folder,
   ImportFileArgs,
   ImportPreview,
   ImportTextArgs,
@@ -111,6 +113,16 @@ async function call<T>(command: Command, args?: Record<string, unknown>): Promis
 
 export function getAppInfo(): Promise<AppInfo> {
   return call<AppInfo>("app_info");
+}
+
+/** The About dialog's facts: version, folders, database size, events, listener. */
+export function aboutInfo(): Promise<AboutInfo> {
+  return call<AboutInfo>("about_info");
+}
+
+/** Has the shell open the data or the log folder in the file manager (the shell knows the paths). */
+export function openFolder(folder: Folder): Promise<void> {
+  return call<void>("open_folder", { folder });
 }
 
 /** Where a timeline page starts. Cursors are the opaque `cursor` of an event. */

@@ -2,7 +2,28 @@
 // src-tauri/src/commands/) and its list of commands (src-tauri/src/commands/list.rs)
 // by `cargo test -p hooklens bindings`. Do not edit by hand.
 
-import type { EndpointSpec, ExportFormat, Format, ImportOutcome, ImportProgress, Redaction, SavedTunnel, Signing, TunnelStatus } from "./bindings.gen";
+import type { EndpointSpec, ExportFormat, Format, ImportOutcome, ImportProgress, ListenerStatus, Redaction, SavedTunnel, Signing, TunnelStatus } from "./bindings.gen";
+
+export type AboutInfo = { version: string, dataDir: string, databasePath: string, 
+/**
+ * The database file and its write-ahead log, in bytes.
+ */
+databaseBytes: number, 
+/**
+ * Events stored.
+ */
+eventCount: number, 
+/**
+ * Where the log files are (hooklens.log and its rotated ones).
+ */
+logDir: string, listener: ListenerStatus, 
+/**
+ * False when another Hooklens captures into this data directory and
+ * this window only reads it.
+ */
+capturing: boolean, };
+
+export type Folder = "data" | "logs";
 
 export type NotifyRule = "all" | "invalid" | "query" | "none";
 
@@ -234,4 +255,4 @@ export type SetTunnelRateArgs = { perMinute: number, burst: number, };
 /**
  * Every command the shell serves, by the name the webview invokes it by.
  */
-export type Command = "app_info" | "search_events" | "count_events" | "query_fields" | "get_event" | "curl_command" | "reveal_header" | "save_body" | "set_pinned" | "subscribe_events" | "preview_import" | "import_text" | "import_file" | "cancel_import" | "subscribe_imports" | "preview_export" | "export_events" | "cancel_export" | "list_endpoints" | "endpoint_counts" | "list_presets" | "add_endpoint" | "update_endpoint" | "remove_endpoint" | "add_secret" | "remove_secret" | "reveal_secret" | "reverify" | "cancel_reverify" | "listen_on" | "listener_stats" | "tunnel_view" | "start_tunnel" | "stop_tunnel" | "accept_tunnel_host_key" | "set_ngrok_authtoken" | "set_tunnel_rate" | "subscribe_tunnel" | "resend" | "resend_shuffled" | "send_test_event" | "cancel_send" | "list_runs" | "recent_targets" | "list_samples" | "list_schedules" | "signing_info" | "notify_state" | "set_notify_settings" | "set_view_context" | "subscribe_opens";
+export type Command = "app_info" | "about_info" | "open_folder" | "search_events" | "count_events" | "query_fields" | "get_event" | "curl_command" | "reveal_header" | "save_body" | "set_pinned" | "subscribe_events" | "preview_import" | "import_text" | "import_file" | "cancel_import" | "subscribe_imports" | "preview_export" | "export_events" | "cancel_export" | "list_endpoints" | "endpoint_counts" | "list_presets" | "add_endpoint" | "update_endpoint" | "remove_endpoint" | "add_secret" | "remove_secret" | "reveal_secret" | "reverify" | "cancel_reverify" | "listen_on" | "listener_stats" | "tunnel_view" | "start_tunnel" | "stop_tunnel" | "accept_tunnel_host_key" | "set_ngrok_authtoken" | "set_tunnel_rate" | "subscribe_tunnel" | "resend" | "resend_shuffled" | "send_test_event" | "cancel_send" | "list_runs" | "recent_targets" | "list_samples" | "list_schedules" | "signing_info" | "notify_state" | "set_notify_settings" | "set_view_context" | "subscribe_opens";

@@ -37,10 +37,7 @@ impl Config {
         data_dir: Option<PathBuf>,
         listen: Option<String>,
     ) -> Result<Config, ConfigError> {
-        let data_dir = match data_dir.or_else(|| non_empty_env(DATA_DIR_ENV).map(PathBuf::from)) {
-            Some(dir) => dir,
-            None => default_data_dir().ok_or(ConfigError::NoDataDir)?,
-        };
+        let data_dir = resolve_data_dir(data_dir)?;
         let listen = match listen.or_else(|| non_empty_env(LISTEN_ENV)) {
             Some(value) => parse_listen(&value)?,
             None => default_listen(),
@@ -54,13 +51,49 @@ impl Config {
     }
 }
 
+/// The data directory: `explicit` (a `--data-dir` flag), else
+/// `HOOKLENS_DATA_DIR`, else the platform's default.
+pub fn resolve_data_dir(explicit: Option<PathBuf>) -> Result<PathBuf, ConfigError> {
+    match given_data_dir(explicit) {
+        Some(dir) => Ok(dir),
+        None => default_data_dir().ok_or(ConfigError::NoDataDir),
+    }
+}
+
+fn given_data_dir(explicit: Option<PathBuf>) -> Option<PathBuf> {
+    explicit.or_else(|| non_empty_env(DATA_DIR_ENV).map(PathBuf::from))
+}
+
+/// Where the desktop app keeps what is neither data nor settings: its log
+/// files and the window's size and position.
+///
+/// By default the platform's state directory (XDG on Linux:
+/// `$XDG_STATE_HOME/hooklens`, i.e. `~/.local/state/hooklens`; where a
+/// platform has none, `state` in the default data directory). When the data
+/// directory is given (`explicit`, or `HOOKLENS_DATA_DIR`: the tests, a
+/// second profile), `state` inside it instead: two apps on different data
+/// directories never write one log or share one window geometry.
+pub fn resolve_state_dir(explicit: Option<PathBuf>) -> Result<PathBuf, ConfigError> {
+    if let Some(dir) = given_data_dir(explicit) {
+        return Ok(dir.join("state"));
+    }
+    let dirs = project_dirs().ok_or(ConfigError::NoDataDir)?;
+    Ok(dirs
+        .state_dir()
+        .map_or_else(|| dirs.data_dir().join("state"), ToOwned::to_owned))
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("dev", "Hooklens", "hooklens")
+}
+
 pub fn default_listen() -> SocketAddr {
     SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), DEFAULT_PORT)
 }
 
 /// The platform's data directory (XDG on Linux: `~/.local/share/hooklens`).
 pub fn default_data_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("dev", "Hooklens", "hooklens").map(|d| d.data_dir().to_owned())
+    project_dirs().map(|d| d.data_dir().to_owned())
 }
 
 /// Accepts `HOST:PORT`, `[v6]:PORT`, or a bare port on loopback. Binding
@@ -123,5 +156,35 @@ mod tests {
             cfg.database_path(),
             PathBuf::from("/tmp/x/hooklens.sqlite3")
         );
+    }
+
+    #[test]
+    fn a_given_data_directory_keeps_the_state_inside_it() {
+        assert_eq!(
+            resolve_state_dir(Some("/tmp/x".into())).unwrap(),
+            PathBuf::from("/tmp/x/state")
+        );
+        assert_eq!(
+            resolve_data_dir(Some("/tmp/x".into())).unwrap(),
+            PathBuf::from("/tmp/x")
+        );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_default_state_directory_is_xdg_state() {
+        // Only when nothing gives a data directory (the environment may).
+        if given_data_dir(None).is_some() {
+            return;
+        }
+        let Some(home) = std::env::var_os("HOME") else {
+            return;
+        };
+        let state = resolve_state_dir(None).unwrap();
+        // The XDG spec (and `directories`) ignore a relative XDG_STATE_HOME.
+        match std::env::var_os("XDG_STATE_HOME").filter(|v| std::path::Path::new(v).is_absolute()) {
+            Some(xdg) => assert_eq!(state, PathBuf::from(xdg).join("hooklens")),
+            None => assert_eq!(state, PathBuf::from(home).join(".local/state/hooklens")),
+        }
     }
 }

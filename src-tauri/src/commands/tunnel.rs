@@ -197,7 +197,7 @@ pub(crate) async fn start(state: &AppState, spec: TunnelSpec) -> Result<(), Erro
             ));
         };
         listener
-            .open_tunnel_ingress(kind_of(&spec))
+            .open_tunnel_ingress(spec.kind())
             .await
             .map_err(|e| ErrorPayload::new(ErrorKind::Capture, e.to_string()))?
     };
@@ -262,15 +262,6 @@ fn tell(channel: &TunnelChannel, status: TunnelStatus) {
     let sink = channel.lock().ok().and_then(|c| c.clone());
     if let Some(sink) = sink {
         let _ = sink.send(status);
-    }
-}
-
-/// What an ingress is marked with: the tool's name.
-fn kind_of(spec: &TunnelSpec) -> &'static str {
-    match spec {
-        TunnelSpec::Ssh { .. } => "ssh",
-        TunnelSpec::Cloudflared { .. } => "cloudflared",
-        TunnelSpec::Ngrok { .. } => "ngrok",
     }
 }
 

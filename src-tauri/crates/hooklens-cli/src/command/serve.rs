@@ -7,7 +7,7 @@ use std::sync::Arc;
 use clap::Args;
 use hooklens_core::capture::{Listener, TunnelIngress};
 use hooklens_core::config::Config;
-use hooklens_core::model::{TunnelSpec, TunnelState, TunnelStatus};
+use hooklens_core::model::{TunnelState, TunnelStatus};
 use hooklens_core::store::{DataDirLock, Store, StoreOptions};
 use hooklens_core::tunnel::{self, Tunnel, TunnelOptions};
 
@@ -117,12 +117,7 @@ async fn start_tunnel(
                 )
             })?,
     };
-    let kind = match &spec {
-        TunnelSpec::Ssh { .. } => "ssh",
-        TunnelSpec::Cloudflared { .. } => "cloudflared",
-        TunnelSpec::Ngrok { .. } => "ngrok",
-    };
-    let ingress = Arc::new(listener.open_tunnel_ingress(kind).await?);
+    let ingress = Arc::new(listener.open_tunnel_ingress(spec.kind()).await?);
     let options = TunnelOptions {
         ngrok_authtoken: tunnel::ngrok_authtoken(store)
             .map_err(|e| CliError::Usage(e.to_string()))?,

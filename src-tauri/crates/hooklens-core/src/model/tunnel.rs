@@ -23,6 +23,19 @@ pub enum TunnelSpec {
     Ngrok { authtoken: NgrokAuth },
 }
 
+impl TunnelSpec {
+    /// The tool's name, as a tunnel ingress is opened with it and a
+    /// tunnelled event's `via` names it (capture trusts a client address
+    /// header by it).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TunnelSpec::Ssh { .. } => "ssh",
+            TunnelSpec::Cloudflared { .. } => "cloudflared",
+            TunnelSpec::Ngrok { .. } => "ngrok",
+        }
+    }
+}
+
 /// Where an SSH reverse tunnel goes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(

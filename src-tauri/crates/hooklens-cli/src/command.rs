@@ -3,6 +3,7 @@
 //! argument, the hidden `--data-dir` of commands without a store, and how
 //! times print.
 
+pub mod completions;
 pub mod deliveries;
 pub mod discover;
 pub mod endpoints;

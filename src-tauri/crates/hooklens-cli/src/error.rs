@@ -33,6 +33,11 @@ pub enum CliError {
     Import(#[from] hooklens_core::import::ImportError),
     #[error(transparent)]
     Export(#[from] hooklens_core::export::ExportError),
+    #[error("cannot write to {path}: {source}")]
+    WriteFile {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Usage(String),
     #[error("{}", query_error(.text, .error))]

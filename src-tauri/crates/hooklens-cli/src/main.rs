@@ -16,15 +16,15 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use hooklens_core::config::Config;
 use hooklens_core::store::Store;
 
 use command::endpoints::{self, EndpointsCommand};
 use command::secrets::{self, SecretsCommand};
 use command::{
-    NoStore, deliveries, discover, events, export, import, pin, presets, reverify, send, serve,
-    settings, show, sign, trigger, verify,
+    NoStore, completions, deliveries, discover, events, export, import, pin, presets, reverify,
+    send, serve, settings, show, sign, trigger, verify,
 };
 use error::CliError;
 
@@ -120,6 +120,11 @@ enum Command {
     Settings(settings::SettingsArgs),
     /// Pin an event so retention never removes it (--off to unpin)
     Pin(pin::PinArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or PowerShell
+    #[command(long_about = completions::LONG_ABOUT)]
+    Completions(completions::CompletionsArgs),
+    /// Write the manual pages (hooklens-cli.1 and one per subcommand) into a directory
+    Manpages(completions::ManpagesArgs),
 }
 
 fn main() -> ExitCode {
@@ -163,6 +168,8 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Serve(args) => serve::run(args, dir),
         Command::Sign(args) => sign::run(args),
         Command::Presets(_) => presets::run(),
+        Command::Completions(args) => completions::run(args, Cli::command()),
+        Command::Manpages(args) => completions::manpages(args, Cli::command()),
         Command::Trigger(args) if args.lists_only() => trigger::list(&args),
         // Only look.
         Command::Events(args) => events::run(args, &open_read_only(dir)?),
@@ -208,10 +215,9 @@ fn open(data_dir: Option<PathBuf>) -> Result<Store, CliError> {
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
-
     use super::Cli;
     use crate::secret_input;
+    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_is_consistent() {

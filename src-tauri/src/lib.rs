@@ -86,6 +86,42 @@ fn show_window<R: tauri::Runtime>(window: &tauri::Window<R>) {
 /// The log files' folder in the state directory (see logs.rs).
 const LOG_FOLDER: &str = "logs";
 
+const HELP: &str = "\
+Usage: hooklens [FILE]...
+
+Hooklens, the desktop webhook inspector. Opens its window; each FILE (HAR, curl command,
+raw HTTP, bundle, event JSON) is imported as if captured. If Hooklens is already running on
+the same data directory, its window comes to the front and imports the files instead.
+
+Options:
+  -h, --help     Print this help
+  -V, --version  Print the version
+
+Environment:
+  HOOKLENS_DATA_DIR  where events are stored (default ~/.local/share/hooklens)
+  HOOKLENS_LISTEN    the capture listener's address (default 127.0.0.1:9494)
+  HOOKLENS_LOG       log level or filter, e.g. debug (default info)
+
+Headless use, scripts and servers: hooklens-cli --help. Manual: man hooklens.
+";
+
+/// `--help` and `--version` answer on the terminal instead of opening the
+/// window, as a packaged program is expected to; before `--`, like the
+/// options `instance::files_in` skips.
+fn terminal_answer(args: &[String]) -> Option<String> {
+    let options = args.iter().skip(1).take_while(|arg| *arg != "--");
+    for arg in options {
+        match arg.as_str() {
+            "-h" | "--help" => return Some(HELP.to_owned()),
+            "-V" | "--version" => {
+                return Some(format!("hooklens {}\n", env!("CARGO_PKG_VERSION")));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Creates a folder of the state directory (logs, window geometry), and
 /// the state directory itself, readable by the user alone, as the data
 /// directory is: logs name paths and endpoints.
@@ -254,6 +290,13 @@ fn drain_on_signal(app: tauri::AppHandle) {
 }
 
 pub fn run() {
+    let args: Vec<String> = std::env::args_os()
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    if let Some(answer) = terminal_answer(&args) {
+        print!("{answer}");
+        return;
+    }
     let (data_dir, state_dir) = match config::resolve_data_dir(None)
         .and_then(|data| Ok((data, config::resolve_state_dir(None)?)))
     {
@@ -326,9 +369,6 @@ pub fn run() {
             // Files named on this launch's command line are imported once
             // the window listens (as a second launch's are).
             let cwd = std::env::current_dir().unwrap_or_default();
-            let args: Vec<String> = std::env::args_os()
-                .map(|arg| arg.to_string_lossy().into_owned())
-                .collect();
             let files = instance::files_in(&args, &cwd);
             if !files.is_empty() {
                 commands::import_file::open_files(app.handle(), files);
@@ -375,4 +415,34 @@ fn stop_cleanly(app: &tauri::AppHandle) {
     });
     state.store.stopped_cleanly();
     tracing::info!("stopped");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_answer;
+
+    fn answer(args: &[&str]) -> Option<String> {
+        let args: Vec<String> = std::iter::once("hooklens")
+            .chain(args.iter().copied())
+            .map(str::to_owned)
+            .collect();
+        terminal_answer(&args)
+    }
+
+    #[test]
+    fn help_and_version_answer_on_the_terminal_and_files_open_the_window() {
+        assert_eq!(
+            answer(&["--version"]).as_deref(),
+            Some(concat!("hooklens ", env!("CARGO_PKG_VERSION"), "\n"))
+        );
+        assert!(
+            answer(&["a.har", "-h"])
+                .unwrap()
+                .starts_with("Usage: hooklens [FILE]")
+        );
+        assert_eq!(answer(&["a.har"]), None);
+        assert_eq!(answer(&[]), None);
+        // After `--`, a file may be called --help.
+        assert_eq!(answer(&["--", "--help"]), None);
+    }
 }

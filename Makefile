@@ -12,14 +12,14 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 APP_DEBUG := $(CARGO_TARGET_DIR)/debug/hooklens
 BINDINGS := ui/src/ipc/bindings.gen.ts ui/src/ipc/shell.gen.ts
 
-.PHONY: run test bench setup ui fmt-check clippy rust-test bindings-check ui-test e2e icons
+.PHONY: run test bench setup ui fmt-check clippy rust-test bindings-check ui-test e2e package package-test icons
 
 ## Install what is missing, build the UI, start the app.
 run: setup ui
 	cargo run -p hooklens
 
 ## Everything CI checks.
-test: setup fmt-check ui clippy rust-test bindings-check ui-test e2e
+test: setup fmt-check ui clippy rust-test bindings-check ui-test e2e package-test
 	@echo "make test: all checks passed"
 
 ## Benchmarks print figures; they never fail the build.
@@ -61,6 +61,15 @@ ui-test:
 e2e:
 	cargo build -p hooklens -p hooklens-cli --locked
 	HOOKLENS_APP=$(APP_DEBUG) HOOKLENS_CLI=$(CARGO_TARGET_DIR)/debug/hooklens-cli tests/e2e/run.sh
+
+## A .deb and an AppImage of the release app, in dist/ (README: Install).
+package: setup ui
+	packaging/package.sh
+
+## Install the .deb into a throwaway root and run the AppImage, each under
+## Xvfb: capture a request, list it with the packaged CLI, remove.
+package-test: package
+	tests/package/run.sh
 
 ## Regenerate the PNG/ICO icons from icons/icon.svg.
 icons:

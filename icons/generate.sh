@@ -19,7 +19,7 @@ render() { # size output
 render 32  32x32.png
 render 64  64x64.png
 render 128 128x128.png
-render 256 128x128@2x.png
+render 256 256x256.png
 render 512 icon.png
 
 ico_sizes=(16 24 32 48 64 256)
@@ -38,7 +38,7 @@ def check_rgba(path, data, size):
 
 # verify the standalone PNGs too
 for name, size in [("32x32.png", 32), ("64x64.png", 64), ("128x128.png", 128),
-                   ("128x128@2x.png", 256), ("icon.png", 512)]:
+                   ("256x256.png", 256), ("icon.png", 512)]:
     check_rgba(name, open(name, "rb").read(), size)
 
 # ICO container with PNG-compressed entries:
@@ -63,4 +63,4 @@ with open("icon.ico.tmp", "wb") as f:
 PY
 mv -f icon.ico.tmp icon.ico
 
-echo "Generated: 32x32.png 64x64.png 128x128.png 128x128@2x.png icon.png icon.ico (${ico_sizes[*]} px)"
+echo "Generated: 32x32.png 64x64.png 128x128.png 256x256.png icon.png icon.ico (${ico_sizes[*]} px)"

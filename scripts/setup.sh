@@ -15,12 +15,17 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
 # mapped and find the root window (single-instance test), rsvg for the icons and ImageMagick for screenshots
 # of the virtual display, openssl for the HTTPS test's certificates and server,
 # the OpenSSH client and server for the SSH tunnel test (it runs its own sshd
-# on loopback; the package's service is not needed).
+# on loopback; the package's service is not needed); zsh, fish and man to
+# check the CLI's completions and manual pages; squashfs-tools (mksquashfs)
+# and desktop-file-utils to build and check the packages (`make package`),
+# fakeroot to install the .deb into a throwaway root without root, and
+# xdg-utils, which the .deb depends on.
 APT_PACKAGES=(
   build-essential pkg-config file curl
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev libssl-dev
   webkit2gtk-driver xvfb xauth dbus dbus-x11 dunst xdotool x11-utils python3-gi gir1.2-gtk-3.0
   librsvg2-bin imagemagick openssl openssh-client libwrap0
+  zsh fish man-db squashfs-tools desktop-file-utils fakeroot xdg-utils
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -9,7 +9,10 @@
 //! query that does not parse is an error with a position, never a different
 //! search.
 
+mod matcher;
 mod parser;
+
+pub use matcher::{Condition, Subject};
 
 pub use parser::parse;
 

@@ -1,0 +1,407 @@
+//! The search language run against one event in memory, as it is stored:
+//! response rules and forward targets use it as their condition, so a
+//! condition means what the same text means in the search box.
+//!
+//! Each filter follows the SQL the store runs for it (store::search), with
+//! two known differences: words are matched by the same tokenising as the
+//! full-text index (runs of letters and digits, case folded) but without
+//! its diacritic folding, and `json.` keys made of digits index arrays and
+//! also name object members.
+//!
+//! Work per event is bounded: headers and the first 1 MiB of the body are
+//! tokenised at most once, and only when a word term needs it; JSON values
+//! are read by pointer without building a tree (`json::LazyJson`).
+
+use std::cell::OnceCell;
+
+use crate::json::{Kind, LazyJson};
+use crate::model::{Endpoint, EventSummary};
+use crate::secret_headers::SecretHeaders;
+use crate::signature::VerdictStatus;
+use crate::wire::StoredHeader;
+
+use super::{Filter, Query, QueryError, Term, TypeMatch};
+
+/// What the full-text index reads of a body; a condition reads no more.
+const TEXT_LIMIT: usize = 1024 * 1024;
+
+/// A parsed condition: the text as written and its terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    text: String,
+    query: Query,
+}
+
+impl Condition {
+    /// Parses `text` in the search language; an empty text matches every
+    /// event. `after:` and `before:` are refused: a condition is checked
+    /// as each request arrives, where "within the last hour" would mean a
+    /// time fixed when the condition was saved.
+    pub fn parse(text: &str) -> Result<Condition, QueryError> {
+        let query = super::parse(text, 0)?;
+        if let Some(term) = query
+            .terms
+            .iter()
+            .find(|t| matches!(t.filter, Filter::After(_) | Filter::Before(_)))
+        {
+            return Err(QueryError {
+                message: "after: and before: search stored events; a condition is checked as \
+                          each request arrives, so it cannot use them"
+                    .into(),
+                start: term.start,
+                end: term.end,
+            });
+        }
+        Ok(Condition {
+            text: text.trim().to_owned(),
+            query,
+        })
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn matches_everything(&self) -> bool {
+        self.query.is_empty()
+    }
+
+    pub fn matches(&self, subject: &Subject<'_>) -> bool {
+        self.query
+            .terms
+            .iter()
+            .all(|term| term_holds(term, subject) != term.negated)
+    }
+}
+
+/// One event as a condition sees it, the moment it is stored.
+pub struct Subject<'a> {
+    /// Hooklens's own event id (`id:#12`).
+    pub own_id: Option<i64>,
+    pub received_at_ns: i64,
+    pub endpoint_id: Option<i64>,
+    /// Every endpoint, to resolve `endpoint:` as the search box does.
+    pub endpoints: &'a [Endpoint],
+    pub method: &'a str,
+    pub path: &'a str,
+    pub headers: &'a [StoredHeader],
+    pub body: &'a [u8],
+    pub provider: Option<&'a str>,
+    pub event_type: Option<&'a str>,
+    pub provider_event_id: Option<&'a str>,
+    pub merchant_id: Option<&'a str>,
+    /// None: not verified.
+    pub verdict: Option<VerdictStatus>,
+    /// 1 for a first arrival, 2 for the first redelivery, …
+    pub delivery: i64,
+    pub imported: bool,
+    pub tunneled: bool,
+    /// Which headers are secret: conditions see their masks, as search does.
+    pub secret: SecretHeaders,
+    json: LazyJson<'a>,
+    words: OnceCell<Vec<String>>,
+}
+
+impl<'a> Subject<'a> {
+    /// A subject with nothing recognised yet; fill the public fields.
+    pub fn new(
+        method: &'a str,
+        path: &'a str,
+        headers: &'a [StoredHeader],
+        body: &'a [u8],
+    ) -> Self {
+        Subject {
+            own_id: None,
+            received_at_ns: 0,
+            endpoint_id: None,
+            endpoints: &[],
+            method,
+            path,
+            headers,
+            body,
+            provider: None,
+            event_type: None,
+            provider_event_id: None,
+            merchant_id: None,
+            verdict: None,
+            delivery: 1,
+            imported: false,
+            tunneled: false,
+            secret: SecretHeaders::always(),
+            json: LazyJson::new(body),
+            words: OnceCell::new(),
+        }
+    }
+
+    /// A stored event with the request it was made from: everything a
+    /// condition reads, the secret headers decided by its endpoint's or
+    /// provider's scheme.
+    pub fn stored(
+        event: &'a EventSummary,
+        headers: &'a [StoredHeader],
+        body: &'a [u8],
+        endpoints: &'a [Endpoint],
+    ) -> Self {
+        Subject {
+            own_id: Some(event.id),
+            received_at_ns: event.received_at_ms.saturating_mul(1_000_000),
+            endpoint_id: event.endpoint_id,
+            endpoints,
+            provider: event.provider.as_deref(),
+            event_type: event.event_type.as_deref(),
+            provider_event_id: event.provider_event_id.as_deref(),
+            merchant_id: event.merchant_id.as_deref(),
+            verdict: event.verdict.as_ref().map(|v| v.status),
+            delivery: event.delivery,
+            imported: event.imported,
+            tunneled: event.tunneled,
+            secret: SecretHeaders::of_event(
+                endpoints,
+                event.endpoint_id,
+                event.provider.as_deref(),
+                headers,
+            ),
+            ..Subject::new(&event.method, &event.path, headers, body)
+        }
+    }
+
+    /// Path, headers (secret ones masked) and body text, as the index
+    /// tokenises them; made once.
+    fn words(&self) -> &[String] {
+        self.words.get_or_init(|| {
+            let mut words = Vec::new();
+            tokenize(self.path, &mut words);
+            for h in self.headers {
+                tokenize(&h.name, &mut words);
+                match self.secret.shown(h) {
+                    Some(masked) => tokenize(&masked, &mut words),
+                    None => tokenize(&String::from_utf8_lossy(h.bytes()), &mut words),
+                }
+            }
+            tokenize(body_text(self.body), &mut words);
+            words
+        })
+    }
+
+    /// Validated once, on the first `json.` term.
+    fn json(&self) -> &LazyJson<'a> {
+        &self.json
+    }
+}
+
+fn term_holds(term: &Term, s: &Subject<'_>) -> bool {
+    match &term.filter {
+        Filter::Text { text, prefix } => {
+            let mut phrase = Vec::new();
+            tokenize(text, &mut phrase);
+            contains_phrase(s.words(), &phrase, *prefix)
+        }
+        Filter::Type(TypeMatch::Exact(value)) => s.event_type == Some(value.as_str()),
+        Filter::Type(TypeMatch::Prefix(prefix)) => {
+            s.event_type.is_some_and(|t| t.starts_with(prefix.as_str()))
+        }
+        Filter::Provider(value) => s.provider == Some(value.as_str()),
+        Filter::Endpoint(key) => s
+            .endpoint_id
+            .is_some_and(|id| endpoint_ids(s.endpoints, key).contains(&id)),
+        Filter::Method(value) => s.method.eq_ignore_ascii_case(value),
+        Filter::Path { value, literal } => path_matches(s.path, value, *literal),
+        Filter::Status(status) => s.verdict == *status,
+        Filter::Id { value, own } => {
+            s.provider_event_id == Some(value.as_str()) || (own.is_some() && s.own_id == *own)
+        }
+        Filter::Merchant(value) => s.merchant_id == Some(value.as_str()),
+        Filter::Header { name, value } => s.headers.iter().any(|h| {
+            h.name.eq_ignore_ascii_case(name)
+                && value.as_deref().is_none_or(|wanted| {
+                    let shown = s
+                        .secret
+                        .shown(h)
+                        .unwrap_or_else(|| String::from_utf8_lossy(h.bytes()).into_owned());
+                    contains_ascii_nocase(&shown, wanted)
+                })
+        }),
+        Filter::Json {
+            path,
+            value,
+            prefix,
+        } => json_holds(s.json(), path, value.as_deref(), *prefix),
+        Filter::After(at) => s.received_at_ns >= *at,
+        Filter::Before(at) => s.received_at_ns < *at,
+        Filter::Dup(yes) => (s.delivery > 1) == *yes,
+        Filter::Imported(yes) => s.imported == *yes,
+        Filter::Tunneled(true) => s.tunneled,
+        Filter::Tunneled(false) => !s.tunneled && !s.imported,
+    }
+}
+
+/// `endpoint:` resolved as the search box resolves it: an id, else every
+/// endpoint with that path prefix, else every one with that name.
+fn endpoint_ids(endpoints: &[Endpoint], key: &str) -> Vec<i64> {
+    if let Ok(id) = key.parse::<i64>()
+        && endpoints.iter().any(|e| e.id == id)
+    {
+        return vec![id];
+    }
+    let prefix = key.trim_end_matches('/');
+    let by_prefix: Vec<i64> = endpoints
+        .iter()
+        .filter(|e| e.path_prefix == prefix || (prefix.is_empty() && e.path_prefix == "/"))
+        .map(|e| e.id)
+        .collect();
+    if !by_prefix.is_empty() {
+        return by_prefix;
+    }
+    let key = key.to_lowercase();
+    endpoints
+        .iter()
+        .filter(|e| e.name.to_lowercase() == key)
+        .map(|e| e.id)
+        .collect()
+}
+
+/// `path:` a prefix in which `*` matches any run of characters, unless the
+/// value was quoted.
+fn path_matches(path: &str, value: &str, literal: bool) -> bool {
+    if literal || !value.contains('*') {
+        return path.starts_with(value);
+    }
+    // Glob with `*` only, anchored at the start, open at the end: each
+    // piece must follow the previous one.
+    let mut pieces = value.split('*');
+    let first = pieces.next().unwrap_or_default();
+    let Some(mut rest) = path.strip_prefix(first) else {
+        return false;
+    };
+    for piece in pieces {
+        match rest.find(piece) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// LIKE's containment, ASCII case folded as SQLite folds it.
+fn contains_ascii_nocase(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+fn json_holds(json: &LazyJson<'_>, keys: &[String], value: Option<&str>, prefix: bool) -> bool {
+    let mut pointer = String::new();
+    for key in keys {
+        pointer.push('/');
+        pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+    }
+    let Some(kind) = json.kind_at(&pointer) else {
+        return false;
+    };
+    let Some(wanted) = value else {
+        return true;
+    };
+    // As the SQL compares: strings by their text, numbers as JSON writes
+    // them, true/false/null by name; objects and arrays never.
+    let text = match kind {
+        Kind::Object | Kind::Array => return false,
+        Kind::String => match json.str_at(&pointer) {
+            Some(text) => text,
+            None => return false,
+        },
+        Kind::Number | Kind::Bool | Kind::Null => match json.at(&pointer) {
+            Some(raw) => raw.get().trim().to_owned(),
+            None => return false,
+        },
+    };
+    if prefix {
+        text.starts_with(wanted)
+    } else {
+        text == wanted
+    }
+}
+
+/// The longest valid UTF-8 prefix of the body, up to what the index reads.
+fn body_text(body: &[u8]) -> &str {
+    let head = &body[..body.len().min(TEXT_LIMIT)];
+    match std::str::from_utf8(head) {
+        Ok(text) => text,
+        Err(err) => std::str::from_utf8(&head[..err.valid_up_to()]).unwrap_or_default(),
+    }
+}
+
+/// Runs of letters and digits, lowercased: the index's unicode61 tokens.
+fn tokenize(text: &str, out: &mut Vec<String>) {
+    let mut word = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            word.extend(c.to_lowercase());
+        } else if !word.is_empty() {
+            out.push(std::mem::take(&mut word));
+        }
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+}
+
+/// The words of `phrase` in a row; with `prefix`, the last may continue.
+fn contains_phrase(words: &[String], phrase: &[String], prefix: bool) -> bool {
+    if phrase.is_empty() {
+        return true;
+    }
+    let last = phrase.len() - 1;
+    words.windows(phrase.len()).any(|window| {
+        window
+            .iter()
+            .zip(phrase)
+            .enumerate()
+            .all(|(i, (word, wanted))| {
+                if prefix && i == last {
+                    word.starts_with(wanted.as_str())
+                } else {
+                    word == wanted
+                }
+            })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_glob_is_anchored_at_the_start_and_open_at_the_end() {
+        assert!(path_matches(
+            "/kustom/a/orders/9",
+            "/kustom/*/orders",
+            false
+        ));
+        assert!(!path_matches(
+            "/x/kustom/a/orders",
+            "/kustom/*/orders",
+            false
+        ));
+        assert!(path_matches("/a*b", "/a*", true));
+        assert!(!path_matches("/ab", "/a*b*", true));
+    }
+
+    #[test]
+    fn words_fold_case_and_split_on_everything_else() {
+        let mut words = Vec::new();
+        tokenize("Kustom-Webhooks/2.1 ÉTÉ order_created", &mut words);
+        assert_eq!(
+            words,
+            ["kustom", "webhooks", "2", "1", "été", "order", "created"]
+        );
+        assert!(contains_phrase(
+            &words,
+            &["order".into(), "cre".into()],
+            true
+        ));
+        assert!(!contains_phrase(
+            &words,
+            &["order".into(), "cre".into()],
+            false
+        ));
+    }
+}

@@ -415,7 +415,7 @@ mod tests {
                 header: "x-token".into(),
             }),
             secrets: Vec::new(),
-            forward: None,
+            forwards: Vec::new(),
         };
         assert!(curl_command(&d, &[], None).contains("tok-S3cret"));
         let masked = curl_command(&d, &[endpoint], None);

@@ -224,7 +224,7 @@ fn bundle_endpoints(
                     preset: line.preset.clone(),
                     response: Default::default(),
                     scheme: line.scheme.clone(),
-                    forward: None,
+                    forwards: Vec::new(),
                 };
                 match store.add_endpoint(&spec) {
                     Ok(e) => {

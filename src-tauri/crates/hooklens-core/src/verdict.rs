@@ -297,7 +297,7 @@ mod tests {
             is_default: id == 1,
             scheme,
             secrets: Vec::new(),
-            forward: None,
+            forwards: Vec::new(),
         }
     }
 

@@ -75,7 +75,7 @@ async fn a_condition_accepts_exactly_what_the_search_box_finds() {
             preset: Some("kustom".into()),
             response: ConfiguredResponse::default(),
             scheme: None,
-            forward: None,
+            forwards: Vec::new(),
         })
         .unwrap()
         .id;

@@ -49,7 +49,8 @@ pub fn typescript_bindings() -> String {
         EndpointSpec::decl(&cfg),
         ReverifyProgress::decl(&cfg),
         ReverifyOutcome::decl(&cfg),
-        Forward::decl(&cfg),
+        ForwardTarget::decl(&cfg),
+        ConditionProblem::decl(&cfg),
         ForwardMode::decl(&cfg),
         SignMode::decl(&cfg),
         Signing::decl(&cfg),
@@ -139,10 +140,13 @@ pub fn typescript_bindings() -> String {
          export const MAX_TIMES = {};\n\n\
          /** The speed factors a compressed retry schedule accepts. */\n\
          export const MIN_SPEED = {};\n\
-         export const MAX_SPEED = {};\n",
+         export const MAX_SPEED = {};\n\n\
+         /** The most forward targets one endpoint can have. */\n\
+         export const MAX_FORWARD_TARGETS = {};\n",
         crate::resend::MAX_TIMES,
         crate::resend::MIN_SPEED,
         crate::resend::MAX_SPEED,
+        MAX_FORWARD_TARGETS,
     ));
     out
 }

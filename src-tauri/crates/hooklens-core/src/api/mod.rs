@@ -6,8 +6,10 @@
 //! above them all; nothing in the core imports it.
 
 mod bindings;
+mod conditions;
 mod errors;
 mod lists;
 
 pub use bindings::typescript_bindings;
+pub use conditions::condition_problem;
 pub use lists::{presets, samples, schedules};

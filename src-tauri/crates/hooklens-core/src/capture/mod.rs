@@ -3,6 +3,7 @@
 //! the tunnel ingress a listener can open beside it ([`TunnelIngress`]).
 
 mod client;
+mod fanout;
 mod head;
 mod ingress;
 mod ratelimit;
@@ -31,9 +32,9 @@ use tokio::sync::Semaphore;
 
 use crate::intake;
 pub use crate::model::ListenerStats;
-use crate::model::{ConfiguredResponse, Forward, ForwardMode, ListenerState, ListenerStatus};
+use crate::model::{ConfiguredResponse, ListenerState, ListenerStatus};
 use crate::providers;
-use crate::resend::{self, Attempted, Sender};
+use crate::resend::Sender;
 use crate::store::{Store, StoredHeader, now_ns};
 
 #[derive(Debug, thiserror::Error)]
@@ -443,33 +444,16 @@ async fn capture(
         .and_then(providers::preset)
         .map(|p| p.id);
     let response = endpoint.map(|e| e.response.clone()).unwrap_or_default();
-    let forward = endpoint
-        .and_then(|e| e.forward.clone())
-        .filter(|_| !resend::was_forwarded(state.store.install_key(), &event.headers, &body))
-        .map(|f| (f, event.headers.clone(), event.method.clone(), body.clone()));
+    let fanout = fanout::Fanout::prepare(&state, endpoint, provider, &event, &body);
 
     match state.store.insert(event).await {
         Ok(saved) => {
             // Names what was stored, never a header value or the body.
             tracing::trace!(event = saved.id, method = %saved.method, path = %saved.path, size = saved.size, "stored");
-            if let Some((forward, headers, method, body)) = forward {
-                let job = ForwardJob {
-                    event_id: saved.id,
-                    provider,
-                    method,
-                    headers,
-                    body,
-                    forward,
-                };
-                match job.forward.mode {
-                    ForwardMode::Relay => return relay(&state, job).await,
-                    ForwardMode::Respond => {
-                        let state = state.clone();
-                        tokio::spawn(async move {
-                            forward_in_background(&state, job).await;
-                        });
-                    }
-                }
+            if let Some(fanout) = fanout
+                && let Some(relayed) = fanout.dispatch(&state, &saved, &endpoints).await
+            {
+                return relayed;
             }
             if response.delay_ms > 0 {
                 let mut stopping = state.stopping.clone();
@@ -496,82 +480,6 @@ async fn capture(
 /// Forwards in flight at once; more wait their turn rather than opening
 /// hundreds of connections to a local handler during a burst.
 const MAX_CONCURRENT_FORWARDS: usize = 16;
-
-struct ForwardJob {
-    event_id: i64,
-    /// The event's provider, whose delivery rule judges the handler's reply.
-    provider: Option<&'static str>,
-    method: String,
-    headers: Vec<StoredHeader>,
-    body: axum::body::Bytes,
-    forward: Forward,
-}
-
-async fn send_forward(state: &CaptureState, job: &ForwardJob) -> Result<Attempted, String> {
-    let Some(sender) = &state.sender else {
-        return Err("Hooklens's HTTP client could not start".into());
-    };
-    let _permit = state.forwards.acquire().await.map_err(|e| e.to_string())?;
-    sender
-        .forward(
-            job.event_id,
-            job.provider,
-            &job.method,
-            &job.headers,
-            &job.body,
-            &job.forward,
-        )
-        .await
-        .map_err(|e| e.to_string())
-}
-
-async fn forward_in_background(state: &CaptureState, job: ForwardJob) {
-    if let Err(err) = send_forward(state, &job).await {
-        tracing::warn!(event = job.event_id, error = %err, "forward not recorded");
-    }
-}
-
-/// The handler's answer goes back to the sender; when there is none, a 502
-/// that says the request is stored and why the handler gave nothing.
-async fn relay(state: &CaptureState, job: ForwardJob) -> Response {
-    let failed = |why: String| {
-        plain(
-            StatusCode::BAD_GATEWAY,
-            &format!(
-                "Hooklens stored this request as event {} but the handler gave no answer: {why}\n",
-                job.event_id
-            ),
-        )
-    };
-    let attempted = match send_forward(state, &job).await {
-        Ok(attempted) => attempted,
-        Err(err) => return failed(err),
-    };
-    match (attempted.response, attempted.error) {
-        (Some(reply), _) => {
-            let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::BAD_GATEWAY);
-            let mut out = (status, reply.body).into_response();
-            let headers = out.headers_mut();
-            for h in &reply.headers {
-                if resend::client::is_transport_header(&h.name) {
-                    continue;
-                }
-                if let (Ok(name), Ok(value)) = (
-                    HeaderName::from_bytes(h.name.as_bytes()),
-                    HeaderValue::from_bytes(h.bytes()),
-                ) {
-                    headers.append(name, value);
-                }
-            }
-            if let Ok(id) = HeaderValue::from_str(&job.event_id.to_string()) {
-                headers.insert("x-hooklens-event", id);
-            }
-            out
-        }
-        (None, Some(err)) => failed(err.message),
-        (None, None) => failed("no answer".into()),
-    }
-}
 
 /// The endpoint's configured answer. Values were validated when the endpoint
 /// was saved; anything that still does not parse is skipped, not fatal.

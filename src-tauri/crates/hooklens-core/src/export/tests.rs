@@ -75,7 +75,7 @@ fn add(
             preset: preset.map(str::to_owned),
             response: ConfiguredResponse::default(),
             scheme,
-            forward: None,
+            forwards: Vec::new(),
         })
         .unwrap()
 }

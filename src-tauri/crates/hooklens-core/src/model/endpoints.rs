@@ -53,8 +53,8 @@ pub struct Endpoint {
     /// Labels and masked values only: secret values never leave the core
     /// unless explicitly revealed.
     pub secrets: Vec<SecretInfo>,
-    /// Pass each captured request on to a handler.
-    pub forward: Option<Forward>,
+    /// Where each captured request is passed on, in order; empty: nowhere.
+    pub forwards: Vec<ForwardTarget>,
 }
 
 /// A configured secret as shown: its label and a masked form of its value.
@@ -127,8 +127,10 @@ pub struct EndpointSpec {
     pub response: ConfiguredResponse,
     /// None: the preset's scheme, or the one each request's headers suggest.
     pub scheme: Option<Scheme>,
+    /// Where each captured request is passed on; at most
+    /// [`MAX_FORWARD_TARGETS`], at most one of them relaying.
     #[serde(default)]
-    pub forward: Option<Forward>,
+    pub forwards: Vec<ForwardTarget>,
 }
 
 /// How far a re-verification is.
@@ -157,14 +159,50 @@ pub struct ReverifyOutcome {
     pub cancelled: bool,
 }
 
-/// Where an endpoint passes each captured request on, as it arrives.
+/// Most forward targets one endpoint can have: each matching one is a
+/// request per captured request.
+pub const MAX_FORWARD_TARGETS: usize = 16;
+
+/// One place an endpoint passes captured requests on to, as they arrive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct Forward {
-    /// The handler's URL, e.g. `http://localhost:3000/webhooks`; the request
-    /// goes to exactly this URL with its method, headers and body as received.
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ForwardTarget {
+    /// The handler's URL, e.g. `http://localhost:3000/webhooks`. The
+    /// request goes with its method, headers and body as received.
     pub url: String,
     pub mode: ForwardMode,
+    /// In the search language (`type:dispute.*`): only requests it matches
+    /// are forwarded here. Empty: every request.
+    #[serde(default)]
+    pub condition: String,
+    /// Send to `url` exactly as written. False (the default): the request's
+    /// path below the endpoint's prefix and its query string are added to
+    /// it (`/kustom/orders?x=1` → `http://localhost:3000/webhooks/orders?x=1`).
+    #[serde(default)]
+    pub exact_url: bool,
+}
+
+impl ForwardTarget {
+    /// Every request, to `url` with the path below the prefix kept.
+    pub fn new(url: impl Into<String>, mode: ForwardMode) -> Self {
+        ForwardTarget {
+            url: url.into(),
+            mode,
+            condition: String::new(),
+            exact_url: false,
+        }
+    }
+}
+
+/// Why a forward target's condition does not parse: the search language's
+/// message and the culprit's place, in chars (Unicode scalar values) of the
+/// text as given, so the editor can underline it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConditionProblem {
+    pub message: String,
+    pub start: u32,
+    pub end: u32,
 }
 
 /// What the sender of a forwarded request gets back.

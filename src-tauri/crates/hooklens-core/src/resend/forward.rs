@@ -2,8 +2,10 @@
 //! after it is stored, the handler's reply recorded.
 
 use super::client::{Attempted, Outgoing, is_transport_header};
-use super::{ResendError, Sender, target_url};
-use crate::model::{DeliveryKind, Forward, ForwardMode};
+use reqwest::Url;
+
+use super::{ResendError, Sender};
+use crate::model::{DeliveryKind, ForwardMode, ForwardTarget};
 use crate::providers;
 use crate::store::{NewRun, StoredHeader};
 
@@ -38,26 +40,41 @@ fn forwarded_mark(install_key: &[u8], event_id: i64, body: &[u8]) -> String {
     format!("{id}.{mac}")
 }
 
+/// A stored request to forward, as it was received.
+#[derive(Clone, Copy)]
+pub struct Stored<'a> {
+    pub event_id: i64,
+    /// The event's provider, whose delivery rule judges the handler's reply.
+    pub provider: Option<&'a str>,
+    pub method: &'a str,
+    pub headers: &'a [StoredHeader],
+    pub body: &'a [u8],
+}
+
 impl Sender {
     /// Sends stored event `event_id` (method, headers and body as received)
-    /// to `forward.url` and records the reply as a delivery, judged by the
+    /// to `url`, where `target` sends it (see [`super::forward_url`]), and
+    /// records the reply as a delivery run of its own, judged by the
     /// delivery rule of `provider` (the event's: its endpoint's preset or
     /// the detected one; None: any 2xx within 30 s).
     pub async fn forward(
         &self,
-        event_id: i64,
-        provider: Option<&str>,
-        method: &str,
-        headers: &[StoredHeader],
-        body: &[u8],
-        forward: &Forward,
+        request: &Stored<'_>,
+        target: &ForwardTarget,
+        url: Url,
     ) -> Result<Attempted, ResendError> {
+        let Stored {
+            event_id,
+            provider,
+            method,
+            headers,
+            body,
+        } = *request;
         let rule = self.rule(
             provider
                 .and_then(providers::preset)
                 .unwrap_or_else(providers::generic),
         );
-        let url = target_url(&forward.url)?;
         let mut out_headers: Vec<(String, Vec<u8>)> = headers
             .iter()
             .filter(|h| !is_transport_header(&h.name))
@@ -74,10 +91,7 @@ impl Sender {
             headers: out_headers,
             body: body.to_vec(),
         };
-        let pattern = match forward.mode {
-            ForwardMode::Respond => "forward (sender answered at once)",
-            ForwardMode::Relay => "forward (handler's reply relayed to the sender)",
-        };
+        let pattern = forward_pattern(target);
         let target = out.url.to_string();
         let rule_words = rule.info().words;
         let run_id = self
@@ -86,7 +100,7 @@ impl Sender {
                     event_id: Some(event_id),
                     kind: DeliveryKind::Forward,
                     target: &target,
-                    pattern,
+                    pattern: &pattern,
                     rule: Some(&rule_words),
                 })
             })
@@ -110,6 +124,19 @@ impl Sender {
         };
         self.write(move |s| s.finish_run(run_id, &outcome)).await?;
         Ok(attempted)
+    }
+}
+
+/// The run's pattern in words: which target condition let it through, and
+/// who answered the sender.
+fn forward_pattern(target: &ForwardTarget) -> String {
+    let who = match target.mode {
+        ForwardMode::Respond => "sender answered at once",
+        ForwardMode::Relay => "handler's reply relayed to the sender",
+    };
+    match target.condition.trim() {
+        "" => format!("forward ({who})"),
+        condition => format!("forward when {condition} ({who})"),
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod cancel;
 pub mod client;
+mod compose;
 mod exchange;
 mod forward;
 mod judge;
@@ -14,7 +15,8 @@ use reqwest::Url;
 
 pub use cancel::Cancel;
 pub use client::{Attempted, Client, Outgoing};
-pub use forward::{FORWARDED_HEADER, was_forwarded};
+pub use compose::forward_url;
+pub use forward::{FORWARDED_HEADER, Stored, was_forwarded};
 pub use judge::delivery_preset;
 pub use prepare::{Draft, default_sign_mode, fresh_id, signing_info, signing_scheme};
 pub use run::Sender;

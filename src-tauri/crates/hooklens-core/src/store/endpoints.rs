@@ -8,7 +8,11 @@ use std::collections::HashMap;
 
 use super::StoreError;
 pub use crate::model::EndpointSpec;
-use crate::model::{ConfiguredResponse, Endpoint, Forward, ForwardMode, HeaderPair, SecretInfo};
+use crate::model::{
+    ConfiguredResponse, Endpoint, ForwardMode, ForwardTarget, HeaderPair, MAX_FORWARD_TARGETS,
+    SecretInfo,
+};
+use crate::query::Condition;
 use crate::signature::Secret;
 
 pub const DEFAULT_ENDPOINT_ID: i64 = 1;
@@ -23,7 +27,7 @@ impl From<&Endpoint> for EndpointSpec {
             preset: e.preset.clone(),
             response: e.response.clone(),
             scheme: e.scheme.clone(),
-            forward: e.forward.clone(),
+            forwards: e.forwards.clone(),
         }
     }
 }
@@ -68,11 +72,60 @@ fn validate(spec: &EndpointSpec) -> Result<(), StoreError> {
             known.join(", ")
         )));
     }
-    if let Some(url) = forward_url(spec) {
-        crate::wire::target_url(url)
-            .map_err(|e| StoreError::Invalid(format!("the forwarding URL cannot be used: {e}")))?;
-    }
+    validate_forwards(&spec.forwards)?;
     validate_response(&spec.response)
+}
+
+/// Each target's URL and condition, how many there are, and that at most
+/// one answers the sender. Targets are numbered from 1 in messages, as the
+/// editor and `endpoints forward list` number them.
+fn validate_forwards(targets: &[ForwardTarget]) -> Result<(), StoreError> {
+    if targets.len() > MAX_FORWARD_TARGETS {
+        return Err(StoreError::Invalid(format!(
+            "an endpoint forwards to at most {MAX_FORWARD_TARGETS} targets; this one lists {}",
+            targets.len()
+        )));
+    }
+    for (i, target) in targets.iter().enumerate() {
+        let n = i + 1;
+        crate::wire::target_url(&target.url).map_err(|e| {
+            StoreError::Invalid(format!("forward target {n}: the URL cannot be used: {e}"))
+        })?;
+        Condition::parse(&target.condition).map_err(|e| {
+            StoreError::Invalid(format!(
+                "forward target {n}: the condition {:?} does not parse at {}: {}",
+                target.condition.trim(),
+                char_span(e.start, e.end),
+                e.message
+            ))
+        })?;
+    }
+    let relays: Vec<(usize, &ForwardTarget)> = targets
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.mode == ForwardMode::Relay)
+        .collect();
+    if let [(a, first), (b, second), ..] = relays.as_slice() {
+        return Err(StoreError::Invalid(format!(
+            "only one target can answer the sender: target {} ({}) and target {} ({}) are both set \
+             to relay; set one of them to respond",
+            a + 1,
+            first.url.trim(),
+            b + 1,
+            second.url.trim()
+        )));
+    }
+    Ok(())
+}
+
+/// `characters 5–12` for a culprit at chars 5..12 (counted from 1), or
+/// `character 5` for one char.
+fn char_span(start: usize, end: usize) -> String {
+    if end <= start + 1 {
+        format!("character {}", start + 1)
+    } else {
+        format!("characters {}–{end}", start + 1)
+    }
 }
 
 pub fn validate_response(response: &ConfiguredResponse) -> Result<(), StoreError> {
@@ -116,7 +169,7 @@ pub fn route<'a>(endpoints: &'a [Endpoint], path: &str) -> Option<&'a Endpoint> 
         .or_else(|| endpoints.iter().find(|e| e.is_default))
 }
 
-const COLUMNS: &str = "id, name, path_prefix, preset, response_status, response_headers, response_body, response_delay_ms, scheme, forward_url, forward_mode";
+const COLUMNS: &str = "id, name, path_prefix, preset, response_status, response_headers, response_body, response_delay_ms, scheme";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
     let id: i64 = row.get(0)?;
@@ -143,25 +196,67 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
             .get::<_, Option<String>>(8)?
             .and_then(|json| serde_json::from_str(&json).ok()),
         secrets: Vec::new(),
-        forward: row.get::<_, Option<String>>(9)?.map(|url| Forward {
-            url,
-            mode: match row.get::<_, String>(10).as_deref() {
-                Ok("relay") => ForwardMode::Relay,
-                _ => ForwardMode::Respond,
-            },
-        }),
+        forwards: Vec::new(),
     })
 }
 
-fn forward_url(spec: &EndpointSpec) -> Option<&str> {
-    spec.forward.as_ref().map(|f| f.url.trim())
+fn mode_name(mode: ForwardMode) -> &'static str {
+    match mode {
+        ForwardMode::Respond => "respond",
+        ForwardMode::Relay => "relay",
+    }
 }
 
-fn forward_mode(spec: &EndpointSpec) -> &'static str {
-    match spec.forward.as_ref().map(|f| f.mode) {
-        Some(ForwardMode::Relay) => "relay",
-        _ => "respond",
+/// Every endpoint's forward targets, in order.
+fn forward_targets(conn: &Connection) -> Result<HashMap<i64, Vec<ForwardTarget>>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT endpoint_id, url, mode, condition, exact_url FROM forward_targets
+         ORDER BY endpoint_id, position",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            ForwardTarget {
+                url: row.get(1)?,
+                mode: match row.get::<_, String>(2)?.as_str() {
+                    "relay" => ForwardMode::Relay,
+                    _ => ForwardMode::Respond,
+                },
+                condition: row.get(3)?,
+                exact_url: row.get(4)?,
+            },
+        ))
+    })?;
+    let mut out: HashMap<i64, Vec<ForwardTarget>> = HashMap::new();
+    for row in rows {
+        let (endpoint, target) = row?;
+        out.entry(endpoint).or_default().push(target);
     }
+    Ok(out)
+}
+
+/// Replaces endpoint `id`'s targets with `targets` (validated), trimmed.
+fn save_forward_targets(
+    conn: &Connection,
+    id: i64,
+    targets: &[ForwardTarget],
+) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM forward_targets WHERE endpoint_id = ?1", [id])?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO forward_targets (endpoint_id, position, url, mode, condition, exact_url)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (position, t) in targets.iter().enumerate() {
+        stmt.execute(params![
+            id,
+            i64::try_from(position).unwrap_or(i64::MAX),
+            t.url.trim(),
+            mode_name(t.mode),
+            t.condition.trim(),
+            t.exact_url
+        ])?;
+    }
+    Ok(())
 }
 
 pub(super) fn list(conn: &Connection) -> Result<Vec<Endpoint>, StoreError> {
@@ -171,11 +266,13 @@ pub(super) fn list(conn: &Connection) -> Result<Vec<Endpoint>, StoreError> {
     let rows = stmt.query_map([], from_row)?;
     let mut endpoints: Vec<Endpoint> = rows.collect::<Result<_, _>>()?;
     let secrets = secrets(conn)?;
+    let mut targets = forward_targets(conn)?;
     for e in &mut endpoints {
         e.secrets = secrets
             .get(&e.id)
             .map(|list| list.iter().map(|s| s.info.clone()).collect())
             .unwrap_or_default();
+        e.forwards = targets.remove(&e.id).unwrap_or_default();
     }
     Ok(endpoints)
 }
@@ -341,9 +438,8 @@ pub(super) fn insert(
     validate(spec)?;
     conn.execute(
         "INSERT INTO endpoints (name, path_prefix, preset, response_status, response_headers,
-                                response_body, response_delay_ms, created_at, scheme,
-                                forward_url, forward_mode)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                response_body, response_delay_ms, created_at, scheme)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             spec.name.trim(),
             prefix,
@@ -353,13 +449,13 @@ pub(super) fn insert(
             spec.response.body,
             spec.response.delay_ms,
             now_ns,
-            scheme_json(spec),
-            forward_url(spec),
-            forward_mode(spec)
+            scheme_json(spec)
         ],
     )
     .map_err(|e| prefix_taken(e, &prefix))?;
-    get(conn, conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    save_forward_targets(conn, id, &spec.forwards)?;
+    get(conn, id)
 }
 
 /// Replaces an endpoint's settings. The default endpoint keeps its `/` prefix.
@@ -377,8 +473,7 @@ pub(super) fn update(
     validate(spec)?;
     conn.execute(
         "UPDATE endpoints SET name = ?2, path_prefix = ?3, preset = ?4, response_status = ?5,
-                response_headers = ?6, response_body = ?7, response_delay_ms = ?8, scheme = ?9,
-                forward_url = ?10, forward_mode = ?11
+                response_headers = ?6, response_body = ?7, response_delay_ms = ?8, scheme = ?9
          WHERE id = ?1",
         params![
             id,
@@ -389,12 +484,11 @@ pub(super) fn update(
             headers_json(&spec.response),
             spec.response.body,
             spec.response.delay_ms,
-            scheme_json(spec),
-            forward_url(spec),
-            forward_mode(spec)
+            scheme_json(spec)
         ],
     )
     .map_err(|e| prefix_taken(e, &prefix))?;
+    save_forward_targets(conn, id, &spec.forwards)?;
     get(conn, id)
 }
 
@@ -405,6 +499,7 @@ pub(super) fn delete(conn: &Connection, id: i64) -> Result<(), StoreError> {
             "the default endpoint cannot be removed; it takes every unmatched path".into(),
         ));
     }
+    conn.execute("DELETE FROM forward_targets WHERE endpoint_id = ?1", [id])?;
     let removed = conn.execute("DELETE FROM endpoints WHERE id = ?1", [id])?;
     if removed == 0 {
         return Err(StoreError::NotFound(format!("no endpoint {id}")));
@@ -426,7 +521,7 @@ mod tests {
             is_default: id == DEFAULT_ENDPOINT_ID,
             scheme: None,
             secrets: Vec::new(),
-            forward: None,
+            forwards: Vec::new(),
         }
     }
 

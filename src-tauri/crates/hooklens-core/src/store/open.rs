@@ -23,7 +23,7 @@ const WRITER_CACHE_KIB: i64 = 16 * 1024;
 /// start, it means the last one did not stop cleanly.
 pub(super) const RUNNING_MARK: &str = "hooklens.running";
 
-const MIGRATION_SQL: [&str; 10] = [
+pub(super) const MIGRATION_SQL: [&str; 11] = [
     include_str!("../../migrations/0001_events.sql"),
     include_str!("../../migrations/0002_signatures.sql"),
     include_str!("../../migrations/0003_search.sql"),
@@ -34,6 +34,8 @@ const MIGRATION_SQL: [&str; 10] = [
     include_str!("../../migrations/0008_delivery_rules.sql"),
     include_str!("../../migrations/0009_import_source.sql"),
     include_str!("../../migrations/0010_tunnel_arrival.sql"),
+    // 0011_response_rules.sql comes from the response rules' branch.
+    include_str!("../../migrations/0012_forward_targets.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

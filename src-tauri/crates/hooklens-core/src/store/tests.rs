@@ -300,7 +300,7 @@ fn token_endpoint(store: &Store) -> Endpoint {
             scheme: Some(crate::signature::Scheme::SharedSecret {
                 header: "X-Token".into(),
             }),
-            forward: None,
+            forwards: Vec::new(),
             response: ConfiguredResponse::default(),
         })
         .unwrap()
@@ -385,7 +385,7 @@ async fn a_header_that_becomes_a_shared_secret_leaves_the_index_when_its_events_
         scheme: Some(crate::signature::Scheme::SharedSecret {
             header: "X-Token".into(),
         }),
-        forward: None,
+        forwards: Vec::new(),
         response: ConfiguredResponse::default(),
     };
     store.update_endpoint(DEFAULT_ENDPOINT_ID, &spec).unwrap();
@@ -487,7 +487,7 @@ fn endpoints_can_be_added_changed_and_removed_but_not_the_default() {
         path_prefix: "/kustom/".into(),
         preset: Some("kustom".into()),
         scheme: None,
-        forward: None,
+        forwards: Vec::new(),
         response: ConfiguredResponse {
             status: 503,
             delay_ms: 1500,
@@ -682,7 +682,7 @@ mod signatures {
                 path_prefix: "/gh".into(),
                 preset: Some("github".into()),
                 scheme: None,
-                forward: None,
+                forwards: Vec::new(),
                 response: ConfiguredResponse::default(),
             })
             .unwrap()
@@ -1158,4 +1158,191 @@ async fn an_imported_event_says_where_it_came_from_and_is_stored_once() {
     // importer checked before.
     assert!(store.insert(imported).await.is_err());
     assert_eq!(reader.count().unwrap(), 2);
+}
+
+fn forwarding(targets: Vec<crate::model::ForwardTarget>) -> EndpointSpec {
+    EndpointSpec {
+        name: "Kustom".into(),
+        path_prefix: "/kustom".into(),
+        preset: Some("kustom".into()),
+        scheme: None,
+        forwards: targets,
+        response: ConfiguredResponse::default(),
+    }
+}
+
+#[test]
+fn forward_targets_are_kept_in_order_and_go_with_their_endpoint() {
+    use crate::model::{ForwardMode, ForwardTarget};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let disputes = ForwardTarget {
+        condition: " type:dispute.* ".into(),
+        ..ForwardTarget::new(" http://localhost:4000/disputes ", ForwardMode::Relay)
+    };
+    let all = ForwardTarget {
+        exact_url: true,
+        ..ForwardTarget::new("http://localhost:3000/webhooks", ForwardMode::Respond)
+    };
+    let added = store
+        .add_endpoint(&forwarding(vec![disputes, all.clone()]))
+        .unwrap();
+    assert_eq!(added.forwards.len(), 2);
+    assert_eq!(
+        added.forwards[0].url, "http://localhost:4000/disputes",
+        "trimmed"
+    );
+    assert_eq!(added.forwards[0].condition, "type:dispute.*");
+    assert_eq!(added.forwards[0].mode, ForwardMode::Relay);
+    assert_eq!(added.forwards[1], all);
+
+    // Reordered and replaced as a whole; another endpoint's stay.
+    let other = store
+        .add_endpoint(&EndpointSpec {
+            name: "Other".into(),
+            path_prefix: "/other".into(),
+            ..forwarding(vec![all.clone()])
+        })
+        .unwrap();
+    let mut spec = EndpointSpec::from(&added);
+    spec.forwards.reverse();
+    let changed = store.update_endpoint(added.id, &spec).unwrap();
+    assert_eq!(changed.forwards[0], all);
+    assert_eq!(changed.forwards[1].condition, "type:dispute.*");
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    let read = |id| {
+        store
+            .endpoints()
+            .iter()
+            .find(|e| e.id == id)
+            .unwrap()
+            .forwards
+            .clone()
+    };
+    assert_eq!(read(added.id), changed.forwards, "across a restart");
+    assert_eq!(read(other.id), [all]);
+    store.remove_endpoint(added.id).unwrap();
+    let conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    let left: i64 = conn
+        .query_row("SELECT count(*) FROM forward_targets", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 1, "only the other endpoint's target is left");
+}
+
+#[test]
+fn forward_targets_that_cannot_work_are_refused_with_the_reason() {
+    use crate::model::{ForwardMode, ForwardTarget, MAX_FORWARD_TARGETS};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let refused = |targets: Vec<ForwardTarget>| {
+        let err = store.add_endpoint(&forwarding(targets)).unwrap_err();
+        assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+        err.to_string()
+    };
+    let ok = ForwardTarget::new("http://localhost:3000/a", ForwardMode::Respond);
+
+    let why = refused(vec![
+        ok.clone(),
+        ForwardTarget::new("ftp://example.com/x", ForwardMode::Respond),
+    ]);
+    assert!(
+        why.starts_with("forward target 2: the URL cannot be used"),
+        "{why}"
+    );
+    assert!(why.contains("not an http or https URL"), "{why}");
+
+    let why = refused(vec![ForwardTarget {
+        condition: "type:dispute.* after:1h".into(),
+        ..ok.clone()
+    }]);
+    assert!(
+        why.starts_with(
+            "forward target 1: the condition \"type:dispute.* after:1h\" does not parse at characters 16–23: after: and before:"
+        ),
+        "{why}"
+    );
+
+    let why = refused(vec![
+        ForwardTarget::new("http://localhost:3000/a", ForwardMode::Relay),
+        ok.clone(),
+        ForwardTarget::new("http://localhost:4000/b", ForwardMode::Relay),
+    ]);
+    assert_eq!(
+        why,
+        "only one target can answer the sender: target 1 (http://localhost:3000/a) and target 3 \
+         (http://localhost:4000/b) are both set to relay; set one of them to respond"
+    );
+
+    let why = refused(vec![ok.clone(); MAX_FORWARD_TARGETS + 1]);
+    assert!(
+        why.contains("at most 16 targets; this one lists 17"),
+        "{why}"
+    );
+    assert_eq!(store.endpoints().len(), 1, "nothing was saved");
+    store
+        .add_endpoint(&forwarding(vec![ok; MAX_FORWARD_TARGETS]))
+        .unwrap();
+}
+
+#[test]
+fn a_single_forward_of_version_10_becomes_a_target_that_keeps_the_sub_path() {
+    use crate::model::{ForwardMode, ForwardTarget};
+    use rusqlite_migration::{M, Migrations};
+    let dir = tempfile::tempdir().unwrap();
+    drop(Store::open(dir.path()).unwrap());
+    std::fs::remove_file(dir.path().join(DATABASE_FILE)).unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.path().join(format!("{DATABASE_FILE}{suffix}")));
+    }
+    {
+        let mut conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+        let version_10: Vec<M<'_>> = super::open::MIGRATION_SQL[..10]
+            .iter()
+            .map(|sql| M::up(sql))
+            .collect();
+        Migrations::new(version_10).to_latest(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO endpoints (name, path_prefix, response_status, response_headers,
+                                    response_body, response_delay_ms, created_at, forward_url, forward_mode)
+             VALUES ('Kustom', '/kustom', 200, '[]', '', 0, 1, 'http://localhost:3000/webhooks', 'relay'),
+                    ('Plain', '/plain', 200, '[]', '', 0, 1, NULL, 'respond');
+             UPDATE endpoints SET forward_url = 'http://localhost:3001/in' WHERE id = 1;",
+        )
+        .unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    let endpoints = store.endpoints();
+    let forwards = |prefix: &str| {
+        endpoints
+            .iter()
+            .find(|e| e.path_prefix == prefix)
+            .unwrap()
+            .forwards
+            .clone()
+    };
+    assert_eq!(
+        forwards("/kustom"),
+        [ForwardTarget::new(
+            "http://localhost:3000/webhooks",
+            ForwardMode::Relay
+        )]
+    );
+    assert_eq!(
+        forwards("/"),
+        [ForwardTarget::new(
+            "http://localhost:3001/in",
+            ForwardMode::Respond
+        )]
+    );
+    assert!(forwards("/plain").is_empty());
+    let conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    let old_columns: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM pragma_table_info('endpoints') WHERE name LIKE 'forward%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(old_columns, 0, "the old columns are gone");
 }

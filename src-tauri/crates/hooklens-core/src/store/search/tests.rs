@@ -88,7 +88,7 @@ impl Fixture {
                     preset: Some(preset.into()),
                     response: Default::default(),
                     scheme: None,
-                    forward: None,
+                    forwards: Vec::new(),
                 })
                 .unwrap()
                 .id

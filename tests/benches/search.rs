@@ -352,7 +352,7 @@ fn open_or_build(dir: &Path, events: usize) -> Result<Store, String> {
                 preset: Some(preset.into()),
                 response: Default::default(),
                 scheme: None,
-                forward: None,
+                forwards: Vec::new(),
             })
             .map_err(|e| format!("endpoint {name}: {e}"))?;
     }

@@ -238,7 +238,7 @@ async fn an_endpoint_answers_with_its_configured_status_headers_body_and_delay()
             path_prefix: "/kustom".into(),
             preset: Some("kustom".into()),
             scheme: None,
-            forward: None,
+            forwards: Vec::new(),
             response: ConfiguredResponse {
                 status: 503,
                 headers: vec![HeaderPair {

@@ -51,7 +51,7 @@ async fn deeply_nested_bodies_are_stored_and_verified_within_bounded_memory() {
             preset: Some("github".into()),
             response: Default::default(),
             scheme: None,
-            forward: None,
+            forwards: Vec::new(),
         })
         .unwrap();
     h.store.add_secret(endpoint.id, "main", "s3cret").unwrap();

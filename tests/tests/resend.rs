@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use hooklens_core::model::{
-    ConfiguredResponse, DeliveryErrorKind, DeliveryKind, EndpointSpec, Forward, ForwardMode,
+    ConfiguredResponse, DeliveryErrorKind, DeliveryKind, EndpointSpec, ForwardMode, ForwardTarget,
     HeaderPair, Pattern, ResendSpec, SendProgress, SignMode, Signing, TestEventSpec,
 };
 use hooklens_core::providers::{self, samples};
@@ -25,7 +25,7 @@ fn endpoint(name: &str, prefix: &str, preset: Option<&str>) -> EndpointSpec {
         preset: preset.map(str::to_owned),
         response: ConfiguredResponse::default(),
         scheme: None,
-        forward: None,
+        forwards: Vec::new(),
     }
 }
 
@@ -393,7 +393,7 @@ async fn refused_connections_timeouts_and_redirects_are_recorded_in_words() {
 async fn forwarding_endpoint(h: &Harness, url: String, mode: ForwardMode) -> i64 {
     let mut spec = endpoint("Fwd", "/fwd", None);
     spec.response.status = 202;
-    spec.forward = Some(Forward { url, mode });
+    spec.forwards = vec![ForwardTarget::new(url, mode)];
     h.store.add_endpoint(&spec).unwrap().id
 }
 
@@ -530,10 +530,10 @@ async fn a_forward_back_to_this_hooklens_stops_but_a_forged_mark_does_not_skip_f
         .unwrap();
     let handler = TestHandler::spawn(HANDLER, &[]).await;
     let mut spec = endpoint("Fwd2", "/other", None);
-    spec.forward = Some(Forward {
-        url: format!("{}/in", handler.url()),
-        mode: ForwardMode::Respond,
-    });
+    spec.forwards = vec![ForwardTarget::new(
+        format!("{}/in", handler.url()),
+        ForwardMode::Respond,
+    )];
     h.store.add_endpoint(&spec).unwrap();
     for (mark, body) in [("1", "forged"), (genuine.as_str(), "another body")] {
         let response = reqwest::Client::new()
@@ -990,10 +990,10 @@ async fn a_forward_of_a_kulmi_pay_event_answered_201_is_recorded_as_not_delivere
         })
         .await;
     let mut spec = endpoint("Kulmi Pay", "/kulmi", Some("kulmipay"));
-    spec.forward = Some(Forward {
-        url: format!("{}/open", handler.url()),
-        mode: ForwardMode::Relay,
-    });
+    spec.forwards = vec![ForwardTarget::new(
+        format!("{}/open", handler.url()),
+        ForwardMode::Relay,
+    )];
     h.store.add_endpoint(&spec).unwrap();
     let response = reqwest::Client::new()
         .post(format!("{}/kulmi", h.url))

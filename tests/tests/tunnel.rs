@@ -10,7 +10,7 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use hooklens_core::capture::{IngressOptions, TunnelIngress};
 use hooklens_core::model::{
-    ConfiguredResponse, EndpointSpec, Forward, ForwardMode, HeaderPair, TunnelArrival,
+    ConfiguredResponse, EndpointSpec, ForwardMode, ForwardTarget, HeaderPair, TunnelArrival,
 };
 use hooklens_core::signature::{Scheme, VerdictStatus};
 use hooklens_core::store::PageQuery;
@@ -145,7 +145,7 @@ async fn the_ingress_answers_with_the_endpoints_configured_response() {
                 delay_ms: 0,
             },
             scheme: None,
-            forward: None,
+            forwards: Vec::new(),
         })
         .unwrap();
     let (_ingress, url) = ingress(&h, "ngrok").await;
@@ -188,10 +188,10 @@ async fn provider_to_tunnel_to_hooklens_to_the_local_handler_relays_its_reply() 
             preset: None,
             response: Default::default(),
             scheme: None,
-            forward: Some(Forward {
-                url: format!("{}/in", handler.url()),
-                mode: ForwardMode::Relay,
-            }),
+            forwards: vec![ForwardTarget::new(
+                format!("{}/in", handler.url()),
+                ForwardMode::Relay,
+            )],
         })
         .unwrap();
     let (_ingress, url) = ingress(&h, "cloudflared").await;
@@ -420,7 +420,7 @@ async fn twilio_requests_are_verified_against_the_public_url_they_were_signed_fo
             preset: None,
             response: Default::default(),
             scheme: Some(Scheme::Twilio),
-            forward: None,
+            forwards: Vec::new(),
         })
         .unwrap();
     h.store

@@ -180,6 +180,9 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Endpoints(EndpointsCommand::List(args)) => {
             endpoints::list::run(args, &open_read_only(dir)?)
         }
+        Command::Endpoints(EndpointsCommand::Forward(args)) if args.reads_only() => {
+            endpoints::run(EndpointsCommand::Forward(args), &open_read_only(dir)?)
+        }
         Command::Secrets(SecretsCommand::List(args)) => {
             secrets::list::run(args, &open_read_only(dir)?)
         }

@@ -319,7 +319,7 @@ fn endpoints_are_managed_from_the_command_line_and_apply_to_a_running_serve() {
     );
     assert!(!bad.status.success());
     assert!(
-        String::from_utf8_lossy(&bad.stderr).contains("forwarding URL"),
+        String::from_utf8_lossy(&bad.stderr).contains("forward target 1: the URL cannot be used"),
         "{}",
         String::from_utf8_lossy(&bad.stderr)
     );

@@ -3,11 +3,12 @@
 
 mod add;
 mod edit;
+pub mod forward;
 pub mod list;
 mod remove;
 
 use clap::{Args, Subcommand};
-use hooklens_core::model::{Endpoint, Forward, ForwardMode};
+use hooklens_core::model::{Endpoint, ForwardMode, ForwardTarget};
 use hooklens_core::providers;
 use hooklens_core::store::{EndpointSpec, Store};
 
@@ -27,6 +28,9 @@ pub enum EndpointsCommand {
     Edit(edit::EditArgs),
     /// Remove an endpoint; its events stay
     Remove(remove::RemoveArgs),
+    /// An endpoint's forward targets: list, add, remove, or set them all from JSON
+    #[command(long_about = forward::LONG_ABOUT)]
+    Forward(forward::ForwardArgs),
 }
 
 pub fn run(command: EndpointsCommand, store: &Store) -> Result<u8, CliError> {
@@ -35,6 +39,7 @@ pub fn run(command: EndpointsCommand, store: &Store) -> Result<u8, CliError> {
         EndpointsCommand::Add(args) => add::run(args, store),
         EndpointsCommand::Edit(args) => edit::run(args, store),
         EndpointsCommand::Remove(args) => remove::run(args, store),
+        EndpointsCommand::Forward(args) => forward::run(args, store),
     }
 }
 
@@ -59,8 +64,10 @@ struct EndpointOptions {
     /// Wait this long after storing before answering (at most 60000)
     #[arg(long, value_name = "MS")]
     delay_ms: Option<u32>,
-    /// Pass each request on to this URL after it is stored (`off` stops forwarding); the
-    /// handler's reply is recorded as a delivery
+    /// Pass each request on to this URL after it is stored, keeping the path below the
+    /// prefix and the query string (`off` stops all forwarding); the handler's reply is
+    /// recorded as a delivery. Sets the endpoint's single target: several targets, and
+    /// conditions, are `endpoints forward ENDPOINT …`
     #[arg(long, value_name = "URL|off")]
     forward: Option<String>,
     /// With --forward: `respond` answers the sender with the configured response at once;
@@ -115,26 +122,47 @@ impl EndpointOptions {
             spec.response.delay_ms = delay;
         }
         match (self.forward.as_deref().map(str::trim), self.forward_mode) {
-            (Some("off"), _) => spec.forward = None,
+            (Some("off"), _) => spec.forwards.clear(),
             (Some(url), mode) => {
-                spec.forward = Some(Forward {
-                    url: url.to_owned(),
-                    mode: mode
-                        .or(spec.forward.as_ref().map(|f| f.mode))
-                        .unwrap_or_default(),
-                });
-            }
-            (None, Some(mode)) => match &mut spec.forward {
-                Some(forward) => forward.mode = mode,
-                None => {
-                    return Err(CliError::Usage(
-                        "--forward-mode needs --forward URL: this endpoint does not forward".into(),
-                    ));
+                single_target(spec, "--forward")?;
+                match spec.forwards.first_mut() {
+                    // The one target keeps its mode, condition and URL switch.
+                    Some(target) => {
+                        target.url = url.to_owned();
+                        target.mode = mode.unwrap_or(target.mode);
+                    }
+                    None => spec
+                        .forwards
+                        .push(ForwardTarget::new(url, mode.unwrap_or_default())),
                 }
-            },
+            }
+            (None, Some(mode)) => {
+                single_target(spec, "--forward-mode")?;
+                match spec.forwards.first_mut() {
+                    Some(target) => target.mode = mode,
+                    None => {
+                        return Err(CliError::Usage(
+                            "--forward-mode needs --forward URL: this endpoint does not forward"
+                                .into(),
+                        ));
+                    }
+                }
+            }
             (None, None) => {}
         }
         Ok(())
+    }
+}
+
+/// `--forward` and `--forward-mode` set an endpoint's single target; with
+/// several, they would silently drop the others.
+fn single_target(spec: &EndpointSpec, flag: &str) -> Result<(), CliError> {
+    match spec.forwards.len() {
+        0 | 1 => Ok(()),
+        n => Err(CliError::Usage(format!(
+            "{flag} sets an endpoint's single forward target, and this one has {n}; change them \
+             with `hooklens-cli endpoints forward ENDPOINT add|remove|set`, or --forward off first"
+        ))),
     }
 }
 

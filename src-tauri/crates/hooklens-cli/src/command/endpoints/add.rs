@@ -29,7 +29,7 @@ pub fn run(args: AddArgs, store: &Store) -> Result<u8, CliError> {
         preset: None,
         response: ConfiguredResponse::default(),
         scheme: None,
-        forward: None,
+        forwards: Vec::new(),
     };
     args.options.apply(&mut spec)?;
     let e = store.add_endpoint(&spec)?;

@@ -1,10 +1,9 @@
 //! `endpoints list`: each endpoint with its response, the scheme in use, its
-//! secrets (masked) and forwarding.
+//! secrets (masked) and each forward target.
 
 use std::io::Write;
 
 use clap::Args;
-use hooklens_core::model::ForwardMode;
 use hooklens_core::store::Store;
 
 use super::scheme_in_use;
@@ -69,12 +68,12 @@ pub fn run(args: ListArgs, store: &Store) -> Result<u8, CliError> {
                 secrets.join(", ")
             }
         )?;
-        if let Some(f) = &e.forward {
-            let mode = match f.mode {
-                ForwardMode::Respond => "sender answered at once",
-                ForwardMode::Relay => "handler's reply relayed",
-            };
-            writeln!(out, "      forward  {} ({mode})", term::line(&f.url))?;
+        for target in &e.forwards {
+            writeln!(
+                out,
+                "      forward  {}",
+                super::forward::target_words(target)
+            )?;
         }
     }
     Ok(0)

@@ -95,7 +95,7 @@ vi.mock("./components/endpoints/EndpointEditor", () => ({
             isDefault: false,
             scheme: null,
             secrets: [],
-            forward: null,
+            forwards: [],
           })
         }
       >

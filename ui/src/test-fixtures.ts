@@ -44,7 +44,7 @@ export function endpoint(id: number, name: string, pathPrefix: string, over: Par
     isDefault: id === 1,
     scheme: null,
     secrets: [],
-    forward: null,
+    forwards: [],
     ...over,
   };
 }

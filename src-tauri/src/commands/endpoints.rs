@@ -4,8 +4,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use hooklens_core::model::{
-    Endpoint, EndpointCount, EndpointSpec, ErrorKind, ErrorPayload, PresetInfo, ReverifyOutcome,
-    ReverifyProgress,
+    ConditionProblem, Endpoint, EndpointCount, EndpointSpec, ErrorKind, ErrorPayload, PresetInfo,
+    ReverifyOutcome, ReverifyProgress,
 };
 use serde::Deserialize;
 use tauri::ipc::Channel;
@@ -55,6 +55,13 @@ pub async fn update_endpoint(
         Ok(state.store.update_endpoint(args.id, &args.spec)?)
     })
     .await
+}
+
+/// Why `text` cannot be a forward target's condition, with the culprit's
+/// place (in chars), or None when it can: checked as it is typed.
+#[tauri::command]
+pub fn check_condition(text: String) -> Option<ConditionProblem> {
+    hooklens_core::api::condition_problem(&text)
 }
 
 #[tauri::command]

@@ -41,6 +41,7 @@ macro_rules! with_commands {
             endpoints::list_presets,
             endpoints::add_endpoint,
             endpoints::update_endpoint,
+            endpoints::check_condition,
             endpoints::remove_endpoint,
             endpoints::add_secret,
             endpoints::remove_secret,

@@ -49,7 +49,7 @@ fn endpoints() -> Vec<Endpoint> {
         is_default: id == 1,
         scheme: None,
         secrets: Vec::new(),
-        forward: None,
+        forwards: Vec::new(),
     };
     vec![
         ep(1, "Default", "/"),

@@ -19,8 +19,17 @@ const presets: PresetInfo[] = [
 
 const endpoints = [
   endpoint(1, "Default", "/", { isDefault: true }),
-  endpoint(2, "Kustom", "/kustom", { preset: "kustom", forward: { url: "http://localhost:3000/webhooks", mode: "relay" } }),
+  endpoint(2, "Kustom", "/kustom", {
+    preset: "kustom",
+    forwards: [{ url: "http://localhost:3000/webhooks", mode: "relay", condition: "", exactUrl: false }],
+  }),
   endpoint(3, "Plain", "/plain"),
+  endpoint(4, "Fanned", "/fan", {
+    forwards: [
+      { url: "http://localhost:3000/all", mode: "respond", condition: "", exactUrl: false },
+      { url: "http://localhost:4000/disputes", mode: "respond", condition: "type:dispute.*", exactUrl: true },
+    ],
+  }),
 ];
 
 function renderSidebar() {
@@ -48,13 +57,25 @@ describe("Sidebar", () => {
   it("marks an endpoint that forwards, with the URL in the marker's title", () => {
     renderSidebar();
     const markers = screen.getAllByTestId("endpoint-forward-marker");
-    expect(markers).toHaveLength(1);
+    expect(markers).toHaveLength(2);
     const marker = markers[0] as HTMLElement;
     expect(marker).toHaveTextContent("→ forwards");
     expect(marker).toHaveAttribute("title", expect.stringContaining("http://localhost:3000/webhooks"));
     expect(marker).toHaveAttribute("title", expect.stringContaining("handler's reply"));
     expect(screen.getByTestId("endpoint-2")).toContainElement(marker);
     expect(screen.getByTestId("endpoint-3")).not.toHaveTextContent("forwards");
+  });
+
+  it("counts an endpoint's targets and names each one's condition in the title", () => {
+    renderSidebar();
+    const marker = screen.getAllByTestId("endpoint-forward-marker")[1] as HTMLElement;
+    expect(screen.getByTestId("endpoint-4")).toContainElement(marker);
+    expect(marker).toHaveTextContent("→ forwards to 2");
+    expect(marker.getAttribute("title")).toBe(
+      "Forwards to 2 targets:\n" +
+        "1. each request to http://localhost:3000/all: the sender gets the configured response at once\n" +
+        "2. requests matching type:dispute.* to http://localhost:4000/disputes: the sender gets the configured response at once",
+    );
   });
 
   it("opens the test-event dialog from its button and closes it again", async () => {

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { Endpoint, Forward, PresetInfo } from "../ipc";
+import type { Endpoint, ForwardTarget, PresetInfo } from "../ipc";
 import { formatCount } from "../lib/format";
 import { countFor, type Counts, type EndpointFilter } from "../state/counts";
 import { TestEventDialog } from "./testevents/TestEventDialog";
@@ -25,7 +25,7 @@ function Item({
   onClick,
   testId,
   onEdit,
-  forward,
+  forwards,
 }: {
   label: string;
   detail: string;
@@ -34,7 +34,7 @@ function Item({
   onClick: () => void;
   testId: string;
   onEdit?: { endpointId: number; run: () => void };
-  forward?: Forward | null;
+  forwards?: readonly ForwardTarget[];
 }) {
   return (
     <li className="endpoint-item">
@@ -49,9 +49,9 @@ function Item({
           <span className="endpoint-name">{label}</span>
           <span className="endpoint-detail">
             <span className="endpoint-path">{detail}</span>
-            {forward && (
-              <span className="forward-marker" title={forwardTitle(forward)} data-testid="endpoint-forward-marker">
-                → forwards
+            {forwards && forwards.length > 0 && (
+              <span className="forward-marker" title={forwardTitle(forwards)} data-testid="endpoint-forward-marker">
+                {forwards.length === 1 ? "→ forwards" : `→ forwards to ${forwards.length}`}
               </span>
             )}
           </span>
@@ -85,11 +85,16 @@ function Item({
   );
 }
 
-/** The marker's tooltip: where each request goes on to, and who answers the sender. */
-function forwardTitle(forward: Forward): string {
-  const who =
-    forward.mode === "relay" ? "the sender gets the handler's reply" : "the sender gets the configured response at once";
-  return `Forwards each request to ${forward.url}: ${who}`;
+/** The marker's tooltip: where requests go on to, when, and who answers the sender. */
+function forwardTitle(forwards: readonly ForwardTarget[]): string {
+  const one = (t: ForwardTarget) => {
+    const who =
+      t.mode === "relay" ? "the sender gets the handler's reply" : "the sender gets the configured response at once";
+    return `${t.condition ? `requests matching ${t.condition}` : "each request"} to ${t.url}: ${who}`;
+  };
+  const [first] = forwards;
+  if (forwards.length === 1 && first) return `Forwards ${one(first)}`;
+  return `Forwards to ${forwards.length} targets:\n${forwards.map((t, i) => `${i + 1}. ${one(t)}`).join("\n")}`;
 }
 
 function describe(e: Endpoint): string {
@@ -124,7 +129,7 @@ export function Sidebar({ endpoints, counts, selected, onSelect, onAdd, onEdit, 
             onClick={() => onSelect(e.id)}
             testId={e.isDefault ? "endpoint-default" : `endpoint-${e.id}`}
             onEdit={{ endpointId: e.id, run: () => onEdit(e) }}
-            forward={e.forward}
+            forwards={e.forwards}
           />
         ))}
       </ul>

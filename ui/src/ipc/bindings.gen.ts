@@ -110,9 +110,9 @@ scheme: Scheme | null,
  */
 secrets: Array<SecretInfo>, 
 /**
- * Pass each captured request on to a handler.
+ * Where each captured request is passed on, in order; empty: nowhere.
  */
-forward: Forward | null, };
+forwards: Array<ForwardTarget>, };
 
 export type SecretInfo = { label: string, 
 /**
@@ -487,7 +487,12 @@ export type EndpointSpec = { name: string, pathPrefix: string, preset: string | 
 /**
  * None: the preset's scheme, or the one each request's headers suggest.
  */
-scheme: Scheme | null, forward: Forward | null, };
+scheme: Scheme | null, 
+/**
+ * Where each captured request is passed on; at most
+ * [`MAX_FORWARD_TARGETS`], at most one of them relaying.
+ */
+forwards: Array<ForwardTarget>, };
 
 export type ReverifyProgress = { done: number, total: number, };
 
@@ -505,12 +510,25 @@ changed: number,
  */
 cancelled: boolean, };
 
-export type Forward = { 
+export type ForwardTarget = { 
 /**
- * The handler's URL, e.g. `http://localhost:3000/webhooks`; the request
- * goes to exactly this URL with its method, headers and body as received.
+ * The handler's URL, e.g. `http://localhost:3000/webhooks`. The
+ * request goes with its method, headers and body as received.
  */
-url: string, mode: ForwardMode, };
+url: string, mode: ForwardMode, 
+/**
+ * In the search language (`type:dispute.*`): only requests it matches
+ * are forwarded here. Empty: every request.
+ */
+condition: string, 
+/**
+ * Send to `url` exactly as written. False (the default): the request's
+ * path below the endpoint's prefix and its query string are added to
+ * it (`/kustom/orders?x=1` → `http://localhost:3000/webhooks/orders?x=1`).
+ */
+exactUrl: boolean, };
+
+export type ConditionProblem = { message: string, start: number, end: number, };
 
 export type ForwardMode = "respond" | "relay";
 
@@ -972,3 +990,6 @@ export const MAX_TIMES = 100;
 /** The speed factors a compressed retry schedule accepts. */
 export const MIN_SPEED = 1;
 export const MAX_SPEED = 1000000;
+
+/** The most forward targets one endpoint can have. */
+export const MAX_FORWARD_TARGETS = 16;

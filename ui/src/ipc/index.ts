@@ -4,6 +4,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { writeText } from "@tauri-apps/plugin-clipboard-manager";
 import type {
   AppInfo,
+  ConditionProblem,
   DeliveryRun,
   Endpoint,
   EndpointCount,
@@ -69,6 +70,7 @@ export type * from "./bindings.gen";
 export {
   DEFAULT_TOLERANCE_S,
   IMPORT_FORMAT_NAMES,
+  MAX_FORWARD_TARGETS,
   MAX_SPEED,
   MAX_TIMES,
   MIN_SPEED,
@@ -275,6 +277,14 @@ export function addEndpoint(spec: EndpointSpec): Promise<Endpoint> {
 export function updateEndpoint(id: number, spec: EndpointSpec): Promise<Endpoint> {
   const args: UpdateEndpointArgs = { id, spec };
   return call<Endpoint>("update_endpoint", { args });
+}
+
+/**
+ * Why `text` cannot be a forward target's condition (the search language),
+ * with the culprit's place in code points, or null when it can.
+ */
+export function checkCondition(text: string): Promise<ConditionProblem | null> {
+  return call<ConditionProblem | null>("check_condition", { text });
 }
 
 /** Its events stay, marked as of a removed endpoint. */

@@ -95,7 +95,7 @@ describe("EndpointEditor", () => {
       preset: "kulmipay",
       response: { status: 200, headers: [], body: "", delayMs: 0 },
       scheme: null,
-      forward: null,
+      forwards: [],
     });
     await waitFor(() => expect(onSaved).toHaveBeenCalledWith(created));
     expect(onClose).not.toHaveBeenCalled();
@@ -150,7 +150,7 @@ describe("EndpointEditor", () => {
         delayMs: 1500,
       },
       scheme: { kind: "stripe", toleranceS: 600 },
-      forward: null,
+      forwards: [],
     });
     await waitFor(() => expect(onClose).toHaveBeenCalled());
     expect(onSaved).toHaveBeenCalledWith(saved);

@@ -1,9 +1,11 @@
-import { useEffect, useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import {
   addEndpoint,
+  checkCondition,
   IpcError,
   removeEndpoint,
   updateEndpoint,
+  type ConditionProblem,
   type Endpoint,
   type PresetInfo,
 } from "../../ipc";
@@ -12,15 +14,18 @@ import { HeaderRowsEditor } from "../HeaderRowsEditor";
 import { schemeName } from "../verdictText";
 import {
   formFrom,
-  forwardFrom,
+  forwardListProblem,
+  hasErrors,
   headerRow,
   MAX_DELAY_MS,
   prefixFor,
   schemeInputs,
   specFrom,
+  targetUrlProblem,
   type EndpointForm,
   type Field,
   type FieldErrors,
+  type TargetRow,
 } from "./form";
 import { ForwardSection } from "./ForwardSection";
 import { ConfirmRemove } from "./ConfirmRemove";
@@ -59,11 +64,17 @@ export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, 
   const [form, setForm] = useState<EndpointForm>(() => formFrom(endpoint, presets));
   const [prefixTouched, setPrefixTouched] = useState(endpoint !== null);
   const [errors, setErrors] = useState<FieldErrors>({});
+  // Each forward target's condition problem, by row key, as the core reported it.
+  const [conditionProblems, setConditionProblems] = useState<Readonly<Record<number, ConditionProblem>>>({});
   const [coreError, setCoreError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
   const uid = useId();
+  // The rows as last rendered, so a condition check that returns late is
+  // dropped when its text has changed since.
+  const forwardsRef = useRef(form.forwards);
+  forwardsRef.current = form.forwards;
 
   // The parent's copy changed (e.g. re-listed): take its secrets, keep the form.
   useEffect(() => {
@@ -80,9 +91,7 @@ export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, 
         ? "scheme"
         : key === "name" || key === "pathPrefix" || key === "status" || key === "delayMs" || key === "headers"
           ? key
-          : key === "forwardUrl"
-            ? "forward"
-            : null;
+          : null;
     if (field) setErrors((e) => (e[field] ? { ...e, [field]: undefined } : e));
   };
 
@@ -103,6 +112,19 @@ export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, 
     reverify.start(updated.id);
   };
 
+  /** The core's verdict on each condition typed, by row key; a failed check leaves it to the save. */
+  const conditionsChecked = async (rows: readonly TargetRow[]) => {
+    const found: Record<number, ConditionProblem> = {};
+    await Promise.all(
+      rows.map(async (row) => {
+        if (row.condition.trim() === "") return;
+        const problem = await checkCondition(row.condition).catch(() => null);
+        if (problem) found[row.key] = problem;
+      }),
+    );
+    return found;
+  };
+
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     if (saving) return;
@@ -116,27 +138,31 @@ export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, 
     setErrors({});
     setSaving(true);
     const { spec } = built;
-    const request = current ? updateEndpoint(current.id, spec) : addEndpoint(spec);
-    request.then(
-      (saved) => {
+    const save = async () => {
+      const problems = await conditionsChecked(form.forwards);
+      setConditionProblems(problems);
+      if (Object.keys(problems).length > 0) {
         setSaving(false);
-        onSaved(saved);
-        if (current) {
-          if (current.preset !== saved.preset || !sameScheme(current.scheme, saved.scheme)) reverify.start(saved.id);
-          onClose();
-        } else {
-          setCurrent(saved);
-          setPrefixTouched(true);
-          setNotice(`Created “${saved.name}”. Add its signing secret below, or close.`);
-        }
-      },
-      (err: unknown) => {
-        setSaving(false);
-        setCoreError(
-          err instanceof IpcError && err.kind === "invalid" ? errorText(err) : `Could not save: ${errorText(err)}`,
-        );
-      },
-    );
+        return;
+      }
+      const saved = await (current ? updateEndpoint(current.id, spec) : addEndpoint(spec));
+      setSaving(false);
+      onSaved(saved);
+      if (current) {
+        if (current.preset !== saved.preset || !sameScheme(current.scheme, saved.scheme)) reverify.start(saved.id);
+        onClose();
+      } else {
+        setCurrent(saved);
+        setPrefixTouched(true);
+        setNotice(`Created “${saved.name}”. Add its signing secret below, or close.`);
+      }
+    };
+    save().catch((err: unknown) => {
+      setSaving(false);
+      setCoreError(
+        err instanceof IpcError && err.kind === "invalid" ? errorText(err) : `Could not save: ${errorText(err)}`,
+      );
+    });
   };
 
   const onRemove = () => {
@@ -164,11 +190,58 @@ export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, 
     return false;
   };
 
-  const checkForward = () => {
-    const forward = forwardFrom(form);
-    setErrors((e) => ({ ...e, forward: "error" in forward ? forward.error : undefined }));
+  const onForwards = (rows: TargetRow[]) => {
+    const before = new Map(form.forwards.map((r) => [r.key, r]));
+    setForm((f) => ({ ...f, forwards: rows }));
+    // What was edited loses its problem; the list's own is checked again.
+    const edited = (row: TargetRow, field: "url" | "condition") => before.get(row.key)?.[field] !== row[field];
+    setErrors((e) => {
+      const targets = Object.fromEntries(
+        rows.flatMap((row) => {
+          const problem = e.targets?.[row.key];
+          return problem && !edited(row, "url") ? [[row.key, problem]] : [];
+        }),
+      );
+      return { ...e, targets, forward: e.forward ? forwardListProblem(rows) : undefined };
+    });
+    setConditionProblems((p) =>
+      Object.fromEntries(
+        rows.flatMap((row) => {
+          const problem = p[row.key];
+          return problem && !edited(row, "condition") ? [[row.key, problem]] : [];
+        }),
+      ),
+    );
   };
-  const relays = form.forwardUrl.trim() !== "" && form.forwardMode === "relay";
+
+  const checkUrl = (key: number) => {
+    const row = form.forwards.find((r) => r.key === key);
+    if (!row) return;
+    const problem = targetUrlProblem(row.url);
+    setErrors((e) => {
+      const { [key]: _old, ...others } = e.targets ?? {};
+      return { ...e, targets: problem ? { ...others, [key]: problem } : others };
+    });
+  };
+
+  const checkOneCondition = (key: number) => {
+    const text = form.forwards.find((r) => r.key === key)?.condition ?? "";
+    const settle = (problem: ConditionProblem | null) => {
+      // Typed on since: this answer is about text no longer there.
+      if (forwardsRef.current.find((r) => r.key === key)?.condition !== text) return;
+      setConditionProblems((p) => {
+        const { [key]: _old, ...others } = p;
+        return problem ? { ...others, [key]: problem } : others;
+      });
+    };
+    if (text.trim() === "") {
+      settle(null);
+      return;
+    }
+    checkCondition(text).then(settle, () => settle(null));
+  };
+
+  const relaying = form.forwards.find((r) => r.url.trim() !== "" && r.mode === "relay");
 
   const ids = (field: string) => ({ input: `${uid}-${field}`, error: `${uid}-${field}-error` });
   const described = (field: Field) =>
@@ -352,9 +425,17 @@ export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, 
               <p className="muted section-help">
                 What Hooklens answers after storing a request: return a 500 or a delay to watch the provider retry.
               </p>
-              {relays && (
+              {relaying && (
                 <p className="section-help relay-note" data-testid="response-relay-note">
-                  Not used in relay mode: the sender gets the handler's own reply instead (see Forwarding below).
+                  {relaying.condition.trim() === "" ? (
+                    "Not used in relay mode: the sender gets the handler's own reply instead (see Forwarding below)."
+                  ) : (
+                    <>
+                      Used only for requests the relaying target does not take: those matching{" "}
+                      <span className="mono">{relaying.condition.trim()}</span> get the handler's own reply (see
+                      Forwarding below).
+                    </>
+                  )}
                 </p>
               )}
               <div className="field-row">
@@ -419,12 +500,14 @@ export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, 
             </section>
 
             <ForwardSection
-              url={form.forwardUrl}
-              mode={form.forwardMode}
-              error={errors.forward}
-              onUrl={(url) => set("forwardUrl", url)}
-              onMode={(mode) => set("forwardMode", mode)}
-              onCheck={checkForward}
+              rows={form.forwards}
+              urlErrors={errors.targets ?? {}}
+              conditionProblems={conditionProblems}
+              listError={errors.forward}
+              prefix={isDefault ? "/" : prefix}
+              onChange={onForwards}
+              onCheckUrl={checkUrl}
+              onCheckCondition={checkOneCondition}
             />
 
             {jobHere && <ReverifyBar reverify={reverify} endpoints={[current]} />}
@@ -436,7 +519,7 @@ export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, 
                 {coreError}
               </p>
             )}
-            {Object.values(errors).some(Boolean) && !coreError && (
+            {(hasErrors(errors) || Object.keys(conditionProblems).length > 0) && !coreError && (
               <p className="field-error foot-error" role="alert" data-testid="endpoint-form-errors">
                 Some fields need attention.
               </p>

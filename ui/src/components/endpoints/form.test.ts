@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PresetInfo } from "../../ipc";
 import { endpoint, deliveryRule } from "../../test-fixtures";
-import { formFrom, forwardFrom, prefixFor, schemeInputs, specFrom } from "./form";
+import { formFrom, forwardExample, forwardsFrom, prefixFor, schemeInputs, specFrom, targetRow } from "./form";
 import { defaultScheme, parseScheme, sameScheme, SCHEME_KINDS } from "./scheme";
 
 const presets: PresetInfo[] = [
@@ -22,7 +22,7 @@ describe("endpoint form", () => {
         preset: "usaepay",
         response: ep.response,
         scheme: { kind: "slack", toleranceS: 120 },
-        forward: null,
+        forwards: [],
       },
     });
   });
@@ -86,25 +86,65 @@ describe("schemes", () => {
     expect(sameScheme(null, { kind: "github" })).toBe(false);
   });
 
-  it("builds the forwarding target, or says what is wrong with its URL", () => {
-    const at = (forwardUrl: string, forwardMode: "respond" | "relay" = "respond") => forwardFrom({ forwardUrl, forwardMode });
-    expect(at("")).toEqual({ forward: null });
-    expect(at("   ")).toEqual({ forward: null });
-    expect(at(" http://localhost:3000/webhooks ", "relay")).toEqual({
-      forward: { url: "http://localhost:3000/webhooks", mode: "relay" },
+  it("builds the forward targets, or says what is wrong with each URL", () => {
+    const row = (url: string, over: Partial<ReturnType<typeof targetRow>> = {}) => ({ ...targetRow(), url, ...over });
+    expect(forwardsFrom([])).toEqual({ forwards: [] });
+    expect(
+      forwardsFrom([
+        row(" http://localhost:3000/webhooks ", { mode: "relay" }),
+        row("https://example.com/hook", { condition: "  type:dispute.* ", exactUrl: true }),
+      ]),
+    ).toEqual({
+      forwards: [
+        { url: "http://localhost:3000/webhooks", mode: "relay", condition: "", exactUrl: false },
+        { url: "https://example.com/hook", mode: "respond", condition: "type:dispute.*", exactUrl: true },
+      ],
     });
-    expect(at("https://example.com/hook")).toEqual({ forward: { url: "https://example.com/hook", mode: "respond" } });
-    expect(at("localhost:3000/hooks")).toEqual({ error: "Start with http:// or https://, e.g. http://localhost:3000/hooks" });
-    expect(at("not a url")).toEqual({ error: "“not a url” is not a URL; it looks like http://localhost:3000/webhooks." });
-    expect(at("mailto:someone")).toEqual({ error: expect.stringContaining("is not a URL") });
-    expect(at("ftp://example.com/")).toEqual({ error: "Forward to an http:// or https:// URL." });
+    const problems = (url: string) => {
+      const r = row(url);
+      const built = forwardsFrom([r]);
+      return "targets" in built ? built.targets[r.key] : null;
+    };
+    expect(problems("   ")).toBe("Give the handler's URL, e.g. http://localhost:3000/webhooks, or remove this target.");
+    expect(problems("localhost:3000/hooks")).toBe("Start with http:// or https://, e.g. http://localhost:3000/hooks");
+    expect(problems("not a url")).toBe("“not a url” is not a URL; it looks like http://localhost:3000/webhooks.");
+    expect(problems("mailto:someone")).toEqual(expect.stringContaining("is not a URL"));
+    expect(problems("ftp://example.com/")).toBe("Forward to an http:// or https:// URL.");
+
     const form = formFrom(endpoint(4, "G", "/g"), presets);
-    expect(specFrom({ ...form, forwardUrl: "ftp://x" }, false)).toEqual({
-      errors: { forward: "Forward to an http:// or https:// URL." },
+    const bad = row("ftp://x");
+    expect(specFrom({ ...form, forwards: [row("http://ok"), bad] }, false)).toEqual({
+      errors: { targets: { [bad.key]: "Forward to an http:// or https:// URL." } },
     });
-    expect(formFrom(endpoint(4, "G", "/g", { forward: { url: "http://h/", mode: "relay" } }), presets)).toMatchObject({
-      forwardUrl: "http://h/",
-      forwardMode: "relay",
+    const start = formFrom(
+      endpoint(4, "G", "/g", { forwards: [{ url: "http://h/", mode: "relay", condition: "dup:yes", exactUrl: true }] }),
+      presets,
+    );
+    expect(start.forwards).toEqual([{ key: expect.any(Number), url: "http://h/", mode: "relay", condition: "dup:yes", exactUrl: true }]);
+  });
+
+  it("refuses two relaying targets, naming them", () => {
+    const form = formFrom(endpoint(4, "G", "/g"), presets);
+    const rows = [
+      { ...targetRow(), url: "http://a", mode: "relay" as const },
+      { ...targetRow(), url: "http://b" },
+      { ...targetRow(), url: "http://c", mode: "relay" as const },
+    ];
+    expect(specFrom({ ...form, forwards: rows }, false)).toEqual({
+      errors: { forward: "Only one target can answer the sender: targets 1 and 3 are both set to relay." },
     });
+  });
+
+  it("shows where a request goes as the core composes it", () => {
+    expect(forwardExample("http://localhost:3000/webhooks", "/kustom")).toEqual({
+      request: "/kustom/orders?x=1",
+      sent: "http://localhost:3000/webhooks/orders?x=1",
+    });
+    expect(forwardExample("http://localhost:3000/webhooks/?token=t", "/kustom")).toEqual({
+      request: "/kustom/orders?x=1",
+      sent: "http://localhost:3000/webhooks/orders?token=t&x=1",
+    });
+    expect(forwardExample("http://h:1", "/")).toEqual({ request: "/orders?x=1", sent: "http://h:1/orders?x=1" });
+    expect(forwardExample("localhost:3000", "/kustom")).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 // The endpoint editor's form: what the inputs hold (strings, as typed) and
 // the EndpointSpec built from them, or why it cannot be built.
-import type { Endpoint, EndpointSpec, Forward, ForwardMode, HeaderPair, PresetInfo, Scheme } from "../../ipc";
+import { MAX_FORWARD_TARGETS } from "../../ipc";
+import type { Endpoint, EndpointSpec, ForwardMode, ForwardTarget, HeaderPair, PresetInfo, Scheme } from "../../ipc";
 import {
   DEFAULT_TOLERANCE_S,
   editedAsJson,
@@ -12,6 +13,9 @@ import {
 } from "./scheme";
 
 export type HeaderRow = { key: number; name: string; value: string };
+
+/** One forward target as its inputs hold it. */
+export type TargetRow = { key: number; url: string; mode: ForwardMode; condition: string; exactUrl: boolean };
 
 export type EndpointForm = {
   name: string;
@@ -27,19 +31,34 @@ export type EndpointForm = {
   delayMs: string;
   body: string;
   headers: HeaderRow[];
-  /** "" = no forwarding. */
-  forwardUrl: string;
-  forwardMode: ForwardMode;
+  /** Empty: no forwarding. */
+  forwards: TargetRow[];
 };
 
+/** `forward` is the targets list as a whole (two relaying, too many). */
 export type Field = "name" | "pathPrefix" | "scheme" | "status" | "delayMs" | "headers" | "forward";
-export type FieldErrors = { [K in Field]?: string | undefined };
+/** Each target's URL problem, by its row's key. */
+export type TargetErrors = Readonly<Record<number, string>>;
+export type FieldErrors = { [K in Field]?: string | undefined } & { targets?: TargetErrors };
+
+/** Whether any field or target has a problem. */
+export function hasErrors(errors: FieldErrors): boolean {
+  const { targets, ...fields } = errors;
+  return Object.values(fields).some(Boolean) || Object.values(targets ?? {}).some(Boolean);
+}
 
 /** The core's maximum response delay. */
 export const MAX_DELAY_MS = 60_000;
 
 let rowKey = 0;
 export const headerRow = (name = "", value = ""): HeaderRow => ({ key: ++rowKey, name, value });
+export const targetRow = (target?: ForwardTarget): TargetRow => ({
+  key: ++rowKey,
+  url: target?.url ?? "",
+  mode: target?.mode ?? "respond",
+  condition: target?.condition ?? "",
+  exactUrl: target?.exactUrl ?? false,
+});
 
 /** The scheme inputs for `kind`, filled from the scheme it starts from. */
 export function schemeInputs(
@@ -69,8 +88,7 @@ export function formFrom(endpoint: Endpoint | null, presets: readonly PresetInfo
     delayMs: String(endpoint?.response.delayMs ?? 0),
     body: endpoint?.response.body ?? "",
     headers: (endpoint?.response.headers ?? []).map((h) => headerRow(h.name, h.value)),
-    forwardUrl: endpoint?.forward?.url ?? "",
-    forwardMode: endpoint?.forward?.mode ?? "respond",
+    forwards: (endpoint?.forwards ?? []).map((t) => targetRow(t)),
   };
 }
 
@@ -96,12 +114,66 @@ export function httpUrlProblem(text: string, to: string): string | null {
   return null;
 }
 
-/** The forwarding target, or why it cannot be one (null: not forwarding). */
-export function forwardFrom(form: Pick<EndpointForm, "forwardUrl" | "forwardMode">): { forward: Forward | null } | { error: string } {
-  const url = form.forwardUrl.trim();
-  if (url === "") return { forward: null };
-  const problem = httpUrlProblem(url, "Forward to");
-  return problem ? { error: problem } : { forward: { url, mode: form.forwardMode } };
+/** Why a target's URL cannot be forwarded to, or null. */
+export function targetUrlProblem(url: string): string | null {
+  if (url.trim() === "") return "Give the handler's URL, e.g. http://localhost:3000/webhooks, or remove this target.";
+  return httpUrlProblem(url, "Forward to");
+}
+
+/**
+ * The targets to save, or what is wrong: each target's URL by row key, and
+ * the list's own problem (more than one relaying, too many). Conditions are
+ * the core's to check (`checkCondition`).
+ */
+export function forwardsFrom(
+  rows: readonly TargetRow[],
+): { forwards: ForwardTarget[] } | { targets: TargetErrors; list: string | undefined } {
+  const targets: Record<number, string> = {};
+  for (const row of rows) {
+    const problem = targetUrlProblem(row.url);
+    if (problem) targets[row.key] = problem;
+  }
+  const list = forwardListProblem(rows);
+  if (Object.keys(targets).length > 0 || list) return { targets, list };
+  return {
+    forwards: rows.map((row) => ({
+      url: row.url.trim(),
+      mode: row.mode,
+      condition: row.condition.trim(),
+      exactUrl: row.exactUrl,
+    })),
+  };
+}
+
+/** Why the list as a whole cannot be saved: more than one relaying target, or too many. */
+export function forwardListProblem(rows: readonly TargetRow[]): string | undefined {
+  if (rows.length > MAX_FORWARD_TARGETS) return `An endpoint forwards to at most ${MAX_FORWARD_TARGETS} targets.`;
+  const relaying = rows.flatMap((row, i) => (row.mode === "relay" ? [i + 1] : []));
+  if (relaying.length > 1) {
+    const [a, b] = relaying;
+    return `Only one target can answer the sender: targets ${a} and ${b} are both set to relay.`;
+  }
+  return undefined;
+}
+
+/**
+ * Where a request below the endpoint's prefix goes, as the core composes
+ * it: the path below the prefix and the query string added to the URL
+ * (the default endpoint keeps the whole path). Null when the URL is not
+ * usable yet.
+ */
+export function forwardExample(url: string, prefix: string): { request: string; sent: string } | null {
+  if (httpUrlProblem(url, "Forward to") !== null) return null;
+  let base: URL;
+  try {
+    base = new URL(url.trim());
+  } catch {
+    return null;
+  }
+  const request = `${prefix === "/" ? "" : prefix}/orders?x=1`;
+  const path = `${base.pathname.replace(/\/+$/, "")}/orders`;
+  const query = base.search.length > 1 ? `${base.search}&x=1` : "?x=1";
+  return { request, sent: `${base.protocol}//${base.host}${path}${query}` };
 }
 
 /** `/kustom` for "Kustom", `/kulmi-pay` for "Kulmi Pay". */
@@ -181,9 +253,12 @@ export function specFrom(form: EndpointForm, isDefault: boolean): { spec: Endpoi
     }
     headers.push({ name, value: row.value });
   }
-  const forward = forwardFrom(form);
-  if ("error" in forward) errors.forward = forward.error;
-  if (Object.keys(errors).length > 0 || "error" in scheme || "error" in forward || status === null || delayMs === null) return { errors };
+  const forwards = forwardsFrom(form.forwards);
+  if ("targets" in forwards) {
+    if (forwards.list) errors.forward = forwards.list;
+    if (Object.keys(forwards.targets).length > 0) errors.targets = forwards.targets;
+  }
+  if (hasErrors(errors) || "error" in scheme || "targets" in forwards || status === null || delayMs === null) return { errors };
   return {
     spec: {
       name: form.name.trim(),
@@ -191,7 +266,7 @@ export function specFrom(form: EndpointForm, isDefault: boolean): { spec: Endpoi
       preset: form.preset === "" ? null : form.preset,
       response: { status, headers, body: form.body, delayMs },
       scheme: scheme.scheme,
-      forward: forward.forward,
+      forwards: forwards.forwards,
     },
   };
 }

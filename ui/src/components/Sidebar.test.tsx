@@ -66,11 +66,11 @@ describe("Sidebar", () => {
     expect(screen.getByTestId("endpoint-3")).not.toHaveTextContent("forwards");
   });
 
-  it("counts an endpoint's targets and names each one's condition in the title", () => {
+  it("names each of an endpoint's targets, with its condition, in the marker's title", () => {
     renderSidebar();
     const marker = screen.getAllByTestId("endpoint-forward-marker")[1] as HTMLElement;
     expect(screen.getByTestId("endpoint-4")).toContainElement(marker);
-    expect(marker).toHaveTextContent("→ forwards to 2");
+    expect(marker).toHaveTextContent("→ forwards");
     expect(marker.getAttribute("title")).toBe(
       "Forwards to 2 targets:\n" +
         "1. each request to http://localhost:3000/all: the sender gets the configured response at once\n" +

@@ -51,7 +51,7 @@ function Item({
             <span className="endpoint-path">{detail}</span>
             {forwards && forwards.length > 0 && (
               <span className="forward-marker" title={forwardTitle(forwards)} data-testid="endpoint-forward-marker">
-                {forwards.length === 1 ? "→ forwards" : `→ forwards to ${forwards.length}`}
+                → forwards
               </span>
             )}
           </span>

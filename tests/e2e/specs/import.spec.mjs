@@ -148,7 +148,7 @@ describe("import and export", () => {
         preset: "github",
         response: { status: 200, headers: [], body: "", delayMs: 0 },
         scheme: null,
-        forward: null,
+        forwards: [],
       },
     });
     await invoke(app.browser, "add_secret", { args: { endpointId: endpoint.id, label: "docs", value: SECRET } });

@@ -79,7 +79,7 @@ describe("capture under load", () => {
           preset: "kustom",
           response: { status: 200, headers: [], body: "", delayMs: 0 },
           scheme: null,
-          forward: { url: `http://127.0.0.1:${port}/in`, mode: "respond" },
+          forwards: [{ url: `http://127.0.0.1:${port}/in`, mode: "respond", condition: "", exactUrl: false }],
         },
       });
       for (let i = 0; i < MARKERS; i += 1) {

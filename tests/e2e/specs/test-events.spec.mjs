@@ -2,7 +2,9 @@
 // created and given a secret in the endpoint editor, a signed sample event is
 // sent from the "Send test event…" dialog to this app's own listener and
 // lands in the timeline as valid; then the endpoint forwards to a local
-// handler, which receives the next test event exactly as Hooklens stored it.
+// handler, which receives the next test event exactly as Hooklens stored it,
+// and fans out to a second target added in the editor (its condition checked
+// inline), the event listing both attempts.
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { after, before, describe, it } from "node:test";
@@ -13,7 +15,9 @@ const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 describe("test events", () => {
   let app;
   let handler;
+  let second;
   const received = [];
+  const receivedSecond = [];
 
   before(async () => {
     app = await launchApp("test-events");
@@ -24,6 +28,7 @@ describe("test events", () => {
   after(async () => {
     await app?.stop();
     await new Promise((r) => (handler ? handler.close(r) : r()));
+    await new Promise((r) => (second ? second.close(r) : r()));
   });
 
   const rows = () => app.browser.$$('[data-testid="event-row"]');
@@ -124,8 +129,10 @@ describe("test events", () => {
       await edit.moveTo();
       await edit.click();
       await browser.$('[data-testid="endpoint-editor"]').waitForDisplayed({ timeout: 5_000 });
+      await browser.$('[data-testid="forward-none"]').scrollIntoView();
+      await browser.$('[data-testid="forward-add"]').click();
       const url = browser.$('[data-testid="forward-url"]');
-      await url.scrollIntoView();
+      await url.waitForDisplayed({ timeout: 5_000 });
       await url.setValue("localhost:3000");
       await browser.$('[data-testid="forward-relay"]').click();
       await waitForText('[data-testid="forward-url-error"]', /http:\/\/ or https:\/\//, "the inline URL error");
@@ -135,6 +142,12 @@ describe("test events", () => {
       await url.setValue(target);
       await browser.$('[data-testid="forward-relay"]').click();
       await browser.$('[data-testid="response-relay-note"]').waitForDisplayed({ timeout: 5_000 });
+      // The test event goes to /kustom itself: nothing below the prefix to add.
+      await waitForText(
+        '[data-testid="forward-example"]',
+        new RegExp(`/kustom/orders\\?x=1 goes to ${target.replace(/[/.]/g, "\\$&")}/orders\\?x=1`),
+        "the composed URL example",
+      );
       await app.screenshot("forwarding");
       await browser.$('[data-testid="endpoint-save"]').click();
       await waitGone(browser, '[data-testid="endpoint-editor"]', "the endpoint editor");
@@ -158,6 +171,91 @@ describe("test events", () => {
       assert.match(got.body, /"type":\s*"order\.created"/);
       await app.screenshot("relayed");
       await browser.$('[data-testid="test-event-close"]').click();
+    });
+  });
+  it("fans out to a second target added in the editor; the event lists both attempts", async () => {
+    await check(app, "fan-out", async () => {
+      const { browser } = app;
+      const port = await freePort();
+      second = createServer((req, res) => {
+        req.resume();
+        req.on("end", () => {
+          receivedSecond.push({ url: req.url, headers: req.headers });
+          res.writeHead(200, { "content-type": "text/plain" });
+          res.end("second");
+        });
+      });
+      await new Promise((r) => second.listen(port, "127.0.0.1", r));
+      const target = `http://127.0.0.1:${port}/orders-service`;
+
+      const edit = browser.$('//*[@data-testid="edit-endpoint"][@aria-label="Edit endpoint Kustom"]');
+      await edit.moveTo();
+      await edit.click();
+      await browser.$('[data-testid="endpoint-editor"]').waitForDisplayed({ timeout: 5_000 });
+      assert.equal((await browser.$$('[data-testid="forward-target"]').length), 1, "the relaying target is kept");
+      const add = browser.$('[data-testid="forward-add"]');
+      await add.scrollIntoView();
+      await add.click();
+      await browser.waitUntil(async () => (await browser.$$('[data-testid="forward-target"]').length) === 2, {
+        timeout: 5_000,
+        timeoutMsg: "no second target row",
+      });
+      const row = (await browser.$$('[data-testid="forward-target"]'))[1];
+      await row.$('[data-testid="forward-url"]').setValue(target);
+      // A condition the core cannot read is underlined where it fails.
+      const condition = row.$('[data-testid="forward-condition"]');
+      await condition.setValue("type:order.* after:1h");
+      await row.$('[data-testid="forward-url"]').click();
+      const culprit = row.$('[data-testid="forward-condition-culprit"] mark');
+      await culprit.waitForDisplayed({ timeout: 5_000 });
+      assert.equal(await text(culprit), "after:1h");
+      assert.match(await text(row.$('[data-testid="forward-condition-error"]')), /after: and before:/);
+      await row.$('[data-testid="forward-condition-error"]').scrollIntoView({ block: "center" });
+      await app.screenshot("fan-out-condition");
+      await condition.click();
+      await browser.keys(["Control", "a"]);
+      await browser.keys(["Backspace"]);
+      await condition.setValue("type:order.*");
+      await row.$('[data-testid="forward-url"]').click();
+      await waitGone(browser, '[data-testid="forward-condition-error"]', "the condition error");
+      await app.screenshot("fan-out-editor");
+      await browser.$('[data-testid="endpoint-save"]').click();
+      await waitGone(browser, '[data-testid="endpoint-editor"]', "the endpoint editor");
+      const marker = browser.$('[data-testid="endpoint-forward-marker"]');
+      await browser.waitUntil(async () => /^Forwards to 2 targets:/.test(await marker.getAttribute("title")), {
+        timeout: 5_000,
+        timeoutMsg: `the sidebar marker's title: ${await marker.getAttribute("title")}`,
+      });
+
+      await browser.$('[data-testid="test-event-open"]').click();
+      await browser.$('[data-testid="test-event-dialog"]').waitForDisplayed({ timeout: 5_000 });
+      await waitForText('[data-testid="test-event-signing"]', /Signed with “current”/, "the signing line");
+      await browser.$('[data-testid="test-event-send"]').click();
+      await waitForText('[data-testid="test-event-result-status"]', /^202 Accepted$/, "the relaying target still answers");
+      await browser.$('[data-testid="test-event-close"]').click();
+      await browser.waitUntil(async () => received.length === 2 && receivedSecond.length === 1, {
+        timeout: 10_000,
+        timeoutMsg: `the handlers got ${received.length} and ${receivedSecond.length} requests`,
+      });
+      assert.equal(receivedSecond[0].url, "/orders-service");
+      assert.ok(receivedSecond[0].headers["x-hooklens-forwarded"], "marked as forwarded");
+
+      await rows()[0].click();
+      await browser.waitUntil(async () => (await browser.$$('[data-testid="delivery-run"]').length) === 2, {
+        timeout: 10_000,
+        timeoutMsg: `the event lists ${await browser.$$('[data-testid="delivery-run"]').length} sends`,
+      });
+      const targets = [];
+      for (const el of await browser.$$('[data-testid="delivery-target"]')) targets.push(await text(el));
+      const esc = (s) => s.replace(/[/.?]/g, "\\$&");
+      assert.ok(targets.some((t) => new RegExp(`${esc(target)}$`).test(t)), `the second target: ${targets}`);
+      assert.ok(targets.some((t) => /\/webhooks$/.test(t)), `the relaying target: ${targets}`);
+      const deliveries = browser.$('[data-testid="deliveries"]');
+      await waitForText('[data-testid="deliveries"]', /forward when type:order\.\* \(sender answered at once\)/, "the conditional run");
+      assert.match(await text(deliveries), /answered 202/);
+      assert.match(await text(deliveries), /answered 200/);
+      await browser.execute((el) => el.scrollIntoView({ block: "start" }), await deliveries);
+      await app.screenshot("fan-out-deliveries");
     });
   });
 });

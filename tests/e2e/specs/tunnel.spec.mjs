@@ -266,7 +266,7 @@ describe("public URL through an SSH tunnel", () => {
         preset: "github",
         response: { status: 200, headers: [], body: "", delayMs: 0 },
         scheme: null,
-        forward: null,
+        forwards: [],
       },
     });
     await invoke(app.browser, "add_secret", { args: { endpointId: endpoint.id, label: "docs", value: SECRET } });

@@ -96,6 +96,7 @@ vi.mock("./components/endpoints/EndpointEditor", () => ({
             scheme: null,
             secrets: [],
             forward: null,
+            rules: [],
           })
         }
       >

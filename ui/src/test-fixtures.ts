@@ -45,6 +45,7 @@ export function endpoint(id: number, name: string, pathPrefix: string, over: Par
     scheme: null,
     secrets: [],
     forward: null,
+    rules: [],
     ...over,
   };
 }

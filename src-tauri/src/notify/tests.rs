@@ -50,6 +50,7 @@ fn endpoints() -> Vec<Endpoint> {
         scheme: None,
         secrets: Vec::new(),
         forward: None,
+        rules: Vec::new(),
     };
     vec![
         ep(1, "Default", "/"),

@@ -43,6 +43,7 @@ function view(id: number, over: Partial<EventView> = {}, summary: Partial<EventS
     deliveries: [],
     source: null,
     via: null,
+    answer: null,
     ...over,
   };
 }

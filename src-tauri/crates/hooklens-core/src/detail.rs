@@ -42,6 +42,7 @@ pub fn event_view(reader: &Reader, id: i64) -> Result<EventView, StoreError> {
         .collect();
     let target = detail.request_target();
     let (body_text, body_base64) = body_parts(detail.body);
+    let answer = reader.answer_of(id)?;
     Ok(EventView {
         url,
         target,
@@ -58,6 +59,7 @@ pub fn event_view(reader: &Reader, id: i64) -> Result<EventView, StoreError> {
         deliveries,
         source: detail.source,
         via: detail.via,
+        answer,
         summary: detail.summary,
     })
 }
@@ -416,6 +418,7 @@ mod tests {
             }),
             secrets: Vec::new(),
             forward: None,
+            rules: Vec::new(),
         };
         assert!(curl_command(&d, &[], None).contains("tok-S3cret"));
         let masked = curl_command(&d, &[endpoint], None);

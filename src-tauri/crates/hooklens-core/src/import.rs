@@ -225,6 +225,7 @@ fn bundle_endpoints(
                     response: Default::default(),
                     scheme: line.scheme.clone(),
                     forward: None,
+                    rules: Vec::new(),
                 };
                 match store.add_endpoint(&spec) {
                     Ok(e) => {

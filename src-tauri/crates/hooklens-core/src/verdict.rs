@@ -298,6 +298,7 @@ mod tests {
             scheme,
             secrets: Vec::new(),
             forward: None,
+            rules: Vec::new(),
         }
     }
 

@@ -1,6 +1,6 @@
 // The endpoint editor's form: what the inputs hold (strings, as typed) and
 // the EndpointSpec built from them, or why it cannot be built.
-import type { Endpoint, EndpointSpec, Forward, ForwardMode, HeaderPair, PresetInfo, Scheme } from "../../ipc";
+import type { Endpoint, EndpointSpec, Forward, ForwardMode, HeaderPair, PresetInfo, ResponseRule, Scheme } from "../../ipc";
 import {
   DEFAULT_TOLERANCE_S,
   editedAsJson,
@@ -30,6 +30,8 @@ export type EndpointForm = {
   /** "" = no forwarding. */
   forwardUrl: string;
   forwardMode: ForwardMode;
+  /** The response rules, kept as they are when the rest is edited. */
+  rules: ResponseRule[];
 };
 
 export type Field = "name" | "pathPrefix" | "scheme" | "status" | "delayMs" | "headers" | "forward";
@@ -71,6 +73,7 @@ export function formFrom(endpoint: Endpoint | null, presets: readonly PresetInfo
     headers: (endpoint?.response.headers ?? []).map((h) => headerRow(h.name, h.value)),
     forwardUrl: endpoint?.forward?.url ?? "",
     forwardMode: endpoint?.forward?.mode ?? "respond",
+    rules: endpoint?.rules ?? [],
   };
 }
 
@@ -192,6 +195,7 @@ export function specFrom(form: EndpointForm, isDefault: boolean): { spec: Endpoi
       response: { status, headers, body: form.body, delayMs },
       scheme: scheme.scheme,
       forward: forward.forward,
+      rules: form.rules,
     },
   };
 }

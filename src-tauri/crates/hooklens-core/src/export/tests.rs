@@ -76,6 +76,7 @@ fn add(
             response: ConfiguredResponse::default(),
             scheme,
             forward: None,
+            rules: Vec::new(),
         })
         .unwrap()
 }

@@ -1,6 +1,7 @@
 //! Endpoints and what configures them: the response, secrets, forwarding,
 //! provider presets, and re-verification's progress.
 
+use super::ResponseRule;
 use crate::signature::Scheme;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -55,6 +56,8 @@ pub struct Endpoint {
     pub secrets: Vec<SecretInfo>,
     /// Pass each captured request on to a handler.
     pub forward: Option<Forward>,
+    /// Answers chosen per request, before the configured response.
+    pub rules: Vec<ResponseRule>,
 }
 
 /// A configured secret as shown: its label and a masked form of its value.
@@ -129,6 +132,8 @@ pub struct EndpointSpec {
     pub scheme: Option<Scheme>,
     #[serde(default)]
     pub forward: Option<Forward>,
+    #[serde(default)]
+    pub rules: Vec<ResponseRule>,
 }
 
 /// How far a re-verification is.

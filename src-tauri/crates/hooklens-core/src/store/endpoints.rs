@@ -24,6 +24,7 @@ impl From<&Endpoint> for EndpointSpec {
             response: e.response.clone(),
             scheme: e.scheme.clone(),
             forward: e.forward.clone(),
+            rules: e.rules.clone(),
         }
     }
 }
@@ -72,6 +73,7 @@ fn validate(spec: &EndpointSpec) -> Result<(), StoreError> {
         crate::wire::target_url(url)
             .map_err(|e| StoreError::Invalid(format!("the forwarding URL cannot be used: {e}")))?;
     }
+    crate::rules::validate(&spec.rules).map_err(|e| StoreError::Invalid(e.to_string()))?;
     validate_response(&spec.response)
 }
 
@@ -116,7 +118,7 @@ pub fn route<'a>(endpoints: &'a [Endpoint], path: &str) -> Option<&'a Endpoint> 
         .or_else(|| endpoints.iter().find(|e| e.is_default))
 }
 
-const COLUMNS: &str = "id, name, path_prefix, preset, response_status, response_headers, response_body, response_delay_ms, scheme, forward_url, forward_mode";
+const COLUMNS: &str = "id, name, path_prefix, preset, response_status, response_headers, response_body, response_delay_ms, scheme, forward_url, forward_mode, rules";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
     let id: i64 = row.get(0)?;
@@ -150,7 +152,17 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
                 _ => ForwardMode::Respond,
             },
         }),
+        // Rules this version cannot read are dropped, not fatal, like an
+        // unreadable scheme: the endpoint still captures.
+        rules: serde_json::from_str(&row.get::<_, String>(11)?).unwrap_or_else(|err| {
+            tracing::warn!(endpoint = id, error = %err, "cannot read the endpoint's response rules");
+            Vec::new()
+        }),
     })
+}
+
+fn rules_json(spec: &EndpointSpec) -> Result<String, StoreError> {
+    serde_json::to_string(&spec.rules).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
 fn forward_url(spec: &EndpointSpec) -> Option<&str> {
@@ -342,8 +354,8 @@ pub(super) fn insert(
     conn.execute(
         "INSERT INTO endpoints (name, path_prefix, preset, response_status, response_headers,
                                 response_body, response_delay_ms, created_at, scheme,
-                                forward_url, forward_mode)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                forward_url, forward_mode, rules)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             spec.name.trim(),
             prefix,
@@ -355,7 +367,8 @@ pub(super) fn insert(
             now_ns,
             scheme_json(spec),
             forward_url(spec),
-            forward_mode(spec)
+            forward_mode(spec),
+            rules_json(spec)?
         ],
     )
     .map_err(|e| prefix_taken(e, &prefix))?;
@@ -378,7 +391,7 @@ pub(super) fn update(
     conn.execute(
         "UPDATE endpoints SET name = ?2, path_prefix = ?3, preset = ?4, response_status = ?5,
                 response_headers = ?6, response_body = ?7, response_delay_ms = ?8, scheme = ?9,
-                forward_url = ?10, forward_mode = ?11
+                forward_url = ?10, forward_mode = ?11, rules = ?12
          WHERE id = ?1",
         params![
             id,
@@ -391,7 +404,8 @@ pub(super) fn update(
             spec.response.delay_ms,
             scheme_json(spec),
             forward_url(spec),
-            forward_mode(spec)
+            forward_mode(spec),
+            rules_json(spec)?
         ],
     )
     .map_err(|e| prefix_taken(e, &prefix))?;
@@ -427,6 +441,7 @@ mod tests {
             scheme: None,
             secrets: Vec::new(),
             forward: None,
+            rules: Vec::new(),
         }
     }
 

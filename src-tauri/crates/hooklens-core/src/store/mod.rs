@@ -9,6 +9,7 @@
 //! another process changed), `lock` ([`DataDirLock`]), `read` and `search`
 //! (readers), `endpoints`, `settings`, `deliveries`, `reverify`, `rows`.
 
+mod answers;
 mod checkpoint;
 mod connection;
 mod deliveries;
@@ -202,6 +203,8 @@ struct Shared {
     write: Option<Arc<Mutex<Connection>>>,
     /// Removed when the capturing process stops cleanly.
     running_mark: Option<PathBuf>,
+    /// What events were answered, waiting for the writer.
+    answers: answers::Waiting,
 }
 
 impl Drop for Shared {

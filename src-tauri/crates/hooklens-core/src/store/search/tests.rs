@@ -89,6 +89,7 @@ impl Fixture {
                     response: Default::default(),
                     scheme: None,
                     forward: None,
+                    rules: Vec::new(),
                 })
                 .unwrap()
                 .id

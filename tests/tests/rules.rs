@@ -204,7 +204,7 @@ async fn a_retrying_provider_walks_through_a_sequence_per_event() {
         assert_eq!(seen, [503, 503, 200], "{event}");
     }
     // Reset: the same event starts over.
-    h.listener.reset_rule_counts(1);
+    h.store.reset_rule_counts(1).unwrap();
     let response = post(&client, &h, "/hooks", &[], r#"{"type":"x","id":"evt_a"}"#).await;
     assert_eq!(response.status(), 503);
     let record = answer_of(&h, stored_id(&response));
@@ -294,7 +294,7 @@ async fn a_chance_with_a_fixed_seed_gives_the_same_answers_again() {
         (4..=20).contains(&failed),
         "{failed} of 40 at 30 %: {first:?}"
     );
-    h.listener.reset_rule_counts(1);
+    h.store.reset_rule_counts(1).unwrap();
     assert_eq!(run().await, first);
 }
 

@@ -97,6 +97,7 @@ vi.mock("./components/endpoints/EndpointEditor", () => ({
             secrets: [],
             forward: null,
             rules: [],
+            rulesEpoch: 0,
           })
         }
       >

@@ -46,6 +46,7 @@ export function endpoint(id: number, name: string, pathPrefix: string, over: Par
     secrets: [],
     forward: null,
     rules: [],
+    rulesEpoch: 0,
     ...over,
   };
 }

@@ -51,6 +51,7 @@ fn endpoints() -> Vec<Endpoint> {
         secrets: Vec::new(),
         forward: None,
         rules: Vec::new(),
+        rules_epoch: 0,
     };
     vec![
         ep(1, "Default", "/"),

@@ -116,7 +116,12 @@ forward: Forward | null,
 /**
  * Answers chosen per request, before the configured response.
  */
-rules: Array<ResponseRule>, };
+rules: Array<ResponseRule>, 
+/**
+ * Bumped by each reset of the rules' counts: sequences and chances
+ * count from zero again.
+ */
+rulesEpoch: number, };
 
 export type SecretInfo = { label: string, 
 /**

@@ -3,6 +3,9 @@
 -- answered (model::AnswerRecord as JSON), written by the single writer just
 -- after the event.
 ALTER TABLE endpoints ADD COLUMN rules TEXT NOT NULL DEFAULT '[]';
+-- Bumped by "reset": every sequence and chance of the endpoint counts from
+-- zero again, in whichever process is capturing.
+ALTER TABLE endpoints ADD COLUMN rules_epoch INTEGER NOT NULL DEFAULT 0;
 
 CREATE TABLE event_answers (
     event_id INTEGER PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,

@@ -419,6 +419,7 @@ mod tests {
             secrets: Vec::new(),
             forward: None,
             rules: Vec::new(),
+            rules_epoch: 0,
         };
         assert!(curl_command(&d, &[], None).contains("tok-S3cret"));
         let masked = curl_command(&d, &[endpoint], None);

@@ -299,6 +299,7 @@ mod tests {
             secrets: Vec::new(),
             forward: None,
             rules: Vec::new(),
+            rules_epoch: 0,
         }
     }
 

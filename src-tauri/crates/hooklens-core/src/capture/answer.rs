@@ -71,7 +71,11 @@ impl Rulebook {
     ) -> Option<Answer> {
         let compiled = self.compiled(endpoints, endpoint)?;
         let subject = Subject::stored(event, headers, body, endpoints);
-        let chosen = compiled.choose(endpoint.id, &subject, &self.counters)?;
+        let chosen = compiled.choose(
+            (endpoint.id, endpoint.rules_epoch),
+            &subject,
+            &self.counters,
+        )?;
         Some(compiled.render(&chosen, &subject))
     }
 }

@@ -269,12 +269,6 @@ impl Listener {
         ))
     }
 
-    /// Every response rule sequence and chance of an endpoint starts over
-    /// (on its local port and its tunnel ingresses alike).
-    pub fn reset_rule_counts(&self, endpoint_id: i64) {
-        self.state.rulebook.counters.reset(endpoint_id);
-    }
-
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
     }

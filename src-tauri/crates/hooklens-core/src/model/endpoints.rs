@@ -58,6 +58,10 @@ pub struct Endpoint {
     pub forward: Option<Forward>,
     /// Answers chosen per request, before the configured response.
     pub rules: Vec<ResponseRule>,
+    /// Bumped by each reset of the rules' counts: sequences and chances
+    /// count from zero again.
+    #[ts(type = "number")]
+    pub rules_epoch: i64,
 }
 
 /// A configured secret as shown: its label and a masked form of its value.

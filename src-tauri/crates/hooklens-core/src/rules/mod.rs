@@ -189,9 +189,11 @@ impl Compiled {
 
     /// The first enabled rule whose condition holds and whose chance takes
     /// this request, with the answer its sequence gives; counts it.
+    /// `epoch`: the endpoint's reset count; counts of an earlier one are
+    /// dropped.
     pub fn choose(
         &self,
-        endpoint_id: i64,
+        (endpoint_id, epoch): (i64, i64),
         subject: &Subject<'_>,
         counters: &Counters,
     ) -> Option<Chosen<'_>> {
@@ -201,9 +203,12 @@ impl Compiled {
             }
             let rule = &c.rule;
             let mut counts = counters.lock();
-            let count = counts
-                .entry((endpoint_id, rule.name.to_lowercase()))
-                .or_default();
+            let key = (endpoint_id, epoch, rule.name.to_lowercase());
+            if !counts.contains_key(&key) {
+                // Counts from before the endpoint's last reset go.
+                counts.retain(|(id, was, _), _| *id != endpoint_id || *was == epoch);
+            }
+            let count = counts.entry(key).or_default();
             count.matched += 1;
             let mut chance_words = String::new();
             if let Some(chance) = rule.chance {
@@ -351,7 +356,7 @@ fn chance_takes(seed: u32, n: u64, percent: u8) -> bool {
 /// Hooklens started or the endpoint's counts were reset.
 #[derive(Default)]
 pub struct Counters {
-    counts: Mutex<HashMap<(i64, String), RuleCount>>,
+    counts: Mutex<HashMap<(i64, i64, String), RuleCount>>,
 }
 
 #[derive(Default)]
@@ -384,13 +389,8 @@ impl RuleCount {
 }
 
 impl Counters {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(i64, String), RuleCount>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(i64, i64, String), RuleCount>> {
         self.counts.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Every sequence and chance of an endpoint starts over.
-    pub fn reset(&self, endpoint_id: i64) {
-        self.lock().retain(|(id, _), _| *id != endpoint_id);
     }
 }
 

@@ -1,4 +1,6 @@
 use super::*;
+
+const EPOCH: i64 = 0;
 use crate::model::{Chance, HeaderPair};
 use crate::signature::VerdictStatus;
 use crate::wire::StoredHeader;
@@ -62,13 +64,19 @@ impl Request {
     }
 }
 
-fn statuses(compiled: &Compiled, counters: &Counters, requests: &[Request]) -> Vec<Option<u16>> {
+/// Statuses for `requests` on endpoint 7 after `epoch` resets.
+fn statuses(
+    compiled: &Compiled,
+    counters: &Counters,
+    epoch: i64,
+    requests: &[Request],
+) -> Vec<Option<u16>> {
     requests
         .iter()
         .map(|r| {
             let subject = r.subject();
             compiled
-                .choose(7, &subject, counters)
+                .choose((7, epoch), &subject, counters)
                 .map(|c| compiled.render(&c, &subject).status.unwrap_or(0))
         })
         .collect()
@@ -140,6 +148,7 @@ fn the_first_enabled_rule_that_matches_answers() {
     let got = statuses(
         &compiled,
         &counters,
+        EPOCH,
         &[
             Request::new("refund.created", "e1", "{}"),
             Request::new("order.created", "e2", "{}"),
@@ -151,6 +160,7 @@ fn the_first_enabled_rule_that_matches_answers() {
         statuses(
             &only_refunds,
             &counters,
+            EPOCH,
             &[Request::new("order.created", "e3", "{}")]
         ),
         [None]
@@ -168,19 +178,27 @@ fn a_sequence_answers_each_events_retries_in_turn_and_starts_over_on_reset() {
     let counters = Counters::default();
     let e1 = || Request::new("order.created", "evt_1", "{}");
     let e2 = || Request::new("order.created", "evt_2", "{}");
-    let got = statuses(&compiled, &counters, &[e1(), e1(), e2(), e1(), e1(), e2()]);
+    let got = statuses(
+        &compiled,
+        &counters,
+        EPOCH,
+        &[e1(), e1(), e2(), e1(), e1(), e2()],
+    );
     assert_eq!(got, [503, 503, 503, 200, 200, 503].map(Some));
     let subject_request = e1();
     let subject = subject_request.subject();
-    let chosen = compiled.choose(7, &subject, &counters).unwrap();
+    let chosen = compiled.choose((7, 0), &subject, &counters).unwrap();
     assert_eq!(chosen.why, "answer 3 of 3, arrival 5 of event evt_1");
-    counters.reset(7);
-    assert_eq!(statuses(&compiled, &counters, &[e1()]), [Some(503)]);
+    // A reset (the next epoch) starts every count over.
+    assert_eq!(
+        statuses(&compiled, &counters, EPOCH + 1, &[e1()]),
+        [Some(503)]
+    );
 
     let mut by_arrival = rule("arrivals", "", vec![answer(500), answer(200)]);
     by_arrival.sequence = SequenceBy::Arrival;
     let compiled = compile(&[by_arrival]).unwrap();
-    let got = statuses(&compiled, &counters, &[e1(), e2(), e2()]);
+    let got = statuses(&compiled, &counters, EPOCH + 1, &[e1(), e2(), e2()]);
     assert_eq!(got, [500, 200, 200].map(Some));
 }
 
@@ -194,12 +212,12 @@ fn a_chance_with_a_seed_repeats_its_pattern_and_keeps_near_its_rate() {
     let compiled = compile(&[chaos, rule("ok", "", vec![answer(200)])]).unwrap();
     let counters = Counters::default();
     let requests: Vec<Request> = (0..1000).map(|_| Request::new("t", "e", "{}")).collect();
-    let first = statuses(&compiled, &counters, &requests);
+    let first = statuses(&compiled, &counters, EPOCH, &requests);
     let failed = first.iter().filter(|s| **s == Some(500)).count();
     assert!((150..=250).contains(&failed), "{failed} of 1000 at 20 %");
-    counters.reset(7);
+    // The next epoch: same seed, same run.
     assert_eq!(
-        statuses(&compiled, &counters, &requests),
+        statuses(&compiled, &counters, EPOCH + 1, &requests),
         first,
         "same seed, same run"
     );
@@ -209,8 +227,8 @@ fn a_chance_with_a_seed_repeats_its_pattern_and_keeps_near_its_rate() {
         seed: 43,
     });
     let other = compile(&[other, rule("ok", "", vec![answer(200)])]).unwrap();
-    counters.reset(7);
-    assert_ne!(statuses(&other, &counters, &requests), first);
+    // Another seed, in a third epoch, gives another run.
+    assert_ne!(statuses(&other, &counters, EPOCH + 2, &requests), first);
 }
 
 #[test]
@@ -225,7 +243,9 @@ fn a_template_answers_with_values_from_the_request() {
     let compiled = compile(&[rule("echo", "", vec![templated])]).unwrap();
     let request = Request::new("order.created", "e1", r#"{"data":{"order_id":"ord_\"7"}}"#);
     let subject = request.subject();
-    let chosen = compiled.choose(1, &subject, &Counters::default()).unwrap();
+    let chosen = compiled
+        .choose((1, 0), &subject, &Counters::default())
+        .unwrap();
     let sent = compiled.render(&chosen, &subject);
     assert_eq!(
         String::from_utf8(sent.body).unwrap(),
@@ -243,7 +263,9 @@ fn a_template_that_runs_out_of_fuel_answers_500_and_says_why() {
     let compiled = compile(&[rule("loop", "", vec![endless])]).unwrap();
     let request = Request::new("t", "e", "{}");
     let subject = request.subject();
-    let chosen = compiled.choose(1, &subject, &Counters::default()).unwrap();
+    let chosen = compiled
+        .choose((1, 0), &subject, &Counters::default())
+        .unwrap();
     let sent = compiled.render(&chosen, &subject);
     assert_eq!(sent.status, Some(500));
     let error = sent.record.template_error.unwrap();

@@ -118,7 +118,7 @@ pub fn route<'a>(endpoints: &'a [Endpoint], path: &str) -> Option<&'a Endpoint> 
         .or_else(|| endpoints.iter().find(|e| e.is_default))
 }
 
-const COLUMNS: &str = "id, name, path_prefix, preset, response_status, response_headers, response_body, response_delay_ms, scheme, forward_url, forward_mode, rules";
+const COLUMNS: &str = "id, name, path_prefix, preset, response_status, response_headers, response_body, response_delay_ms, scheme, forward_url, forward_mode, rules, rules_epoch";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
     let id: i64 = row.get(0)?;
@@ -158,6 +158,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
             tracing::warn!(endpoint = id, error = %err, "cannot read the endpoint's response rules");
             Vec::new()
         }),
+        rules_epoch: row.get(12)?,
     })
 }
 
@@ -412,6 +413,18 @@ pub(super) fn update(
     get(conn, id)
 }
 
+/// Every sequence and chance of the endpoint's rules counts from zero again.
+pub(super) fn reset_rule_counts(conn: &Connection, id: i64) -> Result<(), StoreError> {
+    let changed = conn.execute(
+        "UPDATE endpoints SET rules_epoch = rules_epoch + 1 WHERE id = ?1",
+        [id],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::NotFound(format!("no endpoint {id}")));
+    }
+    Ok(())
+}
+
 /// Removes an endpoint; its events stay, without an endpoint.
 pub(super) fn delete(conn: &Connection, id: i64) -> Result<(), StoreError> {
     if id == DEFAULT_ENDPOINT_ID {
@@ -442,6 +455,7 @@ mod tests {
             secrets: Vec::new(),
             forward: None,
             rules: Vec::new(),
+            rules_epoch: 0,
         }
     }
 

@@ -484,6 +484,16 @@ impl Store {
             })
     }
 
+    /// Every sequence and chance of an endpoint's response rules counts from
+    /// zero again, also in another process that is capturing (it reloads
+    /// the endpoints within a second).
+    pub fn reset_rule_counts(&self, id: i64) -> Result<(), StoreError> {
+        self.write(|tx| {
+            endpoints::reset_rule_counts(tx, id)?;
+            reload(&self.shared, tx)
+        })
+    }
+
     pub fn remove_endpoint(&self, id: i64) -> Result<(), StoreError> {
         self.write(|tx| {
             endpoints::delete(tx, id)?;

@@ -64,6 +64,25 @@ pub fn event_view(reader: &Reader, id: i64) -> Result<EventView, StoreError> {
     })
 }
 
+/// What `rules` would answer stored event `id` if it arrived now as a
+/// first arrival (sequences and chances counted afresh): the record of the
+/// answer, or None when no rule takes it (the configured response would).
+/// The rules are checked as saving checks them.
+pub fn preview_rules(
+    reader: &Reader,
+    id: i64,
+    rules: &[crate::model::ResponseRule],
+) -> Result<Option<crate::model::AnswerRecord>, StoreError> {
+    let compiled = crate::rules::compile(rules).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let detail = reader.event(id)?;
+    let endpoints = reader.endpoints()?;
+    let subject =
+        crate::query::Subject::stored(&detail.summary, &detail.headers, &detail.body, &endpoints);
+    let counters = crate::rules::Counters::default();
+    let chosen = compiled.choose((0, 0), &subject, &counters);
+    Ok(chosen.map(|c| compiled.render(&c, &subject).record))
+}
+
 /// The URL the sender addressed: through a tunnel, its public URL then.
 fn url_of(detail: &EventDetail) -> String {
     subject_url(&detail.subject()).0

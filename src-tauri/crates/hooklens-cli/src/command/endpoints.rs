@@ -5,6 +5,7 @@ mod add;
 mod edit;
 pub mod list;
 mod remove;
+mod rules;
 
 use clap::{Args, Subcommand};
 use hooklens_core::model::{Endpoint, Forward, ForwardMode};
@@ -27,6 +28,9 @@ pub enum EndpointsCommand {
     Edit(edit::EditArgs),
     /// Remove an endpoint; its events stay
     Remove(remove::RemoveArgs),
+    /// An endpoint's response rules: list, add, remove, enable, disable, set (JSON), reset, test
+    #[command(long_about = rules::LONG_ABOUT)]
+    Rules(rules::RulesArgs),
 }
 
 pub fn run(command: EndpointsCommand, store: &Store) -> Result<u8, CliError> {
@@ -35,6 +39,7 @@ pub fn run(command: EndpointsCommand, store: &Store) -> Result<u8, CliError> {
         EndpointsCommand::Add(args) => add::run(args, store),
         EndpointsCommand::Edit(args) => edit::run(args, store),
         EndpointsCommand::Remove(args) => remove::run(args, store),
+        EndpointsCommand::Rules(args) => rules::run(args, store),
     }
 }
 

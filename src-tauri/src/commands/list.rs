@@ -42,6 +42,8 @@ macro_rules! with_commands {
             endpoints::add_endpoint,
             endpoints::update_endpoint,
             endpoints::remove_endpoint,
+            endpoints::reset_rule_counts,
+            endpoints::preview_rules,
             endpoints::add_secret,
             endpoints::remove_secret,
             endpoints::reveal_secret,

@@ -2,7 +2,7 @@
 // src-tauri/src/commands/) and its list of commands (src-tauri/src/commands/list.rs)
 // by `cargo test -p hooklens bindings`. Do not edit by hand.
 
-import type { EndpointSpec, ExportFormat, Format, ImportOutcome, ImportProgress, ListenerStatus, Redaction, SavedTunnel, Signing, TunnelStatus } from "./bindings.gen";
+import type { EndpointSpec, ExportFormat, Format, ImportOutcome, ImportProgress, ListenerStatus, Redaction, ResponseRule, SavedTunnel, Signing, TunnelStatus } from "./bindings.gen";
 
 export type AboutInfo = { version: string, dataDir: string, databasePath: string, 
 /**
@@ -207,6 +207,16 @@ endpointId: number | null, };
 
 export type UpdateEndpointArgs = { id: number, spec: EndpointSpec, };
 
+export type PreviewRulesArgs = { 
+/**
+ * None: only check the rules, as saving would.
+ */
+eventId: number | null, 
+/**
+ * The rules as edited, saved or not.
+ */
+rules: Array<ResponseRule>, };
+
 export type AddSecretArgs = { endpointId: number, label: string, value: string, };
 
 export type SecretRef = { endpointId: number, label: string, };
@@ -255,4 +265,4 @@ export type SetTunnelRateArgs = { perMinute: number, burst: number, };
 /**
  * Every command the shell serves, by the name the webview invokes it by.
  */
-export type Command = "app_info" | "about_info" | "open_folder" | "search_events" | "count_events" | "query_fields" | "get_event" | "curl_command" | "reveal_header" | "save_body" | "set_pinned" | "subscribe_events" | "preview_import" | "import_text" | "import_file" | "cancel_import" | "subscribe_imports" | "preview_export" | "export_events" | "cancel_export" | "list_endpoints" | "endpoint_counts" | "list_presets" | "add_endpoint" | "update_endpoint" | "remove_endpoint" | "add_secret" | "remove_secret" | "reveal_secret" | "reverify" | "cancel_reverify" | "listen_on" | "listener_stats" | "tunnel_view" | "start_tunnel" | "stop_tunnel" | "accept_tunnel_host_key" | "set_ngrok_authtoken" | "set_tunnel_rate" | "subscribe_tunnel" | "resend" | "resend_shuffled" | "send_test_event" | "cancel_send" | "list_runs" | "recent_targets" | "list_samples" | "list_schedules" | "signing_info" | "notify_state" | "set_notify_settings" | "set_view_context" | "subscribe_opens";
+export type Command = "app_info" | "about_info" | "open_folder" | "search_events" | "count_events" | "query_fields" | "get_event" | "curl_command" | "reveal_header" | "save_body" | "set_pinned" | "subscribe_events" | "preview_import" | "import_text" | "import_file" | "cancel_import" | "subscribe_imports" | "preview_export" | "export_events" | "cancel_export" | "list_endpoints" | "endpoint_counts" | "list_presets" | "add_endpoint" | "update_endpoint" | "remove_endpoint" | "reset_rule_counts" | "preview_rules" | "add_secret" | "remove_secret" | "reveal_secret" | "reverify" | "cancel_reverify" | "listen_on" | "listener_stats" | "tunnel_view" | "start_tunnel" | "stop_tunnel" | "accept_tunnel_host_key" | "set_ngrok_authtoken" | "set_tunnel_rate" | "subscribe_tunnel" | "resend" | "resend_shuffled" | "send_test_event" | "cancel_send" | "list_runs" | "recent_targets" | "list_samples" | "list_schedules" | "signing_info" | "notify_state" | "set_notify_settings" | "set_view_context" | "subscribe_opens";

@@ -44,6 +44,7 @@ pub fn typescript_bindings() -> String {
         decl::<import_file::DropImport>(cfg, n),
         decl::<export::ExportEventsArgs>(cfg, n),
         decl::<endpoints::UpdateEndpointArgs>(cfg, n),
+        decl::<endpoints::PreviewRulesArgs>(cfg, n),
         decl::<endpoints::AddSecretArgs>(cfg, n),
         decl::<endpoints::SecretRef>(cfg, n),
         decl::<send::ResendShuffledArgs>(cfg, n),

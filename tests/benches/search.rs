@@ -353,6 +353,7 @@ fn open_or_build(dir: &Path, events: usize) -> Result<Store, String> {
                 response: Default::default(),
                 scheme: None,
                 forwards: Vec::new(),
+                rules: Vec::new(),
             })
             .map_err(|e| format!("endpoint {name}: {e}"))?;
     }

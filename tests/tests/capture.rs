@@ -248,6 +248,7 @@ async fn an_endpoint_answers_with_its_configured_status_headers_body_and_delay()
                 body: "{\"error\":\"try later\"}".into(),
                 delay_ms: 400,
             },
+            rules: Vec::new(),
         })
         .unwrap();
     let client = reqwest::Client::new();

@@ -52,6 +52,7 @@ async fn deeply_nested_bodies_are_stored_and_verified_within_bounded_memory() {
             response: Default::default(),
             scheme: None,
             forwards: Vec::new(),
+            rules: Vec::new(),
         })
         .unwrap();
     h.store.add_secret(endpoint.id, "main", "s3cret").unwrap();

@@ -208,6 +208,7 @@ async fn shutdown_answers_what_was_stored_and_does_not_wait_for_half_sent_reques
         },
         scheme: None,
         forwards: Vec::new(),
+        rules: Vec::new(),
     };
     s.store.add_endpoint(&spec).unwrap();
     let mut loris = TcpStream::connect(addr).await.unwrap();

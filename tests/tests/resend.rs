@@ -26,6 +26,7 @@ fn endpoint(name: &str, prefix: &str, preset: Option<&str>) -> EndpointSpec {
         response: ConfiguredResponse::default(),
         scheme: None,
         forwards: Vec::new(),
+        rules: Vec::new(),
     }
 }
 

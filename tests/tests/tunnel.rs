@@ -146,6 +146,7 @@ async fn the_ingress_answers_with_the_endpoints_configured_response() {
             },
             scheme: None,
             forwards: Vec::new(),
+            rules: Vec::new(),
         })
         .unwrap();
     let (_ingress, url) = ingress(&h, "ngrok").await;
@@ -192,6 +193,7 @@ async fn provider_to_tunnel_to_hooklens_to_the_local_handler_relays_its_reply() 
                 format!("{}/in", handler.url()),
                 ForwardMode::Relay,
             )],
+            rules: Vec::new(),
         })
         .unwrap();
     let (_ingress, url) = ingress(&h, "cloudflared").await;
@@ -421,6 +423,7 @@ async fn twilio_requests_are_verified_against_the_public_url_they_were_signed_fo
             response: Default::default(),
             scheme: Some(Scheme::Twilio),
             forwards: Vec::new(),
+            rules: Vec::new(),
         })
         .unwrap();
     h.store

@@ -96,6 +96,8 @@ vi.mock("./components/endpoints/EndpointEditor", () => ({
             scheme: null,
             secrets: [],
             forwards: [],
+            rules: [],
+            rulesEpoch: 0,
           })
         }
       >

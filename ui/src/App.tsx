@@ -309,6 +309,11 @@ export function App() {
           onSaved={onSaved}
           onRemoved={onRemoved}
           listenUrl={listener?.url ?? null}
+          testEvent={
+            opened
+              ? { id: opened.id, label: `event #${opened.id}${openedSummary?.eventType ? ` (${openedSummary.eventType})` : ""}` }
+              : null
+          }
         />
       )}
     </div>

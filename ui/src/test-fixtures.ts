@@ -45,6 +45,8 @@ export function endpoint(id: number, name: string, pathPrefix: string, over: Par
     scheme: null,
     secrets: [],
     forwards: [],
+    rules: [],
+    rulesEpoch: 0,
     ...over,
   };
 }

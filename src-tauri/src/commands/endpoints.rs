@@ -4,8 +4,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use hooklens_core::model::{
-    ConditionProblem, Endpoint, EndpointCount, EndpointSpec, ErrorKind, ErrorPayload, PresetInfo,
-    ReverifyOutcome, ReverifyProgress,
+    AnswerRecord, ConditionProblem, Endpoint, EndpointCount, EndpointSpec, ErrorKind, ErrorPayload,
+    PresetInfo, ResponseRule, ReverifyOutcome, ReverifyProgress,
 };
 use serde::Deserialize;
 use tauri::ipc::Channel;
@@ -62,6 +62,47 @@ pub async fn update_endpoint(
 #[tauri::command]
 pub fn check_condition(text: String) -> Option<ConditionProblem> {
     hooklens_core::api::condition_problem(&text)
+}
+
+/// Every sequence and chance of the endpoint's response rules counts from
+/// zero again.
+#[tauri::command]
+pub async fn reset_rule_counts(app: AppHandle, id: i64) -> Result<(), ErrorPayload> {
+    off_runtime(app, move |state| Ok(state.store.reset_rule_counts(id)?)).await
+}
+
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewRulesArgs {
+    /// None: only check the rules, as saving would.
+    #[ts(type = "number | null")]
+    pub event_id: Option<i64>,
+    /// The rules as edited, saved or not.
+    pub rules: Vec<ResponseRule>,
+}
+
+/// What `rules` would answer a stored event as a first arrival: the record
+/// of that answer, or null when no rule takes it (or no event was named).
+/// Rules that cannot be saved fail with the same message saving gives.
+#[tauri::command]
+pub async fn preview_rules(
+    app: AppHandle,
+    args: PreviewRulesArgs,
+) -> Result<Option<AnswerRecord>, ErrorPayload> {
+    off_runtime(app, move |state| {
+        let Some(event_id) = args.event_id else {
+            hooklens_core::rules::validate(&args.rules)
+                .map_err(|e| ErrorPayload::new(ErrorKind::Invalid, e.to_string()))?;
+            return Ok(None);
+        };
+        let reader = state.store.reader()?;
+        Ok(hooklens_core::detail::preview_rules(
+            &reader,
+            event_id,
+            &args.rules,
+        )?)
+    })
+    .await
 }
 
 #[tauri::command]

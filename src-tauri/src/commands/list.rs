@@ -43,6 +43,8 @@ macro_rules! with_commands {
             endpoints::update_endpoint,
             endpoints::check_condition,
             endpoints::remove_endpoint,
+            endpoints::reset_rule_counts,
+            endpoints::preview_rules,
             endpoints::add_secret,
             endpoints::remove_secret,
             endpoints::reveal_secret,

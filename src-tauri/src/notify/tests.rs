@@ -50,6 +50,8 @@ fn endpoints() -> Vec<Endpoint> {
         scheme: None,
         secrets: Vec::new(),
         forwards: Vec::new(),
+        rules: Vec::new(),
+        rules_epoch: 0,
     };
     vec![
         ep(1, "Default", "/"),

@@ -43,6 +43,7 @@ function view(id: number, over: Partial<EventView> = {}, summary: Partial<EventS
     deliveries: [],
     source: null,
     via: null,
+    answer: null,
     ...over,
   };
 }
@@ -195,6 +196,43 @@ describe("DetailPane", () => {
     await screen.findByTestId("detail-facts");
     expect(screen.queryByTestId("detail-source")).toBeNull();
     expect(screen.queryByTestId("detail-via")).toBeNull();
+  });
+
+  it("says which response rule answered and what, and searches for what it answered", async () => {
+    ipc.getEvent.mockResolvedValue(
+      view(14, {
+        answer: {
+          rule: "flaky",
+          status: 503,
+          headers: [],
+          body: "down",
+          delayMs: 1500,
+          closed: false,
+          why: "answer 1 of 3, arrival 1 of event rf_1",
+          templateError: null,
+        },
+      }),
+    );
+    const on = handlers();
+    renderPane(14, null, on);
+    const answer = await screen.findByTestId("detail-answer");
+    expect(answer).toHaveTextContent("Rule flaky answered 503 after 1,500 ms · answer 1 of 3, arrival 1 of event rf_1");
+    await userEvent.click(screen.getByTestId("answer-rule-search"));
+    expect(on.onSearch).toHaveBeenCalledWith("rule:flaky");
+  });
+
+  const record = { rule: null, status: 200, headers: [], body: "", delayMs: 0, closed: false, why: "no rule matched", templateError: null };
+
+  it("says when no rule matched and the configured response answered", async () => {
+    ipc.getEvent.mockResolvedValue(view(15, { answer: record }));
+    renderPane(15);
+    expect(await screen.findByTestId("detail-answer")).toHaveTextContent("No rule matched: the configured response answered 200");
+  });
+
+  it("says when a rule closed the connection without answering", async () => {
+    ipc.getEvent.mockResolvedValue(view(16, { answer: { ...record, rule: "hang-up", status: null, closed: true, why: "" } }));
+    renderPane(16);
+    expect(await screen.findByTestId("detail-answer")).toHaveTextContent("Rule hang-up closed the connection without answering");
   });
 
   it("says which tunnel an event came through, at which public URL, and the original client", async () => {

@@ -284,7 +284,11 @@ source: ImportSource | null,
  * How it came through a tunnel; None for requests sent to the local
  * port and for imports.
  */
-via: TunnelArrival | null, };
+via: TunnelArrival | null, 
+/**
+ * What it was answered, when its endpoint had response rules.
+ */
+answer: AnswerRecord | null, };
 
 export type ImportSource = { 
 /**
@@ -531,6 +535,80 @@ exactUrl: boolean, };
 export type ConditionProblem = { message: string, start: number, end: number, };
 
 export type ForwardMode = "respond" | "relay";
+
+export type ResponseRule = { 
+/**
+ * Unique within the endpoint; `rule:NAME` finds the events it answered.
+ */
+name: string, enabled: boolean, 
+/**
+ * In the search language (`type:refund.* header.user-agent:Kustom*`);
+ * empty: every request.
+ */
+condition: string, 
+/**
+ * One answer, or several given in turn (see `sequence`): `503, 503,
+ * 200` answers the first two arrivals 503 and every later one 200.
+ */
+answers: Array<RuleAnswer>, 
+/**
+ * What counts arrivals when there are several answers.
+ */
+sequence: SequenceBy, 
+/**
+ * Answer only this share of the requests that match; the others go on
+ * to the next rule.
+ */
+chance: Chance | null, };
+
+export type RuleAnswer = { status: number, headers: Array<HeaderPair>, 
+/**
+ * Sent as written, or rendered as a template (minijinja) when it holds
+ * `{{` or `{%`: `{{ json.data.order_id }}`, `{{ header["webhook-id"] }}`,
+ * `{{ event.type }}`.
+ */
+body: string, 
+/**
+ * Wait this long after storing, before answering (or closing).
+ */
+delayMs: number, 
+/**
+ * Close the connection without an answer (after the delay): the
+ * request is stored, the sender sees its connection drop.
+ */
+close: boolean, };
+
+export type SequenceBy = "event-id" | "arrival";
+
+export type Chance = { 
+/**
+ * 1–100.
+ */
+percent: number, seed: number, };
+
+export type AnswerRecord = { 
+/**
+ * The rule that answered; None: no rule matched and the endpoint's
+ * configured response answered.
+ */
+rule: string | null, 
+/**
+ * None when the connection was closed without an answer.
+ */
+status: number | null, headers: Array<HeaderPair>, 
+/**
+ * As sent (a template rendered), cut at 64 KiB for the record.
+ */
+body: string, delayMs: number, closed: boolean, 
+/**
+ * Why this answer: "answer 2 of 3, arrival 2 of event evt_1",
+ * "chance 20 % (seed 42): request 7 taken".
+ */
+why: string, 
+/**
+ * The template could not be rendered: the answer was a 500 saying so.
+ */
+templateError: string | null, };
 
 export type SignMode = "resign" | "keep" | "missign" | "stale";
 

@@ -3,6 +3,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { writeText } from "@tauri-apps/plugin-clipboard-manager";
 import type {
+  AnswerRecord,
   AppInfo,
   ConditionProblem,
   DeliveryRun,
@@ -27,6 +28,7 @@ import type {
   RedactionPreview,
   ResendSpec,
   ReverifyOutcome,
+  ResponseRule,
   ReverifyProgress,
   SampleInfo,
   ScheduleInfo,
@@ -40,6 +42,7 @@ import type {
 import type {
   AboutInfo,
   AddSecretArgs,
+  PreviewRulesArgs,
   Command,
   CountEventsArgs,
   DropImport,
@@ -285,6 +288,22 @@ export function updateEndpoint(id: number, spec: EndpointSpec): Promise<Endpoint
  */
 export function checkCondition(text: string): Promise<ConditionProblem | null> {
   return call<ConditionProblem | null>("check_condition", { text });
+}
+
+/** Every sequence and chance of the endpoint's response rules counts from zero again. */
+export function resetRuleCounts(id: number): Promise<void> {
+  return call<void>("reset_rule_counts", { id });
+}
+
+/**
+ * What `rules` (as edited, saved or not) would answer stored event `eventId`
+ * as a first arrival; null when no rule takes it, or when `eventId` is null
+ * (then the rules are only checked). Rules that cannot be saved fail with
+ * kind "invalid" and the message saving would give.
+ */
+export function previewRules(eventId: number | null, rules: ResponseRule[]): Promise<AnswerRecord | null> {
+  const args: PreviewRulesArgs = { eventId, rules };
+  return call<AnswerRecord | null>("preview_rules", { args });
 }
 
 /** Its events stay, marked as of a removed endpoint. */

@@ -2,7 +2,7 @@
 // src-tauri/src/commands/) and its list of commands (src-tauri/src/commands/list.rs)
 // by `cargo test -p hooklens bindings`. Do not edit by hand.
 
-import type { EndpointSpec, ExportFormat, Format, ImportOutcome, ImportProgress, ListenerStatus, Redaction, SavedTunnel, Signing, TunnelStatus } from "./bindings.gen";
+import type { EndpointSpec, ExportFormat, Format, ImportOutcome, ImportProgress, ListenerStatus, Redaction, ResponseRule, SavedTunnel, Signing, TunnelStatus } from "./bindings.gen";
 
 export type AboutInfo = { version: string, dataDir: string, databasePath: string, 
 /**
@@ -206,6 +206,16 @@ query: string,
 endpointId: number | null, };
 
 export type UpdateEndpointArgs = { id: number, spec: EndpointSpec, };
+
+export type PreviewRulesArgs = { 
+/**
+ * None: only check the rules, as saving would.
+ */
+eventId: number | null, 
+/**
+ * The rules as edited, saved or not.
+ */
+rules: Array<ResponseRule>, };
 
 export type AddSecretArgs = { endpointId: number, label: string, value: string, };
 

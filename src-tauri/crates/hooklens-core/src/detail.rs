@@ -42,6 +42,7 @@ pub fn event_view(reader: &Reader, id: i64) -> Result<EventView, StoreError> {
         .collect();
     let target = detail.request_target();
     let (body_text, body_base64) = body_parts(detail.body);
+    let answer = reader.answer_of(id)?;
     Ok(EventView {
         url,
         target,
@@ -58,8 +59,28 @@ pub fn event_view(reader: &Reader, id: i64) -> Result<EventView, StoreError> {
         deliveries,
         source: detail.source,
         via: detail.via,
+        answer,
         summary: detail.summary,
     })
+}
+
+/// What `rules` would answer stored event `id` if it arrived now as a
+/// first arrival (sequences and chances counted afresh): the record of the
+/// answer, or None when no rule takes it (the configured response would).
+/// The rules are checked as saving checks them.
+pub fn preview_rules(
+    reader: &Reader,
+    id: i64,
+    rules: &[crate::model::ResponseRule],
+) -> Result<Option<crate::model::AnswerRecord>, StoreError> {
+    let compiled = crate::rules::compile(rules).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let detail = reader.event(id)?;
+    let endpoints = reader.endpoints()?;
+    let subject =
+        crate::query::Subject::stored(&detail.summary, &detail.headers, &detail.body, &endpoints);
+    let counters = crate::rules::Counters::default();
+    let chosen = compiled.choose((0, 0), &subject, &counters);
+    Ok(chosen.map(|c| compiled.render(&c, &subject).record))
 }
 
 /// The URL the sender addressed: through a tunnel, its public URL then.
@@ -416,6 +437,8 @@ mod tests {
             }),
             secrets: Vec::new(),
             forwards: Vec::new(),
+            rules: Vec::new(),
+            rules_epoch: 0,
         };
         assert!(curl_command(&d, &[], None).contains("tok-S3cret"));
         let masked = curl_command(&d, &[endpoint], None);

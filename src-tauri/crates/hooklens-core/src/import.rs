@@ -225,6 +225,7 @@ fn bundle_endpoints(
                     response: Default::default(),
                     scheme: line.scheme.clone(),
                     forwards: Vec::new(),
+                    rules: Vec::new(),
                 };
                 match store.add_endpoint(&spec) {
                     Ok(e) => {

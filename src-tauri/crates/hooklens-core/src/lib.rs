@@ -14,6 +14,7 @@ pub mod model;
 pub mod providers;
 pub mod query;
 pub mod resend;
+pub mod rules;
 pub mod secret_headers;
 pub mod store;
 pub mod tunnel;

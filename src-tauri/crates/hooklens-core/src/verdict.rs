@@ -298,6 +298,8 @@ mod tests {
             scheme,
             secrets: Vec::new(),
             forwards: Vec::new(),
+            rules: Vec::new(),
+            rules_epoch: 0,
         }
     }
 

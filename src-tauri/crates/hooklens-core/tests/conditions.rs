@@ -76,6 +76,7 @@ async fn a_condition_accepts_exactly_what_the_search_box_finds() {
             response: ConfiguredResponse::default(),
             scheme: None,
             forwards: Vec::new(),
+            rules: Vec::new(),
         })
         .unwrap()
         .id;

@@ -25,6 +25,8 @@ const LAYERS: &[(&str, u8)] = &[
     // Presets, the search language, which headers carry secrets.
     ("providers", 4),
     ("query", 4),
+    // Response rules: conditions, sequences, chance, templates (pure).
+    ("rules", 4),
     ("secret_headers", 4),
     // Formats requests travel in (import, export): pure reading and the
     // bundle's line types.

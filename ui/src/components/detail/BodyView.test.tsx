@@ -20,6 +20,7 @@ function view(bodyText: string, contentType: string | null = "application/json")
     deliveries: [],
     source: null,
     via: null,
+    answer: null,
   };
 }
 

@@ -1,6 +1,6 @@
 import { Fragment } from "react";
 import { IMPORT_FORMAT_NAMES } from "../../ipc";
-import type { Endpoint, EventSummary, EventView, ImportSource, PresetInfo, TunnelArrival } from "../../ipc";
+import type { AnswerRecord, Endpoint, EventSummary, EventView, ImportSource, PresetInfo, TunnelArrival } from "../../ipc";
 import { formatAge, formatDateTime, formatSize, formatTime } from "../../lib/format";
 import { CopyButton } from "../CopyButton";
 import { badgeStatus, providerName, shortLabel } from "../verdictText";
@@ -97,6 +97,41 @@ function TunnelFrom({ via }: { via: TunnelArrival }) {
       ) : (
         <span className="muted">; the tunnel passed on no original client address</span>
       )}
+    </>
+  );
+}
+
+/** What the endpoint's response rules answered: "rule flaky: 503 (answer 1 of 3, …)". */
+function Answered({ answer, onSearch }: { answer: AnswerRecord; onSearch: (query: string) => void }) {
+  const what = answer.closed
+    ? "closed the connection without answering"
+    : `answered ${answer.status ?? ""}`;
+  const after = answer.delayMs > 0 ? ` after ${count.format(answer.delayMs)} ms` : "";
+  return (
+    <>
+      {answer.rule ? (
+        <>
+          Rule{" "}
+          <button
+            type="button"
+            className="link-button"
+            data-testid="answer-rule-search"
+            title="Show every event this rule answered"
+            onClick={() => onSearch(searchTerm("rule", answer.rule ?? ""))}
+          >
+            {answer.rule}
+          </button>{" "}
+          {what}
+          {after}
+        </>
+      ) : (
+        <>
+          No rule matched: the configured response {what}
+          {after}
+        </>
+      )}
+      {answer.rule && answer.why && <span className="muted"> · {answer.why}</span>}
+      {answer.templateError && <div className="warn-text">Its body template failed: {answer.templateError}</div>}
     </>
   );
 }
@@ -264,6 +299,14 @@ export function Overview({ view, summary, url, endpoints, presets, now, onSelect
           {summary.pinned ? "Unpin" : "Pin"}
         </button>
       </dd>
+      {view.answer && (
+        <>
+          <dt>Answered</dt>
+          <dd data-testid="detail-answer">
+            <Answered answer={view.answer} onSearch={onSearch} />
+          </dd>
+        </>
+      )}
       {view.via && (
         <>
           <dt>Via</dt>

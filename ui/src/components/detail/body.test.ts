@@ -243,6 +243,7 @@ describe("bodyModel", () => {
       deliveries: [],
       source: null,
       via: null,
+      answer: null,
     });
 
   it("defaults to Pretty for JSON, Raw for text, Form for forms, Hex for binary", () => {

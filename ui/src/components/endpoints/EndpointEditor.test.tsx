@@ -96,6 +96,7 @@ describe("EndpointEditor", () => {
       response: { status: 200, headers: [], body: "", delayMs: 0 },
       scheme: null,
       forwards: [],
+      rules: [],
     });
     await waitFor(() => expect(onSaved).toHaveBeenCalledWith(created));
     expect(onClose).not.toHaveBeenCalled();
@@ -151,6 +152,7 @@ describe("EndpointEditor", () => {
       },
       scheme: { kind: "stripe", toleranceS: 600 },
       forwards: [],
+      rules: [],
     });
     await waitFor(() => expect(onClose).toHaveBeenCalled());
     expect(onSaved).toHaveBeenCalledWith(saved);

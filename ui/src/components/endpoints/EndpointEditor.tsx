@@ -31,6 +31,7 @@ import { ForwardSection } from "./ForwardSection";
 import { ConfirmRemove } from "./ConfirmRemove";
 import { Modal } from "../Modal";
 import { ReverifyBar } from "./ReverifyBar";
+import { RulesSection } from "./RulesSection";
 import { describeScheme, editedAsJson, hasTolerance, isSchemeKind, SCHEME_KINDS, sameScheme } from "./scheme";
 import { SecretsSection } from "./SecretsSection";
 import type { Reverify } from "./useReverify";
@@ -53,12 +54,14 @@ type Props = {
   onRemoved: (id: number) => void;
   /** The listener's URL, to show the full capture URL (e.g. http://127.0.0.1:9494). */
   listenUrl?: string | null;
+  /** The event open in the detail pane, to try response rules on. */
+  testEvent?: { id: number; label: string } | null;
 };
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/** Create or edit an endpoint: routing, provider, scheme, secrets, configured response. */
-export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, onRemoved, listenUrl }: Props) {
+/** Create or edit an endpoint: routing, provider, scheme, secrets, configured response, response rules, forwarding. */
+export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, onRemoved, listenUrl, testEvent = null }: Props) {
   // The endpoint as stored: null until a new one is created.
   const [current, setCurrent] = useState<Endpoint | null>(endpoint);
   const [form, setForm] = useState<EndpointForm>(() => formFrom(endpoint, presets));
@@ -498,6 +501,13 @@ export function EndpointEditor({ endpoint, presets, reverify, onClose, onSaved, 
                 data-testid="endpoint-body"
               />
             </section>
+
+            <RulesSection
+              rules={form.rules}
+              onChange={(rules) => set("rules", rules)}
+              endpointId={current?.id ?? null}
+              testEvent={testEvent}
+            />
 
             <ForwardSection
               rows={form.forwards}

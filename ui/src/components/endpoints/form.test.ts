@@ -9,11 +9,21 @@ const presets: PresetInfo[] = [
 ];
 
 describe("endpoint form", () => {
-  it("round-trips an endpoint into the same spec", () => {
+  it("round-trips an endpoint into the same spec, its response rules kept", () => {
     const ep = endpoint(4, "Gateway", "/usaepay", {
       preset: "usaepay",
       scheme: { kind: "slack", toleranceS: 120 },
       response: { status: 500, headers: [{ name: "Retry-After", value: "5" }], body: "no", delayMs: 250 },
+      rules: [
+        {
+          name: "flaky",
+          enabled: true,
+          condition: "type:refund.*",
+          answers: [{ status: 503, headers: [], body: "", delayMs: 0, close: false }],
+          sequence: "event-id",
+          chance: null,
+        },
+      ],
     });
     expect(specFrom(formFrom(ep, presets), false)).toEqual({
       spec: {
@@ -23,6 +33,7 @@ describe("endpoint form", () => {
         response: ep.response,
         scheme: { kind: "slack", toleranceS: 120 },
         forwards: [],
+        rules: ep.rules,
       },
     });
   });

@@ -1,7 +1,7 @@
 // The endpoint editor's form: what the inputs hold (strings, as typed) and
 // the EndpointSpec built from them, or why it cannot be built.
 import { MAX_FORWARD_TARGETS } from "../../ipc";
-import type { Endpoint, EndpointSpec, ForwardMode, ForwardTarget, HeaderPair, PresetInfo, Scheme } from "../../ipc";
+import type { Endpoint, EndpointSpec, ForwardMode, ForwardTarget, HeaderPair, PresetInfo, ResponseRule, Scheme } from "../../ipc";
 import {
   DEFAULT_TOLERANCE_S,
   editedAsJson,
@@ -33,6 +33,8 @@ export type EndpointForm = {
   headers: HeaderRow[];
   /** Empty: no forwarding. */
   forwards: TargetRow[];
+  /** The response rules, kept as they are when the rest is edited. */
+  rules: ResponseRule[];
 };
 
 /** `forward` is the targets list as a whole (two relaying, too many). */
@@ -89,6 +91,7 @@ export function formFrom(endpoint: Endpoint | null, presets: readonly PresetInfo
     body: endpoint?.response.body ?? "",
     headers: (endpoint?.response.headers ?? []).map((h) => headerRow(h.name, h.value)),
     forwards: (endpoint?.forwards ?? []).map((t) => targetRow(t)),
+    rules: endpoint?.rules ?? [],
   };
 }
 
@@ -267,6 +270,7 @@ export function specFrom(form: EndpointForm, isDefault: boolean): { spec: Endpoi
       response: { status, headers, body: form.body, delayMs },
       scheme: scheme.scheme,
       forwards: forwards.forwards,
+      rules: form.rules,
     },
   };
 }

@@ -88,6 +88,7 @@ function githubEvent(over: Partial<EventView> = {}): EventView {
     deliveries: [],
     source: null,
     via: null,
+    answer: null,
     ...over,
   };
 }

@@ -17,6 +17,7 @@ function event(over: Partial<EventView> = {}): EventView {
     deliveries: [],
     source: null,
     via: null,
+    answer: null,
     ...over,
   };
 }

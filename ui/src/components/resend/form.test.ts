@@ -36,6 +36,7 @@ function view(over: Partial<EventView> = {}, summary: Parameters<typeof ev>[1] =
     deliveries: [],
     source: null,
     via: null,
+    answer: null,
     ...over,
   };
 }

@@ -6,6 +6,7 @@ mod edit;
 pub mod forward;
 pub mod list;
 mod remove;
+mod rules;
 
 use clap::{Args, Subcommand};
 use hooklens_core::model::{Endpoint, ForwardMode, ForwardTarget};
@@ -31,6 +32,9 @@ pub enum EndpointsCommand {
     /// An endpoint's forward targets: list, add, remove, or set them all from JSON
     #[command(long_about = forward::LONG_ABOUT)]
     Forward(forward::ForwardArgs),
+    /// An endpoint's response rules: list, add, remove, enable, disable, set (JSON), reset, test
+    #[command(long_about = rules::LONG_ABOUT)]
+    Rules(rules::RulesArgs),
 }
 
 pub fn run(command: EndpointsCommand, store: &Store) -> Result<u8, CliError> {
@@ -40,6 +44,7 @@ pub fn run(command: EndpointsCommand, store: &Store) -> Result<u8, CliError> {
         EndpointsCommand::Edit(args) => edit::run(args, store),
         EndpointsCommand::Remove(args) => remove::run(args, store),
         EndpointsCommand::Forward(args) => forward::run(args, store),
+        EndpointsCommand::Rules(args) => rules::run(args, store),
     }
 }
 

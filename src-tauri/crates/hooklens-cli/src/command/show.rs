@@ -41,6 +41,10 @@ pub fn run(args: ShowArgs, store: &Store) -> Result<u8, CliError> {
         return Ok(0);
     }
     let shown = write_event(&mut out, &event, &store.endpoints(), reveal)?;
+    if let Some(answer) = reader.answer_of(id)? {
+        writeln!(out, "answered  {}", term::line(&answer_words(&answer)))?;
+        writeln!(out)?;
+    }
     deliveries::write_summary(&mut out, &reader, id)?;
     out.flush()?;
     if shown.escaped {
@@ -57,6 +61,30 @@ is not UTF-8); `hooklens-cli show {id} --raw > FILE` writes the body's exact byt
         );
     }
     Ok(0)
+}
+
+/// What an endpoint with response rules answered: "rule flaky: 503 after
+/// 200 ms (answer 1 of 3, arrival 1 of event r1)".
+fn answer_words(a: &hooklens_core::model::AnswerRecord) -> String {
+    let by = match &a.rule {
+        Some(rule) => format!("rule {rule}"),
+        None => "the configured response".to_owned(),
+    };
+    let what = match a.status {
+        Some(status) => status.to_string(),
+        None => "closed the connection without answering".to_owned(),
+    };
+    let mut words = format!("{by}: {what}");
+    if a.delay_ms > 0 {
+        words.push_str(&format!(" after {} ms", a.delay_ms));
+    }
+    if a.rule.is_some() && !a.why.is_empty() {
+        words.push_str(&format!(" ({})", a.why));
+    }
+    if let Some(err) = &a.template_error {
+        words.push_str(&format!("; its template failed: {err}"));
+    }
+    words
 }
 
 /// Why `show --raw` does not write to a terminal, and what to do instead.

@@ -59,13 +59,16 @@ impl Fanout {
     }
 
     /// Forwards stored event `saved` to each target it matches. Returns the
-    /// answer for the sender when a relaying target matched; None: the
-    /// endpoint's configured response answers.
+    /// answer for the sender when a relaying target matched and `may_relay`
+    /// (no response rule answers instead); None: the endpoint answers
+    /// itself, and a matching relaying target is forwarded in the
+    /// background like the others.
     pub(super) async fn dispatch(
         self,
         state: &CaptureState,
         saved: &EventSummary,
         endpoints: &[Endpoint],
+        may_relay: bool,
     ) -> Option<Response> {
         let Fanout {
             targets,
@@ -91,7 +94,7 @@ impl Fanout {
             match job.target.mode {
                 // Saving allows one relaying target; were there more, the
                 // first answers and the others are still forwarded.
-                ForwardMode::Relay if relay.is_none() => relay = Some(job),
+                ForwardMode::Relay if may_relay && relay.is_none() => relay = Some(job),
                 _ => {
                     let state = state.clone();
                     tokio::spawn(async move { in_background(&state, job).await });

@@ -2,6 +2,7 @@
 //! then acknowledges it. The port serves capture and nothing else; so does
 //! the tunnel ingress a listener can open beside it ([`TunnelIngress`]).
 
+mod answer;
 mod client;
 mod fanout;
 mod head;
@@ -32,9 +33,10 @@ use tokio::sync::Semaphore;
 
 use crate::intake;
 pub use crate::model::ListenerStats;
-use crate::model::{ConfiguredResponse, ListenerState, ListenerStatus};
+use crate::model::{ConfiguredResponse, HeaderPair, ListenerState, ListenerStatus};
 use crate::providers;
 use crate::resend::Sender;
+use crate::rules;
 use crate::store::{Store, StoredHeader, now_ns};
 
 #[derive(Debug, thiserror::Error)]
@@ -122,6 +124,8 @@ struct CaptureState {
     /// Turns true when the listener starts draining: configured response
     /// delays end early so stored requests are answered before it stops.
     stopping: watch::Receiver<bool>,
+    /// Response rules, compiled, with their counts.
+    rulebook: Arc<answer::Rulebook>,
 }
 
 /// A running listener; dropping it leaves the server running until
@@ -179,6 +183,7 @@ impl Listener {
             port: port.clone(),
             tunnel: None,
             stopping: stopping.clone(),
+            rulebook: Arc::default(),
         };
         let app = capture_app(state.clone());
         let task = tokio::spawn(server::serve(server.clone(), port, tcp, app, stopping));
@@ -445,58 +450,137 @@ async fn capture(
         .map(|p| p.id);
     let response = endpoint.map(|e| e.response.clone()).unwrap_or_default();
     let fanout = fanout::Fanout::prepare(&state, endpoint, provider, &event, &body);
+    // Rules read the stored event, so they are decided after the commit;
+    // the request's headers are kept for that.
+    let ruled = endpoint
+        .filter(|e| !e.rules.is_empty())
+        .map(|_| event.headers.clone());
+    let hang_up = parts.extensions.get::<server::HangUp>().cloned();
 
-    match state.store.insert(event).await {
-        Ok(saved) => {
-            // Names what was stored, never a header value or the body.
-            tracing::trace!(event = saved.id, method = %saved.method, path = %saved.path, size = saved.size, "stored");
-            if let Some(fanout) = fanout
-                && let Some(relayed) = fanout.dispatch(&state, &saved, &endpoints).await
-            {
-                return relayed;
-            }
-            if response.delay_ms > 0 {
-                let mut stopping = state.stopping.clone();
-                // A stopping listener answers what it stored now rather than
-                // leave the sender without a reply (it would redeliver).
-                tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_millis(u64::from(response.delay_ms))) => {}
-                    _ = stopping.wait_for(|stopping| *stopping) => {}
-                }
-            }
-            configured(&response, saved.id)
-        }
+    let saved = match state.store.insert(event).await {
+        Ok(saved) => saved,
         Err(err) => {
             // Never a 2xx for data that is not stored: the provider retries.
             tracing::error!(path = parts.uri.path(), error = %err, "request not stored");
-            plain(
+            return plain(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Hooklens could not store this request; nothing was kept. Retry later.\n",
-            )
+            );
         }
+    };
+    // Names what was stored, never a header value or the body.
+    tracing::trace!(event = saved.id, method = %saved.method, path = %saved.path, size = saved.size, "stored");
+    let ruled_answer = ruled.zip(endpoint).and_then(|(headers, endpoint)| {
+        let answer = state
+            .rulebook
+            .answer(&endpoints, endpoint, &saved, &headers, &body);
+        let record = match &answer {
+            Some(answer) => answer.record.clone(),
+            None => rules::fallback_record(
+                response.status,
+                &response.headers,
+                &response.body,
+                response.delay_ms,
+            ),
+        };
+        state.store.record_answer(saved.id, &record);
+        answer
+    });
+    // A rule that answers takes precedence over a relaying target; that
+    // handler still gets the request and its reply is recorded.
+    if let Some(fanout) = fanout
+        && let Some(relayed) = fanout
+            .dispatch(&state, &saved, &endpoints, ruled_answer.is_none())
+            .await
+    {
+        return relayed;
     }
+    if let Some(answer) = ruled_answer {
+        wait(&state, answer.delay_ms).await;
+        return match answer.status {
+            Some(status) => respond(status, &answer.headers, answer.body, saved.id),
+            None => close_without_answer(hang_up, saved.id).await,
+        };
+    }
+    wait(&state, response.delay_ms).await;
+    configured(&response, saved.id)
+}
+
+/// A configured or rule's delay; a stopping listener answers what it stored
+/// now rather than leave the sender without a reply (it would redeliver).
+async fn wait(state: &CaptureState, delay_ms: u32) {
+    if delay_ms == 0 {
+        return;
+    }
+    let mut stopping = state.stopping.clone();
+    tokio::select! {
+        _ = tokio::time::sleep(Duration::from_millis(u64::from(delay_ms))) => {}
+        _ = stopping.wait_for(|stopping| *stopping) => {}
+    }
+}
+
+/// A rule's "close the connection without answering": the request is
+/// stored; the connection is dropped before a byte of an answer.
+async fn close_without_answer(hang_up: Option<server::HangUp>, event_id: i64) -> Response {
+    if let Some(hang_up) = hang_up {
+        hang_up.hang_up();
+        // The connection task drops this request's future with the
+        // connection; this answer is only reached if it somehow does not.
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    }
+    let mut response = plain(
+        StatusCode::BAD_GATEWAY,
+        &format!(
+            "Hooklens stored this request as event {event_id}; a rule closes the connection\n"
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 /// Forwards in flight at once; more wait their turn rather than opening
 /// hundreds of connections to a local handler during a burst.
 const MAX_CONCURRENT_FORWARDS: usize = 16;
 
-/// The endpoint's configured answer. Values were validated when the endpoint
-/// was saved; anything that still does not parse is skipped, not fatal.
+/// The endpoint's configured answer.
 fn configured(response: &ConfiguredResponse, event_id: i64) -> Response {
-    let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::OK);
-    let mut out = (status, response.body.clone()).into_response();
-    let headers = out.headers_mut();
-    for h in &response.headers {
+    respond(
+        response.status,
+        &response.headers,
+        response.body.clone().into_bytes(),
+        event_id,
+    )
+}
+
+/// An answer with the event's id in `X-Hooklens-Event`. Values were
+/// validated when saved; anything that still does not parse is skipped,
+/// not fatal.
+fn respond(status: u16, headers: &[HeaderPair], body: Vec<u8>, event_id: i64) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    // The configured Content-Type, else text (never one of each).
+    let typed = headers
+        .iter()
+        .any(|h| h.name.eq_ignore_ascii_case("content-type"));
+    let mut out = (status, Body::from(body)).into_response();
+    let out_headers = out.headers_mut();
+    if !typed {
+        out_headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+    }
+    for h in headers {
         if let (Ok(name), Ok(value)) = (
             HeaderName::from_bytes(h.name.as_bytes()),
             HeaderValue::from_str(&h.value),
         ) {
-            headers.append(name, value);
+            out_headers.append(name, value);
         }
     }
     if let Ok(id) = HeaderValue::from_str(&event_id.to_string()) {
-        headers.insert("x-hooklens-event", id);
+        out_headers.insert("x-hooklens-event", id);
     }
     out
 }

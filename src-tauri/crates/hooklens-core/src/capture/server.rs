@@ -417,6 +417,18 @@ fn refuse(shared: &Arc<Shared>, port: &Port, mut stream: TcpStream) {
     });
 }
 
+/// Drops the connection a request came on, answer unsent (a response
+/// rule's "close without answering").
+#[derive(Clone)]
+pub(super) struct HangUp(Arc<Notify>);
+
+impl HangUp {
+    pub(super) fn hang_up(&self) {
+        // A permit if the connection task is not waiting yet: it takes it.
+        self.0.notify_one();
+    }
+}
+
 async fn connection(
     shared: Arc<Shared>,
     port: Arc<Port>,
@@ -457,10 +469,12 @@ async fn connection(
     let service = {
         let activity = activity.clone();
         let shared = shared.clone();
+        let close = close.clone();
         hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             activity.requests.fetch_add(1, Ordering::Relaxed);
             activity.head_since.store(0, Ordering::Relaxed);
             request.extensions_mut().insert(ConnectInfo(remote));
+            request.extensions_mut().insert(HangUp(close.clone()));
             // HTTP/1 serves a connection's requests in order: the oldest
             // framed head is this request's.
             if let Some(head) = heads.take() {

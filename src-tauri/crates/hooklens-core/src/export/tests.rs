@@ -76,6 +76,7 @@ fn add(
             response: ConfiguredResponse::default(),
             scheme,
             forwards: Vec::new(),
+            rules: Vec::new(),
         })
         .unwrap()
 }

@@ -149,6 +149,7 @@ async fn the_signature_is_judged_at_the_time_the_source_says_it_arrived() {
             response: Default::default(),
             scheme: Some(Scheme::by_id("standard-webhooks").unwrap()),
             forwards: Vec::new(),
+            rules: Vec::new(),
         })
         .unwrap();
     let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -221,6 +222,7 @@ async fn a_chosen_endpoint_wins_over_the_path_and_a_cancel_keeps_what_was_stored
             response: Default::default(),
             scheme: None,
             forwards: Vec::new(),
+            rules: Vec::new(),
         })
         .unwrap();
     let cancel = AtomicBool::new(false);

@@ -1,6 +1,7 @@
 //! Endpoints and what configures them: the response, secrets, forwarding,
 //! provider presets, and re-verification's progress.
 
+use super::ResponseRule;
 use crate::signature::Scheme;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -55,6 +56,12 @@ pub struct Endpoint {
     pub secrets: Vec<SecretInfo>,
     /// Where each captured request is passed on, in order; empty: nowhere.
     pub forwards: Vec<ForwardTarget>,
+    /// Answers chosen per request, before the configured response.
+    pub rules: Vec<ResponseRule>,
+    /// Bumped by each reset of the rules' counts: sequences and chances
+    /// count from zero again.
+    #[ts(type = "number")]
+    pub rules_epoch: i64,
 }
 
 /// A configured secret as shown: its label and a masked form of its value.
@@ -131,6 +138,8 @@ pub struct EndpointSpec {
     /// [`MAX_FORWARD_TARGETS`], at most one of them relaying.
     #[serde(default)]
     pub forwards: Vec<ForwardTarget>,
+    #[serde(default)]
+    pub rules: Vec<ResponseRule>,
 }
 
 /// How far a re-verification is.

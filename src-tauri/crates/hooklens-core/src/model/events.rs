@@ -215,6 +215,8 @@ pub struct EventView {
     /// How it came through a tunnel; None for requests sent to the local
     /// port and for imports.
     pub via: Option<TunnelArrival>,
+    /// What it was answered, when its endpoint had response rules.
+    pub answer: Option<super::AnswerRecord>,
 }
 
 /// One received header. Values that are not valid UTF-8 are shown lossily

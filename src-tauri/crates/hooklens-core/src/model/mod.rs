@@ -5,11 +5,13 @@
 mod endpoints;
 mod errors;
 mod events;
+mod rules;
 mod sending;
 mod tunnel;
 
 pub use endpoints::*;
 pub use errors::*;
 pub use events::*;
+pub use rules::*;
 pub use sending::*;
 pub use tunnel::*;

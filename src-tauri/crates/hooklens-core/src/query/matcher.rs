@@ -39,15 +39,21 @@ impl Condition {
     /// time fixed when the condition was saved.
     pub fn parse(text: &str) -> Result<Condition, QueryError> {
         let query = super::parse(text, 0)?;
-        if let Some(term) = query
-            .terms
-            .iter()
-            .find(|t| matches!(t.filter, Filter::After(_) | Filter::Before(_)))
-        {
+        if let Some(term) = query.terms.iter().find(|t| {
+            matches!(
+                t.filter,
+                Filter::After(_) | Filter::Before(_) | Filter::Rule(_)
+            )
+        }) {
+            let message = if matches!(term.filter, Filter::Rule(_)) {
+                "rule: finds events a rule answered; a condition is checked before any rule \
+                 answers, so it cannot use it"
+            } else {
+                "after: and before: search stored events; a condition is checked as each \
+                 request arrives, so it cannot use them"
+            };
             return Err(QueryError {
-                message: "after: and before: search stored events; a condition is checked as \
-                          each request arrives, so it cannot use them"
-                    .into(),
+                message: message.into(),
                 start: term.start,
                 end: term.end,
             });
@@ -84,6 +90,8 @@ pub struct Subject<'a> {
     pub endpoints: &'a [Endpoint],
     pub method: &'a str,
     pub path: &'a str,
+    /// The query string, without `?` (templates read it; no filter does).
+    pub query: Option<&'a str>,
     pub headers: &'a [StoredHeader],
     pub body: &'a [u8],
     pub provider: Option<&'a str>,
@@ -117,6 +125,7 @@ impl<'a> Subject<'a> {
             endpoints: &[],
             method,
             path,
+            query: None,
             headers,
             body,
             provider: None,
@@ -147,6 +156,7 @@ impl<'a> Subject<'a> {
             received_at_ns: event.received_at_ms.saturating_mul(1_000_000),
             endpoint_id: event.endpoint_id,
             endpoints,
+            query: event.query.as_deref(),
             provider: event.provider.as_deref(),
             event_type: event.event_type.as_deref(),
             provider_event_id: event.provider_event_id.as_deref(),
@@ -232,6 +242,8 @@ fn term_holds(term: &Term, s: &Subject<'_>) -> bool {
         Filter::Imported(yes) => s.imported == *yes,
         Filter::Tunneled(true) => s.tunneled,
         Filter::Tunneled(false) => !s.tunneled && !s.imported,
+        // Refused by Condition::parse: no rule has answered yet.
+        Filter::Rule(_) => false,
     }
 }
 

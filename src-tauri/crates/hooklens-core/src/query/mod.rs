@@ -105,6 +105,8 @@ pub enum Filter {
     /// `via:` true: came through a tunnel to the tunnel ingress; false:
     /// sent to the listener's local port (imports are neither).
     Tunneled(bool),
+    /// `rule:` answered by the response rule of this name (any case).
+    Rule(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,7 +134,7 @@ struct FieldSpec {
 }
 
 /// Every field, in the order the autocomplete offers them.
-const FIELDS: [FieldSpec; 15] = [
+const FIELDS: [FieldSpec; 16] = [
     FieldSpec {
         name: "type",
         description: "Event type as the provider names it; end with * to match a prefix",
@@ -209,6 +211,11 @@ const FIELDS: [FieldSpec; 15] = [
         name: "via",
         description: "tunnel: came through the public URL's tunnel; local: sent to the listener's own address",
         example: "via:tunnel",
+    },
+    FieldSpec {
+        name: "rule",
+        description: "Answered by the endpoint's response rule of this name",
+        example: "rule:fail-refunds",
     },
 ];
 

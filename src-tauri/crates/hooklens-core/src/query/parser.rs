@@ -423,6 +423,7 @@ impl Parser<'_> {
                     )));
                 }
             },
+            "rule" => Filter::Rule(value.text),
             _ => unreachable!("every field in FIELDS is handled"),
         })
     }

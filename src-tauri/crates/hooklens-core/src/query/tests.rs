@@ -562,7 +562,7 @@ fn fields_describe_every_field_with_an_example_that_parses() {
         names,
         [
             "type", "provider", "endpoint", "method", "path", "status", "id", "merchant",
-            "header.", "json.", "after", "before", "dup", "source", "via"
+            "header.", "json.", "after", "before", "dup", "source", "via", "rule"
         ]
     );
     for f in &all {

@@ -28,6 +28,7 @@ impl From<&Endpoint> for EndpointSpec {
             response: e.response.clone(),
             scheme: e.scheme.clone(),
             forwards: e.forwards.clone(),
+            rules: e.rules.clone(),
         }
     }
 }
@@ -73,6 +74,7 @@ fn validate(spec: &EndpointSpec) -> Result<(), StoreError> {
         )));
     }
     validate_forwards(&spec.forwards)?;
+    crate::rules::validate(&spec.rules).map_err(|e| StoreError::Invalid(e.to_string()))?;
     validate_response(&spec.response)
 }
 
@@ -169,7 +171,7 @@ pub fn route<'a>(endpoints: &'a [Endpoint], path: &str) -> Option<&'a Endpoint> 
         .or_else(|| endpoints.iter().find(|e| e.is_default))
 }
 
-const COLUMNS: &str = "id, name, path_prefix, preset, response_status, response_headers, response_body, response_delay_ms, scheme";
+const COLUMNS: &str = "id, name, path_prefix, preset, response_status, response_headers, response_body, response_delay_ms, scheme, rules, rules_epoch";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
     let id: i64 = row.get(0)?;
@@ -197,7 +199,18 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
             .and_then(|json| serde_json::from_str(&json).ok()),
         secrets: Vec::new(),
         forwards: Vec::new(),
+        // Rules this version cannot read are dropped, not fatal, like an
+        // unreadable scheme: the endpoint still captures.
+        rules: serde_json::from_str(&row.get::<_, String>(9)?).unwrap_or_else(|err| {
+            tracing::warn!(endpoint = id, error = %err, "cannot read the endpoint's response rules");
+            Vec::new()
+        }),
+        rules_epoch: row.get(10)?,
     })
+}
+
+fn rules_json(spec: &EndpointSpec) -> Result<String, StoreError> {
+    serde_json::to_string(&spec.rules).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
 fn mode_name(mode: ForwardMode) -> &'static str {
@@ -438,8 +451,8 @@ pub(super) fn insert(
     validate(spec)?;
     conn.execute(
         "INSERT INTO endpoints (name, path_prefix, preset, response_status, response_headers,
-                                response_body, response_delay_ms, created_at, scheme)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                response_body, response_delay_ms, created_at, scheme, rules)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             spec.name.trim(),
             prefix,
@@ -449,7 +462,8 @@ pub(super) fn insert(
             spec.response.body,
             spec.response.delay_ms,
             now_ns,
-            scheme_json(spec)
+            scheme_json(spec),
+            rules_json(spec)?
         ],
     )
     .map_err(|e| prefix_taken(e, &prefix))?;
@@ -473,7 +487,8 @@ pub(super) fn update(
     validate(spec)?;
     conn.execute(
         "UPDATE endpoints SET name = ?2, path_prefix = ?3, preset = ?4, response_status = ?5,
-                response_headers = ?6, response_body = ?7, response_delay_ms = ?8, scheme = ?9
+                response_headers = ?6, response_body = ?7, response_delay_ms = ?8, scheme = ?9,
+                rules = ?10
          WHERE id = ?1",
         params![
             id,
@@ -484,12 +499,25 @@ pub(super) fn update(
             headers_json(&spec.response),
             spec.response.body,
             spec.response.delay_ms,
-            scheme_json(spec)
+            scheme_json(spec),
+            rules_json(spec)?
         ],
     )
     .map_err(|e| prefix_taken(e, &prefix))?;
     save_forward_targets(conn, id, &spec.forwards)?;
     get(conn, id)
+}
+
+/// Every sequence and chance of the endpoint's rules counts from zero again.
+pub(super) fn reset_rule_counts(conn: &Connection, id: i64) -> Result<(), StoreError> {
+    let changed = conn.execute(
+        "UPDATE endpoints SET rules_epoch = rules_epoch + 1 WHERE id = ?1",
+        [id],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::NotFound(format!("no endpoint {id}")));
+    }
+    Ok(())
 }
 
 /// Removes an endpoint; its events stay, without an endpoint.
@@ -522,6 +550,8 @@ mod tests {
             scheme: None,
             secrets: Vec::new(),
             forwards: Vec::new(),
+            rules: Vec::new(),
+            rules_epoch: 0,
         }
     }
 

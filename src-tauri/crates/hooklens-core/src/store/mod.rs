@@ -9,6 +9,7 @@
 //! another process changed), `lock` ([`DataDirLock`]), `read` and `search`
 //! (readers), `endpoints`, `settings`, `deliveries`, `reverify`, `rows`.
 
+mod answers;
 mod checkpoint;
 mod connection;
 mod deliveries;
@@ -202,6 +203,8 @@ struct Shared {
     write: Option<Arc<Mutex<Connection>>>,
     /// Removed when the capturing process stops cleanly.
     running_mark: Option<PathBuf>,
+    /// What events were answered, waiting for the writer.
+    answers: answers::Waiting,
 }
 
 impl Drop for Shared {
@@ -479,6 +482,16 @@ impl Store {
             .ok_or_else(|| {
                 StoreError::NotFound(format!("endpoint {endpoint_id} has no secret {label:?}"))
             })
+    }
+
+    /// Every sequence and chance of an endpoint's response rules counts from
+    /// zero again, also in another process that is capturing (it reloads
+    /// the endpoints within a second).
+    pub fn reset_rule_counts(&self, id: i64) -> Result<(), StoreError> {
+        self.write(|tx| {
+            endpoints::reset_rule_counts(tx, id)?;
+            reload(&self.shared, tx)
+        })
     }
 
     pub fn remove_endpoint(&self, id: i64) -> Result<(), StoreError> {

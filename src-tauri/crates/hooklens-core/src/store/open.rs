@@ -23,7 +23,7 @@ const WRITER_CACHE_KIB: i64 = 16 * 1024;
 /// start, it means the last one did not stop cleanly.
 pub(super) const RUNNING_MARK: &str = "hooklens.running";
 
-pub(super) const MIGRATION_SQL: [&str; 11] = [
+pub(super) const MIGRATION_SQL: [&str; 12] = [
     include_str!("../../migrations/0001_events.sql"),
     include_str!("../../migrations/0002_signatures.sql"),
     include_str!("../../migrations/0003_search.sql"),
@@ -34,7 +34,7 @@ pub(super) const MIGRATION_SQL: [&str; 11] = [
     include_str!("../../migrations/0008_delivery_rules.sql"),
     include_str!("../../migrations/0009_import_source.sql"),
     include_str!("../../migrations/0010_tunnel_arrival.sql"),
-    // 0011_response_rules.sql comes from the response rules' branch.
+    include_str!("../../migrations/0011_response_rules.sql"),
     include_str!("../../migrations/0012_forward_targets.sql"),
 ];
 
@@ -174,6 +174,7 @@ impl Store {
             changed: broadcast::channel(16).0,
             write: Some(write.clone()),
             running_mark,
+            answers: Default::default(),
         });
         let (new_events, _) = broadcast::channel(4096);
         let spawn_err = |source| StoreError::CreateDir {
@@ -236,6 +237,7 @@ impl Store {
             changed: broadcast::channel(16).0,
             write: None,
             running_mark: None,
+            answers: Default::default(),
         });
         Ok(Store {
             shared,

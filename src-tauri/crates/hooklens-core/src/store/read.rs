@@ -211,6 +211,14 @@ impl Reader {
                     }
                 }
                 "endpoint" => field.values = endpoints.iter().map(|e| e.name.clone()).collect(),
+                "rule" => {
+                    field.values = endpoints
+                        .iter()
+                        .flat_map(|e| e.rules.iter().map(|r| r.name.clone()))
+                        .collect();
+                    field.values.sort_unstable();
+                    field.values.dedup();
+                }
                 "method" => field.values = methods.clone(),
                 _ => {}
             }

@@ -302,6 +302,7 @@ fn token_endpoint(store: &Store) -> Endpoint {
             }),
             forwards: Vec::new(),
             response: ConfiguredResponse::default(),
+            rules: Vec::new(),
         })
         .unwrap()
 }
@@ -387,6 +388,7 @@ async fn a_header_that_becomes_a_shared_secret_leaves_the_index_when_its_events_
         }),
         forwards: Vec::new(),
         response: ConfiguredResponse::default(),
+        rules: Vec::new(),
     };
     store.update_endpoint(DEFAULT_ENDPOINT_ID, &spec).unwrap();
     let cancel = std::sync::atomic::AtomicBool::new(false);
@@ -493,6 +495,7 @@ fn endpoints_can_be_added_changed_and_removed_but_not_the_default() {
             delay_ms: 1500,
             ..ConfiguredResponse::default()
         },
+        rules: Vec::new(),
     };
     let added = store.add_endpoint(&spec).unwrap();
     assert_eq!(added.path_prefix, "/kustom");
@@ -684,6 +687,7 @@ mod signatures {
                 scheme: None,
                 forwards: Vec::new(),
                 response: ConfiguredResponse::default(),
+                rules: Vec::new(),
             })
             .unwrap()
     }

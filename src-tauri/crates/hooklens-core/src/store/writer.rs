@@ -25,6 +25,9 @@ const RETENTION_INTERVAL: Duration = Duration::from_secs(10);
 /// added to the full-text index.
 pub(super) const INDEX_DELAY: Duration = Duration::from_millis(200);
 const INDEX_BATCH: usize = 1024;
+/// The longest an answer record waits for the writer when nothing else
+/// wakes it.
+const ANSWER_FLUSH: Duration = Duration::from_millis(250);
 const INDEX_BATCH_BYTES: usize = 16 * 1024 * 1024;
 /// After a failed full-text batch (say, a full disk), the writer tries the
 /// waiting text again this often.
@@ -105,29 +108,28 @@ impl Writer {
         let mut group = Vec::with_capacity(MAX_GROUP);
         loop {
             // With text waiting for the index, wait for the next request only
-            // until it is time to index; otherwise sleep until one comes.
+            // until it is time to index; idle, still wake now and then for
+            // answer records queued after the last group (store::answers).
+            let indexing = self.backlog || !self.unindexed.is_empty();
             let wait = if self.backlog {
-                Some(INDEX_RETRY.saturating_sub(self.last_indexed.elapsed()))
-            } else if !self.unindexed.is_empty() {
-                Some(INDEX_DELAY.saturating_sub(self.last_indexed.elapsed()))
+                INDEX_RETRY.saturating_sub(self.last_indexed.elapsed())
+            } else if indexing {
+                INDEX_DELAY.saturating_sub(self.last_indexed.elapsed())
             } else {
-                None
+                ANSWER_FLUSH
             };
-            let first = match wait {
-                Some(left) => {
-                    match clock.block_on(async { tokio::time::timeout(left, rx.recv()).await }) {
-                        Ok(Some(job)) => job,
-                        Ok(None) => break,
-                        Err(_elapsed) => {
-                            self.index_text();
-                            continue;
-                        }
+            let first = match clock.block_on(async { tokio::time::timeout(wait, rx.recv()).await })
+            {
+                Ok(Some(job)) => job,
+                Ok(None) => break,
+                Err(_elapsed) => {
+                    self.flush_answers();
+                    // Only when text waits: indexing restarts its delay.
+                    if indexing {
+                        self.index_text();
                     }
+                    continue;
                 }
-                None => match rx.blocking_recv() {
-                    Some(job) => job,
-                    None => break,
-                },
             };
             group.push(first);
             drain(&mut rx, &mut group);
@@ -152,6 +154,7 @@ impl Writer {
                     }
                 }
             }
+            self.flush_answers();
             checkpoint::in_writer(&self.conn);
             if self.unindexed.len() >= INDEX_BATCH || self.unindexed_bytes >= INDEX_BATCH_BYTES {
                 self.index_text();
@@ -162,6 +165,7 @@ impl Writer {
                 self.retention();
             }
         }
+        self.flush_answers();
         self.index_text();
         if self.backlog {
             // Stopping: one more try at everything waiting; what still fails
@@ -170,6 +174,14 @@ impl Writer {
             if let Err(err) = caught_up {
                 tracing::error!(error = %err, "event text still waits for the full-text index; it is indexed at the next start");
             }
+        }
+    }
+
+    /// Writes what earlier events were answered (their own transaction:
+    /// a failure there must not cost a request its place).
+    fn flush_answers(&mut self) {
+        if let Some(shared) = self.shared.upgrade() {
+            super::answers::flush(&mut self.lock(), &shared);
         }
     }
 

@@ -30,6 +30,7 @@ pub fn run(args: AddArgs, store: &Store) -> Result<u8, CliError> {
         response: ConfiguredResponse::default(),
         scheme: None,
         forwards: Vec::new(),
+        rules: Vec::new(),
     };
     args.options.apply(&mut spec)?;
     let e = store.add_endpoint(&spec)?;

@@ -338,6 +338,14 @@ pub(super) fn compile(
                 let cond = Cond::new("e.via IS NULL AND e.source IS NULL", vec![]);
                 c.add(negated, cond, None);
             }
+            Filter::Rule(name) => {
+                let cond = Cond::new(
+                    "EXISTS (SELECT 1 FROM event_answers a WHERE a.event_id = e.id
+                             AND a.rule = ? COLLATE NOCASE)",
+                    vec![name.clone().into()],
+                );
+                c.add(negated, cond, None);
+            }
             Filter::Dup(yes) => {
                 let sql = if *yes {
                     "e.delivery > 1"

@@ -89,6 +89,7 @@ impl Fixture {
                     response: Default::default(),
                     scheme: None,
                     forwards: Vec::new(),
+                    rules: Vec::new(),
                 })
                 .unwrap()
                 .id

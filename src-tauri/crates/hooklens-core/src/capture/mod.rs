@@ -458,7 +458,7 @@ async fn capture(
     // their endpoint keeps the request's headers for that.
     let ruled = endpoint
         .filter(|e| !e.rules.is_empty())
-        .map(|e| (e.clone(), event.headers.clone()));
+        .map(|_| event.headers.clone());
     let hang_up = parts.extensions.get::<server::HangUp>().cloned();
 
     let saved = match state.store.insert(event).await {
@@ -474,10 +474,10 @@ async fn capture(
     };
     // Names what was stored, never a header value or the body.
     tracing::trace!(event = saved.id, method = %saved.method, path = %saved.path, size = saved.size, "stored");
-    let ruled_answer = ruled.and_then(|(endpoint, headers)| {
+    let ruled_answer = ruled.zip(endpoint).and_then(|(headers, endpoint)| {
         let answer = state
             .rulebook
-            .answer(&endpoints, &endpoint, &saved, &headers, &body);
+            .answer(&endpoints, endpoint, &saved, &headers, &body);
         let record = match &answer {
             Some(answer) => answer.record.clone(),
             None => rules::fallback_record(

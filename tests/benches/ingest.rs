@@ -114,6 +114,9 @@ fn run() -> Result<(), String> {
         "CPU µs/request: the baseline's (all) is client and server together, in this process; \
          hooklens's is the listener's + the client's. On 2 cores the ratio is bound by these sums."
     );
+    let (ok, failed) = rules_phase(&cli, &data_dir, &listener, &runtime)?;
+    stored += ok;
+    not_stored += failed;
 
     let earlier = stored;
     println!(
@@ -170,6 +173,118 @@ fn run() -> Result<(), String> {
 /// the figures are for what users run, not a debug build or the test harness.
 /// `HOOKLENS_BENCH_CLI` names a built `hooklens-cli` to measure instead
 /// (e.g. a build of an earlier commit, for a before/after comparison).
+/// Twenty response rules on one endpoint, the last of which answers: every
+/// request is checked against nineteen conditions of every kind (words in the
+/// body, JSON paths, headers, event fields) before it is answered.
+fn twenty_rules() -> serde_json::Value {
+    let conditions = [
+        "type:refund.*",
+        "type:dispute.created",
+        "json.data.order_id:ord_0000*",
+        "json.data.amount:12000",
+        "json.event.nope:1",
+        "header.user-agent:curl",
+        "header.x-test:*",
+        "merchant:m_never",
+        "dup:yes",
+        "status:invalid",
+        "provider:github",
+        "method:PUT",
+        "path:/rules/never",
+        "id:evt_nope",
+        "source:import",
+        "via:tunnel",
+        "endpoint:nothing",
+        "\"a phrase no body has\"",
+        "-method:POST",
+        "",
+    ];
+    conditions
+        .iter()
+        .enumerate()
+        .map(|(i, condition)| {
+            serde_json::json!({
+                "name": format!("rule-{}", i + 1),
+                "condition": condition,
+                "answers": [{"status": if condition.is_empty() { 200 } else { 503 }}],
+            })
+        })
+        .collect()
+}
+
+/// Ingest at c=32 on an endpoint with twenty response rules beside the same
+/// run on one with none, alternated so drift hits both; target: within 10 %.
+/// Returns the requests answered 2xx and the others.
+fn rules_phase(
+    cli: &Path,
+    data_dir: &Path,
+    listener: &Listener,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<(usize, usize), String> {
+    let cli_run = |args: &[&str], stdin: &str| -> Result<(), String> {
+        let mut child = Command::new(cli)
+            .arg("--data-dir")
+            .arg(data_dir)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("hooklens-cli: {e}"))?;
+        if let Some(mut input) = child.stdin.take() {
+            use std::io::Write;
+            input
+                .write_all(stdin.as_bytes())
+                .map_err(|e| format!("hooklens-cli stdin: {e}"))?;
+        }
+        let out = child
+            .wait_with_output()
+            .map_err(|e| format!("hooklens-cli: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "hooklens-cli {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(())
+    };
+    cli_run(
+        &["endpoints", "add", "--name", "Rules", "--path", "/rules"],
+        "",
+    )?;
+    cli_run(
+        &["endpoints", "rules", "/rules", "set", "-"],
+        &twenty_rules().to_string(),
+    )?;
+    // The listener, another process, reloads endpoints within a second.
+    std::thread::sleep(Duration::from_millis(1500));
+    let none = format!("http://{}/webhooks/bench", listener.addr);
+    let ruled = format!("http://{}/rules/bench", listener.addr);
+    const REQUESTS: usize = 10_000;
+    let (mut ok, mut failed) = (0, 0);
+    let (mut without, mut with) = (Vec::new(), Vec::new());
+    runtime.block_on(load(&ruled, WARMUP, 32));
+    for _ in 0..2 {
+        for (url, rates) in [(&none, &mut without), (&ruled, &mut with)] {
+            let run = runtime.block_on(load(url, REQUESTS, 32));
+            ok += run.ok;
+            failed += run.failed;
+            run.report_failures("rules phase");
+            rates.push(run.rate());
+        }
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let ratio = mean(&with) / mean(&without);
+    println!(
+        "response rules, c=32: {:.0} events/s with 20 rules (19 checked, the last answers) vs {:.0} \
+         with none, {ratio:.2}× (target ≥ 0.90: {})",
+        mean(&with),
+        mean(&without),
+        if ratio >= 0.90 { "met" } else { "NOT met" }
+    );
+    Ok((ok, failed))
+}
+
 fn build_cli() -> Result<PathBuf, String> {
     if let Some(given) = std::env::var_os("HOOKLENS_BENCH_CLI") {
         return Ok(PathBuf::from(given));

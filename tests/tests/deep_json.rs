@@ -52,7 +52,15 @@ async fn deeply_nested_bodies_are_stored_and_verified_within_bounded_memory() {
             response: Default::default(),
             scheme: None,
             forwards: Vec::new(),
-            rules: Vec::new(),
+            // Response rules read the same bodies: a condition on a JSON path
+            // and words, and a template that reads the parsed body.
+            rules: serde_json::from_str(
+                r#"[{"name": "deep", "condition": "json.a.a.a:* header.x-github-event:push \"never\"",
+                     "answers": [{"status": 418}]},
+                    {"name": "echo", "condition": "-method:PUT",
+                     "answers": [{"status": 200, "body": "{{ json.a|length }} {{ request.body|length }}"}]}]"#,
+            )
+            .unwrap(),
         })
         .unwrap();
     h.store.add_secret(endpoint.id, "main", "s3cret").unwrap();

@@ -98,6 +98,7 @@ fn kustom(forwards: Vec<ForwardTarget>) -> EndpointSpec {
         },
         scheme: None,
         forwards,
+        rules: Vec::new(),
     }
 }
 

@@ -48,7 +48,7 @@ fn set_rules(h: &Harness, rules: Vec<ResponseRule>) {
                     ..ConfiguredResponse::default()
                 },
                 scheme: None,
-                forward: None,
+                forwards: Vec::new(),
                 rules,
             },
         )
@@ -308,7 +308,7 @@ fn a_rule_that_cannot_answer_is_not_saved() {
         preset: None,
         response: ConfiguredResponse::default(),
         scheme: None,
-        forward: None,
+        forwards: Vec::new(),
         rules: vec![rule("bad", "type:refund.* stauts:x", vec![answer(500, "")])],
     };
     let err = store.add_endpoint(&spec).unwrap_err().to_string();

@@ -112,7 +112,16 @@ secrets: Array<SecretInfo>,
 /**
  * Where each captured request is passed on, in order; empty: nowhere.
  */
-forwards: Array<ForwardTarget>, };
+forwards: Array<ForwardTarget>, 
+/**
+ * Answers chosen per request, before the configured response.
+ */
+rules: Array<ResponseRule>, 
+/**
+ * Bumped by each reset of the rules' counts: sequences and chances
+ * count from zero again.
+ */
+rulesEpoch: number, };
 
 export type SecretInfo = { label: string, 
 /**
@@ -496,7 +505,7 @@ scheme: Scheme | null,
  * Where each captured request is passed on; at most
  * [`MAX_FORWARD_TARGETS`], at most one of them relaying.
  */
-forwards: Array<ForwardTarget>, };
+forwards: Array<ForwardTarget>, rules: Array<ResponseRule>, };
 
 export type ReverifyProgress = { done: number, total: number, };
 

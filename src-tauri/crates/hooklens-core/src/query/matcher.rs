@@ -30,6 +30,8 @@ const TEXT_LIMIT: usize = 1024 * 1024;
 pub struct Condition {
     text: String,
     query: Query,
+    /// Each term's words when it is a text term (tokenized once, here).
+    phrases: Vec<Vec<String>>,
 }
 
 impl Condition {
@@ -58,9 +60,22 @@ impl Condition {
                 end: term.end,
             });
         }
+        let phrases = query
+            .terms
+            .iter()
+            .map(|t| match &t.filter {
+                Filter::Text { text, .. } => {
+                    let mut words = Words::default();
+                    words.add(text);
+                    words.iter().map(str::to_owned).collect()
+                }
+                _ => Vec::new(),
+            })
+            .collect();
         Ok(Condition {
             text: text.trim().to_owned(),
             query,
+            phrases,
         })
     }
 
@@ -76,7 +91,8 @@ impl Condition {
         self.query
             .terms
             .iter()
-            .all(|term| term_holds(term, subject) != term.negated)
+            .zip(&self.phrases)
+            .all(|(term, phrase)| term_holds(term, phrase, subject) != term.negated)
     }
 }
 
@@ -104,10 +120,11 @@ pub struct Subject<'a> {
     pub delivery: i64,
     pub imported: bool,
     pub tunneled: bool,
-    /// Which headers are secret: conditions see their masks, as search does.
-    pub secret: SecretHeaders,
+    /// Which headers are secret (conditions see their masks, as search
+    /// does): decided on first need by the endpoint's or provider's scheme.
+    secret: OnceCell<SecretHeaders>,
     json: LazyJson<'a>,
-    words: OnceCell<Vec<String>>,
+    words: OnceCell<Words>,
 }
 
 impl<'a> Subject<'a> {
@@ -136,7 +153,7 @@ impl<'a> Subject<'a> {
             delivery: 1,
             imported: false,
             tunneled: false,
-            secret: SecretHeaders::always(),
+            secret: OnceCell::new(),
             json: LazyJson::new(body),
             words: OnceCell::new(),
         }
@@ -165,30 +182,35 @@ impl<'a> Subject<'a> {
             delivery: event.delivery,
             imported: event.imported,
             tunneled: event.tunneled,
-            secret: SecretHeaders::of_event(
-                endpoints,
-                event.endpoint_id,
-                event.provider.as_deref(),
-                headers,
-            ),
             ..Subject::new(&event.method, &event.path, headers, body)
         }
     }
 
+    fn secret(&self) -> &SecretHeaders {
+        self.secret.get_or_init(|| {
+            SecretHeaders::of_event(
+                self.endpoints,
+                self.endpoint_id,
+                self.provider,
+                self.headers,
+            )
+        })
+    }
+
     /// Path, headers (secret ones masked) and body text, as the index
     /// tokenises them; made once.
-    fn words(&self) -> &[String] {
+    fn words(&self) -> &Words {
         self.words.get_or_init(|| {
-            let mut words = Vec::new();
-            tokenize(self.path, &mut words);
+            let mut words = Words::default();
+            words.add(self.path);
             for h in self.headers {
-                tokenize(&h.name, &mut words);
-                match self.secret.shown(h) {
-                    Some(masked) => tokenize(&masked, &mut words),
-                    None => tokenize(&String::from_utf8_lossy(h.bytes()), &mut words),
+                words.add(&h.name);
+                match self.secret().shown(h) {
+                    Some(masked) => words.add(&masked),
+                    None => words.add(&String::from_utf8_lossy(h.bytes())),
                 }
             }
-            tokenize(body_text(self.body), &mut words);
+            words.add(body_text(self.body));
             words
         })
     }
@@ -199,13 +221,9 @@ impl<'a> Subject<'a> {
     }
 }
 
-fn term_holds(term: &Term, s: &Subject<'_>) -> bool {
+fn term_holds(term: &Term, phrase: &[String], s: &Subject<'_>) -> bool {
     match &term.filter {
-        Filter::Text { text, prefix } => {
-            let mut phrase = Vec::new();
-            tokenize(text, &mut phrase);
-            contains_phrase(s.words(), &phrase, *prefix)
-        }
+        Filter::Text { prefix, .. } => s.words().contains_phrase(phrase, *prefix),
         Filter::Type(TypeMatch::Exact(value)) => s.event_type == Some(value.as_str()),
         Filter::Type(TypeMatch::Prefix(prefix)) => {
             s.event_type.is_some_and(|t| t.starts_with(prefix.as_str()))
@@ -225,7 +243,7 @@ fn term_holds(term: &Term, s: &Subject<'_>) -> bool {
             h.name.eq_ignore_ascii_case(name)
                 && value.as_deref().is_none_or(|wanted| {
                     let shown = s
-                        .secret
+                        .secret()
                         .shown(h)
                         .unwrap_or_else(|| String::from_utf8_lossy(h.bytes()).into_owned());
                     contains_ascii_nocase(&shown, wanted)
@@ -341,40 +359,57 @@ fn body_text(body: &[u8]) -> &str {
     }
 }
 
-/// Runs of letters and digits, lowercased: the index's unicode61 tokens.
-fn tokenize(text: &str, out: &mut Vec<String>) {
-    let mut word = String::new();
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            word.extend(c.to_lowercase());
-        } else if !word.is_empty() {
-            out.push(std::mem::take(&mut word));
-        }
-    }
-    if !word.is_empty() {
-        out.push(word);
-    }
+/// Runs of letters and digits, lowercased: the index's unicode61 tokens,
+/// kept in one string with their ranges (no allocation per word).
+#[derive(Default)]
+struct Words {
+    folded: String,
+    ranges: Vec<(usize, usize)>,
 }
 
-/// The words of `phrase` in a row; with `prefix`, the last may continue.
-fn contains_phrase(words: &[String], phrase: &[String], prefix: bool) -> bool {
-    if phrase.is_empty() {
-        return true;
-    }
-    let last = phrase.len() - 1;
-    words.windows(phrase.len()).any(|window| {
-        window
-            .iter()
-            .zip(phrase)
-            .enumerate()
-            .all(|(i, (word, wanted))| {
-                if prefix && i == last {
-                    word.starts_with(wanted.as_str())
-                } else {
-                    word == wanted
+impl Words {
+    fn add(&mut self, text: &str) {
+        let mut start = None;
+        for c in text.chars() {
+            if c.is_alphanumeric() {
+                if start.is_none() {
+                    start = Some(self.folded.len());
                 }
-            })
-    })
+                self.folded.extend(c.to_lowercase());
+            } else if let Some(from) = start.take() {
+                self.ranges.push((from, self.folded.len()));
+            }
+        }
+        if let Some(from) = start {
+            self.ranges.push((from, self.folded.len()));
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        self.ranges.iter().map(|&(a, b)| &self.folded[a..b])
+    }
+
+    /// The words of `phrase` in a row; with `prefix`, the last may continue.
+    fn contains_phrase(&self, phrase: &[String], prefix: bool) -> bool {
+        if phrase.is_empty() {
+            return true;
+        }
+        let last = phrase.len() - 1;
+        self.ranges.windows(phrase.len()).any(|window| {
+            window
+                .iter()
+                .zip(phrase)
+                .enumerate()
+                .all(|(i, (&(a, b), wanted))| {
+                    let word = &self.folded[a..b];
+                    if prefix && i == last {
+                        word.starts_with(wanted.as_str())
+                    } else {
+                        word == wanted
+                    }
+                })
+        })
+    }
 }
 
 #[cfg(test)]
@@ -399,21 +434,14 @@ mod tests {
 
     #[test]
     fn words_fold_case_and_split_on_everything_else() {
-        let mut words = Vec::new();
-        tokenize("Kustom-Webhooks/2.1 ÉTÉ order_created", &mut words);
+        let mut words = Words::default();
+        words.add("Kustom-Webhooks/2.1 ÉTÉ order_created");
+        let all: Vec<&str> = words.iter().collect();
         assert_eq!(
-            words,
+            all,
             ["kustom", "webhooks", "2", "1", "été", "order", "created"]
         );
-        assert!(contains_phrase(
-            &words,
-            &["order".into(), "cre".into()],
-            true
-        ));
-        assert!(!contains_phrase(
-            &words,
-            &["order".into(), "cre".into()],
-            false
-        ));
+        assert!(words.contains_phrase(&["order".into(), "cre".into()], true));
+        assert!(!words.contains_phrase(&["order".into(), "cre".into()], false));
     }
 }

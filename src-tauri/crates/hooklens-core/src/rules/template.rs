@@ -2,7 +2,7 @@
 //! answer, e.g. `{"received": "{{ json.data.order_id }}"}`.
 //!
 //! The context: `json` (the body parsed, when it is JSON of at most
-//! 1 MiB), `header` (lowercase names; `header["webhook-id"]`, or with `_`
+//! 256 KiB), `header` (lowercase names; `header["webhook-id"]`, or with `_`
 //! for `-`: `header.webhook_id`), `event` (`type`, `id`, `provider`,
 //! `merchant`, `delivery`, `verdict`, `number`), `request` (`method`,
 //! `path`, `query`, `body` as text) and `now` (RFC 3339, UTC). A value the
@@ -22,8 +22,11 @@ use crate::query::Subject;
 /// Instructions one rendering may run: plenty for a body, not for a loop
 /// over a million items.
 const FUEL: u64 = 100_000;
-/// JSON bodies parsed for `json`; larger ones leave it undefined.
-const MAX_JSON_BYTES: usize = 1024 * 1024;
+/// JSON bodies parsed for `json`; larger ones leave it undefined. A parsed
+/// tree costs several times the body, per request answered at once.
+const MAX_JSON_BYTES: usize = 256 * 1024;
+/// What `request.body` holds of a body.
+const MAX_TEXT_BYTES: usize = 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -36,7 +39,9 @@ pub fn is_template(body: &str) -> bool {
 
 pub(super) struct Templates {
     env: Environment<'static>,
-    names: HashMap<(usize, usize), String>,
+    /// Each template's name, and whether it reads `json` (only then is the
+    /// body parsed).
+    names: HashMap<(usize, usize), (String, bool)>,
 }
 
 impl Templates {
@@ -71,7 +76,8 @@ impl Templates {
         self.env
             .add_template_owned(key.clone(), source.to_owned())
             .map_err(|e| TemplateError(describe(&e)))?;
-        self.names.insert((rule, answer), key);
+        self.names
+            .insert((rule, answer), (key, source.contains("json")));
         Ok(())
     }
 
@@ -82,17 +88,22 @@ impl Templates {
         answer: usize,
         subject: &Subject<'_>,
     ) -> Option<Result<String, TemplateError>> {
-        let name = self.names.get(&(rule, answer))?;
-        Some(self.render_named(name, subject))
+        let (name, reads_json) = self.names.get(&(rule, answer))?;
+        Some(self.render_named(name, *reads_json, subject))
     }
 
-    fn render_named(&self, name: &str, subject: &Subject<'_>) -> Result<String, TemplateError> {
+    fn render_named(
+        &self,
+        name: &str,
+        reads_json: bool,
+        subject: &Subject<'_>,
+    ) -> Result<String, TemplateError> {
         let template = self
             .env
             .get_template(name)
             .map_err(|e| TemplateError(describe(&e)))?;
         let text = template
-            .render(context(subject))
+            .render(context(subject, reads_json))
             .map_err(|e| TemplateError(describe(&e)))?;
         if text.len() > MAX_BODY_BYTES {
             return Err(TemplateError(format!(
@@ -167,8 +178,8 @@ struct RequestContext<'a> {
     body: String,
 }
 
-fn context(s: &Subject<'_>) -> Value {
-    let json = (s.body.len() <= MAX_JSON_BYTES && !crate::json::too_deep(s.body))
+fn context(s: &Subject<'_>, reads_json: bool) -> Value {
+    let json = (reads_json && s.body.len() <= MAX_JSON_BYTES && !crate::json::too_deep(s.body))
         .then(|| serde_json::from_slice::<serde_json::Value>(s.body).ok())
         .flatten();
     let mut header = BTreeMap::new();
@@ -182,7 +193,7 @@ fn context(s: &Subject<'_>) -> Value {
         }
         header.entry(name).or_insert(value);
     }
-    let body = &s.body[..s.body.len().min(MAX_JSON_BYTES)];
+    let body = &s.body[..s.body.len().min(MAX_TEXT_BYTES)];
     Value::from(Serde(&Context {
         json,
         header,

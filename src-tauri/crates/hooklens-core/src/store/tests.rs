@@ -1172,6 +1172,7 @@ fn forwarding(targets: Vec<crate::model::ForwardTarget>) -> EndpointSpec {
         scheme: None,
         forwards: targets,
         response: ConfiguredResponse::default(),
+        rules: Vec::new(),
     }
 }
 

@@ -1,8 +1,8 @@
 //! What each event of an endpoint with response rules was answered. The
 //! record is decided just after the event commits (the rule may read its
 //! verdict and delivery number), queued here, and written by the writer
-//! thread between capture's groups, in one transaction for every record
-//! waiting: the single writer, and no transaction per request.
+//! thread inside its next group commit (or, idle, in a transaction of its
+//! own): the single writer, and no transaction per request or group.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -43,34 +43,68 @@ impl Store {
     }
 }
 
-/// Writes every waiting record in one transaction (the writer thread).
-/// An event already removed by retention is skipped.
-pub(super) fn flush(conn: &mut Connection, shared: &Shared) {
-    let batch = std::mem::take(
+/// Records waiting for the writer, taken off the queue.
+pub(super) fn take(shared: &Shared) -> Vec<(i64, Option<String>, String)> {
+    std::mem::take(
         &mut *shared
             .answers
             .records
             .lock()
             .unwrap_or_else(|e| e.into_inner()),
-    );
+    )
+}
+
+/// Writes `batch` inside the writer's open transaction (a group commit's),
+/// under a savepoint: records that cannot be written are dropped (and said
+/// so) without costing the group's events their commit. An event already
+/// removed by retention is skipped.
+pub(super) fn write_within(
+    tx: &rusqlite::Transaction<'_>,
+    batch: &[(i64, Option<String>, String)],
+) {
     if batch.is_empty() {
         return;
     }
     let written = (|| -> rusqlite::Result<()> {
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        {
+        tx.execute_batch("SAVEPOINT answers")?;
+        let inserted = (|| -> rusqlite::Result<()> {
             let mut insert = tx.prepare_cached(
                 "INSERT OR REPLACE INTO event_answers (event_id, rule, answer)
                  SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM events WHERE id = ?1)",
             )?;
-            for (id, rule, json) in &batch {
+            for (id, rule, json) in batch {
                 insert.execute(params![id, rule, json])?;
             }
+            Ok(())
+        })();
+        match inserted {
+            Ok(()) => tx.execute_batch("RELEASE answers"),
+            Err(err) => {
+                tx.execute_batch("ROLLBACK TO answers; RELEASE answers")?;
+                Err(err)
+            }
         }
-        tx.commit()
     })();
     if let Err(err) = written {
         // The events are stored; only the note of their answers is lost.
+        tracing::warn!(error = %err, records = batch.len(), "could not record what events were answered");
+    }
+}
+
+/// Writes every waiting record in a transaction of its own, when no group
+/// comes to carry them (the writer is idle).
+pub(super) fn flush(conn: &mut Connection, shared: &Shared) {
+    let batch = take(shared);
+    if batch.is_empty() {
+        return;
+    }
+    let committed = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .and_then(|tx| {
+            write_within(&tx, &batch);
+            tx.commit()
+        });
+    if let Err(err) = committed {
         tracing::warn!(error = %err, records = batch.len(), "could not record what events were answered");
     }
 }

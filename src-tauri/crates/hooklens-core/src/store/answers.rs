@@ -1,8 +1,9 @@
 //! What each event of an endpoint with response rules was answered. The
 //! record is decided just after the event commits (the rule may read its
 //! verdict and delivery number), queued here, and written by the writer
-//! thread inside its next group commit (or, idle, in a transaction of its
-//! own): the single writer, and no transaction per request or group.
+//! thread after each group's acknowledgements (or when idle), all waiting
+//! records in one transaction: the single writer, no transaction per
+//! request, and no sender waits on them.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -54,10 +55,9 @@ pub(super) fn take(shared: &Shared) -> Vec<(i64, Option<String>, String)> {
     )
 }
 
-/// Writes `batch` inside the writer's open transaction (a group commit's),
-/// under a savepoint: records that cannot be written are dropped (and said
-/// so) without costing the group's events their commit. An event already
-/// removed by retention is skipped.
+/// Writes `batch` in an open transaction under a savepoint: records that
+/// cannot be written are dropped (and said so) without undoing the rest of
+/// the transaction. An event already removed by retention is skipped.
 pub(super) fn write_within(
     tx: &rusqlite::Transaction<'_>,
     batch: &[(i64, Option<String>, String)],
@@ -91,8 +91,7 @@ pub(super) fn write_within(
     }
 }
 
-/// Writes every waiting record in a transaction of its own, when no group
-/// comes to carry them (the writer is idle).
+/// Writes every waiting record in one transaction of its own.
 pub(super) fn flush(conn: &mut Connection, shared: &Shared) {
     let batch = take(shared);
     if batch.is_empty() {

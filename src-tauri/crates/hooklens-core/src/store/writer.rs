@@ -133,14 +133,7 @@ impl Writer {
             };
             group.push(first);
             drain(&mut rx, &mut group);
-            // Answer records of earlier events ride along in this group's
-            // transaction rather than costing a commit of their own.
-            let answers = self
-                .shared
-                .upgrade()
-                .map(|shared| super::answers::take(&shared))
-                .unwrap_or_default();
-            let committed = commit_group(&mut self.lock(), &group, &answers);
+            let committed = commit_group(&mut self.lock(), &group);
             match committed {
                 Ok(summaries) => self.acknowledge(group.drain(..).zip(summaries)),
                 Err(err) if group.len() > 1 => {
@@ -148,7 +141,7 @@ impl Writer {
                     // cost the others their place: retry each on its own.
                     tracing::warn!(error = %err, requests = group.len(), "group commit failed; storing one by one");
                     for job in group.drain(..) {
-                        let one = commit_group(&mut self.lock(), std::slice::from_ref(&job), &[]);
+                        let one = commit_group(&mut self.lock(), std::slice::from_ref(&job));
                         match one {
                             Ok(summaries) => self.acknowledge(std::iter::once(job).zip(summaries)),
                             Err(err) => refuse(job, &err),
@@ -161,6 +154,9 @@ impl Writer {
                     }
                 }
             }
+            // After the acknowledgements, so a group's senders never wait
+            // on the records of earlier answers.
+            self.flush_answers();
             checkpoint::in_writer(&self.conn);
             if self.unindexed.len() >= INDEX_BATCH || self.unindexed_bytes >= INDEX_BATCH_BYTES {
                 self.index_text();
@@ -283,13 +279,11 @@ fn refuse(job: WriteJob, err: &rusqlite::Error) {
 fn commit_group(
     conn: &mut Connection,
     group: &[WriteJob],
-    answers: &[(i64, Option<String>, String)],
 ) -> Result<Vec<EventSummary>, rusqlite::Error> {
     // IMMEDIATE: the write lock is taken first, waiting out another
     // process's short write (busy timeout). A deferred transaction would read
     // (delivery numbering) and then fail at once to upgrade to a writer.
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    super::answers::write_within(&tx, answers);
     let mut summaries = Vec::with_capacity(group.len());
     {
         let mut insert = tx.prepare_cached(

@@ -1,8 +1,9 @@
 //! Which answer a stored request gets when its endpoint has response
 //! rules, and sending it: a status and body (a template rendered), after a
 //! delay, or a closed connection. The choice is `rules`' (pure); this keeps
-//! the compiled rules per endpoint and the counters behind sequences and
-//! chances, and notes each answer with the store.
+//! the compiled rules (and the parsed conditions of forward targets) per
+//! endpoint, the counters behind sequences and chances, and notes each
+//! answer with the store.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -10,26 +11,32 @@ use std::sync::{Arc, Mutex};
 use axum::body::Bytes;
 
 use crate::model::{Endpoint, EventSummary};
-use crate::query::Subject;
+use crate::query::{Condition, Subject};
 use crate::rules::{self, Answer, Compiled, Counters};
 use crate::wire::StoredHeader;
 
-/// Compiled rules per endpoint, made again when the endpoints change.
+/// Compiled rules and forward conditions per endpoint, made again when the
+/// endpoints change: parsed once, not per request.
 #[derive(Default)]
 pub(super) struct Rulebook {
     compiled: Mutex<Cache>,
     pub(super) counters: Counters,
 }
 
-/// The endpoints the rules were compiled from, and each one's rules.
+/// Each forward target's condition, in order, or why it does not parse.
+pub(super) type TargetConditions = Arc<[Result<Condition, String>]>;
+
+/// The endpoints the cache was made from, and each one's compiled forms.
 #[derive(Default)]
 struct Cache {
     from: Option<Arc<[Endpoint]>>,
     rules: HashMap<i64, Arc<Compiled>>,
+    targets: HashMap<i64, TargetConditions>,
 }
 
 impl Rulebook {
-    fn compiled(&self, endpoints: &Arc<[Endpoint]>, endpoint: &Endpoint) -> Option<Arc<Compiled>> {
+    /// The cache, emptied first when `endpoints` is a newer snapshot.
+    fn cache(&self, endpoints: &Arc<[Endpoint]>) -> std::sync::MutexGuard<'_, Cache> {
         let mut cache = self.compiled.lock().unwrap_or_else(|e| e.into_inner());
         if !cache
             .from
@@ -38,9 +45,34 @@ impl Rulebook {
         {
             *cache = Cache {
                 from: Some(endpoints.clone()),
-                rules: HashMap::new(),
+                ..Cache::default()
             };
         }
+        cache
+    }
+
+    /// The conditions of `endpoint`'s forward targets, parsed once per
+    /// endpoints snapshot.
+    pub(super) fn target_conditions(
+        &self,
+        endpoints: &Arc<[Endpoint]>,
+        endpoint: &Endpoint,
+    ) -> TargetConditions {
+        self.cache(endpoints)
+            .targets
+            .entry(endpoint.id)
+            .or_insert_with(|| {
+                endpoint
+                    .forwards
+                    .iter()
+                    .map(|t| Condition::parse(&t.condition).map_err(|e| e.to_string()))
+                    .collect()
+            })
+            .clone()
+    }
+
+    fn compiled(&self, endpoints: &Arc<[Endpoint]>, endpoint: &Endpoint) -> Option<Arc<Compiled>> {
+        let mut cache = self.cache(endpoints);
         if let Some(compiled) = cache.rules.get(&endpoint.id) {
             return Some(compiled.clone());
         }

@@ -10,6 +10,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use super::answer::TargetConditions;
 use super::{CaptureState, plain};
 use crate::model::{Endpoint, EventSummary, ForwardMode, ForwardTarget};
 use crate::query::{Condition, Subject};
@@ -19,6 +20,8 @@ use crate::store::{NewEvent, StoredHeader};
 /// What forwarding needs of a request, taken before it goes to the writer.
 pub(super) struct Fanout {
     targets: Vec<ForwardTarget>,
+    /// Each target's condition, parsed once per endpoints snapshot.
+    conditions: TargetConditions,
     /// The endpoint's path prefix: the sub-path below it is kept.
     prefix: String,
     request: Arc<Request>,
@@ -37,6 +40,7 @@ impl Fanout {
     /// this Hooklens forwarded the request itself (a loop).
     pub(super) fn prepare(
         state: &CaptureState,
+        endpoints: &Arc<[Endpoint]>,
         endpoint: Option<&Endpoint>,
         provider: Option<&'static str>,
         event: &NewEvent,
@@ -47,6 +51,7 @@ impl Fanout {
             return None;
         }
         Some(Fanout {
+            conditions: state.rulebook.target_conditions(endpoints, endpoint),
             targets: endpoint.forwards.clone(),
             prefix: endpoint.path_prefix.clone(),
             request: Arc::new(Request {
@@ -72,6 +77,7 @@ impl Fanout {
     ) -> Option<Response> {
         let Fanout {
             targets,
+            conditions,
             prefix,
             request,
         } = self;
@@ -79,7 +85,9 @@ impl Fanout {
             let subject = Subject::stored(saved, &request.headers, &request.body, endpoints);
             targets
                 .into_iter()
-                .filter(|t| holds(t, &subject, saved.id))
+                .zip(conditions.iter())
+                .filter(|(t, condition)| holds(t, condition, &subject, saved.id))
+                .map(|(t, _)| t)
                 .collect()
         };
         let mut relay = None;
@@ -107,8 +115,13 @@ impl Fanout {
 
 /// Whether `target`'s condition lets this event through. Conditions are
 /// checked when saved; one that no longer parses lets nothing through.
-fn holds(target: &ForwardTarget, subject: &Subject<'_>, event_id: i64) -> bool {
-    match Condition::parse(&target.condition) {
+fn holds(
+    target: &ForwardTarget,
+    condition: &Result<Condition, String>,
+    subject: &Subject<'_>,
+    event_id: i64,
+) -> bool {
+    match condition {
         Ok(condition) => condition.matches(subject),
         Err(err) => {
             tracing::warn!(event = event_id, url = %target.url, error = %err, "a forward target's condition does not parse; not forwarded there");

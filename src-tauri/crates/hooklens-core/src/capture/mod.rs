@@ -449,7 +449,7 @@ async fn capture(
         .and_then(providers::preset)
         .map(|p| p.id);
     let response = endpoint.map(|e| e.response.clone()).unwrap_or_default();
-    let fanout = fanout::Fanout::prepare(&state, endpoint, provider, &event, &body);
+    let fanout = fanout::Fanout::prepare(&state, &endpoints, endpoint, provider, &event, &body);
     // Rules read the stored event, so they are decided after the commit;
     // the request's headers are kept for that.
     let ruled = endpoint

@@ -8,6 +8,9 @@ pub mod list;
 mod remove;
 mod rules;
 
+use std::io::Read;
+use std::path::Path;
+
 use clap::{Args, Subcommand};
 use hooklens_core::model::{Endpoint, ForwardMode, ForwardTarget};
 use hooklens_core::providers;
@@ -184,4 +187,21 @@ fn scheme_in_use(e: &Endpoint) -> String {
         },
         None => "detected from headers".to_owned(),
     }
+}
+
+/// The text of FILE, or of stdin for `-`, with a name for messages.
+fn read_input(file: &Path) -> Result<(String, String), CliError> {
+    let mut text = String::new();
+    if file.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text)?;
+        return Ok(("stdin".to_owned(), text));
+    }
+    let name = file.display().to_string();
+    std::fs::File::open(file)
+        .and_then(|mut f| f.read_to_string(&mut text))
+        .map_err(|source| CliError::ReadFile {
+            path: name.clone(),
+            source,
+        })?;
+    Ok((name, text))
 }

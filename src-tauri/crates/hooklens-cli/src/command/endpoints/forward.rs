@@ -2,7 +2,7 @@
 //! endpoint passes each captured request on to, headlessly, with JSON in
 //! and out (`list --json` prints what `set` reads).
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
@@ -158,7 +158,7 @@ pub fn run(args: ForwardArgs, store: &Store) -> Result<u8, CliError> {
             )?;
         }
         ForwardAction::Set { file } => {
-            let (name, text) = read_input(&file)?;
+            let (name, text) = super::read_input(&file)?;
             spec.forwards = serde_json::from_str(&text).map_err(|err| {
                 CliError::Usage(format!(
                     "{} is not a list of forward targets like `endpoints forward ENDPOINT list \
@@ -227,21 +227,4 @@ fn example(e: &Endpoint, target: &ForwardTarget) -> Option<String> {
         term::line(&path),
         term::line(url.as_str())
     ))
-}
-
-/// The text of FILE, or of stdin for `-`, with a name for messages.
-fn read_input(file: &PathBuf) -> Result<(String, String), CliError> {
-    let mut text = String::new();
-    if file.as_os_str() == "-" {
-        std::io::stdin().read_to_string(&mut text)?;
-        return Ok(("stdin".to_owned(), text));
-    }
-    let name = file.display().to_string();
-    std::fs::File::open(file)
-        .and_then(|mut f| f.read_to_string(&mut text))
-        .map_err(|source| CliError::ReadFile {
-            path: name.clone(),
-            source,
-        })?;
-    Ok((name, text))
 }

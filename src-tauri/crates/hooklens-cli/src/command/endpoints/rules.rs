@@ -2,7 +2,8 @@
 //! an endpoint's response rules, headless, with JSON in and out (the shape
 //! `list --json` prints is the one `set` reads).
 
-use std::io::{Read, Write};
+use std::io::Write;
+use std::path::Path;
 
 use clap::{Args, Subcommand};
 use hooklens_core::model::{AnswerRecord, Chance, ResponseRule, RuleAnswer, SequenceBy};
@@ -214,10 +215,10 @@ pub fn run(args: RulesArgs, store: &Store) -> Result<u8, CliError> {
             spec.rules[at].enabled = false;
         }
         RulesAction::Set { file } => {
-            let text = read_input(&file)?;
+            let (name, text) = super::read_input(Path::new(&file))?;
             spec.rules = serde_json::from_str(&text).map_err(|e| {
                 CliError::Usage(format!(
-                    "{file}: not a JSON array of rules ({e}); `endpoints rules {} list --json` prints one",
+                    "{name}: not a JSON array of rules ({e}); `endpoints rules {} list --json` prints one",
                     args.endpoint
                 ))
             })?;
@@ -236,7 +237,7 @@ impl AddRule {
             .map(|h| parse_header(h))
             .collect::<Result<Vec<_>, _>>()?;
         let body = match self.body.strip_prefix('@') {
-            Some(path) => read_input(path)?,
+            Some(path) => super::read_input(Path::new(path))?.1,
             None => self.body,
         };
         let answer = |status: u16, close: bool| RuleAnswer {
@@ -260,20 +261,6 @@ impl AddRule {
             chance: self.chance,
         })
     }
-}
-
-fn read_input(file: &str) -> Result<String, CliError> {
-    let mut text = String::new();
-    let read = if file == "-" {
-        std::io::stdin().read_to_string(&mut text).map(|_| ())
-    } else {
-        std::fs::read_to_string(file).map(|t| text = t)
-    };
-    read.map_err(|source| CliError::ReadFile {
-        path: file.to_owned(),
-        source,
-    })?;
-    Ok(text)
 }
 
 fn print_rules(out: &mut impl Write, rules: &[ResponseRule]) -> Result<(), CliError> {

@@ -44,66 +44,34 @@ impl Store {
     }
 }
 
-/// Records waiting for the writer, taken off the queue.
-pub(super) fn take(shared: &Shared) -> Vec<(i64, Option<String>, String)> {
-    std::mem::take(
+/// Writes every waiting record in one transaction (the writer thread).
+/// An event already removed by retention is skipped.
+pub(super) fn flush(conn: &mut Connection, shared: &Shared) {
+    let batch = std::mem::take(
         &mut *shared
             .answers
             .records
             .lock()
             .unwrap_or_else(|e| e.into_inner()),
-    )
-}
-
-/// Writes `batch` in an open transaction under a savepoint: records that
-/// cannot be written are dropped (and said so) without undoing the rest of
-/// the transaction. An event already removed by retention is skipped.
-pub(super) fn write_within(
-    tx: &rusqlite::Transaction<'_>,
-    batch: &[(i64, Option<String>, String)],
-) {
+    );
     if batch.is_empty() {
         return;
     }
     let written = (|| -> rusqlite::Result<()> {
-        tx.execute_batch("SAVEPOINT answers")?;
-        let inserted = (|| -> rusqlite::Result<()> {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
             let mut insert = tx.prepare_cached(
                 "INSERT OR REPLACE INTO event_answers (event_id, rule, answer)
                  SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM events WHERE id = ?1)",
             )?;
-            for (id, rule, json) in batch {
+            for (id, rule, json) in &batch {
                 insert.execute(params![id, rule, json])?;
             }
-            Ok(())
-        })();
-        match inserted {
-            Ok(()) => tx.execute_batch("RELEASE answers"),
-            Err(err) => {
-                tx.execute_batch("ROLLBACK TO answers; RELEASE answers")?;
-                Err(err)
-            }
         }
+        tx.commit()
     })();
     if let Err(err) = written {
         // The events are stored; only the note of their answers is lost.
-        tracing::warn!(error = %err, records = batch.len(), "could not record what events were answered");
-    }
-}
-
-/// Writes every waiting record in one transaction of its own.
-pub(super) fn flush(conn: &mut Connection, shared: &Shared) {
-    let batch = take(shared);
-    if batch.is_empty() {
-        return;
-    }
-    let committed = conn
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .and_then(|tx| {
-            write_within(&tx, &batch);
-            tx.commit()
-        });
-    if let Err(err) = committed {
         tracing::warn!(error = %err, records = batch.len(), "could not record what events were answered");
     }
 }

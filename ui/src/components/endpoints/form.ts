@@ -191,7 +191,8 @@ export function prefixFor(name: string): string {
   return slug ? `/${slug}` : "";
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** An HTTP header name (RFC 9110 token). */
+export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function wholeNumber(text: string): number | null {
   const t = text.trim();

@@ -1,5 +1,5 @@
 import type { Chance, HeaderPair, ResponseRule, RuleAnswer, SequenceBy } from "../../ipc";
-import { headerRow, type HeaderRow } from "./form";
+import { headerRow, TOKEN, type HeaderRow } from "./form";
 
 /** The core's limits (src-tauri/crates/hooklens-core/src/rules/mod.rs). */
 export const MAX_RULE_DELAY_MS = 300_000;
@@ -71,7 +71,7 @@ export function ruleFrom(draft: RuleDraft, others: readonly ResponseRule[]): { r
   for (const row of draft.headers) {
     const header = row.name.trim();
     if (!header && !row.value) continue;
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) {
+    if (!TOKEN.test(header)) {
       errors.headers = `“${row.name}” is not a header name.`;
       break;
     }

@@ -265,9 +265,10 @@ fn term_holds(term: &Term, phrase: &[String], s: &Subject<'_>) -> bool {
     }
 }
 
-/// `endpoint:` resolved as the search box resolves it: an id, else every
-/// endpoint with that path prefix, else every one with that name.
-fn endpoint_ids(endpoints: &[Endpoint], key: &str) -> Vec<i64> {
+/// `endpoint:` resolved against `endpoints`: an id, else every endpoint
+/// with that path prefix, else every one with that name (any case). The
+/// search box and conditions both resolve it here.
+pub fn endpoint_ids(endpoints: &[Endpoint], key: &str) -> Vec<i64> {
     if let Ok(id) = key.parse::<i64>()
         && endpoints.iter().any(|e| e.id == id)
     {

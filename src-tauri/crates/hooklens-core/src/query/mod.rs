@@ -12,7 +12,7 @@
 mod matcher;
 mod parser;
 
-pub use matcher::{Condition, Subject};
+pub use matcher::{Condition, Subject, endpoint_ids};
 
 pub use parser::parse;
 

@@ -5,8 +5,7 @@
 use rusqlite::{Connection, types::Value};
 
 use super::filters::{
-    Cond, endpoint_ids, event_ids, header_cond, json_cond, path_glob, successor,
-    written_verbatim_in_json,
+    Cond, event_ids, header_cond, json_cond, path_glob, successor, written_verbatim_in_json,
 };
 use crate::query::{Filter, Query, TypeMatch};
 use crate::secret_headers;
@@ -200,7 +199,10 @@ pub(super) fn compile(
                 c.add(negated, cond, None);
             }
             Filter::Endpoint(value) => {
-                let ids = endpoint_ids(conn, value)?;
+                if endpoints.is_none() {
+                    endpoints = Some(crate::store::endpoints::list(conn)?);
+                }
+                let ids = crate::query::endpoint_ids(endpoints.as_deref().unwrap_or(&[]), value);
                 let cond = match ids.as_slice() {
                     [] => Cond::nothing(),
                     [id] => Cond::new("e.endpoint_id = ?", vec![(*id).into()]),

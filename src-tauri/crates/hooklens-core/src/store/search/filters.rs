@@ -236,35 +236,6 @@ pub(super) fn written_verbatim_in_json(value: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b" -_.:@+=#,;!~*()[]{}$%^?|".contains(&b))
 }
 
-/// Endpoints named by `endpoint:` — by id, else by path prefix, else by name
-/// (case-insensitive), as the CLI's `--endpoint` finds them.
-pub(super) fn endpoint_ids(conn: &Connection, key: &str) -> Result<Vec<i64>, StoreError> {
-    let mut stmt = conn.prepare_cached("SELECT id, name, path_prefix FROM endpoints")?;
-    let endpoints: Vec<(i64, String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<Result<_, _>>()?;
-    if let Ok(id) = key.parse::<i64>()
-        && endpoints.iter().any(|e| e.0 == id)
-    {
-        return Ok(vec![id]);
-    }
-    let prefix = key.trim_end_matches('/');
-    let by_prefix: Vec<i64> = endpoints
-        .iter()
-        .filter(|e| e.2 == prefix || (prefix.is_empty() && e.2 == "/"))
-        .map(|e| e.0)
-        .collect();
-    if !by_prefix.is_empty() {
-        return Ok(by_prefix);
-    }
-    let key = key.to_lowercase();
-    Ok(endpoints
-        .iter()
-        .filter(|e| e.1.to_lowercase() == key)
-        .map(|e| e.0)
-        .collect())
-}
-
 /// Events whose provider event id is `value` (under any provider), plus
 /// `own` (Hooklens's event id) when it exists. Looked up per provider, which
 /// leads the provider event id index.

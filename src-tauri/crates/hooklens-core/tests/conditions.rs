@@ -117,7 +117,7 @@ async fn a_condition_accepts_exactly_what_the_search_box_finds() {
             "POST",
             "/kustom/refunds/9",
             &[("authorization", "Bearer sk_live_abcdef123456")],
-            r#"{"type":"order.created","data":{"amount":500,"order_id":"ord_8"}}"#,
+            r#"{"type":"order.created","data":{"amount":500,"order_id":"ord_8","quote":"say \"hi\" \u00e9"}}"#,
             Some("kustom"),
             Some("order.created"),
             Some("evt_2"),
@@ -221,6 +221,8 @@ async fn a_condition_accepts_exactly_what_the_search_box_finds() {
         "json.data.live:true",
         "json.data.note:null",
         "json.data.tags.1:b",
+        "json.data.quote:say*",
+        "json.data.quote:\"say \\\"hi\\\" é\"",
         "json.data.tags:*",
         "json.data:*",
         "dup:yes",
@@ -258,6 +260,13 @@ async fn a_condition_accepts_exactly_what_the_search_box_finds() {
         telling += usize::from(!matched.is_empty() && matched.len() < sent.len());
     }
     assert!(telling >= 40, "only {telling} queries told events apart");
+    // A JSON string with escapes is compared by its text, not its source.
+    for text in [
+        "json.data.quote:say*",
+        "json.data.quote:\"say \\\"hi\\\" é\"",
+    ] {
+        assert_eq!(search(text).len(), 1, "{text:?}");
+    }
     // The store numbered the redelivery the matcher read.
     assert_eq!(sent[1].summary.delivery, 2);
 }

@@ -116,6 +116,17 @@ impl<'a> LazyJson<'a> {
         Some(current)
     }
 
+    /// The value under `keys`, each an object member's name or an array
+    /// index as `at` reads a pointer's tokens, already unescaped: callers
+    /// that hold the keys skip writing and re-parsing a pointer.
+    pub fn at_keys<'k>(&self, keys: impl IntoIterator<Item = &'k str>) -> Option<&'a RawValue> {
+        let mut current = self.root()?;
+        for key in keys {
+            current = child(current, key)?;
+        }
+        Some(current)
+    }
+
     pub fn kind_at(&self, pointer: &str) -> Option<Kind> {
         self.at(pointer).map(kind)
     }

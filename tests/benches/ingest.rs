@@ -1,8 +1,11 @@
 //! Ingest benchmark: 1 KB JSON POSTs (Kustom's sample event, padded) through
-//! the real release `hooklens-cli serve` in its own process, against an in-process axum server that reads the body
-//! and answers 200 without storing anything (the cost of HTTP alone, measured
-//! in the same run on the same cores). Then grows the store to a million events
+//! the real release `hooklens-cli serve` in its own process, beside two floors
+//! measured in the same run on the same cores (`ingest/floor.rs`): a server
+//! that stores nothing (HTTP alone) and one that stores each request durably
+//! in one SQLite table with group commit (the least storing costs). Then 20
+//! response rules against none, and growth of the store to a million events
 //! to show whether the listener's memory stays flat as the database grows.
+//! Ends with the table of figures, floors, ratios and targets.
 //!
 //! Prints figures; never asserts timing. Exits non-zero only when the setup
 //! breaks: the listener cannot be built or started, or a request was not stored.
@@ -15,6 +18,13 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use hooklens_core::providers::samples::{self, SampleValues};
+
+#[path = "ingest/floor.rs"]
+mod floor;
+#[path = "common/report.rs"]
+mod report;
+use floor::Floor;
+use report::{Report, Want};
 
 const BODY_BYTES: usize = 1024;
 /// (concurrency, requests) for the measured runs; sized so the whole bench,
@@ -36,6 +46,16 @@ const GROWTH_STEP: usize = 100_000;
 const GROWTH_CONCURRENCY: usize = 32;
 
 fn main() -> ExitCode {
+    // The bench's binary also serves the floors, in child processes.
+    if let Some(served) = floor::serve_if_asked() {
+        return match served {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("ingest floor: {err}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -43,6 +63,14 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// One measured run of a server: its figures and the CPU its process used.
+struct Measured {
+    run: Run,
+    /// The warm-up before it (Hooklens stores those too).
+    warm: Run,
+    cpu_us: f64,
 }
 
 fn run() -> Result<(), String> {
@@ -56,67 +84,115 @@ fn run() -> Result<(), String> {
     let data_dir = scratch.path().join("data");
     let mut listener = Listener::start(&cli, &data_dir, &scratch.path().join("listener.log"))?;
     let hooklens = format!("http://{}/webhooks/bench", listener.addr);
-    let baseline = format!("http://{}/webhooks/bench", start_baseline()?);
+    let none = Floor::start(floor::Kind::None, free_port()?, scratch.path())?;
+    let durable = Floor::start(floor::Kind::Durable, free_port()?, scratch.path())?;
 
     let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("runtime: {e}"))?;
     // Every hooklens request must be stored; anything else is counted here.
     let mut stored = 0;
     let mut not_stored = 0;
+    let mut report = Report::new("ingest");
 
     println!(
-        "{:<34}{:>10}{:>10}{:>10}{:>13}{:>22}{:>16}",
+        "{:<36}{:>10}{:>10}{:>10}{:>14}{:>14}{:>22}",
         "ingest (1 KB JSON POSTs)",
         "events/s",
         "p50 ack",
         "p99 ack",
-        "vs baseline",
-        "listener RSS (peak)",
-        "CPU µs/request"
+        "vs no storage",
+        "vs durable",
+        "server CPU µs/request"
     );
-    let own = std::process::id();
     for (concurrency, requests) in LOADS {
-        runtime.block_on(load(&baseline, WARMUP, concurrency));
-        // The baseline server runs inside this process, so its CPU is in the
-        // bench's own figure, beside the client's.
-        let bench_cpu = cpu_seconds(own)?;
-        let base = runtime.block_on(load(&baseline, requests, concurrency));
-        let base_cpu = per_request(cpu_seconds(own)? - bench_cpu, requests);
-        println!(
-            "  {:<32}{}{:>13}{:>22}{:>16}",
-            format!("baseline (no storage), c={concurrency}"),
-            base.columns(),
-            "",
-            "",
-            format!("{base_cpu:.1} (all)"),
-        );
-        let warm = runtime.block_on(load(&hooklens, WARMUP, concurrency));
-        let (bench_cpu, listener_cpu) = (cpu_seconds(own)?, cpu_seconds(listener.pid())?);
-        let run = runtime.block_on(load(&hooklens, requests, concurrency));
-        let client_cpu = per_request(cpu_seconds(own)? - bench_cpu, requests);
-        let listener_cpu = per_request(cpu_seconds(listener.pid())? - listener_cpu, requests);
-        let mem = listener.memory()?;
-        println!(
-            "  {:<32}{}{:>13.2}{:>22}{:>16}",
-            format!("hooklens, c={concurrency}"),
-            run.columns(),
-            run.rate() / base.rate(),
-            format!("{} ({})", mb(mem.rss), mb(mem.peak)),
-            format!("{listener_cpu:.1} + {client_cpu:.1}"),
-        );
-        for r in [&warm, &run] {
+        // Each server warmed, then measured; its own process's CPU only.
+        let measure = |url: &str, pid: u32| -> Result<Measured, String> {
+            let warm = runtime.block_on(load(url, WARMUP, concurrency));
+            let before = cpu_seconds(pid)?;
+            let run = runtime.block_on(load(url, requests, concurrency));
+            let cpu_us = per_request(cpu_seconds(pid)? - before, requests);
+            Ok(Measured { run, warm, cpu_us })
+        };
+        let bare = measure(&format!("http://{}/webhooks/bench", none.addr), none.pid())?;
+        let floor = measure(
+            &format!("http://{}/webhooks/bench", durable.addr),
+            durable.pid(),
+        )?;
+        let ours = measure(&hooklens, listener.pid())?;
+        for (name, m) in [
+            ("floor: no storage", &bare),
+            ("floor: durable insert", &floor),
+            ("hooklens", &ours),
+        ] {
+            println!(
+                "  {:<34}{}{:>14.2}{:>14.2}{:>22.1}",
+                format!("{name}, c={concurrency}"),
+                m.run.columns(),
+                m.run.rate() / bare.run.rate(),
+                m.run.rate() / floor.run.rate(),
+                m.cpu_us,
+            );
+            m.run.report_failures(name);
+        }
+        for r in [&ours.warm, &ours.run] {
             stored += r.ok;
             not_stored += r.failed;
         }
-        run.report_failures("hooklens");
+        let rate = format!("ingest c={concurrency}, events/s");
+        report.row(
+            format!("{rate} vs no storage"),
+            ours.run.rate(),
+            Some(bare.run.rate()),
+            "/s",
+            Want::None,
+        );
+        report.row(
+            format!("{rate} vs durable insert"),
+            ours.run.rate(),
+            Some(floor.run.rate()),
+            "/s",
+            if concurrency == 1 {
+                Want::None
+            } else {
+                Want::AtLeast(0.85)
+            },
+        );
+        let p99 = |m: &Measured| m.run.percentile(0.99).as_secs_f64() * 1e3;
+        report.row(
+            format!("ingest c={concurrency}, p99 ack vs durable insert"),
+            p99(&ours),
+            Some(p99(&floor)),
+            "ms",
+            if concurrency == 1 {
+                Want::Under(1.0)
+            } else {
+                Want::AtMost(2.0)
+            },
+        );
+        report.row(
+            format!("ingest c={concurrency}, server CPU/request vs durable"),
+            ours.cpu_us,
+            Some(floor.cpu_us),
+            "µs",
+            Want::None,
+        );
     }
-    println!("listener peak RSS: {}", mb(listener.memory()?.peak));
+    let mem = listener.memory()?;
     println!(
-        "CPU µs/request: the baseline's (all) is client and server together, in this process; \
-         hooklens's is the listener's + the client's. On 2 cores the ratio is bound by these sums."
+        "listener RSS {} (peak {}). CPU: each server's own process; the load generator's is not in it.",
+        mb(mem.rss),
+        mb(mem.peak)
     );
-    let (ok, failed) = rules_phase(&cli, &data_dir, &listener, &runtime)?;
-    stored += ok;
-    not_stored += failed;
+    drop((none, durable));
+    let rules = rules_phase(&cli, &data_dir, &listener, &runtime)?;
+    stored += rules.ok;
+    not_stored += rules.failed;
+    report.row(
+        "20 response rules, c=32, events/s vs none",
+        rules.with,
+        Some(rules.without),
+        "/s",
+        Want::AtLeast(0.90),
+    );
 
     let earlier = stored;
     println!(
@@ -159,6 +235,15 @@ fn run() -> Result<(), String> {
         size as f64 / stored.max(1) as f64
     );
 
+    let peak = listener.memory()?.peak;
+    report.row(
+        format!("listener peak RSS, {} events stored", thousands(stored)),
+        peak as f64 / 1e6,
+        None,
+        "MB",
+        Want::Under(50.0),
+    );
+    report.print();
     println!("measured in {:.0} s", bench_started.elapsed().as_secs_f64());
     drop(listener);
     if not_stored > 0 {
@@ -214,13 +299,12 @@ fn twenty_rules() -> serde_json::Value {
 
 /// Ingest at c=32 on an endpoint with twenty response rules beside the same
 /// run on one with none, alternated so drift hits both; target: within 10 %.
-/// Returns the requests answered 2xx and the others.
 fn rules_phase(
     cli: &Path,
     data_dir: &Path,
     listener: &Listener,
     runtime: &tokio::runtime::Runtime,
-) -> Result<(usize, usize), String> {
+) -> Result<RulesRun, String> {
     let cli_run = |args: &[&str], stdin: &str| -> Result<(), String> {
         let mut child = Command::new(cli)
             .arg("--data-dir")
@@ -292,7 +376,20 @@ fn rules_phase(
         cpu(with.1),
         cpu(without.1),
     );
-    Ok((ok, failed))
+    Ok(RulesRun {
+        ok,
+        failed,
+        with: rate_with,
+        without: rate_without,
+    })
+}
+
+/// The rules phase: requests answered 2xx and not, and the median rates.
+struct RulesRun {
+    ok: usize,
+    failed: usize,
+    with: f64,
+    without: f64,
 }
 
 fn build_cli() -> Result<PathBuf, String> {
@@ -439,30 +536,6 @@ fn free_port() -> Result<SocketAddr, String> {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map_err(|e| format!("no free port: {e}"))
-}
-
-/// The no-storage baseline: the same HTTP stack (axum, any method and path, the
-/// whole body read with the same 25 MB limit) answering 200 without a database.
-/// It runs on its own runtime thread, as the listener runs in its own process.
-fn start_baseline() -> Result<SocketAddr, String> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Runtime::new().expect("baseline runtime");
-        runtime.block_on(async move {
-            let bound = tokio::net::TcpListener::bind("127.0.0.1:0").await;
-            let addr = bound.as_ref().map_err(|e| format!("baseline bind: {e}"));
-            let _ = tx.send(addr.and_then(|tcp| tcp.local_addr().map_err(|e| e.to_string())));
-            let Ok(tcp) = bound else { return };
-            let app = axum::Router::new().fallback(|request: axum::extract::Request| async move {
-                match axum::body::to_bytes(request.into_body(), 25 * 1024 * 1024).await {
-                    Ok(_) => axum::http::StatusCode::OK,
-                    Err(_) => axum::http::StatusCode::BAD_REQUEST,
-                }
-            });
-            let _ = axum::serve(tcp, app).await;
-        });
-    });
-    rx.recv().map_err(|e| format!("baseline thread: {e}"))?
 }
 
 /// A Kustom `capture.created` from the provider's own sample template, its

@@ -67,8 +67,8 @@ impl Report {
         println!();
         println!("{}: figures against their floors (same run)", self.title);
         println!(
-            "  {:<54}{:>14}{:>14}{:>8}  {:<14}{}",
-            "figure", "value", "floor", "ratio", "target", "verdict"
+            "  {:<54}{:>14}{:>14}{:>8}  {:<14}verdict",
+            "figure", "value", "floor", "ratio", "target"
         );
         let (mut met, mut missed) = (Vec::new(), Vec::new());
         for row in &self.rows {
@@ -132,7 +132,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

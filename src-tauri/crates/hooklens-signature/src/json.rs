@@ -8,6 +8,7 @@
 //! everything else with serde_json's iterative skipper: linear time, memory
 //! independent of the body, any depth.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::fmt;
 
@@ -67,7 +68,19 @@ pub fn too_deep(bytes: &[u8]) -> bool {
 pub struct LazyJson<'a> {
     raw: &'a [u8],
     root: OnceCell<Option<&'a RawValue>>,
+    /// The root object's members, read in one pass on the first lookup:
+    /// detection and extraction ask for a dozen top-level keys, and each
+    /// would otherwise skip through the whole body again. None for other
+    /// roots and for objects with more than [`CACHED_MEMBERS`] members.
+    members: OnceCell<Option<Vec<Member<'a>>>>,
 }
+
+/// An object member: its key (borrowed unless it had escapes) and value.
+type Member<'a> = (Cow<'a, str>, &'a RawValue);
+
+/// Top-level members kept by [`LazyJson`]: enough for any webhook's
+/// envelope, and a bound on the memory a crafted body can make it use.
+const CACHED_MEMBERS: usize = 256;
 
 /// What sits at a pointer, without reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +98,7 @@ impl<'a> LazyJson<'a> {
         LazyJson {
             raw,
             root: OnceCell::new(),
+            members: OnceCell::new(),
         }
     }
 
@@ -104,27 +118,57 @@ impl<'a> LazyJson<'a> {
     /// serde_json's `Value::pointer` semantics (the last of duplicate keys
     /// wins; array indexes without leading zeros).
     pub fn at(&self, pointer: &str) -> Option<&'a RawValue> {
-        let mut current = self.root()?;
+        let current = self.root()?;
         if pointer.is_empty() {
             return Some(current);
         }
         let rest = pointer.strip_prefix('/')?;
-        for token in rest.split('/') {
-            let token = token.replace("~1", "/").replace("~0", "~");
-            current = child(current, &token)?;
-        }
-        Some(current)
+        self.at_keys(rest.split('/').map(|token| {
+            if token.contains('~') {
+                Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+            } else {
+                Cow::Borrowed(token)
+            }
+        }))
     }
 
     /// The value under `keys`, each an object member's name or an array
     /// index as `at` reads a pointer's tokens, already unescaped: callers
     /// that hold the keys skip writing and re-parsing a pointer.
-    pub fn at_keys<'k>(&self, keys: impl IntoIterator<Item = &'k str>) -> Option<&'a RawValue> {
-        let mut current = self.root()?;
+    pub fn at_keys<K: AsRef<str>>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+    ) -> Option<&'a RawValue> {
+        let root = self.root()?;
+        let mut keys = keys.into_iter();
+        let Some(first) = keys.next() else {
+            return Some(root);
+        };
+        let first = first.as_ref();
+        let mut current = match self.members() {
+            // The last of duplicate keys wins, as in serde_json.
+            Some(members) => members.iter().rev().find(|(k, _)| k == first)?.1,
+            None => child(root, first)?,
+        };
         for key in keys {
-            current = child(current, key)?;
+            current = child(current, key.as_ref())?;
         }
         Some(current)
+    }
+
+    fn members(&self) -> Option<&[Member<'a>]> {
+        self.members
+            .get_or_init(|| {
+                let root = self.root()?;
+                if kind(root) != Kind::Object {
+                    return None;
+                }
+                serde_json::Deserializer::from_str(root.get())
+                    .deserialize_map(Members)
+                    .ok()
+                    .flatten()
+            })
+            .as_deref()
     }
 
     pub fn kind_at(&self, pointer: &str) -> Option<Kind> {
@@ -229,6 +273,61 @@ impl<'de> Visitor<'de> for KeyEquals<'_> {
     }
 }
 
+/// Every member of an object, in order, keys borrowed when they have no
+/// escapes; None past [`CACHED_MEMBERS`].
+struct Members;
+
+impl<'de> Visitor<'de> for Members {
+    type Value = Option<Vec<Member<'de>>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut members = Vec::new();
+        let mut fits = true;
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            let value = map.next_value::<&'de RawValue>()?;
+            if members.len() == CACHED_MEMBERS {
+                // Keep reading: the deserializer must see the whole object.
+                fits = false;
+                members = Vec::new();
+            }
+            if fits {
+                members.push((key, value));
+            }
+        }
+        Ok(fits.then_some(members))
+    }
+}
+
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(v.to_owned())))
+    }
+}
+
 struct FindElement {
     index: usize,
 }
@@ -292,6 +391,47 @@ mod tests {
         assert_eq!(lazy.scalar_at("/a/n"), Some(serde_json::json!(1.5)));
         assert_eq!(lazy.scalar_at("/a"), None, "objects are not built");
         assert_eq!(lazy.kind_at("/a/b"), Some(Kind::Array));
+    }
+
+    #[test]
+    fn wide_objects_and_escaped_keys_read_the_same_as_small_ones() {
+        // Past the members kept, lookups walk the body instead.
+        for members in [3, CACHED_MEMBERS, CACHED_MEMBERS + 1, 5_000] {
+            let mut body = String::from("{");
+            for i in 0..members {
+                body.push_str(&format!("\"k{i}\":{{\"v\":{i}}},"));
+            }
+            body.push_str(r#""tab\tkey":"t","k0":"last"}"#);
+            let lazy = LazyJson::new(body.as_bytes());
+            let value: Value = serde_json::from_str(&body).unwrap();
+            for pointer in [
+                "/k0",
+                "/k1/v",
+                "/tab\tkey",
+                &format!("/k{}/v", members - 1),
+                "/nope",
+            ] {
+                let ours = lazy
+                    .at(pointer)
+                    .map(|raw| serde_json::from_str::<Value>(raw.get()).unwrap());
+                assert_eq!(
+                    ours.as_ref(),
+                    value.pointer(pointer),
+                    "{members}: {pointer}"
+                );
+            }
+            assert_eq!(lazy.str_at("/tab\tkey").as_deref(), Some("t"));
+            assert_eq!(
+                lazy.str_at("/k0").as_deref(),
+                Some("last"),
+                "the last duplicate"
+            );
+            assert_eq!(
+                lazy.members().is_some(),
+                members + 2 <= CACHED_MEMBERS,
+                "{members}"
+            );
+        }
     }
 
     #[test]

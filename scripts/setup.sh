@@ -11,7 +11,8 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
 # Tauri on Linux, the end-to-end tools (WebKitWebDriver, a virtual X display,
 # a private D-Bus session with a notification daemon, xdotool to answer the
 # native file dialogs and drag files, GTK 3 for Python to run the drag source
-# tests/e2e/dragsource.py), xwininfo (x11-utils) to see whether a window is
+# tests/e2e/dragsource.py, WebKit2 for Python for the app bench's blank web
+# view tests/e2e/bench/webview-floor.py), xwininfo (x11-utils) to see whether a window is
 # mapped and find the root window (single-instance test), rsvg for the icons and ImageMagick for screenshots
 # of the virtual display, openssl for the HTTPS test's certificates and server,
 # the OpenSSH client and server for the SSH tunnel test (it runs its own sshd
@@ -23,7 +24,7 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
 APT_PACKAGES=(
   build-essential pkg-config file curl
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev libssl-dev
-  webkit2gtk-driver xvfb xauth dbus dbus-x11 dunst xdotool x11-utils python3-gi gir1.2-gtk-3.0
+  webkit2gtk-driver xvfb xauth dbus dbus-x11 dunst xdotool x11-utils python3-gi gir1.2-gtk-3.0 gir1.2-webkit2-4.1
   librsvg2-bin imagemagick openssl openssh-client libwrap0
   zsh fish man-db squashfs-tools desktop-file-utils fakeroot xdg-utils
 )
@@ -61,6 +62,13 @@ if [ ! -x "$sshd_root/usr/sbin/sshd" ]; then
   rm -rf "$deb_dir"
 else
   say "sshd for the tunnel tests present"
+fi
+# Started as root (as in CI), sshd drops privileges to the system user
+# "sshd", which the package's own install would have added; as another user
+# it needs none. Without it sshd refuses to start.
+if [ "$(id -u)" -eq 0 ] && ! getent passwd sshd >/dev/null; then
+  say "adding the system user sshd, which a root sshd drops privileges to"
+  useradd --system --no-create-home --home-dir /run/sshd --shell /usr/sbin/nologin sshd
 fi
 
 cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"

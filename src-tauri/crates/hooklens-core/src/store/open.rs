@@ -23,7 +23,7 @@ const WRITER_CACHE_KIB: i64 = 16 * 1024;
 /// start, it means the last one did not stop cleanly.
 pub(super) const RUNNING_MARK: &str = "hooklens.running";
 
-pub(super) const MIGRATION_SQL: [&str; 12] = [
+pub(super) const MIGRATION_SQL: [&str; 13] = [
     include_str!("../../migrations/0001_events.sql"),
     include_str!("../../migrations/0002_signatures.sql"),
     include_str!("../../migrations/0003_search.sql"),
@@ -36,6 +36,7 @@ pub(super) const MIGRATION_SQL: [&str; 12] = [
     include_str!("../../migrations/0010_tunnel_arrival.sql"),
     include_str!("../../migrations/0011_response_rules.sql"),
     include_str!("../../migrations/0012_forward_targets.sql"),
+    include_str!("../../migrations/0013_count_indexes.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

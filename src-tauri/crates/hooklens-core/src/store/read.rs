@@ -189,7 +189,23 @@ impl Reader {
     /// How [`Reader::query`] would find `q`'s page, in words: for benchmarks
     /// and for debugging a slow search.
     pub fn query_plan(&self, q: &PageQuery) -> Result<String, StoreError> {
-        search::describe(&self.conn, &q.query, q.endpoint_id)
+        search::describe(&self.conn, &q.query, q.endpoint_id, search::Goal::Page)
+    }
+
+    /// How [`Reader::count_matching`] would count `query`, in words.
+    pub fn count_plan(
+        &self,
+        query: &Query,
+        endpoint_id: Option<i64>,
+    ) -> Result<String, StoreError> {
+        search::describe(&self.conn, query, endpoint_id, search::Goal::Count)
+    }
+
+    /// The FTS5 expression `query`'s words are matched with (None without
+    /// words): benchmarks time it alone on the same database, as the floor a
+    /// search is measured against.
+    pub fn fulltext_expression(&self, query: &Query) -> Result<Option<String>, StoreError> {
+        search::fulltext_expression(&self.conn, query, None)
     }
 
     /// The search fields with the values worth suggesting: event types

@@ -238,7 +238,8 @@ pub(super) fn compile(
                 c.add(negated, cond, None);
             }
             Filter::Status(None) => {
-                c.add(negated, Cond::new("e.verdict IS NULL", vec![]), None);
+                let cond = Cond::new("e.verdict IS NULL", vec![]);
+                c.add(negated, cond, Some(("events_unverified", true)));
             }
             Filter::Id { value, own } => {
                 let ids = event_ids(conn, value, *own)?;
@@ -348,13 +349,13 @@ pub(super) fn compile(
                 );
                 c.add(negated, cond, None);
             }
-            Filter::Dup(yes) => {
-                let sql = if *yes {
-                    "e.delivery > 1"
-                } else {
-                    "e.delivery = 1"
-                };
-                c.add(negated, Cond::new(sql, vec![]), None);
+            Filter::Dup(true) => {
+                // Redeliveries are few: their own index, as failed verdicts.
+                let cond = Cond::new("e.delivery > 1", vec![]);
+                c.add(negated, cond, Some(("events_redelivered", true)));
+            }
+            Filter::Dup(false) => {
+                c.add(negated, Cond::new("e.delivery = 1", vec![]), None);
             }
         }
     }

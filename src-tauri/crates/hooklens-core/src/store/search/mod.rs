@@ -42,7 +42,8 @@ use crate::model::{EventSummary, MatchCount};
 use crate::query::Query;
 use compile::{id_list, select};
 use filters::Cond;
-use plan::{Goal, plan};
+pub(super) use plan::Goal;
+use plan::plan;
 pub(super) use suggest::{recent_methods, stored_providers, stored_types};
 use walk::walk_checking_text;
 
@@ -152,13 +153,24 @@ pub(super) fn count(
     })
 }
 
-/// The plan a page of this query would use, described.
+/// The FTS5 expression a query's words are matched with (None without
+/// words), exactly as the plans ask the index.
+pub(super) fn fulltext_expression(
+    conn: &Connection,
+    query: &Query,
+    endpoint_id: Option<i64>,
+) -> Result<Option<String>, StoreError> {
+    Ok(compile::compile(conn, query, endpoint_id)?.probe_expr())
+}
+
+/// The plan a page (or a count) of this query would use, described.
 pub(super) fn describe(
     conn: &Connection,
     query: &Query,
     endpoint_id: Option<i64>,
+    goal: Goal,
 ) -> Result<String, StoreError> {
-    Ok(plan(conn, query, endpoint_id, Goal::Page)?.description)
+    Ok(plan(conn, query, endpoint_id, goal)?.description)
 }
 
 #[cfg(test)]

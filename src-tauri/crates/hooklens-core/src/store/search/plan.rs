@@ -118,7 +118,7 @@ pub(super) enum Lookup {
 /// What a plan is for: the thresholds differ, as a page stops at 50 rows
 /// while a count reads every match up to its cap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Goal {
+pub(in crate::store) enum Goal {
     Page,
     Count,
 }

@@ -694,6 +694,193 @@ async fn counts_stop_at_the_cap() {
     }
 }
 
+/// One generated event of [`varied`], as the test knows it.
+struct Made {
+    id: i64,
+    github: bool,
+    delivery: i64,
+    verdict: Option<VerdictStatus>,
+    method: &'static str,
+    kind: &'static str,
+    merchant: String,
+    gift: bool,
+    minute: i64,
+}
+
+/// A store where every filter kind matches some events and not others:
+/// two endpoints, redeliveries (every fifth event repeats the fourth
+/// before it), unverified events, two methods, types, merchants and words.
+async fn varied(n: i64) -> (tempfile::TempDir, Store, Vec<Made>) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let endpoint = |name: &str, prefix: &str, preset: &str| {
+        store
+            .add_endpoint(&EndpointSpec {
+                name: name.into(),
+                path_prefix: prefix.into(),
+                preset: Some(preset.into()),
+                response: Default::default(),
+                scheme: None,
+                forwards: Vec::new(),
+                rules: Vec::new(),
+            })
+            .unwrap()
+            .id
+    };
+    let kustom = endpoint("Kustom", "/kustom", "kustom");
+    let github = endpoint("GitHub", "/github", "github");
+    let mut made = Vec::new();
+    for i in 0..n {
+        // A redelivery carries its first delivery's request.
+        let first = if i % 5 == 4 { i - 4 } else { i };
+        let on_github = first % 3 == 0;
+        let kind = ["push", "order.created", "order.refunded"][(first % 3) as usize];
+        let gift = first % 4 == 1;
+        let verdict = match i % 7 {
+            0 => None,
+            1 => Some(VerdictStatus::Invalid),
+            2 => Some(VerdictStatus::Unsigned),
+            _ => Some(VerdictStatus::Valid),
+        };
+        let method = if first % 4 == 0 { "GET" } else { "POST" };
+        let merchant = format!("m_{}", first % 4);
+        let (provider, path, agent): (&str, String, &[u8]) = if on_github {
+            (
+                "github",
+                format!("/github/hooks/{first}"),
+                b"GitHub-Hookshot/1",
+            )
+        } else {
+            ("kustom", format!("/kustom/{first}"), b"Kustom-Webhooks/2.1")
+        };
+        let word = if gift { "gift" } else { "plain" };
+        let stored = store
+            .insert(NewEvent {
+                received_at_ns: BASE + i * HOUR / 60,
+                endpoint_id: Some(if on_github { github } else { kustom }),
+                method: method.into(),
+                path,
+                headers: headers(&[("user-agent", agent)]),
+                body: format!(r#"{{"n":{first},"kind":"{kind}","note":"{word} note"}}"#)
+                    .into_bytes(),
+                provider: Some(provider.into()),
+                event_type: Some(kind.into()),
+                provider_event_id: Some(format!("ev{first}")),
+                merchant_id: Some(merchant.clone()),
+                verdict: verdict.and_then(self::verdict),
+                ..NewEvent::default()
+            })
+            .await
+            .unwrap();
+        made.push(Made {
+            id: stored.id,
+            github: on_github,
+            delivery: if first == i { 1 } else { 2 },
+            verdict,
+            method,
+            kind,
+            merchant,
+            gift,
+            minute: i,
+        });
+    }
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while crate::store::fulltext::first_pending(&conn).unwrap() <= n {
+        assert!(std::time::Instant::now() < deadline, "not indexed in 5 s");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    (dir, store, made)
+}
+
+#[tokio::test]
+async fn counts_are_exact_under_the_cap_and_capped_above_for_every_filter_kind() {
+    let (_dir, store, made) = varied(120).await;
+    let reader = store.reader().unwrap();
+    let valid = Some(VerdictStatus::Valid);
+    type Expect = fn(&Made) -> bool;
+    let cases: [(&str, Expect); 27] = [
+        ("", |_| true),
+        ("status:unverified", |m| m.verdict.is_none()),
+        ("status:unverified endpoint:GitHub", |m| {
+            m.verdict.is_none() && m.github
+        }),
+        ("-status:unverified", |m| m.verdict.is_some()),
+        ("status:invalid", |m| {
+            m.verdict == Some(VerdictStatus::Invalid)
+        }),
+        ("status:invalid provider:kustom", |m| {
+            m.verdict == Some(VerdictStatus::Invalid) && !m.github
+        }),
+        ("dup:yes", |m| m.delivery > 1),
+        ("dup:yes provider:github", |m| m.delivery > 1 && m.github),
+        ("dup:yes status:unverified", |m| {
+            m.delivery > 1 && m.verdict.is_none()
+        }),
+        ("dup:no", |m| m.delivery == 1),
+        ("-dup:yes", |m| m.delivery == 1),
+        ("type:push", |m| m.kind == "push"),
+        ("type:order.*", |m| m.kind.starts_with("order.")),
+        ("-type:push method:POST", |m| {
+            m.kind != "push" && m.method == "POST"
+        }),
+        ("provider:kustom", |m| !m.github),
+        ("endpoint:GitHub", |m| m.github),
+        ("method:GET", |m| m.method == "GET"),
+        ("path:/github/*", |m| m.github),
+        ("merchant:m_1", |m| m.merchant == "m_1"),
+        ("header.user-agent:hookshot", |m| m.github),
+        ("json.kind:order.refunded", |m| m.kind == "order.refunded"),
+        ("after:2026-11-20T01:00:00Z", |m| m.minute >= 60),
+        ("before:2026-11-20T00:30:00Z dup:yes", |m| {
+            m.minute < 30 && m.delivery > 1
+        }),
+        ("gift", |m| m.gift),
+        ("gift dup:yes", |m| m.gift && m.delivery > 1),
+        ("gift status:unverified endpoint:GitHub", |m| {
+            m.gift && m.verdict.is_none() && m.github
+        }),
+        ("-gift provider:github", |m| !m.gift && m.github),
+    ];
+    assert!(made.iter().any(|m| m.verdict == valid));
+    for (text, expect) in cases {
+        let query = parse(text, NOW_MS).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        let mut truth: Vec<i64> = made.iter().filter(|m| expect(m)).map(|m| m.id).collect();
+        truth.reverse();
+        let t = truth.len() as u32;
+        assert!(
+            t > 1 && t < made.len() as u32 || text.is_empty(),
+            "{text}: {t} match"
+        );
+        for (name, tuning) in TUNINGS {
+            with_tuning(tuning, || {
+                let count = |cap: u32| reader.count_matching(&query, None, cap).unwrap();
+                let exact = MatchCount {
+                    count: i64::from(t),
+                    capped: false,
+                };
+                assert_eq!(count(t), exact, "{text} ({name}): cap at the count");
+                assert_eq!(count(t + 10), exact, "{text} ({name}): under the cap");
+                let capped = |n: u32| MatchCount {
+                    count: i64::from(n),
+                    capped: true,
+                };
+                assert_eq!(count(t - 1), capped(t - 1), "{text} ({name}): one over");
+                assert_eq!(count(1), capped(1), "{text} ({name}): far over");
+                let page = reader
+                    .query(&PageQuery {
+                        limit: 1000,
+                        query: query.clone(),
+                        ..PageQuery::default()
+                    })
+                    .unwrap();
+                let ids: Vec<i64> = page.iter().map(|e| e.id).collect();
+                assert_eq!(ids, truth, "{text} ({name}): page");
+            });
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_endpoint_tab_narrows_every_query() {
     let f = Fixture::new().await;

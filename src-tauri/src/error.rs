@@ -9,4 +9,6 @@ pub enum SetupError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("cannot start the thread that opens the store: {0}")]
+    Thread(std::io::Error),
 }

@@ -8,9 +8,11 @@ mod error;
 mod instance;
 mod logs;
 mod notify;
+mod starting;
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use hooklens_core::capture::{self, Listener};
 use hooklens_core::config::{self, Config, ConfigError};
@@ -19,6 +21,7 @@ use hooklens_core::store::{DataDirLock, Reader, Store, StoreError, StoreOptions}
 use tauri::Manager;
 
 use crate::error::SetupError;
+use crate::starting::Gate;
 
 /// The capture listener and what the header shows about it.
 pub(crate) struct ListenerSlot {
@@ -263,7 +266,7 @@ fn start_core(log_dir: std::path::PathBuf) -> Result<AppState, SetupError> {
 
 /// SIGTERM (systemd, a logout) and SIGINT stop the app the way `serve`
 /// stops: what was stored is answered, then the process exits.
-fn drain_on_signal(app: tauri::AppHandle) {
+fn drain_on_signal(app: tauri::AppHandle, gate: Arc<Gate>) {
     #[cfg(unix)]
     tauri::async_runtime::spawn(async move {
         use tokio::signal::unix::{SignalKind, signal};
@@ -279,7 +282,11 @@ fn drain_on_signal(app: tauri::AppHandle) {
             _ = int.recv() => "SIGINT",
         };
         tracing::info!(signal = which, "stopping: answering requests in progress");
-        let state = app.state::<AppState>();
+        gate.settled(STOP_WAITS_FOR_START).await;
+        let Some(state) = app.try_state::<AppState>() else {
+            app.exit(0);
+            return;
+        };
         commands::tunnel::stop(&state).await;
         let listener = state.listener.lock().await.listener.take();
         if let Some(listener) = listener {
@@ -287,6 +294,51 @@ fn drain_on_signal(app: tauri::AppHandle) {
         }
         app.exit(0);
     });
+}
+
+/// How long a stop during start-up waits for the store to finish opening,
+/// so that it can be closed cleanly (otherwise the next start checks the
+/// whole database as after a crash).
+const STOP_WAITS_FOR_START: Duration = Duration::from_secs(10);
+
+/// Everything that needs the core, on the start-up thread (see starting.rs).
+fn start_in_background(
+    app: tauri::AppHandle,
+    gate: Arc<Gate>,
+    log_dir: std::path::PathBuf,
+    args: Vec<String>,
+    focused: Arc<AtomicBool>,
+) {
+    let state = match start_core(log_dir) {
+        Ok(state) => state,
+        Err(err) => {
+            tracing::error!(error = %err, "Hooklens could not start");
+            eprintln!("Hooklens could not start: {err}");
+            gate.fail(err.to_string());
+            app.exit(1);
+            return;
+        }
+    };
+    tracing::info!(data_dir = %state.data_dir, "Hooklens started");
+    // Only the process that captures notifies: a second window on
+    // the same data would repeat every notification.
+    if state.lock.is_some() {
+        notify::start(app.clone(), state.store.clone(), state.notifier.clone());
+    }
+    let notifier = state.notifier.clone();
+    app.manage(state);
+    // Read after the state is managed: from then on the window's focus
+    // events reach the notifier themselves.
+    notifier.set_focused(focused.load(Ordering::Relaxed));
+    gate.open(&app);
+    // Files named on this launch's command line are imported once
+    // the window listens (as a second launch's are).
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let files = instance::files_in(&args, &cwd);
+    if !files.is_empty() {
+        commands::import_file::open_files(&app, files);
+    }
+    commands::tunnel::resume(&app);
 }
 
 pub fn run() {
@@ -317,6 +369,9 @@ pub fn run() {
         tracing::warn!(error = %err, "logging to the terminal only");
     }
     let context = tauri::generate_context!();
+    let gate = Gate::new(commands::handler());
+    let invoked = gate.clone();
+    let at_setup = gate.clone();
     let identifier = context.config().identifier.clone();
     let result = tauri::Builder::default()
         // First, so that a second launch hands over and exits before
@@ -332,19 +387,10 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
-            let state = start_core(log_dir)?;
-            tracing::info!(data_dir = %state.data_dir, "Hooklens started");
-            // Only the process that captures notifies: a second window on
-            // the same data would repeat every notification.
-            if state.lock.is_some() {
-                notify::start(
-                    app.handle().clone(),
-                    state.store.clone(),
-                    state.notifier.clone(),
-                );
-            }
             // Focus comes from window events, so deciding whether an event
-            // is already in view never waits on the UI thread.
+            // is already in view never waits on the UI thread. Kept here
+            // until the notifier exists.
+            let focused = Arc::new(AtomicBool::new(false));
             if let Some(window) = app.get_webview_window("main") {
                 // Should the page never finish loading, the window still
                 // appears rather than staying hidden with nothing to say why.
@@ -353,28 +399,34 @@ pub fn run() {
                     tokio::time::sleep(SHOW_WINDOW_AT_THE_LATEST).await;
                     show_window(&late);
                 });
-                let notifier = state.notifier.clone();
-                notifier.set_focused(window.is_focused().unwrap_or(false));
                 let handle = app.handle().clone();
+                let seen = focused.clone();
                 window.on_window_event(move |event| match event {
-                    tauri::WindowEvent::Focused(focused) => notifier.set_focused(*focused),
+                    tauri::WindowEvent::Focused(now) => {
+                        seen.store(*now, Ordering::Relaxed);
+                        if let Some(state) = handle.try_state::<AppState>() {
+                            state.notifier.set_focused(*now);
+                        }
+                    }
                     // A dropped file is read by the shell, never by the page.
                     tauri::WindowEvent::DragDrop(drop) => {
-                        commands::import_file::on_drop(&handle, drop);
+                        if handle.try_state::<AppState>().is_some() {
+                            commands::import_file::on_drop(&handle, drop);
+                        } else if let tauri::DragDropEvent::Drop { paths, .. } = drop {
+                            // While the store opens, a drop waits with the
+                            // files named at launch.
+                            commands::import_file::open_files(&handle, paths.clone());
+                        }
                     }
                     _ => {}
                 });
             }
-            app.manage(state);
-            // Files named on this launch's command line are imported once
-            // the window listens (as a second launch's are).
-            let cwd = std::env::current_dir().unwrap_or_default();
-            let files = instance::files_in(&args, &cwd);
-            if !files.is_empty() {
-                commands::import_file::open_files(app.handle(), files);
-            }
-            commands::tunnel::resume(app.handle());
-            drain_on_signal(app.handle().clone());
+            drain_on_signal(app.handle().clone(), at_setup.clone());
+            let handle = app.handle().clone();
+            std::thread::Builder::new()
+                .name("hooklens-start".into())
+                .spawn(move || start_in_background(handle, at_setup, log_dir, args, focused))
+                .map_err(SetupError::Thread)?;
             Ok(())
         })
         .on_page_load(|webview, load| {
@@ -382,12 +434,12 @@ pub fn run() {
                 show_window(&webview.window());
             }
         })
-        .invoke_handler(commands::handler())
+        .invoke_handler(move |invoke| invoked.invoke(invoke))
         .build(context);
     match result {
-        Ok(app) => app.run(|app, event| {
+        Ok(app) => app.run(move |app, event| {
             if let tauri::RunEvent::Exit = event {
-                stop_cleanly(app);
+                stop_cleanly(app, &gate);
             }
         }),
         Err(err) => {
@@ -402,7 +454,8 @@ pub fn run() {
 /// state: drain the listener (if a signal has not already) and record the
 /// clean stop, or every start after a normal quit would check the whole
 /// database as after a crash.
-fn stop_cleanly(app: &tauri::AppHandle) {
+fn stop_cleanly(app: &tauri::AppHandle, gate: &Gate) {
+    tauri::async_runtime::block_on(gate.settled(STOP_WAITS_FOR_START));
     let Some(state) = app.try_state::<AppState>() else {
         return;
     };

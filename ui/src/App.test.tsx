@@ -412,7 +412,7 @@ describe("paste request", () => {
   it("opens the paste dialog from the timeline, then reports the import and opens the first imported event", async () => {
     render(<App />);
     await userEvent.click(await screen.findByTestId("paste-request"));
-    expect(screen.getByTestId("paste-import-dialog")).toBeInTheDocument();
+    expect(await screen.findByTestId("paste-import-dialog")).toBeInTheDocument();
     await userEvent.click(screen.getByTestId("paste-import-done"));
     expect(screen.queryByTestId("paste-import-dialog")).toBeNull();
     expect(screen.getByTestId("import-notice")).toHaveTextContent("1 imported, 1 skipped: entry 2: no request line");
@@ -455,7 +455,7 @@ describe("paste request", () => {
     });
     render(<App />);
     await userEvent.click(await screen.findByTestId("import-file"));
-    const dialog = screen.getByTestId("import-file-dialog");
+    const dialog = await screen.findByTestId("import-file-dialog");
     await userEvent.selectOptions(within(dialog).getByLabelText("Endpoint"), "2");
     await userEvent.click(within(dialog).getByTestId("import-file-choose"));
     expect(ipc.importFile).toHaveBeenCalledWith({ endpointId: 2, note: null }, expect.any(Function));
@@ -469,7 +469,7 @@ describe("paste request", () => {
   it("keeps the Import… dialog open when the file dialog is closed without a file", async () => {
     render(<App />);
     await userEvent.click(await screen.findByTestId("import-file"));
-    await userEvent.click(screen.getByTestId("import-file-choose"));
+    await userEvent.click(await screen.findByTestId("import-file-choose"));
     await waitFor(() => expect(screen.getByTestId("import-file-choose")).toBeEnabled());
     expect(screen.getByTestId("import-file-dialog")).toBeInTheDocument();
     expect(screen.queryByTestId("import-notice")).toBeNull();
@@ -719,7 +719,7 @@ describe("pins, endpoints and keys", () => {
     ipc.searchEvents.mockImplementation(() => noMore([ev(2, "/b"), ev(1, "/a")]));
     render(<App />);
     await userEvent.click(await screen.findByTestId("add-endpoint"));
-    expect(screen.getByTestId("editing")).toHaveTextContent("new");
+    expect(await screen.findByTestId("editing")).toHaveTextContent("new");
     const fieldsBefore = ipc.queryFields.mock.calls.length;
     await userEvent.click(screen.getByTestId("editor-save"));
     expect(await screen.findByTestId("endpoint-9")).toHaveTextContent("Kulmi");
@@ -730,7 +730,7 @@ describe("pins, endpoints and keys", () => {
 
     const edit = screen.getAllByTestId("edit-endpoint").find((b) => b.dataset.endpointId === "2")!;
     await userEvent.click(edit);
-    expect(screen.getByTestId("editing")).toHaveTextContent("Kustom");
+    expect(await screen.findByTestId("editing")).toHaveTextContent("Kustom");
     // Typing "/" or "p" in the dialog is for the dialog.
     fireEvent.keyDown(screen.getByTestId("editing"), { key: "/" });
     expect(screen.getByTestId("search-input")).not.toHaveFocus();

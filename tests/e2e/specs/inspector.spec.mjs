@@ -132,6 +132,11 @@ describe("inspector", () => {
       assert.match(headers, /req-77/);
       const bodyView = browser.$('[data-testid="body-view"]');
       await bodyView.waitForDisplayed({ timeout: 5_000 });
+      // The editor loads on first use (ui/src/components/lazy.tsx).
+      await browser.waitUntil(async () => (await bodyView.$$(".cm-editor")).length > 0, {
+        timeout: 5_000,
+        timeoutMsg: "the body's editor did not load",
+      });
       const shown = await bodyView.getText();
       // Pretty-printed, and the 20-digit amount survives exactly.
       assert.match(shown, /"checkoutId": "co_42"/);

@@ -608,7 +608,7 @@ describe("DetailPane", () => {
     expect(await screen.findByTestId("deliveries-empty")).toHaveTextContent("Nothing sent from this event yet.");
     expect(ipc.listRuns).toHaveBeenCalledWith(4);
     await userEvent.click(screen.getByTestId("resend-open"));
-    const editor = screen.getByTestId("resend-editor");
+    const editor = await screen.findByTestId("resend-editor");
     expect(editor).toHaveTextContent("Resend POST /hook/4");
     // Over the whole window, not inside the pane.
     expect(screen.getByTestId("detail").contains(editor)).toBe(false);

@@ -19,7 +19,7 @@ import { Overview } from "./detail/Overview";
 import { ParamsTable } from "./detail/ParamsTable";
 import { useEventView } from "./detail/useEventView";
 import { Deliveries } from "./detail/Deliveries";
-import { ResendEditor } from "./resend/ResendEditor";
+import { ResendEditor } from "./lazy";
 import "./detail/controls.css";
 import "./detail/detail.css";
 

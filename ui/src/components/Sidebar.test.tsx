@@ -82,7 +82,7 @@ describe("Sidebar", () => {
     renderSidebar();
     expect(screen.queryByTestId("test-event-dialog")).toBeNull();
     await userEvent.click(screen.getByTestId("test-event-open"));
-    expect(screen.getByTestId("test-event-dialog")).toBeInTheDocument();
+    expect(await screen.findByTestId("test-event-dialog")).toBeInTheDocument();
     await waitFor(() => expect(screen.getByTestId("test-event-endpoint")).toHaveValue("2"));
     expect(screen.getByTestId("test-event-target")).toHaveTextContent("http://127.0.0.1:9494/kustom");
     await userEvent.click(screen.getByTestId("test-event-close"));

@@ -2,7 +2,7 @@ import { useState } from "react";
 import type { Endpoint, ForwardTarget, PresetInfo } from "../ipc";
 import { formatCount } from "../lib/format";
 import { countFor, type Counts, type EndpointFilter } from "../state/counts";
-import { TestEventDialog } from "./testevents/TestEventDialog";
+import { TestEventDialog } from "./lazy";
 import "./sidebar.css";
 
 type Props = {

@@ -14,7 +14,7 @@ import {
   type BodyTab,
   type PrettyJson,
 } from "./body";
-import { CodeView } from "./CodeView";
+import { CodeView } from "../lazy";
 import { HexDump } from "./HexDump";
 import { ParamsTable } from "./ParamsTable";
 

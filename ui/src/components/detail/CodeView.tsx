@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef } from "react";
 import { defaultKeymap } from "@codemirror/commands";
 import { json } from "@codemirror/lang-json";
 import { bracketMatching, foldGutter, foldKeymap, syntaxHighlighting } from "@codemirror/language";
@@ -60,7 +60,9 @@ export function CodeView({ text, json: isJson, wrap, label, testId }: Props) {
   // to parse them and folding/bracket matching walk the same tree: plain text.
   const highlight = useMemo(() => isJson && !tooDeep(text), [isJson, text]);
 
-  useEffect(() => {
+  // Before the browser paints: the text it replaces (components/lazy.tsx's
+  // fallback on first use) never gives way to an empty box.
+  useLayoutEffect(() => {
     const parent = host.current;
     if (!parent) return;
     const state = EditorState.create({

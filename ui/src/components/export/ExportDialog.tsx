@@ -11,6 +11,7 @@ import {
   type RedactionPreview,
 } from "../../ipc";
 import { Modal } from "../Modal";
+export { exportSummary } from "./summary";
 import "./export.css";
 
 const count = new Intl.NumberFormat();
@@ -37,18 +38,6 @@ export function splitList(text: string): string[] {
     .split(/[\n,]/)
     .map((s) => s.trim())
     .filter((s) => s !== "");
-}
-
-/** "Exported 12 events (3 deliveries); 2 redacted …", for the window's notice. */
-export function exportSummary(outcome: ExportOutcome): string {
-  let text = `Exported ${plural(outcome.events, "event", "events")}`;
-  if (outcome.deliveries > 0) text += ` (${plural(outcome.deliveries, "delivery", "deliveries")})`;
-  if (outcome.redactedEvents > 0) {
-    text += `; ${plural(outcome.redactedEvents, "event was", "events were")} redacted, so their recorded verdict no longer holds for the file`;
-  }
-  if (outcome.missing > 0) text += `; ${count.format(outcome.missing)} removed meanwhile`;
-  if (outcome.cancelled) text += " (cancelled; the file is whole up to there)";
-  return text;
 }
 
 type Phase =

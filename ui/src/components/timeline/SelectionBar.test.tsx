@@ -83,7 +83,7 @@ describe("SelectionBar: out of order", () => {
   it("sends the selection in shuffled order and lists the order with each status", async () => {
     render(<SelectionBar {...props([1, 2, 3])} />);
     await userEvent.click(screen.getByTestId("selection-shuffle"));
-    const dialog = screen.getByTestId("shuffle-dialog");
+    const dialog = await screen.findByTestId("shuffle-dialog");
     // The dialog covers the window: it is not inside the (transformed) bar.
     expect(screen.getByTestId("selection-bar").contains(dialog)).toBe(false);
     const url = within(dialog).getByTestId("shuffle-url") as HTMLInputElement;
@@ -116,7 +116,7 @@ describe("SelectionBar: out of order", () => {
     ipc.recentTargets.mockResolvedValue([]);
     render(<SelectionBar {...props([1, 2])} />);
     await userEvent.click(screen.getByTestId("selection-shuffle"));
-    await userEvent.click(screen.getByTestId("shuffle-send"));
+    await userEvent.click(await screen.findByTestId("shuffle-send"));
     expect(screen.getByTestId("shuffle-url-error")).toHaveTextContent("Enter the URL");
     expect(ipc.resendShuffled).not.toHaveBeenCalled();
     await userEvent.type(screen.getByTestId("shuffle-url"), "http://localhost:3000/hooks");

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { createPortal } from "react-dom";
 import { formatCount } from "../../lib/format";
-import { ShuffleDialog } from "../resend/ShuffleDialog";
+import { ShuffleDialog } from "../lazy";
 
 type Props = {
   count: number;

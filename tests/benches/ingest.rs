@@ -24,7 +24,7 @@ mod floor;
 #[path = "common/report.rs"]
 mod report;
 use floor::Floor;
-use report::{Report, Want};
+use report::{Report, Want, thousands};
 
 const BODY_BYTES: usize = 1024;
 /// (concurrency, requests) for the measured runs; sized so the whole bench,
@@ -674,16 +674,4 @@ fn db_size(data_dir: &Path) -> u64 {
 
 fn mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)
-}
-
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -29,7 +29,7 @@ mod corpus;
 use corpus::Generator;
 #[path = "common/report.rs"]
 mod report;
-use report::{Report, Want};
+use report::{Report, Want, thousands};
 
 /// Bump when the generated events change, so stale caches are not reused.
 const DATA_VERSION: u32 = 3;
@@ -448,18 +448,6 @@ fn percentile(sorted: &[Duration], p: usize) -> Duration {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// `$CARGO_TARGET_DIR/../bench-data/search-v<DATA_VERSION>-<events>`.

@@ -183,7 +183,7 @@ export async function addSecretInEditor(browser, endpointId, label, value, { kee
   await browser.$('[data-testid="secret-row"]').waitForDisplayed({ timeout: 5_000 });
   if (keepOpen) return;
   await browser.keys(["Escape"]);
-  await browser.$('[data-testid="endpoint-editor"]').waitForExist({ reverse: true, timeout: 5_000 });
+  await waitGone(browser, '[data-testid="endpoint-editor"]', "the endpoint editor");
 }
 
 /**

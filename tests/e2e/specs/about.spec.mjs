@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { check, invoke, launchApp } from "../harness.mjs";
+import { check, invoke, launchApp, waitGone } from "../harness.mjs";
 
 describe("About dialog", () => {
   let app;
@@ -70,7 +70,7 @@ describe("About dialog", () => {
       await assert.rejects(invoke(browser, "open_folder", { folder: "/etc" }), /unknown variant/);
       assert.equal(opened().length, 2);
       await browser.keys(["Escape"]);
-      await browser.$('[data-testid="about-dialog"]').waitForExist({ reverse: true, timeout: 5_000 });
+      await waitGone(browser, '[data-testid="about-dialog"]', "the About dialog");
     });
   });
 });

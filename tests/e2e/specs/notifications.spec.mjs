@@ -11,7 +11,7 @@ import { createHmac } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { addSecretInEditor, artifactsDir, check, invoke, launchApp } from "../harness.mjs";
+import { addSecretInEditor, artifactsDir, check, invoke, launchApp, waitGone } from "../harness.mjs";
 
 const SECRET = "It's a Secret to Everybody";
 const githubSignature = (body, secret = SECRET) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
@@ -158,7 +158,7 @@ describe("desktop notifications", () => {
   async function closeSettings() {
     const { browser } = app;
     await browser.keys(["Escape"]);
-    await browser.$('[data-testid="notify-settings"]').waitForExist({ reverse: true, timeout: 5_000 });
+    await waitGone(browser, '[data-testid="notify-settings"]', "the notification settings");
   }
 
   async function chooseRule(rule) {

@@ -4,7 +4,7 @@
 // rule answered, and "Try on" previews a rule on the open event.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { check, launchApp } from "../harness.mjs";
+import { check, launchApp, waitGone } from "../harness.mjs";
 
 describe("response rules", () => {
   let app;
@@ -58,7 +58,7 @@ describe("response rules", () => {
       assert.equal(await text($('[data-testid="rule-name"]')), "fail-refunds");
       await app.screenshot("editor-with-rule");
       await $('[data-testid="endpoint-save"]').click();
-      await $('[data-testid="endpoint-editor"]').waitForExist({ reverse: true, timeout: 5_000 });
+      await waitGone(browser, '[data-testid="endpoint-editor"]', "the endpoint editor");
     });
 
     const first = await post("/shop/refunds", { type: "refund.created", id: "rf_1" });

@@ -18,6 +18,14 @@ use hooklens_core::formats::{self, Format};
 use hooklens_core::import::{self, ImportSpec};
 use hooklens_core::query::Query;
 use hooklens_core::store::{Store, now_ns};
+#[path = "common/report.rs"]
+mod report;
+use report::{Report, Want};
+
+/// Targets of the import/export issue (17).
+const IMPORT_AT_LEAST: f64 = 20_000.0;
+const IMPORT_PEAK_UNDER_MB: f64 = 100.0;
+const EXPORT_AT_LEAST: f64 = 50_000.0;
 
 fn main() {
     let events: usize = std::env::var("HOOKLENS_BENCH_EVENTS")
@@ -106,6 +114,36 @@ fn run(events: usize) -> Result<(), String> {
         import_rate / store_rate
     );
 
+    let mut report = Report::new(&format!("interchange at {events} events"));
+    report.row(
+        "import HAR, events/s vs reading the HAR alone",
+        import_rate,
+        Some(read_rate),
+        "/s",
+        Want::None,
+    );
+    report.row(
+        "import HAR, events/s vs storing parsed requests",
+        import_rate,
+        Some(store_rate),
+        "/s",
+        Want::None,
+    );
+    report.row(
+        "import HAR, events/s",
+        import_rate,
+        None,
+        "/s",
+        Want::Over(IMPORT_AT_LEAST),
+    );
+    report.row(
+        "import HAR, peak RSS",
+        import_peak as f64,
+        None,
+        "MB",
+        Want::Under(IMPORT_PEAK_UNDER_MB),
+    );
+
     // Floor 3: reading the events back, one by one, as export does.
     let reader = store.reader().map_err(|e| e.to_string())?;
     let ids: Vec<i64> = (1..=events as i64).collect();
@@ -139,7 +177,22 @@ fn run(events: usize) -> Result<(), String> {
             sink.0 as f64 / 1e6,
             rate / read_back
         );
+        report.row(
+            format!("export {format:?}, events/s vs reading the events alone"),
+            rate,
+            Some(read_back),
+            "/s",
+            Want::None,
+        );
+        report.row(
+            format!("export {format:?}, events/s"),
+            rate,
+            None,
+            "/s",
+            Want::Over(EXPORT_AT_LEAST),
+        );
     }
+    report.print();
     Ok(())
 }
 

@@ -17,6 +17,8 @@ pub enum Want {
     AtMost(f64),
     /// An absolute bound on the figure itself, no ratio (p99 under 1 ms).
     Under(f64),
+    /// An absolute lower bound on the figure itself (at least 20,000/s).
+    Over(f64),
     /// Shown for context; no target.
     None,
 }
@@ -80,6 +82,7 @@ impl Report {
                 Want::AtLeast(t) => (format!("≥ {t:.2}×"), ratio.map(|r| r >= t)),
                 Want::AtMost(t) => (format!("≤ {t:.2}×"), ratio.map(|r| r <= t)),
                 Want::Under(t) => (format!("< {}", amount(t, row.unit)), Some(row.value < t)),
+                Want::Over(t) => (format!("≥ {}", amount(t, row.unit)), Some(row.value >= t)),
                 Want::None => (String::new(), None),
             };
             let verdict = match ok {

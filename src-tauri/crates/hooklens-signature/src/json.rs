@@ -186,10 +186,21 @@ impl<'a> LazyJson<'a> {
     }
 
     pub fn str_at(&self, pointer: &str) -> Option<String> {
-        match self.scalar_at(pointer)? {
-            Value::String(s) => Some(s),
-            _ => None,
-        }
+        self.at(pointer).and_then(string).map(Cow::into_owned)
+    }
+}
+
+/// The text of a JSON string value, borrowed when it has no escapes (the
+/// common case); None for any other kind.
+pub fn string(raw: &RawValue) -> Option<Cow<'_, str>> {
+    if kind(raw) != Kind::String {
+        return None;
+    }
+    match serde_json::from_str::<&str>(raw.get()) {
+        Ok(text) => Some(Cow::Borrowed(text)),
+        Err(_) => serde_json::from_str::<String>(raw.get())
+            .ok()
+            .map(Cow::Owned),
     }
 }
 

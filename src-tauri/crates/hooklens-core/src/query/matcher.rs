@@ -332,13 +332,9 @@ fn json_holds(json: &LazyJson<'_>, keys: &[String], value: Option<&str>, prefix:
     // them, true/false/null by name; objects and arrays never.
     let text: Cow<'_, str> = match json::kind(raw) {
         Kind::Object | Kind::Array => return false,
-        // Borrowed when it has no escapes, which is the common case.
-        Kind::String => match serde_json::from_str::<&str>(raw.get()) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(_) => match serde_json::from_str::<String>(raw.get()) {
-                Ok(text) => Cow::Owned(text),
-                Err(_) => return false,
-            },
+        Kind::String => match json::string(raw) {
+            Some(text) => text,
+            None => return false,
         },
         Kind::Number | Kind::Bool | Kind::Null => Cow::Borrowed(raw.get().trim()),
     };

@@ -76,26 +76,33 @@ struct Fixture {
     github: i64,
 }
 
+/// The two endpoints both fixtures route to, by path and preset: their ids.
+fn kustom_and_github(store: &Store) -> (i64, i64) {
+    let endpoint = |name: &str, prefix: &str, preset: &str| {
+        store
+            .add_endpoint(&EndpointSpec {
+                name: name.into(),
+                path_prefix: prefix.into(),
+                preset: Some(preset.into()),
+                response: Default::default(),
+                scheme: None,
+                forwards: Vec::new(),
+                rules: Vec::new(),
+            })
+            .unwrap()
+            .id
+    };
+    (
+        endpoint("Kustom", "/kustom", "kustom"),
+        endpoint("GitHub", "/github", "github"),
+    )
+}
+
 impl Fixture {
     async fn new() -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let endpoint = |name: &str, prefix: &str, preset: &str| {
-            store
-                .add_endpoint(&EndpointSpec {
-                    name: name.into(),
-                    path_prefix: prefix.into(),
-                    preset: Some(preset.into()),
-                    response: Default::default(),
-                    scheme: None,
-                    forwards: Vec::new(),
-                    rules: Vec::new(),
-                })
-                .unwrap()
-                .id
-        };
-        let kustom = endpoint("Kustom", "/kustom", "kustom");
-        let github = endpoint("GitHub", "/github", "github");
+        let (kustom, github) = kustom_and_github(&store);
         let kustom_headers: &[(&str, &[u8])] = &[
             ("content-type", b"application/json"),
             ("user-agent", b"Kustom-Webhooks/2.1"),
@@ -713,22 +720,7 @@ struct Made {
 async fn varied(n: i64) -> (tempfile::TempDir, Store, Vec<Made>) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let endpoint = |name: &str, prefix: &str, preset: &str| {
-        store
-            .add_endpoint(&EndpointSpec {
-                name: name.into(),
-                path_prefix: prefix.into(),
-                preset: Some(preset.into()),
-                response: Default::default(),
-                scheme: None,
-                forwards: Vec::new(),
-                rules: Vec::new(),
-            })
-            .unwrap()
-            .id
-    };
-    let kustom = endpoint("Kustom", "/kustom", "kustom");
-    let github = endpoint("GitHub", "/github", "github");
+    let (kustom, github) = kustom_and_github(&store);
     let mut made = Vec::new();
     for i in 0..n {
         // A redelivery carries its first delivery's request.

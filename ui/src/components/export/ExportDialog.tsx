@@ -11,11 +11,11 @@ import {
   type RedactionPreview,
 } from "../../ipc";
 import { Modal } from "../Modal";
+import { plural } from "./summary";
 export { exportSummary } from "./summary";
 import "./export.css";
 
 const count = new Intl.NumberFormat();
-const plural = (n: number, one: string, many: string) => `${count.format(n)} ${n === 1 ? one : many}`;
 
 const FORMATS: readonly { value: ExportFormat; name: string }[] = [
   { value: "har", name: "HAR 1.2 (browser devtools, HTTP Toolkit)" },

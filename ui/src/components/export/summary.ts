@@ -1,7 +1,8 @@
 import type { ExportOutcome } from "../../ipc";
 
 const count = new Intl.NumberFormat();
-const plural = (n: number, one: string, many: string) => `${count.format(n)} ${n === 1 ? one : many}`;
+/** "1 event", "12 events". */
+export const plural = (n: number, one: string, many: string) => `${count.format(n)} ${n === 1 ? one : many}`;
 
 /**
  * "Exported 12 events (3 deliveries); 2 redacted …", for the window's notice;

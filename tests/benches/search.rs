@@ -19,6 +19,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use hooklens_core::model::{EndpointSpec, MatchCount};
@@ -32,7 +34,7 @@ mod report;
 use report::{Report, Want, thousands};
 
 /// Bump when the generated events change, so stale caches are not reused.
-const DATA_VERSION: u32 = 3;
+const DATA_VERSION: u32 = 4;
 const EVENTS: usize = 1_000_000;
 const RUNS: usize = 30;
 const PAGE: u32 = 50;
@@ -516,18 +518,27 @@ fn open_or_build(dir: &Path, events: usize) -> Result<Store, String> {
     let end_ns = hooklens_core::store::now_ns();
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     const TASKS: usize = 32;
+    let next = Arc::new(AtomicUsize::new(0));
     runtime.block_on(async {
         let tasks: Vec<_> = (0..TASKS)
             .map(|task| {
                 let store = store.clone();
                 let endpoints = endpoints.clone();
+                let next = next.clone();
                 tokio::spawn(async move {
                     let mut generator = Generator::new(task as u64, &endpoints);
-                    for n in (task..events).step_by(TASKS) {
+                    loop {
+                        // One sequence for all senders, taken just before
+                        // the insert: events reach the writer about in the
+                        // order they are stamped, as live capture's do.
+                        let n = next.fetch_add(1, Ordering::Relaxed);
+                        if n >= events {
+                            break;
+                        }
                         let at = end_ns - SPAN_NS + (n as i64) * (SPAN_NS / events as i64);
                         let event = generator.event(at)?;
                         store.insert(event).await.map_err(|e| e.to_string())?;
-                        if task == 0 && n % 100_000 < TASKS {
+                        if n.is_multiple_of(100_000) {
                             println!(
                                 "  {:>9} stored, {:.0} s",
                                 thousands(n),

@@ -189,7 +189,16 @@ impl Reader {
     /// How [`Reader::query`] would find `q`'s page, in words: for benchmarks
     /// and for debugging a slow search.
     pub fn query_plan(&self, q: &PageQuery) -> Result<String, StoreError> {
-        search::describe(&self.conn, &q.query, q.endpoint_id, search::Goal::Page)
+        search::describe_page(
+            &self.conn,
+            &q.query,
+            q.endpoint_id,
+            Window {
+                before: q.before,
+                after: q.after,
+            },
+            q.limit,
+        )
     }
 
     /// How [`Reader::count_matching`] would count `query`, in words.
@@ -198,7 +207,7 @@ impl Reader {
         query: &Query,
         endpoint_id: Option<i64>,
     ) -> Result<String, StoreError> {
-        search::describe(&self.conn, query, endpoint_id, search::Goal::Count)
+        search::describe_count(&self.conn, query, endpoint_id)
     }
 
     /// The FTS5 expression `query`'s words are matched with (None without

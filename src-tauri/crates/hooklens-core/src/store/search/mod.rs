@@ -5,6 +5,12 @@
 //! as quoted strings (`fts_string`), so nothing typed is ever read as SQL or
 //! as FTS5 syntax.
 //!
+//! A page of words is first asked of the full-text index's newest hits
+//! (`newest`): where event ids follow the timeline (migration 14 keeps the
+//! bound), the newest hits whose rows pass the other filters are the page,
+//! at the cost of the hits read. When too few hits pass, or the page lies
+//! where ids do not follow the timeline, the planner takes over.
+//!
 //! A page is the newest 50 of possibly a million events, so the plan is chosen
 //! per query from what each condition yields, counted up to a bound (cheap:
 //! index entries and full-text postings are counted without reading events):
@@ -24,12 +30,14 @@
 //! read and sort every hit of a common word (half the store).
 //!
 //! The files: `compile` turns the query into SQL conditions (`filters` holds
-//! the SQL of single filters), `plan` chooses where rows come from, `walk`
+//! the SQL of single filters), `newest` reads pages of words from the newest
+//! hits, `plan` chooses where rows come from, `walk`
 //! checks words a chunk of rows at a time, `suggest` lists stored values for
 //! autocomplete.
 
 mod compile;
 mod filters;
+mod newest;
 mod plan;
 mod suggest;
 mod walk;
@@ -42,8 +50,9 @@ use crate::model::{EventSummary, MatchCount};
 use crate::query::Query;
 use compile::{id_list, select};
 use filters::Cond;
+use newest::newest_hits;
 pub(super) use plan::Goal;
-use plan::plan;
+use plan::{plan, plan_compiled};
 pub(super) use suggest::{recent_methods, stored_providers, stored_types};
 use walk::walk_checking_text;
 
@@ -95,29 +104,48 @@ pub(super) fn page(
     window: Window,
     limit: u32,
 ) -> Result<Vec<EventSummary>, StoreError> {
-    let plan = plan(conn, query, endpoint_id, Goal::Page)?;
-    tracing::debug!(plan = %plan.description, "search");
-    if limit == 0 || plan.empty {
-        return Ok(Vec::new());
-    }
+    let compiled = compile::compile(conn, query, endpoint_id)?;
     let order = window.order();
     let tail = format!("ORDER BY e.received_at {order}, e.id {order} LIMIT ?");
-    let (sql, mut args) = match &plan.text {
-        None => {
-            let bounds = window.conds(None);
-            let conds: Vec<&Cond> = plan.conds.iter().chain(&bounds).collect();
-            select(&plan.from, &conds, SUMMARY_COLUMNS, &tail)
+    let ids = match newest_hits(conn, &compiled, window, limit as usize)? {
+        Some(ids) => {
+            tracing::debug!(plan = "newest full-text hits", "search");
+            ids
         }
-        Some(check) => {
-            let ids = walk_checking_text(conn, &plan, check, window, limit as usize)?;
-            if ids.is_empty() {
+        None => {
+            let plan = plan_compiled(conn, compiled, Goal::Page)?;
+            tracing::debug!(plan = %plan.description, "search");
+            if limit == 0 || plan.empty {
                 return Ok(Vec::new());
             }
-            select("events e", &[&id_list(&ids)], SUMMARY_COLUMNS, &tail)
+            match &plan.text {
+                None => {
+                    let bounds = window.conds(None);
+                    let conds: Vec<&Cond> = plan.conds.iter().chain(&bounds).collect();
+                    let (sql, args) = select(&plan.from, &conds, SUMMARY_COLUMNS, &tail);
+                    return summaries(conn, &sql, args, limit, window);
+                }
+                Some(check) => walk_checking_text(conn, &plan, check, window, limit as usize)?,
+            }
         }
     };
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (sql, args) = select("events e", &[&id_list(&ids)], SUMMARY_COLUMNS, &tail);
+    summaries(conn, &sql, args, limit, window)
+}
+
+/// Runs a page's final SELECT (its LIMIT not bound yet).
+fn summaries(
+    conn: &Connection,
+    sql: &str,
+    mut args: Vec<rusqlite::types::Value>,
+    limit: u32,
+    window: Window,
+) -> Result<Vec<EventSummary>, StoreError> {
     args.push(i64::from(limit).into());
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map(params_from_iter(args), summary_from_row)?;
     let mut events: Vec<EventSummary> = rows.collect::<Result<_, _>>()?;
     if window.upward() {
@@ -163,14 +191,28 @@ pub(super) fn fulltext_expression(
     Ok(compile::compile(conn, query, endpoint_id)?.probe_expr())
 }
 
-/// The plan a page (or a count) of this query would use, described.
-pub(super) fn describe(
+/// The plan a count of this query would use, described.
+pub(super) fn describe_count(
     conn: &Connection,
     query: &Query,
     endpoint_id: Option<i64>,
-    goal: Goal,
 ) -> Result<String, StoreError> {
-    Ok(plan(conn, query, endpoint_id, goal)?.description)
+    Ok(plan(conn, query, endpoint_id, Goal::Count)?.description)
+}
+
+/// How a page of this query is found, described.
+pub(super) fn describe_page(
+    conn: &Connection,
+    query: &Query,
+    endpoint_id: Option<i64>,
+    window: Window,
+    limit: u32,
+) -> Result<String, StoreError> {
+    let compiled = compile::compile(conn, query, endpoint_id)?;
+    if newest_hits(conn, &compiled, window, limit as usize)?.is_some() {
+        return Ok("newest full-text hits first".to_owned());
+    }
+    Ok(plan_compiled(conn, compiled, Goal::Page)?.description)
 }
 
 #[cfg(test)]

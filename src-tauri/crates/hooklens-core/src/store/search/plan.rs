@@ -45,6 +45,10 @@ pub(super) struct Tuning {
     pub max_chunk: usize,
     pub query_cost_in_postings: f64,
     pub min_gap: i64,
+    /// Full-text hits read newest first before leaving a page to the
+    /// planner (`newest`); 0: never read that way.
+    pub newest_max_hits: usize,
+    pub newest_first_round: usize,
 }
 
 impl Tuning {
@@ -56,6 +60,8 @@ impl Tuning {
         max_chunk: MAX_CHUNK,
         query_cost_in_postings: QUERY_COST_IN_POSTINGS,
         min_gap: MIN_GAP,
+        newest_max_hits: super::newest::MAX_HITS,
+        newest_first_round: super::newest::FIRST_ROUND,
     };
 }
 
@@ -157,7 +163,15 @@ pub(super) fn plan(
     endpoint_id: Option<i64>,
     goal: Goal,
 ) -> Result<Plan, StoreError> {
-    let compiled = compile(conn, query, endpoint_id)?;
+    plan_compiled(conn, compile(conn, query, endpoint_id)?, goal)
+}
+
+/// The plan of a query compiled already.
+pub(super) fn plan_compiled(
+    conn: &Connection,
+    compiled: Compiled,
+    goal: Goal,
+) -> Result<Plan, StoreError> {
     let span = id_span(conn)?;
     let choice = choose(conn, &compiled, span, goal)?;
     assemble(conn, compiled, choice, span)

@@ -22,6 +22,7 @@ const NOW_MS: i64 = (BASE + 8 * HOUR) / 1_000_000;
 const SORTED: Tuning = Tuning {
     sort_at_most: i64::MAX / 4,
     selective_share: 1,
+    newest_max_hits: 0,
     ..Tuning::DEFAULT
 };
 const WALKS: Tuning = Tuning {
@@ -32,6 +33,8 @@ const WALKS: Tuning = Tuning {
     max_chunk: 3,
     query_cost_in_postings: 0.0,
     min_gap: 1,
+    newest_max_hits: 0,
+    newest_first_round: 1,
 };
 const TIMELINE: Tuning = Tuning {
     sort_at_most: 0,
@@ -41,12 +44,22 @@ const TIMELINE: Tuning = Tuning {
     max_chunk: 2,
     query_cost_in_postings: 0.0,
     min_gap: 1,
+    newest_max_hits: 0,
+    newest_first_round: 1,
 };
-const TUNINGS: [(&str, Tuning); 4] = [
+/// Pages of words from the newest full-text hits, one hit a round, however
+/// many it takes.
+const NEWEST: Tuning = Tuning {
+    newest_max_hits: usize::MAX / 4,
+    newest_first_round: 1,
+    ..Tuning::DEFAULT
+};
+const TUNINGS: [(&str, Tuning); 5] = [
     ("default", Tuning::DEFAULT),
     ("sorted", SORTED),
     ("walks", WALKS),
     ("timeline", TIMELINE),
+    ("newest", NEWEST),
 ];
 
 fn verdict(status: VerdictStatus) -> Option<Verdict> {
@@ -1116,4 +1129,177 @@ async fn json_query_keys_with_odd_characters_find_their_event() {
             );
         }
     }
+}
+
+/// Where event ids stop following the timeline: the first id from which
+/// every event is newer than all events more than `slack` ids before it,
+/// by brute force.
+fn ordered_from_by_hand(keys: &[(i64, i64)], slack: i64) -> i64 {
+    let mut from = 0;
+    for &(at_b, b) in keys {
+        if keys
+            .iter()
+            .any(|&(at_a, a)| a < b - slack && (at_a, a) > (at_b, b))
+        {
+            from = from.max(b + 1);
+        }
+    }
+    from
+}
+
+#[tokio::test]
+async fn pages_of_words_read_newest_hits_first_equal_the_truth_whatever_the_disorder() {
+    const SLACK: i64 = 3;
+    const MINUTE: i64 = HOUR / 60;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    conn.execute("UPDATE timeline_order SET slack = ?1", [SLACK])
+        .unwrap();
+    let ordered_from = || -> i64 {
+        conn.query_row("SELECT ordered_from FROM timeline_order", [], |r| r.get(0))
+            .unwrap()
+    };
+    let mut made: Vec<Disordered> = Vec::new();
+    let mut seed: u64 = 7;
+    let n = 160;
+    for i in 0..n {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let roll = (seed >> 33) % 10;
+        let at = match i {
+            // Late by far more than the slack allows: a slow request.
+            40..=44 => BASE + (i - 20) * MINUTE,
+            // An import of old events.
+            70..=74 => BASE - (i + 1) * HOUR,
+            // Stamped a little before or after their neighbours, within
+            // the slack: newer than the next two or three events, or at
+            // the same nanosecond as an earlier one.
+            _ if roll < 2 => BASE + (i + 2 + roll as i64) * MINUTE + 1,
+            _ if roll == 2 => BASE + (i - 1) * MINUTE,
+            _ => BASE + i * MINUTE,
+        };
+        let gift = i % 3 != 0;
+        let github = i % 4 == 1;
+        let invalid = i % 5 == 2;
+        let stored = store
+            .insert(NewEvent {
+                received_at_ns: at,
+                method: "POST".into(),
+                path: format!("/p/{i}"),
+                body: format!(
+                    r#"{{"n":{i},"note":"{} note"}}"#,
+                    if gift { "gift" } else { "plain" }
+                )
+                .into_bytes(),
+                provider: Some(if github { "github" } else { "kustom" }.into()),
+                verdict: verdict(if invalid {
+                    VerdictStatus::Invalid
+                } else {
+                    VerdictStatus::Valid
+                }),
+                ..NewEvent::default()
+            })
+            .await
+            .unwrap();
+        made.push((at, stored.id, gift, github, invalid));
+        if i == 60 {
+            // The late requests moved the promise past themselves.
+            assert_eq!(ordered_from(), made[44].1 + 1, "after the late requests");
+        }
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while crate::store::fulltext::first_pending(&conn).unwrap() <= n {
+        assert!(std::time::Instant::now() < deadline, "not indexed in 5 s");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // The trigger kept what a walk over every pair finds, and what the
+    // migration computes for a store that has events already.
+    let keys: Vec<(i64, i64)> = made.iter().map(|m| (m.0, m.1)).collect();
+    let by_hand = ordered_from_by_hand(&keys, SLACK);
+    assert_eq!(by_hand, made[74].1 + 1, "the import is the last break");
+    assert_eq!(ordered_from(), by_hand);
+    let migration = crate::store::open::MIGRATION_SQL[13];
+    let computed = migration
+        .split("INSERT INTO timeline_order (ordered_from, slack)")
+        .nth(1)
+        .and_then(|rest| rest.split(';').next())
+        .unwrap()
+        .replace("256", &SLACK.to_string());
+    let from_migration: i64 = conn
+        .query_row(&computed, [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{computed}: {e}"));
+    assert_eq!(from_migration, by_hand);
+
+    let reader = store.reader().unwrap();
+    let cases: [(&str, Expect); 6] = [
+        ("gift", |m| m.2),
+        ("plain", |m| !m.2),
+        ("gift provider:github", |m| m.2 && m.3),
+        ("plain -status:invalid", |m| !m.2 && !m.4),
+        ("\"gift note\" provider:kustom", |m| m.2 && !m.3),
+        ("note -gift status:invalid", |m| !m.2 && m.4),
+    ];
+    for (text, expect) in cases {
+        let truth = truth_of(&made, expect);
+        for (name, tuning) in TUNINGS {
+            with_tuning(tuning, || {
+                let ids = |p: &[EventSummary]| p.iter().map(|e| e.id).collect::<Vec<_>>();
+                assert_eq!(
+                    ids(&page(&reader, text, 1000, None, None)),
+                    truth,
+                    "{text} ({name}): all"
+                );
+                for limit in [1, 7] {
+                    let mut walked = Vec::new();
+                    let mut before = None;
+                    loop {
+                        let p = page(&reader, text, limit, before, None);
+                        walked.extend(ids(&p));
+                        match p.last() {
+                            Some(last) if p.len() == limit as usize => {
+                                before = Some(cursor(last));
+                            }
+                            _ => break,
+                        }
+                    }
+                    assert_eq!(walked, truth, "{text} ({name}): pages of {limit}");
+                }
+            });
+        }
+    }
+
+    // The newest hits answer pages within the promise, and leave pages
+    // below it to the planner.
+    let query = parse("gift", NOW_MS).unwrap();
+    let newest = |window: Window| {
+        let compiled = compile::compile(&reader.conn, &query, None).unwrap();
+        newest::newest_hits(&reader.conn, &compiled, window, 10).unwrap()
+    };
+    let first = newest(Window::default());
+    assert_eq!(first.as_deref(), Some(&truth_of(&made, |m| m.2)[..10]));
+    let deep = newest(Window {
+        before: Some(Cursor {
+            received_at_ns: made[72].0,
+            id: made[72].1,
+        }),
+        after: None,
+    });
+    assert_eq!(deep, None);
+}
+
+/// An event of the disorder test: (received_at, id, gift, github, invalid).
+type Disordered = (i64, i64, bool, bool, bool);
+type Expect = fn(&Disordered) -> bool;
+
+/// The ids `expect` keeps, newest first in the timeline.
+fn truth_of(made: &[Disordered], expect: Expect) -> Vec<i64> {
+    let mut keys: Vec<(i64, i64)> = made
+        .iter()
+        .filter(|m| expect(m))
+        .map(|m| (m.0, m.1))
+        .collect();
+    keys.sort_by(|a, b| b.cmp(a));
+    keys.into_iter().map(|(_, id)| id).collect()
 }

@@ -27,6 +27,7 @@ import { ReverifyBar } from "./components/endpoints/ReverifyBar";
 import { useReverify } from "./components/endpoints/useReverify";
 import { startOfDay } from "./lib/format";
 import { countFor, type EndpointFilter, unknownEndpointIds } from "./state/counts";
+import { earlyValue, takeEarly } from "./state/early";
 import { errorMessage, useTimeline } from "./state/useTimeline";
 
 /** The search language's known values grow as events arrive: refresh them this often. */
@@ -45,10 +46,10 @@ type Opened = { id: number; summary: EventSummary | null };
 type EditorState = { endpoint: Endpoint | null };
 
 export function App() {
-  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [info, setInfo] = useState<AppInfo | null>(() => earlyValue("info"));
   const [infoError, setInfoError] = useState<string | null>(null);
-  const [endpoints, setEndpoints] = useState<Endpoint[]>([]);
-  const [endpointsLoaded, setEndpointsLoaded] = useState(false);
+  const [endpoints, setEndpoints] = useState<Endpoint[]>(() => earlyValue("endpoints") ?? []);
+  const [endpointsLoaded, setEndpointsLoaded] = useState(() => earlyValue("endpoints") !== null);
   const [presets, setPresets] = useState<PresetInfo[]>([]);
   const [fields, setFields] = useState<QueryField[]>([]);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -72,8 +73,9 @@ export function App() {
   const filter: EndpointFilter = state.requested.endpointId;
 
   useEffect(() => {
-    getAppInfo().then(setInfo, (err: unknown) => setInfoError(errorMessage(err)));
-    listEndpoints().then(
+    // main.tsx asked for these early; when the first render showed the answers, setting them again changes nothing.
+    (takeEarly("info")?.promise ?? getAppInfo()).then(setInfo, (err: unknown) => setInfoError(errorMessage(err)));
+    (takeEarly("endpoints")?.promise ?? listEndpoints()).then(
       (list) => {
         setEndpoints(list);
         setEndpointsLoaded(true);

@@ -7,10 +7,12 @@ import {
   setPinned,
   subscribeEvents,
   type EventBatch,
+  type EventPage,
   type EventSummary,
   type MatchCount,
 } from "../ipc";
 import { addBatch, countsFrom, emptyCounts, type Counts, type EndpointFilter } from "./counts";
+import { earlyValue, takeEarly } from "./early";
 import {
   firstRow,
   initialTimelineState,
@@ -98,18 +100,32 @@ function useCoalesced(task: () => Promise<void>, delayMs: number): () => void {
   return useCallback(() => schedule.current(), []);
 }
 
+/** The first page, when main.tsx's early request already brought it: the first render shows its rows. */
+function withEarlyPage(initial: TimelineState): TimelineState {
+  const page = earlyValue("page");
+  if (page === null) return initial;
+  const view = { query: initial.requested.query, endpointId: initial.requested.endpointId };
+  const seq = initial.requested.seq + 1;
+  return timelineReducer(timelineReducer(initial, { type: "request", seq, view }), { type: "loaded", seq, view, page });
+}
+
 /**
  * The timeline window (state/timeline.ts), the per-endpoint counts and the
  * search's match count, kept current by one live channel for the life of
  * the window. `onError` hears about failed actions (pins).
  */
 export function useTimeline(onError: (message: string) => void): TimelineApi {
-  const [state, dispatch] = useReducer(timelineReducer, initialTimelineState);
-  const [counts, setCounts] = useState<Counts>(emptyCounts);
+  const [state, dispatch] = useReducer(timelineReducer, initialTimelineState, withEarlyPage);
+  const [counts, setCounts] = useState<Counts>(() => {
+    const early = earlyValue("counts");
+    return early === null ? emptyCounts : countsFrom(early);
+  });
   const [matches, setMatches] = useState<{ key: string; n: number; count: MatchCount }[]>([]);
   const stateRef = useRef(state);
   stateRef.current = state;
-  const seq = useRef(0);
+  const seq = useRef(state.requested.seq);
+  // Whether the first render showed main.tsx's early answers (then they are not asked for again).
+  const seeded = useRef({ page: state.status === "ready", counts: counts !== emptyCounts });
   const countSeq = useRef(0);
   const loading = useRef({ older: false, newer: false });
   const onErrorRef = useRef(onError);
@@ -134,12 +150,13 @@ export function useTimeline(onError: (message: string) => void): TimelineApi {
     );
   }, []);
 
+  /** Shows `view`'s first page: `asked`, when it was already asked for, or a new request. */
   const load = useCallback(
-    (view: View) => {
+    (view: View, asked?: Promise<EventPage>) => {
       seq.current += 1;
       const mine = seq.current;
       dispatch({ type: "request", seq: mine, view });
-      searchEvents(view.query, { limit: PAGE_SIZE, endpointId: view.endpointId }).then(
+      (asked ?? searchEvents(view.query, { limit: PAGE_SIZE, endpointId: view.endpointId })).then(
         (page) => dispatch({ type: "loaded", seq: mine, view, page }),
         (err: unknown) => dispatch({ type: "failed", seq: mine, error: errorMessage(err), query: isQueryError(err) }),
       );
@@ -273,7 +290,9 @@ export function useTimeline(onError: (message: string) => void): TimelineApi {
   useEffect(() => {
     let cancelled = false;
     let unsubscribe: (() => void) | undefined;
-    subscribeEvents((batch) => onBatch.current(batch)).then(
+    const early = takeEarly("live");
+    early?.deliverTo((batch) => onBatch.current(batch));
+    (early?.subscribed ?? subscribeEvents((batch) => onBatch.current(batch))).then(
       (stop) => {
         if (cancelled) stop();
         else unsubscribe = stop;
@@ -288,12 +307,18 @@ export function useTimeline(onError: (message: string) => void): TimelineApi {
 
   useEffect(() => {
     let cancelled = false;
-    endpointCounts().then(
-      (r) => !cancelled && setCounts(countsFrom(r)),
-      (err: unknown) => !cancelled && dispatch({ type: "pageFailed", error: errorMessage(err) }),
-    );
-    const { query, endpointId } = stateRef.current.requested;
-    load({ query, endpointId });
+    const earlyCounts = takeEarly("counts");
+    if (!seeded.current.counts) {
+      (earlyCounts?.promise ?? endpointCounts()).then(
+        (r) => !cancelled && setCounts(countsFrom(r)),
+        (err: unknown) => !cancelled && dispatch({ type: "pageFailed", error: errorMessage(err) }),
+      );
+    }
+    const earlyPage = takeEarly("page");
+    if (!seeded.current.page) {
+      const { query, endpointId } = stateRef.current.requested;
+      load({ query, endpointId }, earlyPage?.promise);
+    }
     return () => {
       cancelled = true;
     };

@@ -5,8 +5,8 @@ import { askEarly } from "./state/early";
 import "./styles.css";
 
 /**
- * How long the first render waits for the core's first answers. Rendered
- * before they arrive, the window paints an empty shell and then paints again
+ * How long the first render waits for the first page of rows. Rendered
+ * before it arrives, the window paints an empty shell and then paints again
  * with the rows; a core still opening a large store is not waited for.
  */
 const EARLY_WAIT_MS = 150;

@@ -235,6 +235,7 @@ fn run() -> Result<(), String> {
         size as f64 / stored.max(1) as f64
     );
 
+    capture_order(&data_dir)?;
     let peak = listener.memory()?.peak;
     report.row(
         format!("listener peak RSS, {} events stored", thousands(stored)),
@@ -251,6 +252,38 @@ fn run() -> Result<(), String> {
             "{not_stored} requests to hooklens were not answered 200"
         ));
     }
+    Ok(())
+}
+
+/// How far the captured events' ids follow the timeline: a search reads
+/// the newest full-text hits first where ids follow it within the store's
+/// slack (migration 14), and concurrent requests reach the writer a little
+/// out of the order they were stamped.
+fn capture_order(data_dir: &Path) -> Result<(), String> {
+    let db = rusqlite::Connection::open_with_flags(
+        data_dir.join("hooklens.sqlite3"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .map_err(|e| format!("capture order: {e}"))?;
+    let (displaced, ordered_from, slack, newest): (Option<i64>, i64, i64, Option<i64>) = db
+        .query_row(
+            "SELECT (SELECT max(id - newer_min) FROM (
+                        SELECT id, min(id) OVER (ORDER BY received_at DESC, id DESC
+                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS newer_min
+                        FROM events)
+                     WHERE newer_min < id),
+                    ordered_from, slack, (SELECT max(id) FROM events)
+             FROM timeline_order",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .map_err(|e| format!("capture order: {e}"))?;
+    println!(
+        "capture order: an event's id is at most {} ids after an event newer than it \
+         (slack {slack}); ids follow the timeline from id {ordered_from} of {}",
+        displaced.unwrap_or(0),
+        newest.unwrap_or(0)
+    );
     Ok(())
 }
 

@@ -227,6 +227,7 @@ describe("test events", () => {
         timeoutMsg: `the sidebar marker's title: ${await marker.getAttribute("title")}`,
       });
 
+      const before = await rows().length;
       await browser.$('[data-testid="test-event-open"]').click();
       await browser.$('[data-testid="test-event-dialog"]').waitForDisplayed({ timeout: 5_000 });
       await waitForText('[data-testid="test-event-signing"]', /Signed with “current”/, "the signing line");
@@ -240,6 +241,12 @@ describe("test events", () => {
       assert.equal(receivedSecond[0].url, "/orders-service");
       assert.ok(receivedSecond[0].headers["x-hooklens-forwarded"], "marked as forwarded");
 
+      // The handlers can hear of the event before the timeline shows it:
+      // open the new row, not the one it pushes down.
+      await browser.waitUntil(async () => (await rows().length) === before + 1, {
+        timeout: 5_000,
+        timeoutMsg: "the sent event is not in the timeline",
+      });
       await rows()[0].click();
       await browser.waitUntil(async () => (await browser.$$('[data-testid="delivery-run"]').length) === 2, {
         timeout: 10_000,

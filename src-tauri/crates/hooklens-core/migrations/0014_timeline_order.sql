@@ -29,8 +29,8 @@ WHERE newer_min < id - 256;
 
 -- Every insert keeps it, whoever writes: an event that breaks the promise
 -- (an import of old events, a request that took long to arrive, a clock set
--- back) moves `ordered_from` past the newest id. The check costs two seeks
--- for an event in order; for one out of order it reads at most `slack` + 1
+-- back) moves `ordered_from` past the newest id. The check costs three
+-- seeks for an event in order; for one out of order it reads at most `slack` + 1
 -- entries of events_received, as every event newer in the timeline with an
 -- id less than `slack` before it breaks the promise, and there are only
 -- `slack` ids closer than that.

@@ -39,14 +39,14 @@ pub(super) fn newest_hits(
     let Some(expr) = c.probe_expr() else {
         return Ok(None);
     };
-    // Newer than a cursor: a few rows above a page, not worth it. `id:` and
-    // prefixes (`checko*` makes FTS5 merge every term's postings on each
-    // query) have their own plans.
     let Tuning {
         newest_max_hits: max_hits,
         newest_first_round: first_round,
         ..
     } = tuning();
+    // Newer than a cursor: a few rows above a page, not worth it. `id:` and
+    // prefixes (`checko*` makes FTS5 merge every term's postings on each
+    // query) have their own plans.
     if want == 0 || max_hits == 0 || window.upward() || c.ids.is_some() || c.has_prefix {
         return Ok(None);
     }
@@ -113,8 +113,8 @@ pub(super) fn newest_hits(
             continue;
         }
         // Too few of the hits kept for this to pay: the planner's estimates
-        // find a better source.
-        // (One more kept than so far: none kept yet is no proof of none.)
+        // find a better source. (One more kept than so far: none kept yet
+        // is no proof of none.)
         let needed = missing.saturating_mul(read + 1) / (kept.len() + 1);
         if read.saturating_add(needed) > max_hits {
             return Ok(None);

@@ -14,7 +14,8 @@ CREATE TABLE timeline_order (
     slack INTEGER NOT NULL
 );
 
--- The stored events as they are: the first id after the last one that breaks
+-- The writer keeps it as it inserts (store::order); this is the stored
+-- events as they are: the first id after the last one that breaks
 -- the promise (an event with an older id more than `slack` before it is newer
 -- in the timeline), found in one walk of events_received, newest first.
 INSERT INTO timeline_order (ordered_from, slack)
@@ -26,22 +27,3 @@ FROM (
     FROM events
 )
 WHERE newer_min < id - 256;
-
--- Every insert keeps it, whoever writes: an event that breaks the promise
--- (an import of old events, a request that took long to arrive, a clock set
--- back) moves `ordered_from` past the newest id. The check costs three
--- seeks for an event in order; for one out of order it reads at most `slack` + 1
--- entries of events_received, as every event newer in the timeline with an
--- id less than `slack` before it breaks the promise, and there are only
--- `slack` ids closer than that.
-CREATE TRIGGER events_timeline_order AFTER INSERT ON events
-WHEN NEW.id < (SELECT max(id) FROM events)
-  OR NEW.id >= (SELECT ordered_from FROM timeline_order)
-     AND NEW.received_at < (SELECT max(received_at) FROM events)
-     AND EXISTS (SELECT 1 FROM events INDEXED BY events_received
-                 WHERE received_at > NEW.received_at
-                   AND id < NEW.id - (SELECT slack FROM timeline_order))
-BEGIN
-    UPDATE timeline_order
-    SET ordered_from = max(ordered_from, (SELECT max(id) FROM events) + 1);
-END;

@@ -5,7 +5,8 @@
 //! This file holds the handle, [`Store`], and its API. The rest, one job a
 //! file: `open` (files, connections, pragmas, migrations), `writer` (the
 //! writer thread and group commit), `fulltext` (the full-text index and its
-//! outbox), `retention`, `checkpoint` (WAL checkpoints), `watch` (what
+//! outbox), `order` (how far ids follow the timeline), `retention`,
+//! `checkpoint` (WAL checkpoints), `watch` (what
 //! another process changed), `lock` ([`DataDirLock`]), `read` and `search`
 //! (readers), `endpoints`, `settings`, `deliveries`, `reverify`, `rows`.
 
@@ -17,6 +18,7 @@ mod endpoints;
 mod fulltext;
 mod lock;
 mod open;
+mod order;
 mod read;
 mod retention;
 mod reverify;

@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use super::fulltext::{IndexText, body_text, index_batch, index_pending};
-use super::{Cursor, NewEvent, Shared, checkpoint, retention};
+use super::{Cursor, NewEvent, Shared, checkpoint, order, retention};
 use crate::model::EventSummary;
 
 /// How many acknowledged-but-uncommitted requests may queue before senders
@@ -295,6 +295,7 @@ fn commit_group(
                      ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
         )?;
         let mut pending = tx.prepare_cached("INSERT INTO fts_pending (id) VALUES (?1)")?;
+        let mut order = order::Keeper::new(&tx)?;
         let mut previous = tx.prepare_cached(
             "SELECT delivery FROM events WHERE provider IS ?1 AND provider_event_id = ?2
              ORDER BY delivery DESC LIMIT 1",
@@ -341,6 +342,7 @@ fn commit_group(
             ])?;
             let id = tx.last_insert_rowid();
             pending.execute([id])?;
+            order.inserted(&tx, id, e.received_at_ns)?;
             summaries.push(EventSummary {
                 id,
                 cursor: Cursor {
@@ -367,6 +369,7 @@ fn commit_group(
                 tunneled: e.via.is_some(),
             });
         }
+        order.finish(&tx)?;
     }
     tx.commit()?;
     Ok(summaries)

@@ -19,6 +19,7 @@ use super::compile::{Compiled, id_list, select};
 use super::filters::Cond;
 use super::plan::{Tuning, tuning};
 use crate::store::StoreError;
+use crate::store::order::{self, TimelineOrder};
 
 /// Hits read at most before leaving the page to the planner: at some 3 µs
 /// a hit (its row looked up by id), about what the planner's own estimates
@@ -50,9 +51,10 @@ pub(super) fn newest_hits(
     if want == 0 || max_hits == 0 || window.upward() || c.ids.is_some() || c.has_prefix {
         return Ok(None);
     }
-    let (ordered_from, slack): (i64, i64) = conn
-        .prepare_cached("SELECT ordered_from, slack FROM timeline_order")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let TimelineOrder {
+        ordered_from,
+        slack,
+    } = order::read(conn)?;
     // Below a cursor, only ids up to `slack` above it can be older than it.
     let mut below = match window.before {
         None => i64::MAX,

@@ -1205,8 +1205,14 @@ async fn pages_of_words_read_newest_hits_first_equal_the_truth_whatever_the_diso
             .unwrap();
         made.push((at, stored.id, gift, github, invalid));
         if i == 60 {
-            // The late requests moved the promise past themselves.
-            assert_eq!(ordered_from(), made[44].1 + 1, "after the late requests");
+            // The late requests moved the promise past themselves, and
+            // at most `slack` ids further.
+            let from = ordered_from();
+            let past = made[44].1 + 1;
+            assert!(
+                (past..=past + SLACK).contains(&from),
+                "after the late requests: {from}"
+            );
         }
     }
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
@@ -1214,12 +1220,14 @@ async fn pages_of_words_read_newest_hits_first_equal_the_truth_whatever_the_diso
         assert!(std::time::Instant::now() < deadline, "not indexed in 5 s");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    // The trigger kept what a walk over every pair finds, and what the
-    // migration computes for a store that has events already.
+    // The writer kept what a walk over every pair finds (give or take the
+    // `slack` it skips past a break), and the migration computes it exactly
+    // for a store that has events already.
     let keys: Vec<(i64, i64)> = made.iter().map(|m| (m.0, m.1)).collect();
     let by_hand = ordered_from_by_hand(&keys, SLACK);
     assert_eq!(by_hand, made[74].1 + 1, "the import is the last break");
-    assert_eq!(ordered_from(), by_hand);
+    let from = ordered_from();
+    assert!((by_hand..=by_hand + SLACK).contains(&from), "{from}");
     let migration = crate::store::open::MIGRATION_SQL[13];
     let computed = migration
         .split("INSERT INTO timeline_order (ordered_from, slack)")

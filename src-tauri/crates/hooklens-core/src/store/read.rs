@@ -140,16 +140,7 @@ impl Reader {
 
     /// The page of events matching `q`, newest first (see [`PageQuery`]).
     pub fn query(&self, q: &PageQuery) -> Result<Vec<EventSummary>, StoreError> {
-        search::page(
-            &self.conn,
-            &q.query,
-            q.endpoint_id,
-            Window {
-                before: q.before,
-                after: q.after,
-            },
-            q.limit,
-        )
+        search::page(&self.conn, &q.query, q.endpoint_id, window(q), q.limit)
     }
 
     /// How many events match, counting no further than `cap` (`capped`: more
@@ -189,16 +180,7 @@ impl Reader {
     /// How [`Reader::query`] would find `q`'s page, in words: for benchmarks
     /// and for debugging a slow search.
     pub fn query_plan(&self, q: &PageQuery) -> Result<String, StoreError> {
-        search::describe_page(
-            &self.conn,
-            &q.query,
-            q.endpoint_id,
-            Window {
-                before: q.before,
-                after: q.after,
-            },
-            q.limit,
-        )
+        search::describe_page(&self.conn, &q.query, q.endpoint_id, window(q), q.limit)
     }
 
     /// How [`Reader::count_matching`] would count `query`, in words.
@@ -406,5 +388,13 @@ impl Reader {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// The timeline window a page query asks for.
+fn window(q: &PageQuery) -> Window {
+    Window {
+        before: q.before,
+        after: q.after,
     }
 }

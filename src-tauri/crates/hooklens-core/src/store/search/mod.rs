@@ -52,7 +52,7 @@ use compile::{id_list, select};
 use filters::Cond;
 use newest::newest_hits;
 pub(super) use plan::Goal;
-use plan::{plan, plan_compiled};
+use plan::{Plan, plan, plan_compiled};
 pub(super) use suggest::{recent_methods, stored_providers, stored_types};
 use walk::walk_checking_text;
 
@@ -104,16 +104,14 @@ pub(super) fn page(
     window: Window,
     limit: u32,
 ) -> Result<Vec<EventSummary>, StoreError> {
-    let compiled = compile::compile(conn, query, endpoint_id)?;
     let order = window.order();
     let tail = format!("ORDER BY e.received_at {order}, e.id {order} LIMIT ?");
-    let ids = match newest_hits(conn, &compiled, window, limit as usize)? {
-        Some(ids) => {
+    let ids = match page_way(conn, query, endpoint_id, window, limit)? {
+        PageWay::Newest(ids) => {
             tracing::debug!(plan = "newest full-text hits", "search");
             ids
         }
-        None => {
-            let plan = plan_compiled(conn, compiled, Goal::Page)?;
+        PageWay::Planned(plan) => {
             tracing::debug!(plan = %plan.description, "search");
             if limit == 0 || plan.empty {
                 return Ok(Vec::new());
@@ -134,6 +132,29 @@ pub(super) fn page(
     }
     let (sql, args) = select("events e", &[&id_list(&ids)], SUMMARY_COLUMNS, &tail);
     summaries(conn, &sql, args, limit, window)
+}
+
+/// How a page is found: the newest full-text hits answered it already, or
+/// the planner's plan.
+enum PageWay {
+    Newest(Vec<i64>),
+    Planned(Plan),
+}
+
+fn page_way(
+    conn: &Connection,
+    query: &Query,
+    endpoint_id: Option<i64>,
+    window: Window,
+    limit: u32,
+) -> Result<PageWay, StoreError> {
+    let compiled = compile::compile(conn, query, endpoint_id)?;
+    Ok(
+        match newest_hits(conn, &compiled, window, limit as usize)? {
+            Some(ids) => PageWay::Newest(ids),
+            None => PageWay::Planned(plan_compiled(conn, compiled, Goal::Page)?),
+        },
+    )
 }
 
 /// Runs a page's final SELECT (its LIMIT not bound yet).
@@ -208,11 +229,10 @@ pub(super) fn describe_page(
     window: Window,
     limit: u32,
 ) -> Result<String, StoreError> {
-    let compiled = compile::compile(conn, query, endpoint_id)?;
-    if newest_hits(conn, &compiled, window, limit as usize)?.is_some() {
-        return Ok("newest full-text hits first".to_owned());
-    }
-    Ok(plan_compiled(conn, compiled, Goal::Page)?.description)
+    Ok(match page_way(conn, query, endpoint_id, window, limit)? {
+        PageWay::Newest(_) => "newest full-text hits first".to_owned(),
+        PageWay::Planned(plan) => plan.description,
+    })
 }
 
 #[cfg(test)]

@@ -261,16 +261,10 @@ impl Fixture {
 
     /// Text reaches the full-text index shortly after it is stored.
     fn wait_until_indexed(&self) {
-        let newest = self.ids.values().copied().max().unwrap_or_default();
-        let conn = rusqlite::Connection::open(self.store.path()).unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-        loop {
-            if crate::store::fulltext::first_pending(&conn).unwrap() > newest {
-                return;
-            }
-            assert!(std::time::Instant::now() < deadline, "not indexed in 5 s");
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+        wait_until_indexed(
+            &self.store,
+            self.ids.values().copied().max().unwrap_or_default(),
+        );
     }
 
     fn names(&self, ids: &[i64]) -> Vec<&'static str> {
@@ -526,6 +520,17 @@ async fn json_and_header_filters_find_events_before_their_text_is_indexed() {
     }
 }
 
+/// Waits (up to 5 s) until the full-text index holds every event up to id
+/// `newest`: text reaches it shortly after it is stored.
+fn wait_until_indexed(store: &Store, newest: i64) {
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while crate::store::fulltext::first_pending(&conn).unwrap() <= newest {
+        assert!(std::time::Instant::now() < deadline, "not indexed in 5 s");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// A store of many events with ties in time, for paging.
 async fn many(n: i64) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -553,12 +558,7 @@ async fn many(n: i64) -> (tempfile::TempDir, Store) {
             .await
             .unwrap();
     }
-    let conn = rusqlite::Connection::open(store.path()).unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while crate::store::fulltext::first_pending(&conn).unwrap() <= n {
-        assert!(std::time::Instant::now() < deadline, "not indexed in 5 s");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    wait_until_indexed(&store, n);
     (dir, store)
 }
 
@@ -789,12 +789,7 @@ async fn varied(n: i64) -> (tempfile::TempDir, Store, Vec<Made>) {
             minute: i,
         });
     }
-    let conn = rusqlite::Connection::open(store.path()).unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while crate::store::fulltext::first_pending(&conn).unwrap() <= n {
-        assert!(std::time::Instant::now() < deadline, "not indexed in 5 s");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    wait_until_indexed(&store, n);
     (dir, store, made)
 }
 
@@ -1215,11 +1210,7 @@ async fn pages_of_words_read_newest_hits_first_equal_the_truth_whatever_the_diso
             );
         }
     }
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while crate::store::fulltext::first_pending(&conn).unwrap() <= n {
-        assert!(std::time::Instant::now() < deadline, "not indexed in 5 s");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    wait_until_indexed(&store, n);
     // The writer kept what a walk over every pair finds (give or take the
     // `slack` it skips past a break), and the migration computes it exactly
     // for a store that has events already.

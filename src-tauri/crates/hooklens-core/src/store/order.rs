@@ -27,7 +27,8 @@ pub(super) fn read(conn: &Connection) -> rusqlite::Result<TimelineOrder> {
 /// event in order costs a comparison; one out of order, a query.
 pub(super) struct Keeper {
     order: TimelineOrder,
-    stored: TimelineOrder,
+    /// `ordered_from` as read, to write back only a change.
+    read_from: i64,
     /// The newest received_at stored, this group's inserts included.
     newest_at: i64,
 }
@@ -40,7 +41,7 @@ impl Keeper {
             .query_row([], |r| r.get(0))?;
         Ok(Keeper {
             order,
-            stored: order,
+            read_from: order.ordered_from,
             newest_at: newest_at.unwrap_or(i64::MIN),
         })
     }
@@ -77,7 +78,7 @@ impl Keeper {
 
     /// Writes the promise back when the group moved it.
     pub(super) fn finish(self, conn: &Connection) -> rusqlite::Result<()> {
-        if self.order.ordered_from != self.stored.ordered_from {
+        if self.order.ordered_from != self.read_from {
             conn.prepare_cached("UPDATE timeline_order SET ordered_from = ?1")?
                 .execute([self.order.ordered_from])?;
         }

@@ -99,6 +99,11 @@ fn run() -> Result<(), String> {
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| format!("floor connection: {e}"))?;
+    bare.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )
+    .map_err(|e| format!("floor connection: {e}"))?;
     let mut counts = Vec::new();
     let mut floors = Vec::new();
     for text in &queries {

@@ -41,6 +41,9 @@ pub(super) const SUMMARY_COLUMNS: &str =
      e.content_type, e.remote_addr, e.provider, e.event_type, e.provider_event_id,
      e.merchant_id, e.delivery, e.pinned, e.verdict_json, e.source IS NOT NULL,
      e.via IS NOT NULL";
+/// How many columns `SUMMARY_COLUMNS` names: a query may select more after
+/// them.
+pub(super) const SUMMARY_WIDTH: usize = 18;
 
 pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EventSummary> {
     let id: i64 = row.get(0)?;

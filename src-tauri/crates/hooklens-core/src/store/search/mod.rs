@@ -107,9 +107,9 @@ pub(super) fn page(
     let order = window.order();
     let tail = format!("ORDER BY e.received_at {order}, e.id {order} LIMIT ?");
     let ids = match page_way(conn, query, endpoint_id, window, limit)? {
-        PageWay::Newest(ids) => {
+        PageWay::Newest(events) => {
             tracing::debug!(plan = "newest full-text hits", "search");
-            ids
+            return Ok(events);
         }
         PageWay::Planned(plan) => {
             tracing::debug!(plan = %plan.description, "search");
@@ -137,7 +137,7 @@ pub(super) fn page(
 /// How a page is found: the newest full-text hits answered it already, or
 /// the planner's plan.
 enum PageWay {
-    Newest(Vec<i64>),
+    Newest(Vec<EventSummary>),
     Planned(Plan),
 }
 
@@ -151,7 +151,7 @@ fn page_way(
     let compiled = compile::compile(conn, query, endpoint_id)?;
     Ok(
         match newest_hits(conn, &compiled, window, limit as usize)? {
-            Some(ids) => PageWay::Newest(ids),
+            Some(events) => PageWay::Newest(events),
             None => PageWay::Planned(plan_compiled(conn, compiled, Goal::Page)?),
         },
     )

@@ -12,37 +12,44 @@
 //! the hits for this to beat the planner, it answers `None` and the planner
 //! takes over (`plan`).
 
-use rusqlite::{Connection, params, params_from_iter};
+use rusqlite::{Connection, params_from_iter};
 
 use super::Window;
-use super::compile::{Compiled, id_list, select};
+use super::compile::Compiled;
 use super::filters::Cond;
 use super::plan::{Tuning, tuning};
+use crate::model::EventSummary;
 use crate::store::StoreError;
 use crate::store::order::{self, TimelineOrder};
+use crate::store::rows::{SUMMARY_COLUMNS, SUMMARY_WIDTH, summary_from_row};
 
 /// Hits read at most before leaving the page to the planner: at some 3 µs
 /// a hit (its row looked up by id), about what the planner's own estimates
 /// cost.
 pub(super) const MAX_HITS: usize = 4_096;
-/// Hits read in the first round; later rounds read what the share kept so
-/// far says is missing, half again for luck.
-pub(super) const FIRST_ROUND: usize = 128;
+/// Hits read before the first estimate of whether this way pays, and
+/// between estimates.
+pub(super) const ESTIMATE_EVERY: usize = 128;
 
-/// The newest `want` events (ids, newest first) within `window` that match
-/// `c`, or `None` when this way cannot answer it cheaply.
+/// The newest `want` events (newest first) within `window` that match `c`,
+/// or `None` when this way cannot answer it cheaply.
+///
+/// One statement reads the hits newest id first, each joined to its row
+/// when the row passes the other filters (a rejected hit comes back with no
+/// row, its columns never read), so a page costs one rowid lookup a hit and
+/// no second query for the rows it shows.
 pub(super) fn newest_hits(
     conn: &Connection,
     c: &Compiled,
     window: Window,
     want: usize,
-) -> Result<Option<Vec<i64>>, StoreError> {
+) -> Result<Option<Vec<EventSummary>>, StoreError> {
     let Some(expr) = c.probe_expr() else {
         return Ok(None);
     };
     let Tuning {
         newest_max_hits: max_hits,
-        newest_first_round: first_round,
+        newest_estimate_every: every,
         ..
     } = tuning();
     // Newer than a cursor: a few rows above a page, not worth it. `id:` and
@@ -56,7 +63,7 @@ pub(super) fn newest_hits(
         slack,
     } = order::read(conn)?;
     // Below a cursor, only ids up to `slack` above it can be older than it.
-    let mut below = match window.before {
+    let below = match window.before {
         None => i64::MAX,
         Some(cursor) if cursor.id >= ordered_from => {
             cursor.id.saturating_add(slack).saturating_add(1)
@@ -65,72 +72,73 @@ pub(super) fn newest_hits(
     };
     let bounds = window.conds(None);
     let checks: Vec<&Cond> = c.conds.iter().chain(&c.costly).chain(&bounds).collect();
-    let mut hits = conn.prepare_cached(
-        "SELECT rowid FROM events_fts WHERE events_fts MATCH ?1
-         AND rowid < ?2 AND rowid >= ?3 ORDER BY rowid DESC LIMIT ?4",
-    )?;
-    // Kept rows: (received_at, id).
-    let mut kept: Vec<(i64, i64)> = Vec::new();
-    let mut read = 0;
-    let mut round = first_round;
-    loop {
-        let ids: Vec<i64> = hits
-            .query_map(params![expr, below, ordered_from, round as i64], |r| {
-                r.get(0)
-            })?
-            .collect::<Result<_, _>>()?;
-        read += ids.len();
-        let exhausted = ids.len() < round;
-        if let Some(&last) = ids.last() {
-            below = last;
-            let list = id_list(&ids);
-            let conds: Vec<&Cond> = std::iter::once(&list)
-                .chain(checks.iter().copied())
-                .collect();
-            let (sql, args) = select("events e NOT INDEXED", &conds, "e.received_at, e.id", "");
-            let mut stmt = conn.prepare_cached(&sql)?;
-            for row in stmt.query_map(params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))? {
-                kept.push(row?);
+    let mut sql = format!(
+        "SELECT {SUMMARY_COLUMNS}, events_fts.rowid FROM events_fts
+         LEFT JOIN events e ON e.id = events_fts.rowid"
+    );
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    for check in &checks {
+        sql.push_str(" AND ");
+        sql.push_str(&check.sql);
+        args.extend(check.args.iter().cloned());
+    }
+    // FTS5 hands out rowids in the order asked (no sort), reading only the
+    // postings stepped over.
+    sql.push_str(
+        " WHERE events_fts MATCH ? AND events_fts.rowid < ? AND events_fts.rowid >= ?
+         ORDER BY events_fts.rowid DESC",
+    );
+    args.extend([expr.into(), below.into(), ordered_from.into()]);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    debug_assert_eq!(
+        stmt.column_count(),
+        SUMMARY_WIDTH + 1,
+        "the hit follows the summary"
+    );
+    let mut rows = stmt.query(params_from_iter(args))?;
+    // The newest `want` rows kept so far, newest first in the timeline,
+    // with their keys (received_at, id).
+    let mut kept: Vec<((i64, i64), EventSummary)> = Vec::with_capacity(want + 1);
+    // Every hit down to `last` is read: once the `want`-th newest row kept
+    // is `slack` ids above it, no hit below can be newer.
+    let settled = |kept: &[((i64, i64), EventSummary)], last: i64| {
+        kept.len() == want && kept[want - 1].0.1.saturating_sub(slack) >= last
+    };
+    let mut read = 0usize;
+    while let Some(row) = rows.next()? {
+        read += 1;
+        let hit: i64 = row.get(SUMMARY_WIDTH)?;
+        // No row: the hit's event fails a filter (or is gone).
+        if let Some(id) = row.get::<_, Option<i64>>(0)? {
+            let key = (row.get::<_, i64>(1)?, id);
+            let at = kept.partition_point(|(k, _)| *k > key);
+            if at < want {
+                kept.insert(at, (key, summary_from_row(row)?));
+                kept.truncate(want);
             }
         }
-        // Every hit at or above `below` is read: once the `want`-th newest
-        // row kept is `slack` ids above it, no hit below can be newer.
-        kept.sort_unstable_by(|a, b| b.cmp(a));
-        kept.truncate(want);
-        let settled =
-            |limit: i64| kept.len() == want && kept[want - 1].1.saturating_sub(slack) >= limit;
-        if exhausted {
-            // Nothing left in the ordered ids: complete when there is
-            // nothing below them either, or the page is settled above them.
-            let complete = ordered_from <= min_id(conn)?;
-            return Ok((complete || settled(ordered_from)).then(|| ids_of(&kept)));
-        }
-        if settled(below) {
-            return Ok(Some(ids_of(&kept)));
+        if settled(&kept, hit) {
+            return Ok(Some(summaries_of(kept)));
         }
         let missing = want - kept.len();
-        if missing == 0 {
-            // Full, not settled: at most `slack` ids more to read.
-            round = first_round;
-            continue;
+        if missing > 0 && read.is_multiple_of(every.max(1)) {
+            // Too few of the hits kept for this to pay: the planner's
+            // estimates find a better source. (One more kept than so far:
+            // none kept yet is no proof of none.)
+            let needed = missing.saturating_mul(read + 1) / (kept.len() + 1);
+            if read.saturating_add(needed) > max_hits {
+                return Ok(None);
+            }
         }
-        // Too few of the hits kept for this to pay: the planner's estimates
-        // find a better source. (One more kept than so far: none kept yet
-        // is no proof of none.)
-        let needed = missing.saturating_mul(read + 1) / (kept.len() + 1);
-        if read.saturating_add(needed) > max_hits {
-            return Ok(None);
-        }
-        round = needed
-            .saturating_add(needed / 2)
-            .max(first_round)
-            .min(max_hits - read)
-            .max(1);
     }
+    // Nothing left in the ordered ids: complete when there is nothing below
+    // them either, or the page is settled above them.
+    let complete = ordered_from <= min_id(conn)? || settled(&kept, ordered_from);
+    Ok(complete.then(|| summaries_of(kept)))
 }
 
-fn ids_of(kept: &[(i64, i64)]) -> Vec<i64> {
-    kept.iter().map(|&(_, id)| id).collect()
+fn summaries_of(kept: Vec<((i64, i64), EventSummary)>) -> Vec<EventSummary> {
+    kept.into_iter().map(|(_, summary)| summary).collect()
 }
 
 /// The oldest stored id (i64::MAX for none).

@@ -48,7 +48,7 @@ pub(super) struct Tuning {
     /// Full-text hits read newest first before leaving a page to the
     /// planner (`newest`); 0: never read that way.
     pub newest_max_hits: usize,
-    pub newest_first_round: usize,
+    pub newest_estimate_every: usize,
 }
 
 impl Tuning {
@@ -61,7 +61,7 @@ impl Tuning {
         query_cost_in_postings: QUERY_COST_IN_POSTINGS,
         min_gap: MIN_GAP,
         newest_max_hits: super::newest::MAX_HITS,
-        newest_first_round: super::newest::FIRST_ROUND,
+        newest_estimate_every: super::newest::ESTIMATE_EVERY,
     };
 }
 

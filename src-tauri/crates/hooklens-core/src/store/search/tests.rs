@@ -34,7 +34,7 @@ const WALKS: Tuning = Tuning {
     query_cost_in_postings: 0.0,
     min_gap: 1,
     newest_max_hits: 0,
-    newest_first_round: 1,
+    newest_estimate_every: 1,
 };
 const TIMELINE: Tuning = Tuning {
     sort_at_most: 0,
@@ -45,13 +45,13 @@ const TIMELINE: Tuning = Tuning {
     query_cost_in_postings: 0.0,
     min_gap: 1,
     newest_max_hits: 0,
-    newest_first_round: 1,
+    newest_estimate_every: 1,
 };
-/// Pages of words from the newest full-text hits, one hit a round, however
-/// many it takes.
+/// Pages of words from the newest full-text hits, an estimate after every
+/// hit, however many it takes.
 const NEWEST: Tuning = Tuning {
     newest_max_hits: usize::MAX / 4,
-    newest_first_round: 1,
+    newest_estimate_every: 1,
     ..Tuning::DEFAULT
 };
 const TUNINGS: [(&str, Tuning); 5] = [
@@ -1274,7 +1274,9 @@ async fn pages_of_words_read_newest_hits_first_equal_the_truth_whatever_the_diso
     let query = parse("gift", NOW_MS).unwrap();
     let newest = |window: Window| {
         let compiled = compile::compile(&reader.conn, &query, None).unwrap();
-        newest::newest_hits(&reader.conn, &compiled, window, 10).unwrap()
+        newest::newest_hits(&reader.conn, &compiled, window, 10)
+            .unwrap()
+            .map(|events| events.iter().map(|e| e.id).collect::<Vec<_>>())
     };
     let first = newest(Window::default());
     assert_eq!(first.as_deref(), Some(&truth_of(&made, |m| m.2)[..10]));

@@ -274,13 +274,11 @@ impl Reader {
     }
 }
 
-/// `+?2`, not `?2`: SQLite plans with the value of a bare LIMIT parameter,
-/// so binding one expires the statement and every call parsed it again
-/// (half of an export's time: it asks once per event).
+/// An event's runs, newest first. An export asks once per event, so the
+/// statement must stay compiled between calls (a bound LIMIT no longer
+/// expires it: see `connection::settle`); its test looks it up by this text.
 pub(super) fn runs_of_event_sql() -> String {
-    format!(
-        "SELECT {RUN_COLUMNS} FROM delivery_runs WHERE event_id = ?1 ORDER BY id DESC LIMIT +?2"
-    )
+    format!("SELECT {RUN_COLUMNS} FROM delivery_runs WHERE event_id = ?1 ORDER BY id DESC LIMIT ?2")
 }
 
 const RUN_COLUMNS: &str =

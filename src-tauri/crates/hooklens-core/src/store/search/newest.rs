@@ -12,6 +12,7 @@
 //! the hits for this to beat the planner, it answers `None` and the planner
 //! takes over (`plan`).
 
+use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 
 use super::Window;
@@ -72,22 +73,7 @@ pub(super) fn newest_hits(
     };
     let bounds = window.conds(None);
     let checks: Vec<&Cond> = c.conds.iter().chain(&c.costly).chain(&bounds).collect();
-    let mut sql = format!(
-        "SELECT {SUMMARY_COLUMNS}, events_fts.rowid FROM events_fts
-         LEFT JOIN events e ON e.id = events_fts.rowid"
-    );
-    let mut args: Vec<rusqlite::types::Value> = Vec::new();
-    for check in &checks {
-        sql.push_str(" AND ");
-        sql.push_str(&check.sql);
-        args.extend(check.args.iter().cloned());
-    }
-    // FTS5 hands out rowids in the order asked (no sort), reading only the
-    // postings stepped over.
-    sql.push_str(
-        " WHERE events_fts MATCH ? AND events_fts.rowid < ? AND events_fts.rowid >= ?
-         ORDER BY events_fts.rowid DESC",
-    );
+    let (sql, mut args) = hits_sql(&checks);
     args.extend([expr.into(), below.into(), ordered_from.into()]);
     let mut stmt = conn.prepare_cached(&sql)?;
     debug_assert_eq!(
@@ -135,6 +121,31 @@ pub(super) fn newest_hits(
     // them either, or the page is settled above them.
     let complete = ordered_from <= min_id(conn)? || settled(&kept, ordered_from);
     Ok(complete.then(|| summaries_of(kept)))
+}
+
+/// The statement of `newest_hits`: each hit, newest first, with its row's
+/// summary when the row passes `checks` (all NULL when it does not), and
+/// the hit's rowid after the summary. The arguments of `checks` come first;
+/// the full-text expression and the bounds `rowid < ?` and `rowid >= ?`
+/// follow them.
+pub(super) fn hits_sql(checks: &[&Cond]) -> (String, Vec<Value>) {
+    let mut sql = format!(
+        "SELECT {SUMMARY_COLUMNS}, events_fts.rowid FROM events_fts
+         LEFT JOIN events e ON e.id = events_fts.rowid"
+    );
+    let mut args = Vec::new();
+    for check in checks {
+        sql.push_str(" AND ");
+        sql.push_str(&check.sql);
+        args.extend(check.args.iter().cloned());
+    }
+    // FTS5 hands out rowids in the order asked (no sort), reading only the
+    // postings stepped over.
+    sql.push_str(
+        " WHERE events_fts MATCH ? AND events_fts.rowid < ? AND events_fts.rowid >= ?
+         ORDER BY events_fts.rowid DESC",
+    );
+    (sql, args)
 }
 
 fn summaries_of(kept: Vec<((i64, i64), EventSummary)>) -> Vec<EventSummary> {

@@ -107,7 +107,7 @@ pub fn line(text: &str) -> Cow<'_, str> {
     escape(text, Layout::Line)
 }
 
-/// [`line`] for an optional value, `none` when there is none.
+/// [`line()`] for an optional value, `none` when there is none.
 pub fn line_or<'a>(text: Option<&'a str>, none: &'a str) -> Cow<'a, str> {
     line(text.unwrap_or(none))
 }

@@ -2,11 +2,11 @@
 //! signatures.
 //!
 //! Every HMAC-based scheme (the named ones and the configurable
-//! [`HmacSpec`]) reduces to one internal [`construction::Construction`]: which
+//! [`HmacSpec`]) reduces to one internal `construction::Construction`: which
 //! header holds the signatures, how the signed bytes are built, the algorithm,
 //! the output and secret encodings and the timestamp rules. Verify, sign,
 //! diagnose and discover all go through that one description, the one
-//! signed-bytes builder and the one encoder/decoder set in [`codec`], so a
+//! signed-bytes builder and the one encoder/decoder set in `codec`, so a
 //! signature this module produces is exactly one it accepts.
 //!
 //! Headers and bodies come straight off the wire: nothing here may panic on

@@ -32,7 +32,7 @@ pub struct SignArgs {
     scheme: String,
     #[command(flatten)]
     secret: SecretArg,
-    /// Message id for schemes that sign one [default: msg_<random hex>]
+    /// Message id for schemes that sign one (default: msg_ and 24 random hex digits)
     #[arg(long)]
     id: Option<String>,
     /// Unix seconds to sign [default: now]

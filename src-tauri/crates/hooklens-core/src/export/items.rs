@@ -20,7 +20,7 @@ pub struct Redaction {
     #[serde(default)]
     pub headers: Vec<String>,
     /// JSON paths (`data.customer.email`, `card.*`, `items[*].email`) whose
-    /// values become the string "[REDACTED]".
+    /// values become the string `"[REDACTED]"`.
     #[serde(default)]
     pub json_paths: Vec<String>,
     /// Kinds of value removed wherever they appear.

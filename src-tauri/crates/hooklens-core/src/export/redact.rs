@@ -7,7 +7,7 @@
 //! [`crate::secret_headers`], then the names asked for), JSON paths, then
 //! one scan of the target, every header value and the body for the
 //! patterns asked for, for the configured secrets' values (always, in any
-//! export: see [`super::secrets`]) and for the values removed by the first
+//! export: see `export::secrets`) and for the values removed by the first
 //! two steps wherever else they appear in the event. JSON paths and
 //! matches are replaced in place; a body is never re-serialised, so what was
 //! not redacted keeps its exact bytes.

@@ -2,7 +2,7 @@
 //!
 //! The order of the checks is the order of certainty:
 //! 1. a Hooklens bundle: its first line is a JSON object whose `format` is
-//!    [`MAGIC`](super::bundle::MAGIC) (checked before any other JSON, since
+//!    [`MAGIC`] (checked before any other JSON, since
 //!    a bundle's lines are JSON too);
 //! 2. HAR: a JSON object whose first key is `log` (every HAR writer puts it
 //!    first), or, when another key comes first, one that shows both `"log"`

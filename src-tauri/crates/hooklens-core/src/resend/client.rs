@@ -77,7 +77,7 @@ impl Attempted {
 }
 
 /// An HTTP/1.1 client that writes each request's head exactly as given
-/// (see [`super::exchange`]) and never follows redirects: a 3xx is the
+/// (see `resend::exchange`) and never follows redirects: a 3xx is the
 /// handler's answer, recorded with where it points.
 #[derive(Clone, Default)]
 pub struct Client {

@@ -821,7 +821,7 @@ defaultHeaders: boolean,
 headers: Array<string>, 
 /**
  * JSON paths (`data.customer.email`, `card.*`, `items[*].email`) whose
- * values become the string "[REDACTED]".
+ * values become the string `"[REDACTED]"`.
  */
 jsonPaths: Array<string>, 
 /**

@@ -43,7 +43,20 @@ pub(super) const SUMMARY_COLUMNS: &str =
      e.via IS NOT NULL";
 /// How many columns `SUMMARY_COLUMNS` names: a query may select more after
 /// them.
-pub(super) const SUMMARY_WIDTH: usize = 18;
+pub(super) const SUMMARY_WIDTH: usize = columns_in(SUMMARY_COLUMNS);
+
+/// The columns of a select list with no commas inside its expressions.
+const fn columns_in(list: &str) -> usize {
+    let bytes = list.as_bytes();
+    let (mut i, mut columns) = (0, 1);
+    while i < bytes.len() {
+        if bytes[i] == b',' {
+            columns += 1;
+        }
+        i += 1;
+    }
+    columns
+}
 
 pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EventSummary> {
     let id: i64 = row.get(0)?;

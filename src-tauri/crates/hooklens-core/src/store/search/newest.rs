@@ -72,8 +72,7 @@ pub(super) fn newest_hits(
         Some(_) => return Ok(None),
     };
     let bounds = window.conds(None);
-    let checks: Vec<&Cond> = c.conds.iter().chain(&c.costly).chain(&bounds).collect();
-    let (sql, mut args) = hits_sql(&checks);
+    let (sql, mut args) = hits_sql(&row_checks(c, &bounds));
     args.extend([expr.into(), below.into(), ordered_from.into()]);
     let mut stmt = conn.prepare_cached(&sql)?;
     debug_assert_eq!(
@@ -121,6 +120,12 @@ pub(super) fn newest_hits(
     // them either, or the page is settled above them.
     let complete = ordered_from <= min_id(conn)? || settled(&kept, ordered_from);
     Ok(complete.then(|| summaries_of(kept)))
+}
+
+/// What a hit's row must pass: the query's filters, then the window's
+/// bounds.
+pub(super) fn row_checks<'a>(c: &'a Compiled, bounds: &'a [Cond]) -> Vec<&'a Cond> {
+    c.conds.iter().chain(&c.costly).chain(bounds).collect()
 }
 
 /// The statement of `newest_hits`: each hit, newest first, with its row's

@@ -1327,12 +1327,7 @@ async fn newest_hits_are_read_in_the_index_order_without_a_sort() {
     .unwrap();
     let compiled = compile::compile(&reader.conn, &query, None).unwrap();
     let bounds = window.conds(None);
-    let checks: Vec<&Cond> = compiled
-        .conds
-        .iter()
-        .chain(&compiled.costly)
-        .chain(&bounds)
-        .collect();
+    let checks = newest::row_checks(&compiled, &bounds);
     assert!(checks.len() >= 3, "the filters are checked on the rows");
     let (sql, _) = newest::hits_sql(&checks);
     let mut explain = reader

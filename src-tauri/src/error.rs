@@ -9,6 +9,10 @@ pub enum SetupError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("tauri.conf.json describes no window labelled main")]
+    NoWindow,
+    #[error("cannot open the window: {0}")]
+    Window(#[from] tauri::Error),
     #[error("cannot start the thread that opens the store: {0}")]
     Thread(std::io::Error),
 }

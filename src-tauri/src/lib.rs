@@ -5,6 +5,7 @@
 mod bindings;
 mod commands;
 mod error;
+mod fonts;
 mod instance;
 mod logs;
 mod notify;
@@ -84,6 +85,27 @@ fn show_window<R: tauri::Runtime>(window: &tauri::Window<R>) {
     if let Err(err) = window.show() {
         tracing::warn!(error = %err, "could not show the window");
     }
+}
+
+/// Opens the window tauri.conf.json describes (`create: false` there), with
+/// the script that names the page's fonts before its first layout.
+fn open_main_window(app: &tauri::App) -> Result<(), SetupError> {
+    let Some(config) = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .cloned()
+    else {
+        return Err(SetupError::NoWindow);
+    };
+    let mut window = tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?;
+    if let Some(script) = fonts::page_script() {
+        window = window.initialization_script(script);
+    }
+    window.build()?;
+    Ok(())
 }
 
 /// The log files' folder in the state directory (see logs.rs).
@@ -391,6 +413,7 @@ pub fn run() {
             // is already in view never waits on the UI thread. Kept here
             // until the notifier exists.
             let focused = Arc::new(AtomicBool::new(false));
+            open_main_window(app)?;
             if let Some(window) = app.get_webview_window("main") {
                 // Should the page never finish loading, the window still
                 // appears rather than staying hidden with nothing to say why.

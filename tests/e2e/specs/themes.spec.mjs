@@ -1,6 +1,9 @@
 // Light and dark follow the system theme, and the three panes stay usable at
 // the two window sizes people use most. Screenshots of each go to artifacts/.
 import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { check, launchApp } from "../harness.mjs";
 
@@ -76,3 +79,33 @@ for (const theme of ["light", "dark"]) {
     });
   });
 }
+
+describe("interface font", () => {
+  let app;
+  const config = mkdtempSync(join(tmpdir(), "hooklens-e2e-gtk-"));
+
+  after(async () => {
+    await app?.stop();
+    rmSync(config, { recursive: true, force: true });
+  });
+
+  it("is the desktop's interface font, and code is in the monospace font", async () => {
+    // GTK reads the interface font from settings.ini where no desktop
+    // settings daemon says otherwise; the shell names it for the page.
+    mkdirSync(join(config, "gtk-3.0"));
+    writeFileSync(join(config, "gtk-3.0", "settings.ini"), "[Settings]\ngtk-font-name=DejaVu Serif 11\n");
+    app = await launchApp("themes-font", { env: { XDG_CONFIG_HOME: config } });
+    await check(app, "interface font", async () => {
+      const { browser } = app;
+      await browser.$('[data-testid="app-header"]').waitForDisplayed({ timeout: 15_000 });
+      const fonts = await browser.execute(() => {
+        const code = document.createElement("pre");
+        document.body.append(code);
+        const mono = getComputedStyle(code).fontFamily;
+        code.remove();
+        return { body: getComputedStyle(document.body).fontFamily, mono };
+      });
+      assert.deepEqual(fonts, { body: '"DejaVu Serif", sans-serif', mono: "monospace" });
+    });
+  });
+});

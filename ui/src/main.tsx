@@ -1,7 +1,7 @@
+import { firstPageAnswered } from "./state/start";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
-import { askEarly } from "./state/early";
 import "./styles.css";
 
 /**
@@ -13,7 +13,7 @@ const EARLY_WAIT_MS = 150;
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
-await Promise.race([askEarly(), new Promise((resolve) => window.setTimeout(resolve, EARLY_WAIT_MS))]);
+await Promise.race([firstPageAnswered, new Promise((resolve) => window.setTimeout(resolve, EARLY_WAIT_MS))]);
 createRoot(root).render(
   <StrictMode>
     <App />

@@ -90,17 +90,14 @@ fn show_window<R: tauri::Runtime>(window: &tauri::Window<R>) {
 /// Opens the window tauri.conf.json describes (`create: false` there), with
 /// the script that names the page's fonts before its first layout.
 fn open_main_window(app: &tauri::App) -> Result<(), SetupError> {
-    let Some(config) = app
+    let config = app
         .config()
         .app
         .windows
         .iter()
         .find(|w| w.label == "main")
-        .cloned()
-    else {
-        return Err(SetupError::NoWindow);
-    };
-    let mut window = tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?;
+        .ok_or(SetupError::NoWindow)?;
+    let mut window = tauri::WebviewWindowBuilder::from_config(app.handle(), config)?;
     if let Some(script) = fonts::page_script() {
         window = window.initialization_script(script);
     }

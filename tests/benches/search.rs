@@ -4,7 +4,9 @@
 //! of the figures against their targets: a search of free text and filters
 //! against its floor, the same words matched alone by FTS5 on the same
 //! database (timed in the same runs, one after the other, so both see the
-//! same load), and every count at the app's cap against 200 ms.
+//! same load), and beside the same words' page through the store, without
+//! the filters (what the filters cost once rows are read); and every count
+//! at the app's cap against 200 ms.
 //!
 //! The store is built once through `Store::insert` (the real writer, text
 //! index included) from the provider presets' own sample events

@@ -1,7 +1,8 @@
-// The first screen's data, asked for by main.tsx while the bundle is still
-// starting instead of from the first render's effects: the core answers
-// while React renders, and the window's first frame can hold the rows
-// instead of an empty shell that is painted again a moment later.
+// The first screen's data, asked for by state/start.ts (main.tsx's first
+// import) while the bundle is still starting instead of from the first
+// render's effects: the core answers while React renders, and the window's
+// first frame can hold the rows instead of an empty shell that is painted
+// again a moment later.
 import {
   endpointCounts,
   getAppInfo,

@@ -365,7 +365,7 @@ struct Words {
 impl Words {
     fn add(&mut self, text: &str) {
         if text.is_ascii() {
-            self.add_ascii(text.as_bytes());
+            self.add_ascii(text);
         } else {
             self.add_chars(text);
         }
@@ -388,24 +388,26 @@ impl Words {
         }
     }
 
-    /// `add` for ASCII text (most webhooks): the same words, a byte at a
-    /// time, without Unicode tables. Only ASCII folds to ASCII here, so
-    /// the result is the same as `add`'s.
-    fn add_ascii(&mut self, text: &[u8]) {
-        self.folded.reserve(text.len());
-        let mut start = None;
-        for &b in text {
-            if b.is_ascii_alphanumeric() {
-                if start.is_none() {
-                    start = Some(self.folded.len());
+    /// `add` for ASCII text (most webhooks): the same words, without
+    /// Unicode tables. The text is copied whole and lowercased in one pass,
+    /// separators too (no range covers them): a response rule's words are
+    /// read from every request's body, and a push per byte was most of it.
+    fn add_ascii(&mut self, text: &str) {
+        let base = self.folded.len();
+        self.folded.push_str(text);
+        self.folded[base..].make_ascii_lowercase();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i].is_ascii_alphanumeric() {
+                let start = i;
+                while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                    i += 1;
                 }
-                self.folded.push(char::from(b.to_ascii_lowercase()));
-            } else if let Some(from) = start.take() {
-                self.ranges.push((from, self.folded.len()));
+                self.ranges.push((base + start, base + i));
+            } else {
+                i += 1;
             }
-        }
-        if let Some(from) = start {
-            self.ranges.push((from, self.folded.len()));
         }
     }
 
@@ -484,10 +486,15 @@ mod tests {
         ];
         for text in texts {
             let (mut fast, mut slow) = (Words::default(), Words::default());
-            fast.add_ascii(text.as_bytes());
+            // After other text, as the path and headers come before a body.
+            for words in [&mut fast, &mut slow] {
+                words.add_chars("Été-x ");
+            }
+            fast.add_ascii(&text);
             slow.add_chars(&text);
-            assert_eq!(fast.folded, slow.folded, "{text:?}");
-            assert_eq!(fast.ranges, slow.ranges, "{text:?}");
+            let (fast, slow): (Vec<&str>, Vec<&str>) =
+                (fast.iter().collect(), slow.iter().collect());
+            assert_eq!(fast, slow, "{text:?}");
         }
     }
 }

@@ -164,27 +164,19 @@ fn run() -> Result<(), String> {
         })?;
         floor_times.sort();
         words_times.sort();
-        println!(
-            "  {:<58}{:>9.1}{:>9.1}{:>7}  {plan}",
-            text,
-            ms(percentile(&times, 50)),
-            ms(percentile(&times, 95)),
-            rows
-        );
+        print_timed(text, &times, rows, &plan);
         if let Some(expr) = &expr {
-            println!(
-                "  {:<58}{:>9.1}{:>9.1}{:>7}  floor: {expr} alone, newest {PAGE} rowids",
+            print_timed(
                 "  …its words, bare FTS5 match",
-                ms(percentile(&floor_times, 50)),
-                ms(percentile(&floor_times, 95)),
-                floor_rows
+                &floor_times,
+                floor_rows,
+                &format!("floor: {expr} alone, newest {PAGE} rowids"),
             );
-            println!(
-                "  {:<58}{:>9.1}{:>9.1}{:>7}  the words' page without the filters",
+            print_timed(
                 "  …its words alone, through the store",
-                ms(percentile(&words_times, 50)),
-                ms(percentile(&words_times, 95)),
-                PAGE
+                &words_times,
+                PAGE as usize,
+                "the words' page without the filters",
             );
             floors.push(Floored {
                 text: text.clone(),
@@ -495,6 +487,18 @@ fn measure(
     }
     times.sort();
     Ok(times)
+}
+
+/// One line of the page table: what was timed, its p50 and p95 (ms), the
+/// rows it returned, and a note.
+fn print_timed(what: &str, sorted: &[Duration], rows: usize, note: &str) {
+    println!(
+        "  {:<58}{:>9.1}{:>9.1}{:>7}  {note}",
+        what,
+        ms(percentile(sorted, 50)),
+        ms(percentile(sorted, 95)),
+        rows
+    );
 }
 
 fn percentile(sorted: &[Duration], p: usize) -> Duration {

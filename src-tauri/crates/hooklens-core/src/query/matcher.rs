@@ -355,7 +355,8 @@ fn body_text(body: &[u8]) -> &str {
 }
 
 /// Runs of letters and digits, lowercased: the index's unicode61 tokens,
-/// kept in one string with their ranges (no allocation per word).
+/// kept in one string with their ranges (no allocation per word). ASCII
+/// text is kept whole, separators included, outside every range.
 #[derive(Default)]
 struct Words {
     folded: String,

@@ -23,7 +23,7 @@ const WRITER_CACHE_KIB: i64 = 16 * 1024;
 /// start, it means the last one did not stop cleanly.
 pub(super) const RUNNING_MARK: &str = "hooklens.running";
 
-pub(super) const MIGRATION_SQL: [&str; 15] = [
+pub(super) const MIGRATION_SQL: [&str; 16] = [
     include_str!("../../migrations/0001_events.sql"),
     include_str!("../../migrations/0002_signatures.sql"),
     include_str!("../../migrations/0003_search.sql"),
@@ -39,6 +39,7 @@ pub(super) const MIGRATION_SQL: [&str; 15] = [
     include_str!("../../migrations/0013_count_indexes.sql"),
     include_str!("../../migrations/0014_timeline_order.sql"),
     include_str!("../../migrations/0015_ascending_timeline.sql"),
+    include_str!("../../migrations/0016_failed_index_comparisons.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

@@ -280,6 +280,16 @@ fn refuse(job: WriteJob, err: &rusqlite::Error) {
     let _ = job.done.send(Err(err.to_string()));
 }
 
+/// One captured event's row. Its program runs once per event, so nothing in
+/// it may build a temporary b-tree (store::tests checks its opcodes).
+pub(super) const INSERT_EVENT: &str =
+    "INSERT INTO events (received_at, endpoint_id, method, path, query, headers, remote_addr,
+                         content_type, size, body, provider, event_type, provider_event_id,
+                         merchant_id, refs, delivery, verdict, verdict_json, target,
+                         http_version, trailers, source, import_fingerprint, via)
+     VALUES (?1, (SELECT id FROM endpoints WHERE id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+             ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
+
 fn commit_group(
     conn: &mut Connection,
     group: &[WriteJob],
@@ -290,14 +300,7 @@ fn commit_group(
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut summaries = Vec::with_capacity(group.len());
     {
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO events (received_at, endpoint_id, method, path, query, headers, remote_addr,
-                                 content_type, size, body, provider, event_type, provider_event_id,
-                                 merchant_id, refs, delivery, verdict, verdict_json, target,
-                                 http_version, trailers, source, import_fingerprint, via)
-             VALUES (?1, (SELECT id FROM endpoints WHERE id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-                     ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
-        )?;
+        let mut insert = tx.prepare_cached(INSERT_EVENT)?;
         let mut pending = tx.prepare_cached("INSERT INTO fts_pending (id) VALUES (?1)")?;
         let mut order = order::Keeper::new(&tx)?;
         let mut previous = tx.prepare_cached(

@@ -12,8 +12,9 @@ use crate::secret_headers;
 use crate::signature::VerdictStatus;
 use crate::store::StoreError;
 
-/// The verdicts `events_failed` holds, exactly as its partial condition says.
-const FAILED: &str = "('invalid', 'stale', 'malformed')";
+/// The verdicts `events_failed` holds, exactly as its partial condition says
+/// (SQLite uses a partial index only for a condition that repeats its own).
+const FAILED: &str = "(e.verdict = 'invalid' OR e.verdict = 'stale' OR e.verdict = 'malformed')";
 
 /// An index that yields the rows of one condition.
 #[derive(Debug, Clone)]
@@ -228,7 +229,7 @@ pub(super) fn compile(
             )) => {
                 // The index's own condition, written out, lets SQLite use it.
                 let cond = Cond::new(
-                    format!("(e.verdict = ? AND e.verdict IN {FAILED})"),
+                    format!("(e.verdict = ? AND {FAILED})"),
                     vec![status.as_str().to_owned().into()],
                 );
                 c.add(negated, cond, Some(("events_failed", true)));

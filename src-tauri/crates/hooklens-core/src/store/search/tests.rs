@@ -1351,3 +1351,30 @@ async fn newest_hits_are_read_in_the_index_order_without_a_sort() {
         "{plan}"
     );
 }
+
+/// `status:invalid` and its kin walk events_failed, which only a condition
+/// repeating the index's own (word for word) may use: change one without
+/// the other and SQLite cannot plan the walk at all.
+#[tokio::test]
+async fn failed_verdicts_walk_their_partial_index() {
+    let (_dir, store, made) = varied(120).await;
+    let reader = store.reader().unwrap();
+    for text in ["status:invalid", "status:invalid provider:kustom"] {
+        let q = PageQuery {
+            limit: 50,
+            query: parse(text, NOW_MS).unwrap(),
+            ..PageQuery::default()
+        };
+        let plan = reader.query_plan(&q).unwrap();
+        assert!(plan.contains("events_failed"), "{text}: {plan}");
+        let got: Vec<i64> = reader.query(&q).unwrap().iter().map(|e| e.id).collect();
+        let mut want: Vec<i64> = made
+            .iter()
+            .filter(|m| m.verdict == Some(VerdictStatus::Invalid))
+            .filter(|m| !text.contains("kustom") || !m.github)
+            .map(|m| m.id)
+            .collect();
+        want.reverse();
+        assert_eq!(got, want, "{text}");
+    }
+}

@@ -1,9 +1,9 @@
 //! What each event of an endpoint with response rules was answered. The
 //! record is decided just after the event commits (the rule may read its
 //! verdict and delivery number), queued here, and written by the writer
-//! thread after each group's acknowledgements (or when idle), all waiting
-//! records in one transaction: the single writer, no transaction per
-//! request, and no sender waits on them.
+//! thread in the next group's transaction (or in one of their own when
+//! idle): the single writer, no transaction per request or per group of
+//! records.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -14,9 +14,12 @@ use crate::model::AnswerRecord;
 /// said so) rather than grow without bound while the disk stalls.
 const MAX_WAITING: usize = 10_000;
 
+/// An event's id, the rule that answered it, and the record as JSON.
+pub(super) type Record = (i64, Option<String>, String);
+
 #[derive(Default)]
 pub(super) struct Waiting {
-    records: std::sync::Mutex<Vec<(i64, Option<String>, String)>>,
+    records: std::sync::Mutex<Vec<Record>>,
 }
 
 impl Store {
@@ -44,36 +47,49 @@ impl Store {
     }
 }
 
-/// Writes every waiting record in one transaction (the writer thread).
-/// An event already removed by retention is skipped.
-pub(super) fn flush(conn: &mut Connection, shared: &Shared) {
-    let batch = std::mem::take(
+/// Takes every waiting record, for the writer to write.
+pub(super) fn take(shared: &Shared) -> Vec<Record> {
+    std::mem::take(
         &mut *shared
             .answers
             .records
             .lock()
             .unwrap_or_else(|e| e.into_inner()),
-    );
+    )
+}
+
+/// Writes `batch` in the caller's transaction. An event already removed by
+/// retention is skipped.
+pub(super) fn write(conn: &Connection, batch: &[Record]) -> rusqlite::Result<()> {
+    let mut insert = conn.prepare_cached(
+        "INSERT OR REPLACE INTO event_answers (event_id, rule, answer)
+         SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM events WHERE id = ?1)",
+    )?;
+    for (id, rule, json) in batch {
+        insert.execute(params![id, rule, json])?;
+    }
+    Ok(())
+}
+
+/// Writes `batch` in a transaction of its own (the writer when idle, or
+/// after a group that could not be committed).
+pub(super) fn flush(conn: &mut Connection, batch: &[Record]) {
     if batch.is_empty() {
         return;
     }
     let written = (|| -> rusqlite::Result<()> {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT OR REPLACE INTO event_answers (event_id, rule, answer)
-                 SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM events WHERE id = ?1)",
-            )?;
-            for (id, rule, json) in &batch {
-                insert.execute(params![id, rule, json])?;
-            }
-        }
+        write(&tx, batch)?;
         tx.commit()
     })();
     if let Err(err) = written {
-        // The events are stored; only the note of their answers is lost.
-        tracing::warn!(error = %err, records = batch.len(), "could not record what events were answered");
+        lost(&err, batch.len());
     }
+}
+
+/// The events are stored; only the note of their answers is lost.
+pub(super) fn lost(err: &rusqlite::Error, records: usize) {
+    tracing::warn!(error = %err, records, "could not record what events were answered");
 }
 
 impl Reader {

@@ -1377,3 +1377,63 @@ fn storing_an_event_builds_no_temporary_table() {
         "{opcodes:?}"
     );
 }
+
+fn answered(rule: &str) -> crate::model::AnswerRecord {
+    crate::model::AnswerRecord {
+        rule: Some(rule.into()),
+        status: Some(202),
+        headers: Vec::new(),
+        body: String::new(),
+        delay_ms: 0,
+        closed: false,
+        why: "first rule that holds".into(),
+        template_error: None,
+    }
+}
+
+/// What an event was answered is written in the transaction of the next
+/// event's group: once that event is acknowledged, the record is readable.
+#[tokio::test]
+async fn an_answer_is_stored_with_the_next_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let first = store.insert(event(1, b"{}")).await.unwrap();
+    store.record_answer(first.id, &answered("refunds"));
+    store.insert(event(2, b"{}")).await.unwrap();
+    let reader = store.reader().unwrap();
+    assert_eq!(
+        reader.answer_of(first.id).unwrap(),
+        Some(answered("refunds"))
+    );
+}
+
+/// A record that cannot be written (here a trigger refuses it) is dropped
+/// and logged; the group it rode with is stored and acknowledged all the same.
+#[tokio::test]
+async fn an_answer_that_cannot_be_written_costs_no_event_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let other = Connection::open(store.path()).unwrap();
+    other
+        .execute_batch(
+            "CREATE TRIGGER refuse_answers BEFORE INSERT ON event_answers
+             BEGIN SELECT RAISE(ABORT, 'no room for answers'); END;",
+        )
+        .unwrap();
+    let first = store.insert(event(1, b"{}")).await.unwrap();
+    store.record_answer(first.id, &answered("refunds"));
+    let second = store.insert(event(2, b"{}")).await;
+    assert!(second.is_ok(), "{second:?}");
+    let reader = store.reader().unwrap();
+    assert_eq!(reader.count().unwrap(), 2);
+    assert_eq!(reader.answer_of(first.id).unwrap(), None);
+
+    other.execute_batch("DROP TRIGGER refuse_answers").unwrap();
+    let second = second.unwrap();
+    store.record_answer(second.id, &answered("fallback"));
+    store.insert(event(3, b"{}")).await.unwrap();
+    assert_eq!(
+        reader.answer_of(second.id).unwrap(),
+        Some(answered("fallback"))
+    );
+}

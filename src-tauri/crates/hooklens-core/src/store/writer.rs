@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use super::fulltext::{IndexText, body_text, index_batch, index_pending};
-use super::{Cursor, NewEvent, Shared, checkpoint, order, retention};
+use super::{Cursor, NewEvent, Shared, answers, checkpoint, order, retention};
 use crate::model::EventSummary;
 
 /// How many acknowledged-but-uncommitted requests may queue before senders
@@ -137,7 +137,13 @@ impl Writer {
             };
             group.push(first);
             drain(&mut rx, &mut group);
-            let committed = commit_group(&mut self.lock(), &group);
+            // What earlier events were answered rides in this group's
+            // transaction: one commit less per group.
+            let answered = self.take_answers();
+            let committed = commit_group(&mut self.lock(), &group, &answered);
+            if committed.is_err() {
+                answers::flush(&mut self.lock(), &answered);
+            }
             match committed {
                 Ok(summaries) => self.acknowledge(group.drain(..).zip(summaries)),
                 Err(err) if group.len() > 1 => {
@@ -145,7 +151,7 @@ impl Writer {
                     // cost the others their place: retry each on its own.
                     tracing::warn!(error = %err, requests = group.len(), "group commit failed; storing one by one");
                     for job in group.drain(..) {
-                        let one = commit_group(&mut self.lock(), std::slice::from_ref(&job));
+                        let one = commit_group(&mut self.lock(), std::slice::from_ref(&job), &[]);
                         match one {
                             Ok(summaries) => self.acknowledge(std::iter::once(job).zip(summaries)),
                             Err(err) => refuse(job, &err),
@@ -158,9 +164,6 @@ impl Writer {
                     }
                 }
             }
-            // After the acknowledgements, so a group's senders never wait
-            // on the records of earlier answers.
-            self.flush_answers();
             checkpoint::in_writer(&self.conn);
             if self.unindexed.len() >= INDEX_BATCH || self.unindexed_bytes >= INDEX_BATCH_BYTES {
                 self.index_text();
@@ -183,12 +186,18 @@ impl Writer {
         }
     }
 
-    /// Writes what earlier events were answered (their own transaction:
-    /// a failure there must not cost a request its place).
+    fn take_answers(&self) -> Vec<answers::Record> {
+        self.shared
+            .upgrade()
+            .map(|shared| answers::take(&shared))
+            .unwrap_or_default()
+    }
+
+    /// Writes what earlier events were answered when no group comes to
+    /// carry the records.
     fn flush_answers(&mut self) {
-        if let Some(shared) = self.shared.upgrade() {
-            super::answers::flush(&mut self.lock(), &shared);
-        }
+        let answered = self.take_answers();
+        answers::flush(&mut self.lock(), &answered);
     }
 
     /// Adds the text of stored events to the full-text index in one
@@ -290,14 +299,18 @@ pub(super) const INSERT_EVENT: &str =
      VALUES (?1, (SELECT id FROM endpoints WHERE id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
              ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
 
+/// Stores `group` in one transaction, with the waiting `answered` records
+/// under a savepoint: a record that cannot be written is logged and dropped,
+/// and never costs a request its place.
 fn commit_group(
     conn: &mut Connection,
     group: &[WriteJob],
+    answered: &[answers::Record],
 ) -> Result<Vec<EventSummary>, rusqlite::Error> {
     // IMMEDIATE: the write lock is taken first, waiting out another
     // process's short write (busy timeout). A deferred transaction would read
     // (delivery numbering) and then fail at once to upgrade to a writer.
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mut tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut summaries = Vec::with_capacity(group.len());
     {
         let mut insert = tx.prepare_cached(INSERT_EVENT)?;
@@ -377,6 +390,14 @@ fn commit_group(
             });
         }
         order.finish(&tx)?;
+    }
+    if !answered.is_empty() {
+        let records = tx.savepoint()?;
+        match answers::write(&records, answered) {
+            Ok(()) => records.commit()?,
+            // Dropping the savepoint rolls the records back.
+            Err(err) => answers::lost(&err, answered.len()),
+        }
     }
     tx.commit()?;
     Ok(summaries)

@@ -48,15 +48,19 @@ pub(super) fn index_batch(conn: &mut Connection, batch: &[IndexText]) -> rusqlit
 /// Whether event `id`'s text is still waiting for the full-text index.
 pub(super) fn text_pending(conn: &Connection, id: i64) -> Result<bool, StoreError> {
     Ok(conn
-        .query_row("SELECT 1 FROM fts_pending WHERE id = ?1", [id], |_| Ok(()))
+        .prepare_cached("SELECT 1 FROM fts_pending WHERE id = ?1")?
+        .query_row([id], |_| Ok(()))
         .optional()?
         .is_some())
 }
 
 /// The first event id whose text may not be in the full-text index yet
-/// (everything before it is); i64::MAX when nothing is waiting.
+/// (everything before it is); i64::MAX when nothing is waiting. Every page
+/// and count asks, so the statement is compiled once per connection.
 pub(super) fn first_pending(conn: &Connection) -> Result<i64, StoreError> {
-    let first: Option<i64> = conn.query_row("SELECT min(id) FROM fts_pending", [], |r| r.get(0))?;
+    let first: Option<i64> = conn
+        .prepare_cached("SELECT min(id) FROM fts_pending")?
+        .query_row([], |r| r.get(0))?;
     Ok(first.unwrap_or(i64::MAX))
 }
 

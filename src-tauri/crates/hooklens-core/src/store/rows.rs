@@ -16,6 +16,18 @@ pub struct Cursor {
     pub id: i64,
 }
 
+impl Cursor {
+    /// The cursor's text, in a string sized once: every row of every page
+    /// carries one, and `to_string` grows its string as it writes.
+    pub(super) fn text(&self) -> String {
+        use std::fmt::Write;
+        // Two i64s and the colon: at most 20 + 1 + 20 bytes.
+        let mut text = String::with_capacity(41);
+        let _ = write!(text, "{self}");
+        text
+    }
+}
+
 impl std::fmt::Display for Cursor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}", self.received_at_ns, self.id)
@@ -63,7 +75,7 @@ pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EventSummary> 
     let received_at_ns: i64 = row.get(1)?;
     Ok(EventSummary {
         id,
-        cursor: Cursor { received_at_ns, id }.to_string(),
+        cursor: Cursor { received_at_ns, id }.text(),
         received_at_ms: received_at_ns / 1_000_000,
         endpoint_id: row.get(2)?,
         method: row.get(3)?,
@@ -79,9 +91,13 @@ pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EventSummary> 
         delivery: row.get(13)?,
         pinned: row.get(14)?,
         // A verdict this version cannot read shows as not yet verified.
+        // Parsed from the row's own text, not a copy of it.
         verdict: row
-            .get::<_, Option<String>>(15)?
-            .and_then(|json| serde_json::from_str::<Verdict>(&json).ok()),
+            .get_ref(15)?
+            .as_str_or_null()
+            .ok()
+            .flatten()
+            .and_then(|json| serde_json::from_str::<Verdict>(json).ok()),
         imported: row.get(16)?,
         tunneled: row.get(17)?,
     })

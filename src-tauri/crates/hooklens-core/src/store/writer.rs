@@ -369,7 +369,7 @@ fn commit_group(
                     received_at_ns: e.received_at_ns,
                     id,
                 }
-                .to_string(),
+                .text(),
                 received_at_ms: e.received_at_ns / 1_000_000,
                 endpoint_id: e.endpoint_id,
                 method: e.method.clone(),

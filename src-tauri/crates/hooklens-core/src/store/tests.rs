@@ -1407,6 +1407,38 @@ async fn an_answer_is_stored_with_the_next_group() {
     );
 }
 
+/// An event removed (by retention) before its record is written: that
+/// record is skipped, and the others written with it are stored.
+#[tokio::test]
+async fn an_answer_for_an_event_already_removed_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let gone = store.insert(event(1, b"{}")).await.unwrap();
+    let kept = store.insert(event(2, b"{}")).await.unwrap();
+    let other = Connection::open(store.path()).unwrap();
+    other.pragma_update(None, "foreign_keys", "ON").unwrap();
+    other
+        .execute("DELETE FROM events WHERE id = ?1", [gone.id])
+        .unwrap();
+    store.record_answer(gone.id, &answered("refunds"));
+    store.record_answer(kept.id, &answered("fallback"));
+    store.insert(event(3, b"{}")).await.unwrap();
+    let reader = store.reader().unwrap();
+    assert_eq!(reader.answer_of(gone.id).unwrap(), None);
+    assert_eq!(
+        reader.answer_of(kept.id).unwrap(),
+        Some(answered("fallback"))
+    );
+    let orphans: i64 = other
+        .query_row(
+            "SELECT count(*) FROM event_answers WHERE event_id NOT IN (SELECT id FROM events)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(orphans, 0);
+}
+
 /// A record that cannot be written (here a trigger refuses it) is dropped
 /// and logged; the group it rode with is stored and acknowledged all the same.
 #[tokio::test]

@@ -374,11 +374,12 @@ struct Words {
 impl Words {
     /// Room for `bytes` of text and a word every eight bytes, so a body is
     /// not copied again and again as it grows (most of the words' cost in a
-    /// profile of response rules).
+    /// profile of response rules). The guess stops at 64 Ki words (1 MiB of
+    /// ranges): a large body of few words should not hold more up front.
     fn with_capacity(bytes: usize) -> Self {
         Words {
             folded: String::with_capacity(bytes),
-            ranges: Vec::with_capacity(bytes / 8),
+            ranges: Vec::with_capacity((bytes / 8).min(1 << 16)),
         }
     }
 

@@ -28,6 +28,7 @@ import { useReverify } from "./components/endpoints/useReverify";
 import { startOfDay } from "./lib/format";
 import { countFor, type EndpointFilter, unknownEndpointIds } from "./state/counts";
 import { earlyValue, takeEarly } from "./state/early";
+import { type Opened, withNewerSummary } from "./state/opened";
 import { errorMessage, useTimeline } from "./state/useTimeline";
 
 /** The search language's known values grow as events arrive: refresh them this often. */
@@ -42,7 +43,6 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
-type Opened = { id: number; summary: EventSummary | null };
 type EditorState = { endpoint: Endpoint | null };
 
 export function App() {
@@ -133,7 +133,8 @@ export function App() {
   // The opened event's summary: the held row when there is one (a re-verified verdict, a pin), else the last seen.
   const openedSummary = opened ? (byId.get(opened.id) ?? opened.summary) : null;
   useEffect(() => {
-    if (opened && openedSummary && openedSummary !== opened.summary) setOpened({ id: opened.id, summary: openedSummary });
+    if (opened && openedSummary && openedSummary !== opened.summary)
+      setOpened((current) => withNewerSummary(current, opened.id, openedSummary));
   }, [opened, openedSummary]);
 
   const onOpen = useCallback((event: EventSummary, focus: boolean) => {

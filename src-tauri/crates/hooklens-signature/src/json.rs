@@ -114,13 +114,18 @@ impl<'a> LazyJson<'a> {
         })
     }
 
+    /// Whether the document is valid JSON with an object at its root; for
+    /// most bodies the pass that reads the members, not a second one.
+    pub fn is_object(&self) -> bool {
+        self.members().is_some() || self.root().is_some_and(|root| kind(root) == Kind::Object)
+    }
+
     /// The value at an RFC 6901 pointer ("" is the whole document), with
     /// serde_json's `Value::pointer` semantics (the last of duplicate keys
     /// wins; array indexes without leading zeros).
     pub fn at(&self, pointer: &str) -> Option<&'a RawValue> {
-        let current = self.root()?;
         if pointer.is_empty() {
-            return Some(current);
+            return self.root();
         }
         let rest = pointer.strip_prefix('/')?;
         self.at_keys(rest.split('/').map(|token| {
@@ -139,16 +144,15 @@ impl<'a> LazyJson<'a> {
         &self,
         keys: impl IntoIterator<Item = K>,
     ) -> Option<&'a RawValue> {
-        let root = self.root()?;
         let mut keys = keys.into_iter();
         let Some(first) = keys.next() else {
-            return Some(root);
+            return self.root();
         };
         let first = first.as_ref();
         let mut current = match self.members() {
             // The last of duplicate keys wins, as in serde_json.
             Some(members) => members.iter().rev().find(|(k, _)| k == first)?.1,
-            None => child(root, first)?,
+            None => child(self.root()?, first)?,
         };
         for key in keys {
             current = child(current, key.as_ref())?;
@@ -159,14 +163,23 @@ impl<'a> LazyJson<'a> {
     fn members(&self) -> Option<&[Member<'a>]> {
         self.members
             .get_or_init(|| {
-                let root = self.root()?;
-                if kind(root) != Kind::Object {
+                // Read from the validated root when there is one; else one
+                // pass reads the members and validates the whole document
+                // (each value is checked as it is read, then the end), where
+                // validating first would read the body twice. Any other
+                // root, or a document that does not parse, is left to
+                // `root`.
+                let text = match self.root.get() {
+                    Some(root) => (*root)?.get(),
+                    None => std::str::from_utf8(self.raw).ok()?,
+                };
+                if !text.trim_start().starts_with('{') {
                     return None;
                 }
-                serde_json::Deserializer::from_str(root.get())
-                    .deserialize_map(Members)
-                    .ok()
-                    .flatten()
+                let mut de = serde_json::Deserializer::from_str(text);
+                let members = de.deserialize_map(Members).ok()?;
+                de.end().ok()?;
+                members
             })
             .as_deref()
     }
@@ -447,9 +460,31 @@ mod tests {
 
     #[test]
     fn invalid_json_has_no_values() {
-        for body in [&b"{\"a\":1"[..], b"", b"\xff", b"{\"a\":1} trailing"] {
-            assert!(LazyJson::new(body).at("/a").is_none());
+        for body in [
+            &b"{\"a\":1"[..],
+            b"",
+            b"\xff",
+            b"{\"a\":1} trailing",
+            b"{\"a\":1,\"b\":[1,}",
+            b"{\"a\":1}{\"b\":2}",
+            b"{\"a\":1,\"b\":\"\xff\"}",
+        ] {
+            assert!(LazyJson::new(body).at("/a").is_none(), "{body:?}");
         }
+    }
+
+    #[test]
+    fn an_object_is_read_in_one_pass() {
+        // Its members validate it as they are read: the whole document is
+        // not parsed a second time for a top-level lookup.
+        let lazy = LazyJson::new(br#" {"type":"a.b","data":{"id":7}} "#);
+        assert_eq!(lazy.str_at("/type").as_deref(), Some("a.b"));
+        assert_eq!(lazy.kind_at("/data/id"), Some(Kind::Number));
+        assert!(lazy.is_object());
+        assert!(lazy.root.get().is_none());
+        assert_eq!(lazy.root().map(kind), Some(Kind::Object));
+        assert!(!LazyJson::new(b"[1]").is_object());
+        assert!(!LazyJson::new(br#"{"a":1"#).is_object());
     }
 
     #[test]

@@ -68,7 +68,7 @@ impl<'r, 'b> Request<'r, 'b> {
             let bytes = self.body.bytes();
             bytes.len() <= MAX_DETECT_BODY
                 && bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
-                && self.body.root().is_some()
+                && self.body.is_object()
         });
         worth.then_some(self.body)
     }

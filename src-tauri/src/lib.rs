@@ -4,6 +4,7 @@
 #[cfg(test)]
 mod bindings;
 mod commands;
+mod engine;
 mod error;
 mod fonts;
 mod instance;
@@ -361,6 +362,9 @@ fn start_in_background(
 }
 
 pub fn run() {
+    // Before any thread starts: it sets the environment WebKit's web
+    // process will inherit.
+    engine::prepare();
     let args: Vec<String> = std::env::args_os()
         .map(|arg| arg.to_string_lossy().into_owned())
         .collect();

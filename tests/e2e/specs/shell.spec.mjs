@@ -1,6 +1,7 @@
 // The window opens on the real app shell, shows the configured listen URL,
 // and talks to Rust both ways.
 import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { check, invoke, launchApp } from "../harness.mjs";
 
@@ -60,6 +61,31 @@ describe("app shell", () => {
       assert.equal(info.listener.state, "listening");
       assert.equal(info.listener.url, app.listenUrl);
       assert.equal(await app.browser.$('[data-testid="data-dir"]').getText(), app.dataDir);
+    });
+  });
+
+  it("runs the page's JavaScript engine in its memory-saving mode (src-tauri/src/engine.rs)", async () => {
+    await check(app, "engine options", async () => {
+      // The web process WebKit started for the window: it must have
+      // inherited the option the shell set before any thread started.
+      const web = readdirSync("/proc")
+        .filter((d) => /^\d+$/.test(d))
+        .find((d) => {
+          try {
+            const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+            const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+            return ppid === app.pid && comm.startsWith("WebKitWebProces");
+          } catch {
+            return false; // gone meanwhile
+          }
+        });
+      assert.ok(web, `no WebKitWebProcess among the children of the app (pid ${app.pid})`);
+      const environment = readFileSync(`/proc/${web}/environ`, "utf8").split("\0");
+      assert.ok(
+        environment.includes("JSC_forceMiniVMMode=true"),
+        `the web process's JSC options: ${environment.filter((v) => v.startsWith("JSC_")).join(" ") || "none"}`,
+      );
     });
   });
 

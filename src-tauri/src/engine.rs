@@ -29,7 +29,12 @@
 //! 20 ms instead of 41 ms. The rows scrolled in the same time did not drop.
 //!
 //! A variable the user set is left as it is: `JSC_forceMiniVMMode=false`
-//! turns the mode off.
+//! turns the mode off. The ones set here are for this app's web process
+//! only: the programs the app starts for the desktop (the file manager)
+//! do not get them (`for_desktop`), so a WebKit browser started from there
+//! later keeps its own defaults.
+
+use std::sync::OnceLock;
 
 /// The engine options the web process gets unless the user set them.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
@@ -40,12 +45,28 @@ const OPTIONS: [(&str, &str); 1] = [("JSC_forceMiniVMMode", "true")];
 /// starts any thread.
 pub(crate) fn prepare() {
     #[cfg(target_os = "linux")]
-    for (name, value) in unset(|name| std::env::var_os(name).is_some()) {
-        // SAFETY: `run` calls this before anything starts a thread (logging,
-        // GTK, Tauri, the listener), so no other thread reads or writes the
-        // environment meanwhile.
-        unsafe { std::env::set_var(name, value) };
+    {
+        let options = unset(|name| std::env::var_os(name).is_some());
+        for (name, value) in &options {
+            // SAFETY: `run` calls this before anything starts a thread
+            // (logging, GTK, Tauri, the listener), so no other thread reads
+            // or writes the environment meanwhile.
+            unsafe { std::env::set_var(name, value) };
+        }
+        let _ = SET_HERE.set(options.into_iter().map(|(name, _)| name).collect());
     }
+}
+
+/// The variables `prepare` set (not the user's own).
+static SET_HERE: OnceLock<Vec<&'static str>> = OnceLock::new();
+
+/// `command` without the engine options `prepare` set: for programs the
+/// app starts on the desktop's behalf.
+pub(crate) fn for_desktop(command: &mut std::process::Command) -> &mut std::process::Command {
+    for name in SET_HERE.get().into_iter().flatten() {
+        command.env_remove(name);
+    }
+    command
 }
 
 /// The options of `OPTIONS` that `is_set` says are not set yet.
@@ -72,5 +93,20 @@ mod tests {
             unset(|name| name == "JSC_forceMiniVMMode").is_empty(),
             "the user's own JSC_forceMiniVMMode, even false, is kept"
         );
+    }
+
+    #[test]
+    fn the_file_manager_does_not_inherit_what_was_set_for_the_web_process() {
+        // As `prepare` records it (tests never change the process's
+        // environment: other tests run on other threads).
+        let _ = SET_HERE.set(vec!["JSC_forceMiniVMMode"]);
+        let mut opener = std::process::Command::new("xdg-open");
+        for_desktop(&mut opener);
+        let removed: Vec<_> = opener
+            .get_envs()
+            .filter(|(_, value)| value.is_none())
+            .map(|(name, _)| name.to_owned())
+            .collect();
+        assert_eq!(removed, ["JSC_forceMiniVMMode"]);
     }
 }

@@ -123,7 +123,7 @@ const OPENER: &str = "xdg-open";
 /// for on a thread of its own, so the window never waits on it, and a
 /// failure is logged.
 fn open(path: &Path) -> Result<(), OpenError> {
-    let mut child = std::process::Command::new(OPENER)
+    let mut child = crate::engine::for_desktop(&mut std::process::Command::new(OPENER))
         .arg(path)
         .stdin(std::process::Stdio::null())
         .spawn()

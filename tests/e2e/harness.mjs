@@ -3,7 +3,7 @@
 // the spec a WebdriverIO session. Run it under xvfb-run inside
 // dbus-run-session (see run.sh).
 import { execFile, spawn, spawnSync } from "node:child_process";
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -47,15 +47,31 @@ function appPids(application) {
   return new Set(found.stdout.split("\n").filter(Boolean).map(Number));
 }
 
-/** Running, not exited (a zombie waits for its parent to reap it). */
-const alive = (pid) => {
+/** Whether a process runs (a zombie waiting to be reaped, or a dead one, counts as gone). */
+export function alive(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+    return !"ZX".includes(stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3));
   } catch {
     return false;
   }
-};
+}
+
+/** Live children of process `parent`. */
+export function childrenOf(parent) {
+  const found = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name) || !alive(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === parent) found.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
 
 /**
  * Launches the app. `name` labels the artifacts of this run. A given

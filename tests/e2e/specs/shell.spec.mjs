@@ -1,9 +1,9 @@
 // The window opens on the real app shell, shows the configured listen URL,
 // and talks to Rust both ways.
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { check, invoke, launchApp } from "../harness.mjs";
+import { check, childrenOf, invoke, launchApp } from "../harness.mjs";
 
 describe("app shell", () => {
   let app;
@@ -68,18 +68,13 @@ describe("app shell", () => {
     await check(app, "engine options", async () => {
       // The web process WebKit started for the window: it must have
       // inherited the option the shell set before any thread started.
-      const web = readdirSync("/proc")
-        .filter((d) => /^\d+$/.test(d))
-        .find((d) => {
-          try {
-            const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-            const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-            return ppid === app.pid && comm.startsWith("WebKitWebProces");
-          } catch {
-            return false; // gone meanwhile
-          }
-        });
+      const web = childrenOf(app.pid).find((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("WebKitWebProces");
+        } catch {
+          return false; // gone meanwhile
+        }
+      });
       assert.ok(web, `no WebKitWebProcess among the children of the app (pid ${app.pid})`);
       const environment = readFileSync(`/proc/${web}/environ`, "utf8").split("\0");
       assert.ok(

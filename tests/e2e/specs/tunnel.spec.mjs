@@ -28,7 +28,7 @@ import { connect } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { artifactsDir, check, freePort, invoke, launchApp, waitGone } from "../harness.mjs";
+import { alive, artifactsDir, check, childrenOf, freePort, invoke, launchApp, waitGone } from "../harness.mjs";
 
 // The example secret of GitHub's documentation.
 const SECRET = "It's a Secret to Everybody";
@@ -49,16 +49,6 @@ function sshdPath() {
 /** Where a program is on PATH. */
 const which = (program) => execFileSync("sh", ["-c", `command -v ${program}`], { encoding: "utf8" }).trim();
 
-/** Whether a process runs (a zombie waiting to be reaped counts as gone). */
-function alive(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return !"ZX".includes(stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3));
-  } catch {
-    return false;
-  }
-}
-
 /** Live processes whose command line contains `needle`. */
 function processesMentioning(needle) {
   const found = [];
@@ -67,22 +57,6 @@ function processesMentioning(needle) {
     try {
       const cmdline = readFileSync(`/proc/${name}/cmdline`, "utf8").replaceAll("\0", " ");
       if (cmdline.includes(needle)) found.push(`${name}: ${cmdline}`);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
-}
-
-/** Live children of process `parent` (sshd's per-connection processes). */
-function childrenOf(parent) {
-  const found = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name) || !alive(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === parent) found.push(Number(name));
     } catch {
       // gone meanwhile
     }

@@ -107,10 +107,12 @@ async function timeStart(browser) {
   const marks = await browser.execute(() => {
     const mark = performance.getEntriesByName("hooklens:first-rows")[0];
     const nav = performance.getEntriesByType("navigation")[0];
+    const paint = performance.getEntriesByName("first-contentful-paint")[0];
     return {
       paintedEpochMs: mark ? performance.timeOrigin + mark.startTime : null,
       originEpochMs: performance.timeOrigin,
       domReadyMs: nav ? nav.domContentLoadedEventEnd : null,
+      firstPaintMs: paint ? paint.startTime : null,
     };
   });
   const startEpochMs = bootEpochMs + (proc.startTicks * 1000) / ticksPerSecond;
@@ -120,6 +122,7 @@ async function timeStart(browser) {
         total: marks.paintedEpochMs - startEpochMs,
         navigation: marks.originEpochMs - startEpochMs,
         domReady: marks.domReadyMs,
+        firstPaint: marks.firstPaintMs,
         rows: marks.paintedEpochMs - marks.originEpochMs,
       };
 }
@@ -176,7 +179,7 @@ try {
     for (const t of timings) {
       console.log(
         `  process start → page navigation ${t.navigation.toFixed(0)} ms, → DOM ready ${t.domReady?.toFixed(0)} ms, ` +
-          `→ first rows ${t.rows.toFixed(0)} ms`,
+          `→ first paint ${t.firstPaint?.toFixed(0)} ms, → first rows ${t.rows.toFixed(0)} ms`,
       );
     }
   }

@@ -149,7 +149,6 @@ vi.mock("./components/endpoints/useReverify", () => ({
 vi.mock("./components/endpoints/ReverifyBar", () => ({ ReverifyBar: () => null }));
 
 import { App } from "./App";
-import { askEarly } from "./state/early";
 
 const listening: AppInfo = {
   version: "0.1.0",
@@ -400,18 +399,6 @@ describe("App shell", () => {
     expect(row).toHaveTextContent("order.created");
     expect(row).toHaveTextContent("kevt_1");
     expect(within(row).getByTestId("redelivery")).toHaveTextContent("×2");
-  });
-
-  it("names each row's provider in the first frame, from the presets main.tsx asked for early", async () => {
-    ipc.searchEvents.mockImplementation(() => noMore([event(3, { provider: "kustom", eventType: "order.created" })]));
-    ipc.listPresets.mockClear();
-    await askEarly();
-    render(<App />);
-    // The first render, before any request sent by its effects is answered: no flash of the id.
-    const row = screen.getByTestId("event-row");
-    expect(row.querySelector(".col-provider")).toHaveTextContent(/^Kustom$/);
-    // Asked once: the mount takes the early answer instead of asking again.
-    expect(ipc.listPresets).toHaveBeenCalledTimes(1);
   });
 
   it("reports a core that cannot be reached instead of spinning", async () => {

@@ -50,7 +50,7 @@ export function App() {
   const [infoError, setInfoError] = useState<string | null>(null);
   const [endpoints, setEndpoints] = useState<Endpoint[]>(() => earlyValue("endpoints") ?? []);
   const [endpointsLoaded, setEndpointsLoaded] = useState(() => earlyValue("endpoints") !== null);
-  const [presets, setPresets] = useState<PresetInfo[]>(() => earlyValue("presets") ?? []);
+  const [presets, setPresets] = useState<PresetInfo[]>([]);
   const [fields, setFields] = useState<QueryField[]>([]);
   const [actionError, setActionError] = useState<string | null>(null);
   const [queryText, setQueryText] = useState("");
@@ -82,9 +82,7 @@ export function App() {
       },
       (err: unknown) => setInfoError(errorMessage(err)),
     );
-    (takeEarly("presets")?.promise ?? listPresets()).then(setPresets, (err: unknown) =>
-      setActionError(`Could not load the provider presets: ${errorMessage(err)}`),
-    );
+    listPresets().then(setPresets, (err: unknown) => setActionError(`Could not load the provider presets: ${errorMessage(err)}`));
   }, []);
 
   // Field values (endpoint names, event types, …) change with the endpoints and as events arrive.

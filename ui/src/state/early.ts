@@ -7,19 +7,13 @@ import {
   endpointCounts,
   getAppInfo,
   listEndpoints,
-  listPresets,
-  notifyState,
   searchEvents,
   subscribeEvents,
-  tunnelView,
   type AppInfo,
   type Endpoint,
   type EndpointCount,
   type EventBatch,
   type EventPage,
-  type NotifyState,
-  type PresetInfo,
-  type TunnelView,
 } from "../ipc";
 import { PAGE_SIZE } from "./timeline";
 
@@ -42,9 +36,6 @@ type Requests = {
   counts: Early<EndpointCount[]>;
   info: Early<AppInfo>;
   endpoints: Early<Endpoint[]>;
-  presets: Early<PresetInfo[]>;
-  tunnel: Early<TunnelView>;
-  notify: Early<NotifyState>;
 };
 
 let requests: Requests | null = null;
@@ -77,32 +68,22 @@ function openLive(): EarlyLive {
 }
 
 /**
- * Sends the requests the first screen needs (the live channel first; the
- * provider presets and the tunnel's and the notifications' state, small
- * answers the header and every row show; then the newest page of every
- * endpoint, the counts, the app's info and the endpoints); resolves when
- * the page and the presets are answered, failed or not, so the first frame
- * names each row's provider instead of showing its id for a frame. The
+ * Sends the requests the first screen needs (the live channel first, then
+ * the newest page of every endpoint, the counts, the app's info and the
+ * endpoints); resolves when the page is answered, failed or not. The
  * others are not waited for: counting a large store's events per endpoint
- * takes the core longer than the page (about 100 ms more on a million),
- * and the tunnel's state waits while a tunnel is being started.
+ * takes the core longer than the page (about 100 ms more on a million).
  */
 export function askEarly(): Promise<void> {
   const live = openLive();
-  const presets = early(listPresets());
-  const tunnel = early(tunnelView());
-  const notify = early(notifyState());
   requests = {
     live,
-    presets,
-    tunnel,
-    notify,
     page: early(searchEvents("", { limit: PAGE_SIZE, endpointId: null })),
     counts: early(endpointCounts()),
     info: early(getAppInfo()),
     endpoints: early(listEndpoints()),
   };
-  return Promise.allSettled([live.subscribed, requests.page.promise, presets.promise]).then(() => undefined);
+  return Promise.allSettled([live.subscribed, requests.page.promise]).then(() => undefined);
 }
 
 /**

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { usePopover } from "../../lib/usePopover";
 import { IpcError, notifyState, setNotifySettings, type NotifyRule, type NotifySettings, type NotifyState } from "../../ipc";
-import { earlyValue, takeEarly } from "../../state/early";
 import { errorMessage } from "../../state/useTimeline";
 import "./notifications.css";
 
@@ -102,14 +101,13 @@ function BellIcon({ bell }: { bell: BellState }) {
  * after a pause in typing).
  */
 export function NotifyControls() {
-  // Read with the first screen (state/early.ts), so the bell shows its state in the first frame.
-  const [state, setState] = useState<NotifyState | null>(() => earlyValue("notify"));
+  const [state, setState] = useState<NotifyState | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const settingsButton = useRef<HTMLButtonElement>(null);
   const { open, setOpen, wrap, onKeyDown } = usePopover<HTMLDivElement>(() => settingsButton.current?.focus());
   // The rule and query as chosen here; they differ from `state` while the query does not parse.
-  const [rule, setRule] = useState<NotifyRule>(() => state?.settings.rule ?? "all");
-  const [query, setQuery] = useState(() => state?.settings.query ?? "");
+  const [rule, setRule] = useState<NotifyRule>("all");
+  const [query, setQuery] = useState("");
   const [queryError, setQueryError] = useState<string | null>(null);
   const [saveError, setSaveError] = useState<string | null>(null);
   const queryInput = useRef<HTMLInputElement>(null);
@@ -142,7 +140,7 @@ export function NotifyControls() {
     let polls = 0;
     let poll: number | undefined;
     const load = (first: boolean) => {
-      (first ? (takeEarly("notify")?.promise ?? notifyState()) : notifyState()).then(
+      notifyState().then(
         (s) => {
           if (cancelled) return;
           if (first) adopt(s);

@@ -129,20 +129,6 @@ describe("TunnelControl", () => {
     expect(ipc.copyText).toHaveBeenCalledWith("https://f27f2133f61afa.lhr.life/kustom");
   });
 
-  it("reads its view once the status channel is open, so a tunnel coming up meanwhile is not missed", async () => {
-    let open: () => void = () => {};
-    ipc.subscribeTunnel.mockImplementation((on) => {
-      push = on;
-      return new Promise<void>((resolve) => (open = resolve));
-    });
-    // A resumed tunnel comes up before the channel is open: no status reaches the control.
-    ipc.tunnelView.mockResolvedValue(up);
-    render(<TunnelControl />);
-    expect(ipc.tunnelView).not.toHaveBeenCalled();
-    await act(async () => open());
-    expect(await screen.findByTestId("tunnel-pill")).toHaveAttribute("data-state", "up");
-  });
-
   it("follows the states the shell sends", async () => {
     render(<TunnelControl />);
     const pill = await screen.findByTestId("tunnel-pill");

@@ -9,7 +9,6 @@ import {
   type TunnelStatus,
   type TunnelView,
 } from "../../ipc";
-import { earlyValue, takeEarly } from "../../state/early";
 import { errorMessage } from "../../state/useTimeline";
 import { CopyButton } from "../CopyButton";
 import { Modal } from "../Modal";
@@ -23,8 +22,7 @@ import "./tunnel.css";
  * and stops the tunnel and lists each endpoint's public URL to copy.
  */
 export function TunnelControl() {
-  // Read with the first screen (state/early.ts), so the pill is there in the first frame.
-  const [view, setView] = useState<TunnelView | null>(() => earlyValue("tunnel"));
+  const [view, setView] = useState<TunnelView | null>(null);
   const [open, setOpen] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
   const pill = useRef<HTMLButtonElement>(null);
@@ -40,19 +38,14 @@ export function TunnelControl() {
   }, []);
 
   useEffect(() => {
-    // Status changes come from the shell; the endpoints' URLs are read again with them. The
-    // view is read once the channel is open, so a change between the early read (or none) and
-    // the subscription, such as a resumed tunnel coming up, is not missed.
-    takeEarly("tunnel"); // read again below; a later mount must not start from the early answer
+    refresh();
+    // Status changes come from the shell; the endpoints' URLs are read again with them.
     let live = true;
     subscribeTunnel((status: TunnelStatus) => {
       if (!live) return;
       setView((v) => (v ? { ...v, status } : v));
       refresh();
-    }).then(refresh, (err: unknown) => {
-      setLoadError(errorMessage(err));
-      refresh();
-    });
+    }).catch((err: unknown) => setLoadError(errorMessage(err)));
     return () => {
       live = false;
     };
